@@ -1,0 +1,404 @@
+"""gst-rtsp-server wiring: shared live feeds, auth, mounts and runtime modes.
+
+Capacity design
+---------------
+One pipeline per mount tops out around 400 playing cameras on 2 cores, so
+mounts share pipelines instead:
+
+* Every Source (catalog.SOURCES) becomes one `SourceFactory` per channel.  Its
+  `gen_key` ignores the URL, so gst-rtsp-server's shared-media cache hands the
+  SAME GstRTSPMedia to every mount path that uses that factory.  1,580 /cam
+  mounts therefore run on ~12 pipelines.
+* Each shared media is constructed and prepared once at startup and that
+  preparation is never released, so the pipeline is never torn down between
+  clients: a new client joins the running stream wherever it is in the GOP
+  (first keyframe 0..1 GOP after PLAY), like a real camera.
+* Clip-based media are fed by a live `appsrc` from access units held in
+  memory.  One Python thread (`Feeder`) pushes the next access unit of every
+  playing feed at its frame rate, stamping PTS = DTS = the pipeline's running
+  time (a raw .h264 through h264parse would get DTS only, and rtph264pay
+  stamps RTP time from PTS).  Channels of the same clip start at different
+  offsets, so they run at different GOP phases.
+"""
+import concurrent.futures
+import heapq
+import logging
+import threading
+import time
+import urllib.parse
+
+import gi
+
+gi.require_version("Gst", "1.0")
+gi.require_version("GstRtsp", "1.0")
+gi.require_version("GstRtspServer", "1.0")
+from gi.repository import Gst, GstRtsp, GstRtspServer  # noqa: E402
+
+from . import catalog  # noqa: E402
+from .media import corrupt_slices  # noqa: E402
+from .rtspclient import probe  # noqa: E402
+
+log = logging.getLogger("fleet.rtsp")
+
+BACKLOG = 1024                      # listen() backlog; default 5 drops bursts
+VIEWER_CHECK_S = 0.25               # how often a feed looks for connected clients
+
+PAYLOAD = {
+    "h264": ("video/x-h264", "h264parse ! rtph264pay name=pay0 pt=96 config-interval=-1"),
+    "h265": ("video/x-h265", "h265parse ! rtph265pay name=pay0 pt=96 config-interval=-1"),
+}
+UNAVAILABLE_LAUNCH = ("( filesrc location=/nonexistent/patrol-fleet/unavailable ! "
+                      "h264parse ! rtph264pay name=pay0 pt=96 )")
+NEVER_BUILT_LAUNCH = "( videotestsrc is-live=true ! rtpvrawpay name=pay0 pt=96 )"
+
+# Auth roles: clients without credentials get "anonymous"; valid Basic or
+# Digest credentials give "basic-user" / "digest-user".
+ROLES = ("anonymous", "basic-user", "digest-user")
+ALLOWED_ROLES = {
+    None: set(ROLES),
+    "basic": {"basic-user"},
+    "digest": {"digest-user"},
+    "deny": set(),
+}
+
+
+# -- live feeds ---------------------------------------------------------------
+
+class Feed:
+    """Plays a LoadedClip in an endless loop into a live appsrc, in real time."""
+
+    def __init__(self, name, clip, start_index):
+        self.name = name
+        self.codec = clip.codec
+        self.fps = clip.fps
+        self.period = 1.0 / clip.fps
+        self.duration = Gst.SECOND // clip.fps
+        self.buffers = [Gst.Buffer.new_wrapped(au) for au in clip.aus]
+        self.index = start_index % len(self.buffers)
+        self.appsrc = None              # set when the media is configured
+        self.stream = None              # set once the media is prepared
+        self._viewers = True
+        self._next_check = 0.0
+
+    def launch(self):
+        caps, parse_pay = PAYLOAD[self.codec]
+        return ("( appsrc name=src is-live=true format=time max-buffers=3 "
+                "leaky-type=downstream caps=%s,stream-format=byte-stream,alignment=au,"
+                "framerate=%d/1 ! %s )" % (caps, self.fps, parse_pay))
+
+    def has_viewers(self, now):
+        """Whether any client transport is attached (checked every VIEWER_CHECK_S).
+
+        Until the media is prepared there is no stream to ask, and the feed
+        must run so the pipeline can preroll.
+        """
+        if self.stream is None:
+            return True
+        if now >= self._next_check:
+            self._viewers = bool(self.stream.transport_filter(None))
+            self._next_check = now + VIEWER_CHECK_S
+        return self._viewers
+
+    def push_next(self, now):
+        """Push the next access unit; without viewers just let time pass."""
+        src = self.appsrc
+        if src is None or src.current_state != Gst.State.PLAYING:
+            return
+        if self.has_viewers(now):
+            clock = src.get_clock()
+            if clock is None:
+                return
+            buf = self.buffers[self.index]
+            out = buf.copy_region(Gst.BufferCopyFlags.MEMORY, 0, buf.get_size())
+            out.pts = out.dts = clock.get_time() - src.base_time
+            out.duration = self.duration
+            src.emit("push-buffer", out)
+        # The camera keeps running whether or not anybody watches: a client
+        # that connects later joins wherever the loop is by then.
+        self.index = (self.index + 1) % len(self.buffers)
+
+
+class Feeder(threading.Thread):
+    """One thread pacing every Feed at its own frame rate."""
+
+    def __init__(self, feeds):
+        super().__init__(name="feeder", daemon=True)
+        self.feeds = feeds
+        self.stopping = False
+
+    def run(self):
+        now = time.monotonic()
+        heap = [(now + 0.002 * k, k) for k in range(len(self.feeds))]
+        heapq.heapify(heap)
+        while not self.stopping and heap:
+            due, k = heap[0]
+            delay = due - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            feed = self.feeds[k]
+            try:
+                feed.push_next(due)
+            except Exception:                                   # keep the others going
+                log.exception("feed %s failed", feed.name)
+            nxt = due + feed.period
+            now = time.monotonic()
+            if nxt < now - 0.5:           # stalled (suspend, overload): resync, no burst
+                nxt = now
+            heapq.heapreplace(heap, (nxt, k))
+
+
+# -- auth ---------------------------------------------------------------------
+
+def _token(role):
+    t = GstRtspServer.RTSPToken()
+    t.set_string(GstRtspServer.RTSP_TOKEN_MEDIA_FACTORY_ROLE, role)
+    return t
+
+
+def _permissions(auth):
+    """Every role may *see* the factory (so failures are 401, never 404);
+    only the roles in ALLOWED_ROLES[auth] may *construct* (play) it."""
+    perms = GstRtspServer.RTSPPermissions()
+    for role in ROLES:
+        perms.add_permission_for_role(role, GstRtspServer.RTSP_PERM_MEDIA_FACTORY_ACCESS, True)
+        perms.add_permission_for_role(role, GstRtspServer.RTSP_PERM_MEDIA_FACTORY_CONSTRUCT,
+                                      role in ALLOWED_ROLES[auth])
+    return perms
+
+
+class FleetAuth(GstRtspServer.RTSPAuth):
+    """Stock GstRTSPAuth, except that the 401 challenge offers only the
+    scheme of the mount being requested (Basic or Digest), not both."""
+
+    def __init__(self):
+        super().__init__()
+        self._lock = threading.Lock()
+        self.set_realm(catalog.REALM)
+        self.set_default_token(_token("anonymous"))
+        for user, password in catalog.USERS.items():
+            self.add_basic(GstRtspServer.RTSPAuth.make_basic(user, password),
+                           _token("basic-user"))
+            self.add_digest(user, password, _token("digest-user"))
+
+    def do_generate_authenticate_header(self, ctx):
+        scheme = getattr(ctx.factory, "challenge", None)
+        method = (GstRtsp.RTSPAuthMethod.DIGEST if scheme == "digest"
+                  else GstRtsp.RTSPAuthMethod.BASIC)
+        with self._lock:
+            self.set_supported_methods(method)
+            GstRtspServer.RTSPAuth.do_generate_authenticate_header(self, ctx)
+
+
+# -- factories ----------------------------------------------------------------
+
+def _drop_all(pad, info):
+    return Gst.PadProbeReturn.DROP
+
+
+def _silence_sinks(bin, sub_bin, element):
+    """no-rtp: drop everything that reaches a network sink (RTP and RTCP)."""
+    factory = element.get_factory()
+    if factory and factory.get_name() in ("appsink", "multiudpsink"):
+        element.get_static_pad("sink").add_probe(
+            Gst.PadProbeType.BUFFER | Gst.PadProbeType.BUFFER_LIST, _drop_all)
+
+
+class SourceFactory(GstRtspServer.RTSPMediaFactory):
+    """Factory for one Source channel; all mounts using it share one media."""
+
+    def __init__(self, key, source, feed=None):
+        super().__init__()
+        self.key = key
+        self.source = source
+        self.feed = feed
+        self.challenge = "digest" if source.auth == "digest" else "basic"
+        self.media = None               # the kept-alive shared media
+        if feed is not None:
+            launch = feed.launch()
+        elif source.broken:
+            launch = UNAVAILABLE_LAUNCH
+        elif source.launch:
+            launch = "( %s )" % source.launch
+        else:
+            launch = NEVER_BUILT_LAUNCH
+        self.set_launch(launch)
+        self.set_shared(not source.broken)
+        self.set_permissions(_permissions(source.auth))
+        self.connect("media-configure", self._on_media_configure)
+
+    @property
+    def keep_running(self):
+        """Whether this factory has a pipeline that should run from startup."""
+        return not self.source.broken and self.source.auth != "deny"
+
+    def do_gen_key(self, url):
+        return self.key                 # same media whatever the mount path
+
+    def _on_media_configure(self, factory, media):
+        bin = media.get_element()
+        if self.feed is not None:
+            self.feed.appsrc = bin.get_by_name("src")
+        if self.source.no_rtp:
+            bin.get_parent().connect("deep-element-added", _silence_sinks)
+
+    def start(self, server, port):
+        """Construct and prepare the shared media, and never release it."""
+        ok, url = GstRtsp.RTSPUrl.parse("rtsp://127.0.0.1:%d/.fleet/%s" % (port, self.key))
+        media = self.construct(url)
+        if media is None:
+            raise RuntimeError("cannot construct media for %s" % self.key)
+        thread = server.get_thread_pool().get_thread(GstRtspServer.RTSPThreadType.MEDIA,
+                                                     GstRtspServer.RTSPContext())
+        if not media.prepare(thread):
+            raise RuntimeError("cannot prepare media for %s" % self.key)
+        media.connect("new-state", lambda m, state: log.debug("%s: state %s", self.key, state))
+        if self.feed is not None:
+            self.feed.stream = media.get_stream(0)
+        self.media = media
+
+
+# -- the fleet ----------------------------------------------------------------
+
+class Fleet:
+    """The RTSP server, its shared factories, and the path -> mode table."""
+
+    def __init__(self, clips, cameras, host="127.0.0.1", port=0):
+        self.cameras = cameras
+        self.server = GstRtspServer.RTSPServer()
+        self.server.set_address(host)
+        # Where this process reaches its own server (warm-up).
+        self.local_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+        self.server.set_service(str(port))
+        self.server.set_backlog(BACKLOG)
+        self.server.set_auth(FleetAuth())
+        self.mounts = self.server.get_mount_points()
+        self.server.attach(None)
+        self.port = self.server.get_bound_port()
+        self.factories = {}             # key ("720p#3", "frozen") -> SourceFactory
+        self.feeds = []
+        self.modes = {}                 # path -> mode name
+        self.initial = {}               # path -> mode at startup
+        self.lock = threading.Lock()
+        self._build_factories(clips)
+        self.feeder = Feeder(self.feeds)
+        for n in range(1, cameras + 1):
+            self._mount(catalog.camera_path(n), "healthy", initial=True)
+        for path, name in catalog.FIXED_MOUNTS.items():
+            self._mount(path, name, initial=True)
+
+    # -- construction --
+    def _build_factories(self, clips):
+        corrupted = {}
+        feed_no = 0
+        for name, source in catalog.SOURCES.items():
+            for ch in range(source.channels):
+                key = name if source.channels == 1 else "%s#%d" % (name, ch)
+                feed = None
+                if source.clip:
+                    clip = clips[source.clip]
+                    if source.corrupt:
+                        clip = corrupted.setdefault(source.clip, corrupt_slices(clip))
+                    feed = Feed(key, clip, _start_frame(clip, ch, source.channels, feed_no))
+                    feed_no += 1
+                    self.feeds.append(feed)
+                self.factories[key] = SourceFactory(key, source, feed)
+
+    def start(self):
+        """Start every shared pipeline; return when clients can play them all.
+
+        The server must already be attached and its main loop running: the
+        warm-up step plays each shared media once through a real RTSP session.
+        """
+        t0 = time.monotonic()
+        self.feeder.start()
+        running = [f for f in self.factories.values() if f.keep_running]
+        # Prepare in parallel: each preroll waits for its feed's next keyframe
+        # (the parser needs SPS/PPS), i.e. up to one GOP.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=len(running)) as pool:
+            list(pool.map(lambda f: f.start(self.server, self.port), running))
+            # A freshly prepared live media is blocked, holding its first
+            # packet, and has no network sinks until a first SETUP.  One real
+            # PLAY + TEARDOWN per media completes and unblocks it, so real
+            # clients join a running stream instead of a stale held keyframe.
+            list(pool.map(self._warm_up, enumerate(running)))
+        log.info("%d shared pipelines running in %.2fs (%d live feeds)", len(running),
+                 time.monotonic() - t0, len(self.feeds))
+
+    def _warm_up(self, job):
+        i, factory = job
+        path = "/.warmup/%d" % i
+        user, password = next(iter(catalog.USERS.items()))
+        creds = "%s:%s@" % (urllib.parse.quote(user, safe=""),
+                            urllib.parse.quote(password, safe="")) if factory.source.auth else ""
+        self.mounts.add_factory(path, factory)
+        try:
+            out = probe("rtsp://%s%s:%d%s" % (creds, self.local_host, self.port, path), 2.0,
+                        until_first_rtp=True)
+        finally:
+            self.mounts.remove_factory(path)
+        if out.get("play") != 200:
+            raise RuntimeError("warm-up of %s failed: %s" % (factory.key, out))
+
+    def stop(self):
+        self.feeder.stopping = True
+        for factory in self.factories.values():
+            if factory.media is not None:
+                factory.media.unprepare()
+
+    # -- modes --
+    def mode_names(self):
+        return list(catalog.SPECIAL_MODES) + list(catalog.SOURCES)
+
+    def _factory_for(self, path, mode):
+        cam = _camera_number(path)
+        if mode == "healthy":
+            name, ch = catalog.camera_source(cam) if cam is not None else ("720p", 0)
+        else:
+            name, ch = mode, (cam + cam // 10 if cam is not None else 0)
+        source = catalog.SOURCES[name]
+        key = name if source.channels == 1 else "%s#%d" % (name, ch % source.channels)
+        return self.factories[key]
+
+    def _mount(self, path, mode, initial=False):
+        if mode == "missing":
+            self.mounts.remove_factory(path)
+        else:
+            self.mounts.add_factory(path, self._factory_for(path, mode))   # replaces
+        self.modes[path] = mode
+        if initial:
+            self.initial[path] = mode
+
+    def set_mode(self, path, mode):
+        if mode not in self.mode_names():
+            raise ValueError("unknown mode %r (modes: %s)" % (mode, " ".join(self.mode_names())))
+        if not path.startswith("/") or any(c.isspace() for c in path) or ".." in path:
+            raise ValueError("bad path %r" % path)
+        with self.lock:
+            self._mount(path, mode)
+        log.info("mode %s -> %s", path, mode)
+        return mode
+
+    def get_mode(self, path):
+        with self.lock:
+            return self.modes.get(path, "missing")
+
+    def reset(self, path):
+        return self.set_mode(path, self.initial.get(path, "missing"))
+
+
+def _start_frame(clip, channel, channels, feed_no):
+    """Where a feed starts in its loop, which fixes its GOP phase.
+
+    The channels of one source are spread evenly over the GOP (plus a
+    golden-ratio jitter so that different sources differ too), and each
+    channel starts in a different GOP of the loop so pictures differ.
+    """
+    jitter = (feed_no * 0.6180339887) % 1.0
+    phase = int(clip.gop * (channel + jitter) / channels)
+    return channel * clip.gop + phase
+
+
+def _camera_number(path):
+    if path.startswith("/cam/") and path[5:].isdigit():
+        return int(path[5:])
+    return None

@@ -1,0 +1,119 @@
+// patrol_av: the only place Patrol calls FFmpeg.
+//
+// A session opens one stream, reads packets and decodes single pictures. Every blocking
+// call is bound by the session's stop time (an absolute pav_now_ns() instant), enforced by
+// an AVIOInterruptCB that FFmpeg polls while it waits on the network, with socket timeouts
+// as a backstop. No FFmpeg type crosses this header.
+#ifndef PATROL_AV_H
+#define PATROL_AV_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct pav_session pav_session;
+
+typedef enum {
+    PAV_MEDIA_OTHER = 0,
+    PAV_MEDIA_VIDEO = 1,
+    PAV_MEDIA_AUDIO = 2,
+} pav_media;
+
+/// What a failed (or successful) call left behind, for classification by the caller.
+typedef struct {
+    int averror;      ///< FFmpeg's return code (0 or a negative AVERROR)
+    int os_errno;     ///< the POSIX errno when averror is AVERROR(errno), else 0
+    int status_code;  ///< last RTSP/HTTP status >= 300 the far end answered, else 0
+    int interrupted;  ///< 1 when the stop time ended the call
+    char message[128];///< av_strerror text (never contains the URL)
+} pav_status;
+
+typedef struct {
+    const char *url;            ///< may carry credentials; never logged here
+    const char *rtsp_transport; ///< "tcp" or "udp" for rtsp:// URLs, NULL otherwise
+    int64_t io_timeout_us;      ///< socket I/O timeout, a backstop to the stop time
+    const char *user_agent;
+} pav_open_params;
+
+typedef struct {
+    int stream_index;
+    pav_media media;
+    int key;
+    int corrupt;
+    int size;
+    int64_t pts;       ///< INT64_MIN when unknown
+    int64_t dts;       ///< INT64_MIN when unknown
+    double time_base;  ///< seconds per tick of pts/dts
+    int64_t arrival_ns;
+} pav_packet;
+
+typedef struct {
+    int video_streams;
+    int audio_streams;
+    int other_streams;
+    int streams_are_dynamic;   ///< the container may add streams while reading (FLV, ...)
+    const char *format_name;   ///< short demuxer name, e.g. "rtsp"
+    const char *video_codec;   ///< first video stream's codec name, NULL if none
+    const char *audio_codec;   ///< first audio stream's codec name, NULL if none
+    double declared_fps;       ///< from the container/SDP, 0 if not declared
+} pav_streams;
+
+/// One decoded picture's luma plane and the decoder's view of the stream.
+/// `luma` stays valid until the next decode on the session or its release.
+typedef struct {
+    const uint8_t *luma;
+    int linesize;          ///< bytes per row
+    int width;
+    int height;
+    int bytes_per_sample;  ///< 1 or 2 (little-endian for 2)
+    int bit_depth;
+    int full_range;        ///< 1 for full (0..max) range, 0 for limited (16..235 at 8 bit)
+    int decode_errors;     ///< errors the decoder reported while producing it
+    int corrupt_flag;      ///< the decoder flagged the frame corrupt or concealed
+    const char *codec;
+    const char *profile;   ///< NULL when unknown
+    int level;             ///< codec level as the decoder reports it, <= 0 when unknown
+    const char *pix_fmt;
+    double declared_fps;   ///< from the bitstream (e.g. H.264 VUI), 0 when absent
+} pav_picture;
+
+/// Monotonic clock in nanoseconds; the one clock every stop time is expressed in.
+int64_t pav_now_ns(void);
+
+pav_session *pav_session_create(void);
+/// Closes the stream (an RTSP TEARDOWN is sent without waiting) and frees everything.
+void pav_session_release(pav_session *s);
+
+/// Every blocking call returns once this instant passes. Resets the interrupted flag.
+void pav_set_stop_at(pav_session *s, int64_t stop_at_ns);
+
+int pav_open(pav_session *s, const pav_open_params *params, pav_status *status);
+void pav_describe_streams(pav_session *s, pav_streams *out);
+/// Reads the next packet (held in the session until the next read).
+int pav_read(pav_session *s, pav_packet *out, pav_status *status);
+/// Decodes the held packet alone (it must be a keyframe to yield a picture).
+int pav_decode_held(pav_session *s, pav_picture *out, pav_status *status);
+
+/// Keeps large buffers on the heap instead of mapping and unmapping them for every probe
+/// (glibc mallopt). Call once at process start.
+void pav_tune_process(void);
+
+/// The averror codes the classifier needs, exported as numbers.
+int pav_error_eof(void);
+int pav_error_exit(void);
+int pav_error_invalid_data(void);
+int pav_error_http_unauthorized(void);
+int pav_error_http_forbidden(void);
+int pav_error_http_not_found(void);
+int pav_error_http_other_4xx(void);
+int pav_error_http_server_error(void);
+int pav_error_decoder_not_found(void);
+int pav_error_protocol_not_found(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,111 @@
+import Foundation
+import PatrolProbe
+
+/// The sample camera fleet (Samples/fleet), a real gst-rtsp-server, started once for the
+/// whole test run on ports the operating system picks. Tests synchronise on its READY line.
+final class Fleet: @unchecked Sendable {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+    static let cameras = 400
+
+    /// Started on first use; `nil` with the reason when it cannot start.
+    static let shared: Result<Fleet, FleetError> = Result { try Fleet(cameras: cameras) }.mapError { $0 as! FleetError }
+
+    struct FleetError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    let port: Int
+    let blackholePort: Int
+    let refusedPort: Int
+    let controlPath: String
+    private let process: Process
+    private let input: Pipe
+
+    private init(cameras: Int) throws {
+        let script = Self.repository.appendingPathComponent("Samples/fleet/fleet.py").path
+        let control = FileManager.default.temporaryDirectory
+            .appendingPathComponent("patrol-fleet-test-\(getpid()).sock").path
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = [script, "serve", "--port", "0", "--cameras", String(cameras), "--control", control,
+                             "--exit-with-stdin"]
+        let output = Pipe()
+        input = Pipe()
+        process.standardOutput = output
+        process.standardInput = input  // the fleet exits when this test process does
+        process.standardError = FileHandle.standardError
+        try process.run()
+        // Block until the READY line (or the fleet's death): no sleeps.
+        var buffered = Data()
+        var ready: String?
+        while ready == nil {
+            let chunk = output.fileHandleForReading.availableData
+            guard !chunk.isEmpty else { break }
+            buffered.append(chunk)
+            ready = String(decoding: buffered, as: UTF8.self).split(separator: "\n")
+                .first { $0.hasPrefix("READY ") }.map(String.init)
+        }
+        guard let ready else { throw FleetError(description: "the sample fleet exited before it was ready") }
+        var fields: [String: String] = [:]
+        for pair in ready.split(separator: " ").dropFirst() {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            if parts.count == 2 { fields[parts[0]] = parts[1] }
+        }
+        guard let port = fields["port"].flatMap(Int.init), let blackhole = fields["blackhole"].flatMap(Int.init),
+              let refused = fields["refused"].flatMap(Int.init), let controlPath = fields["control"]
+        else { throw FleetError(description: "unexpected READY line: \(ready)") }
+        self.port = port
+        self.blackholePort = blackhole
+        self.refusedPort = refused
+        self.controlPath = controlPath
+    }
+
+    static func get() throws -> Fleet { try shared.get() }
+
+    func url(_ path: String, credentials: String? = nil, port: Int? = nil) -> StreamURL {
+        let userinfo = credentials.map { "\($0)@" } ?? ""
+        return try! StreamURL("rtsp://\(userinfo)127.0.0.1:\(port ?? self.port)\(path)")
+    }
+
+    /// Changes a mount's behaviour while the fleet runs (affects new sessions).
+    func set(_ path: String, _ mode: String) throws {
+        let tool = Process()
+        tool.executableURL = Self.repository.appendingPathComponent("Samples/fleet/fleet")
+        tool.arguments = ["set", path, mode, "--control", controlPath]
+        let out = Pipe()
+        tool.standardOutput = out
+        try tool.run()
+        tool.waitUntilExit()
+        let reply = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        guard tool.terminationStatus == 0, reply.hasPrefix("OK") else {
+            throw FleetError(description: "fleet set \(path) \(mode): \(reply)")
+        }
+    }
+}
+
+/// Runs probes on threads of their own, all at once, and returns when every one has.
+func probeAll(_ urls: [StreamURL], settings: ProbeSettings) -> [ProbeResult] {
+    final class Slots: @unchecked Sendable {
+        // Each thread writes only its own element; all are read after the group is done.
+        let results: UnsafeMutableBufferPointer<ProbeResult?>
+        init(_ count: Int) {
+            results = .allocate(capacity: count)
+            results.initialize(repeating: nil)
+        }
+        deinit { results.deallocate() }
+    }
+    let slots = Slots(urls.count)
+    let group = DispatchGroup()
+    for (index, url) in urls.enumerated() {
+        group.enter()
+        let thread = Thread {
+            slots.results[index] = Probe.run(url, settings: settings)
+            group.leave()
+        }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+    group.wait()
+    return slots.results.map { $0! }
+}

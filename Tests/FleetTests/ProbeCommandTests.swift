@@ -1,0 +1,105 @@
+import Foundation
+import PatrolProbe
+import Testing
+
+/// The real `patrol` binary, run as a subprocess against the fleet.
+@Suite("patrol probe, the command")
+struct ProbeCommandTests {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var all: String { stdout + stderr }
+    }
+
+    static var binary: URL {
+        // The test bundle sits in the build products folder, beside the executables.
+        let products = Bundle.main.bundleURL.deletingLastPathComponent()
+        let beside = products.appendingPathComponent("patrol")
+        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+        return Fleet.repository.appendingPathComponent(".build/debug/patrol")
+    }
+
+    func patrol(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                   stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test("--json prints one object with the outcome, measurements and metadata; exit 0 when online")
+    func json() throws {
+        let fleet = try Fleet.get()
+        let run = try patrol(["probe", "--json", "rtsp://127.0.0.1:\(fleet.port)/cam/0010"])
+        #expect(run.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(object["outcome"] as? String == "online")
+        let stream = try #require(object["stream"] as? [String: Any])
+        #expect(stream["codec"] as? String == "h264")
+        #expect(stream["width"] as? Int != nil)
+        let measurements = try #require(object["measurements"] as? [String: Any])
+        #expect((measurements["frames"] as? Int ?? 0) > 0)
+        #expect(measurements["fps"] as? Double != nil)
+        let picture = try #require(object["picture"] as? [String: Any])
+        #expect(picture["fingerprint"] as? String != nil)
+        // And it decodes back into a ProbeResult.
+        let result = try ProbeResult.jsonDecoder().decode(ProbeResult.self, from: Data(run.stdout.utf8))
+        #expect(result.outcome == .online)
+    }
+
+    @Test("each failure has its documented exit status", arguments: [
+        ("/fault/missing", Int32(23)), ("/fault/black", 28), ("/fault/audio-only", 25), ("/fault/auth-basic", 22),
+    ])
+    func exitStatus(path: String, status: Int32) throws {
+        let fleet = try Fleet.get()
+        let run = try patrol(["probe", "rtsp://127.0.0.1:\(fleet.port)\(path)"])
+        #expect(run.status == status, "\(run.all)")
+    }
+
+    @Test("credentials never appear in the output, whatever happens")
+    func credentialsStaySecret() throws {
+        let fleet = try Fleet.get()
+        let secret = "fleet-secret"
+        let cases: [[String]] = [
+            ["probe", "rtsp://admin:\(secret)@127.0.0.1:\(fleet.port)/fault/auth-basic"],
+            ["probe", "--json", "rtsp://admin:\(secret)@127.0.0.1:\(fleet.port)/fault/auth-digest"],
+            ["probe", "--json", "rtsp://admin:\(secret)x@127.0.0.1:\(fleet.port)/fault/auth-basic"],
+            ["probe", "rtsp://admin:\(secret)@127.0.0.1:\(fleet.refusedPort)/cam/0001"],
+            ["probe", "--deadline", "1", "rtsp://admin:\(secret)@127.0.0.1:\(fleet.blackholePort)/cam/0001"],
+            ["probe", "rtsp://admin:\(secret)@no-such-camera.invalid/cam/0001"],
+            ["probe", "rtsp://admin:\(secret)@/nohost"],
+            ["probe", "ftp://admin:\(secret)@127.0.0.1/x"],
+        ]
+        var statuses: [Int32] = []
+        for arguments in cases {
+            let run = try patrol(arguments)
+            statuses.append(run.status)
+            #expect(!run.all.contains(secret), "leaked by \(arguments.dropLast().joined(separator: " "))")
+            #expect(!run.all.contains("admin:"), "leaked user by \(arguments.dropLast().joined(separator: " "))")
+        }
+        #expect(statuses == [0, 0, 22, 20, 21, 20, 64, 64])
+    }
+
+    @Test("credentials can be passed apart from the URL")
+    func separateCredentials() throws {
+        let fleet = try Fleet.get()
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("patrol-pw-\(getpid())")
+        try "fleet-secret\n".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let run = try patrol(["probe", "--username", "admin", "--password-file", file.path,
+                              "rtsp://127.0.0.1:\(fleet.port)/fault/auth-digest"])
+        #expect(run.status == 0, "\(run.all)")
+        let fromEnvironment = try patrol(["probe", "--username", "admin", "rtsp://127.0.0.1:\(fleet.port)/fault/auth-basic"],
+                                         environment: ["PATROL_CAMERA_PASSWORD": "fleet-secret"])
+        #expect(fromEnvironment.status == 0, "\(fromEnvironment.all)")
+    }
+}

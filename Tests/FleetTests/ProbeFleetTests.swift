@@ -1,0 +1,151 @@
+import Foundation
+import PatrolProbe
+import Testing
+
+/// Probes through the real FFmpeg libraries against the real RTSP server of Samples/fleet.
+@Suite("Probing the sample fleet", .serialized)
+struct ProbeFleetTests {
+    static let credentials = "admin:fleet-secret"
+
+    struct Mount: Sendable, CustomStringConvertible {
+        var path: String
+        var expected: Outcome
+        var credentials: String? = nil
+        var description: String { "\(path)\(credentials == nil ? "" : " (with credentials)") -> \(expected.rawValue)" }
+    }
+
+    static let mounts: [Mount] = [
+        Mount(path: "/cam/0001", expected: .online),
+        Mount(path: "/cam/0002", expected: .online),
+        Mount(path: "/variant/night", expected: .online),
+        Mount(path: "/variant/static", expected: .online),
+        Mount(path: "/variant/1080p", expected: .online),
+        Mount(path: "/variant/360p", expected: .online),
+        Mount(path: "/variant/lowfps", expected: .online),
+        Mount(path: "/variant/h265", expected: .online),
+        Mount(path: "/fault/auth-basic", expected: .unauthorized),
+        Mount(path: "/fault/auth-basic", expected: .online, credentials: credentials),
+        Mount(path: "/fault/auth-basic", expected: .unauthorized, credentials: "admin:wrong-password"),
+        Mount(path: "/fault/auth-digest", expected: .unauthorized),
+        Mount(path: "/fault/auth-digest", expected: .online, credentials: credentials),
+        Mount(path: "/fault/missing", expected: .notFound),
+        Mount(path: "/fault/unavailable", expected: .rtspError),
+        Mount(path: "/fault/frozen", expected: .frozen),
+        Mount(path: "/fault/black", expected: .black),
+        Mount(path: "/fault/no-rtp", expected: .stalled),
+        Mount(path: "/fault/corrupt", expected: .corrupt),
+        Mount(path: "/fault/audio-only", expected: .noVideo),
+    ]
+
+    @Test("each mount of the fleet gets its outcome", arguments: mounts)
+    func outcome(_ mount: Mount) throws {
+        let fleet = try Fleet.get()
+        let result = Probe.run(fleet.url(mount.path, credentials: mount.credentials), settings: ProbeSettings())
+        #expect(result.outcome == mount.expected, "\(result.detail)")
+        #expect(result.timings.totalMs <= 8_500)
+        if mount.expected == .online {
+            #expect(result.measurements.frames > 0)
+            #expect(result.stream.width != nil && result.stream.height != nil)
+            #expect(result.picture != nil)
+        }
+        if mount.expected == .rtspError {
+            #expect(result.statusCode.map { $0 >= 300 && $0 != 401 && $0 != 404 } == true, "status \(String(describing: result.statusCode))")
+        }
+    }
+
+    @Test("a healthy camera's metadata and measurements")
+    func metadata() throws {
+        let fleet = try Fleet.get()
+        let result = Probe.run(fleet.url("/cam/0001"), settings: ProbeSettings())
+        #expect(result.outcome == .online)
+        #expect(result.stream.codec == "h264")
+        #expect(result.stream.width == 1280 && result.stream.height == 720)
+        #expect(result.stream.transport == "tcp")
+        #expect(result.stream.pixelFormat?.hasPrefix("yuv") == true)
+        let fps = try #require(result.measurements.fps)
+        #expect(abs(fps - 25) < 3, "measured \(fps) fps")
+        #expect((result.measurements.bitrateKbps ?? 0) > 50)
+        #expect(result.timings.openMs != nil && result.timings.firstKeyframeMs != nil)
+        #expect(result.picture?.fingerprint.samples.count == 576)
+    }
+
+    @Test("RTSP over UDP works too")
+    func udp() throws {
+        let fleet = try Fleet.get()
+        var settings = ProbeSettings()
+        settings.transport = .udp
+        let result = Probe.run(fleet.url("/cam/0003"), settings: settings)
+        #expect(result.outcome == .online, "\(result.detail)")
+        #expect(result.stream.transport == "udp")
+    }
+
+    @Test("nothing listening is refused at once")
+    func refused() throws {
+        let fleet = try Fleet.get()
+        let result = Probe.run(fleet.url("/cam/0001", port: fleet.refusedPort), settings: ProbeSettings())
+        #expect(result.outcome == .refused)
+        #expect(result.timings.totalMs < 1_000)
+    }
+
+    @Test("a listener that never answers times out within the deadline + 0.5 s", arguments: [8.0, 3.0])
+    func blackHole(deadline: Double) throws {
+        let fleet = try Fleet.get()
+        var settings = ProbeSettings()
+        settings.deadline = .milliseconds(Int64(deadline * 1000))
+        let started = ContinuousClock.now
+        let result = Probe.run(fleet.url("/cam/0001", port: fleet.blackholePort), settings: settings)
+        let elapsed = (ContinuousClock.now - started).seconds
+        #expect(result.outcome == .timeout)
+        #expect(elapsed <= deadline + 0.5, "took \(elapsed) s")
+        #expect(elapsed >= deadline - 0.2, "gave up early after \(elapsed) s")
+    }
+
+    @Test("no RTP after PLAY is stalled, well within the deadline")
+    func noRTP() throws {
+        let fleet = try Fleet.get()
+        var settings = ProbeSettings()
+        settings.deadline = .seconds(3)
+        let started = ContinuousClock.now
+        let result = Probe.run(fleet.url("/fault/no-rtp"), settings: settings)
+        let elapsed = (ContinuousClock.now - started).seconds
+        #expect(result.outcome == .stalled)
+        #expect(result.timings.openMs != nil)
+        #expect(elapsed <= 3.5)
+    }
+
+    @Test("100 probes at once over mixed mounts all return in time with the right outcomes")
+    func hundredInParallel() throws {
+        let fleet = try Fleet.get()
+        let mix: [(StreamURL, Outcome)] = [
+            (fleet.url("/cam/0004"), .online), (fleet.url("/cam/0005"), .online), (fleet.url("/cam/0006"), .online),
+            (fleet.url("/cam/0007"), .online), (fleet.url("/fault/black"), .black), (fleet.url("/fault/frozen"), .frozen),
+            (fleet.url("/fault/missing"), .notFound), (fleet.url("/fault/auth-digest"), .unauthorized),
+            (fleet.url("/fault/no-rtp"), .stalled), (fleet.url("/fault/corrupt"), .corrupt),
+            (fleet.url("/fault/audio-only"), .noVideo), (fleet.url("/x", port: fleet.blackholePort), .timeout),
+            (fleet.url("/x", port: fleet.refusedPort), .refused),
+        ]
+        let plan = (0..<100).map { mix[$0 % mix.count] }
+        var settings = ProbeSettings()
+        settings.deadline = .seconds(8)
+        let started = ContinuousClock.now
+        let results = probeAll(plan.map(\.0), settings: settings)
+        let elapsed = (ContinuousClock.now - started).seconds
+        #expect(elapsed <= 8.5, "the batch took \(elapsed) s")
+        for (result, (url, expected)) in zip(results, plan) {
+            #expect(result.outcome == expected, "\(url): \(result.detail)")
+            #expect(result.timings.totalMs <= 8_500, "\(url) took \(result.timings.totalMs) ms")
+        }
+    }
+
+    @Test("a camera that changes state while the fleet runs is seen changing")
+    func stateChange() throws {
+        let fleet = try Fleet.get()
+        let camera = "/cam/0008"
+        try fleet.set(camera, "black")
+        #expect(Probe.run(fleet.url(camera), settings: ProbeSettings()).outcome == .black)
+        try fleet.set(camera, "missing")
+        #expect(Probe.run(fleet.url(camera), settings: ProbeSettings()).outcome == .notFound)
+        try fleet.set(camera, "healthy")
+        #expect(Probe.run(fleet.url(camera), settings: ProbeSettings()).outcome == .online)
+    }
+}

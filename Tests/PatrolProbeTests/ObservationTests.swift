@@ -1,0 +1,177 @@
+import Foundation
+import PatrolAV
+import Testing
+@testable import PatrolProbe
+
+/// The probe's decisions as tables: packets in, outcome out, no network.
+@Suite("What a probe concludes from what it saw")
+struct ObservationTests {
+    let settings = ProbeSettings()
+    let ms: Int64 = 1_000_000
+
+    func observation(video: Bool = true, dynamic: Bool = false) -> Observation {
+        Observation(settings: settings, declaresVideo: video, streamsAreDynamic: dynamic)
+    }
+
+    func packet(_ index: Int, key: Bool, size: Int, fps: Double = 25, arrivalOffset: Int64 = 300) -> Observation.Packet {
+        Observation.Packet(isVideo: true, isAudio: false, isKey: key, size: size, time: Double(index) / fps,
+                           arrival: arrivalOffset * ms + Int64(Double(index) / fps * 1e9))
+    }
+
+    func picture(_ frame: TestFrame, size: Int = 60_000, at time: Double, errors: Int = 0) -> Observation.Picture {
+        Observation.Picture(stats: frame.stats, fingerprint: frame.fingerprint, keyframeSize: size, time: time,
+                            decodeErrors: errors, flaggedCorrupt: false)
+    }
+
+    @Test("a live camera: keyframe, then ordinary frames; the probe stops early and says online")
+    func live() {
+        var o = observation()
+        o.record(packet(0, key: true, size: 60_000))
+        #expect(o.wantsDecode(ofKeyframeAt: 0))
+        o.record(picture(scene(noise: 2), at: 0))
+        for i in 1..<8 { o.record(packet(i, key: false, size: 9_000)) }
+        #expect(!o.staticSuspected)
+        #expect(o.isComplete)
+        let (outcome, _) = o.verdict(ending: .enough, now: 700 * ms)
+        #expect(outcome == .online)
+        #expect(abs(o.measuredFps! - 25) < 0.01)
+        #expect(abs(o.bitrateKbps! - (60_000 + 7 * 9_000) * 8 * 25 / 8 / 1000) < 0.01)
+    }
+
+    @Test("nothing after PLAY is stalled; an audio-only stream is no_video")
+    func nothing() {
+        #expect(observation().verdict(ending: .timeUp, now: 2300 * ms).0 == .stalled)
+        #expect(observation(video: false).verdict(ending: .timeUp, now: 300 * ms).0 == .noVideo)
+        var dynamic = observation(video: false, dynamic: true)
+        dynamic.record(.init(isVideo: false, isAudio: true, isKey: true, size: 200, time: 0, arrival: 10 * ms))
+        #expect(dynamic.verdict(ending: .timeUp, now: 2000 * ms).0 == .noVideo)
+    }
+
+    @Test("frames that stop arriving are stalled")
+    func stopped() {
+        var o = observation()
+        for i in 0..<5 { o.record(packet(i, key: i == 0, size: 5_000)) }
+        // Last frame at 300 ms + 160 ms; the window ends 2.3 s after start.
+        #expect(o.verdict(ending: .timeUp, now: 2300 * ms).0 == .stalled)
+        // The same frames with the window ending right after them are fine (no keyframe decoded).
+        #expect(o.verdict(ending: .timeUp, now: 500 * ms).0 == .online)
+    }
+
+    @Test("near-empty frames after the keyframe call for a second keyframe; the same picture is frozen")
+    func frozen() {
+        var o = observation()
+        let still = scene(noise: 3)
+        o.record(packet(0, key: true, size: 60_000))
+        o.record(picture(still, at: 0))
+        for i in 1..<10 { o.record(packet(i, key: false, size: 40)) }
+        #expect(o.staticSuspected)
+        #expect(!o.isComplete)
+        #expect(o.wantsExtension)
+        #expect(!o.wantsDecode(ofKeyframeAt: 0.2))  // too soon to tell
+        o.record(packet(50, key: true, size: 60_000))
+        #expect(o.wantsDecode(ofKeyframeAt: 2.0))
+        o.record(picture(still, at: 2.0))
+        #expect(o.isComplete)
+        #expect(o.verdict(ending: .enough, now: 2400 * ms).0 == .frozen)
+    }
+
+    @Test("a motionless live scene: small frames, but the second keyframe differs, so online")
+    func staticLive() {
+        var o = observation()
+        o.record(packet(0, key: true, size: 60_000))
+        o.record(picture(scene(seed: 1, noise: 2), at: 0))
+        for i in 1..<10 { o.record(packet(i, key: false, size: 300)) }
+        #expect(o.staticSuspected)
+        o.record(packet(50, key: true, size: 60_000))
+        o.record(picture(scene(seed: 2, noise: 2), at: 2.0))
+        #expect(o.verdict(ending: .enough, now: 2400 * ms).0 == .online)
+    }
+
+    @Test("black wins over frozen and is decided from the first keyframe")
+    func black() {
+        var o = observation()
+        o.record(packet(0, key: true, size: 3_000))
+        o.record(picture(TestFrame { _, _ in 16 }, size: 3_000, at: 0))
+        for i in 1..<8 { o.record(packet(i, key: false, size: 12)) }
+        #expect(!o.staticSuspected)
+        #expect(o.isComplete)
+        #expect(o.verdict(ending: .enough, now: 600 * ms).0 == .black)
+    }
+
+    @Test("keyframes that decode with errors are corrupt; one clean keyframe after a damaged one is not")
+    func corrupt() {
+        var o = observation()
+        o.record(packet(0, key: true, size: 50_000))
+        o.record(picture(scene(noise: 2), at: 0, errors: 12))
+        #expect(o.wantsDecode(ofKeyframeAt: 2))
+        o.record(picture(scene(noise: 2), at: 2, errors: 9))
+        for i in 1..<10 { o.record(packet(i, key: false, size: 5_000)) }
+        #expect(o.pictureSettled)
+        #expect(o.verdict(ending: .enough, now: 2400 * ms).0 == .corrupt)
+
+        var recovered = observation()
+        recovered.record(packet(0, key: true, size: 50_000))
+        recovered.record(picture(scene(noise: 2), at: 0, errors: 3))
+        recovered.record(picture(scene(seed: 5, noise: 2), at: 2))
+        for i in 1..<10 { recovered.record(packet(i, key: false, size: 5_000)) }
+        #expect(recovered.verdict(ending: .enough, now: 2400 * ms).0 == .online)
+
+        var undecodable = observation()
+        undecodable.record(packet(0, key: true, size: 50_000))
+        undecodable.recordDecodeFailure("Invalid data found when processing input", final: false)
+        undecodable.recordDecodeFailure("Invalid data found when processing input", final: false)
+        #expect(undecodable.pictureSettled)
+        #expect(undecodable.verdict(ending: .timeUp, now: 500 * ms).0 == .corrupt)
+    }
+
+    @Test("frames without any keyframe before the deadline: alive, picture unchecked")
+    func longGOP() {
+        var o = observation()
+        for i in 0..<150 { o.record(packet(i, key: false, size: 2_000)) }
+        #expect(o.wantsExtension)
+        let (outcome, detail) = o.verdict(ending: .timeUp, now: 300 * ms + 6_000 * ms)
+        #expect(outcome == .online)
+        #expect(detail.contains("no keyframe"))
+    }
+}
+
+@Suite("Why a stream did not open")
+struct OpenFailureTests {
+    struct Case: Sendable, CustomStringConvertible {
+        var averror: Int32
+        var errno: Int32 = 0
+        var status: Int32 = 0
+        var deadline = false
+        var expected: Outcome
+        var code: Int? = nil
+        var description: String { "\(averror)/\(status) -> \(expected)" }
+    }
+
+    static let cases: [Case] = [
+        Case(averror: -ECONNREFUSED, errno: ECONNREFUSED, expected: .refused),
+        Case(averror: -EHOSTUNREACH, errno: EHOSTUNREACH, expected: .refused),
+        Case(averror: -ETIMEDOUT, errno: ETIMEDOUT, expected: .timeout),
+        // The interrupt callback ends the call: AVERROR_EXIT, whatever the far end did.
+        Case(averror: pav_error_exit(), deadline: true, expected: .timeout),
+        // A silent listener can surface as invalid data; the deadline says what happened.
+        Case(averror: pav_error_invalid_data(), deadline: true, expected: .timeout),
+        Case(averror: pav_error_http_unauthorized(), status: 401, expected: .unauthorized, code: 401),
+        Case(averror: pav_error_http_unauthorized(), expected: .unauthorized, code: 401),
+        Case(averror: pav_error_http_not_found(), status: 404, expected: .notFound, code: 404),
+        Case(averror: pav_error_http_server_error(), status: 503, expected: .rtspError, code: 503),
+        Case(averror: pav_error_http_other_4xx(), status: 454, expected: .rtspError, code: 454),
+        // A non-200 answer to PLAY comes back as EPERM; the status is read from the exchange.
+        Case(averror: -EPERM, errno: EPERM, status: 461, expected: .rtspError, code: 461),
+        Case(averror: pav_error_invalid_data(), expected: .rtspError),
+        // A status answered just as the deadline passed is still the status.
+        Case(averror: pav_error_http_not_found(), status: 404, deadline: true, expected: .notFound, code: 404),
+    ]
+
+    @Test(arguments: cases)
+    func classify(_ c: Case) {
+        let failure = OpenFailure.classify(averror: c.averror, osErrno: c.errno, statusCode: c.status,
+                                           deadlineReached: c.deadline, message: "m", budget: .seconds(8))
+        #expect(failure.outcome == c.expected)
+        #expect(failure.statusCode == c.code)
+    }
+}
