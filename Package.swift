@@ -26,6 +26,8 @@ let package = Package(
         ),
         // One stream, one deadline, one result.
         .target(name: "PatrolProbe", dependencies: ["PatrolAV"]),
+        // Venues and cameras: the domain types, CSV import with validation, export.
+        .target(name: "PatrolInventory", dependencies: ["PatrolProbe"]),
         .executableTarget(
             name: "patrol",
             dependencies: [
@@ -41,6 +43,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PatrolProbeTests", dependencies: ["PatrolProbe"]),
+        .testTarget(name: "PatrolInventoryTests", dependencies: ["PatrolInventory", "PatrolProbe"]),
         .testTarget(name: "FleetTests", dependencies: ["PatrolProbe"]),
     ]
 )

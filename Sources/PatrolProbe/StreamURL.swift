@@ -24,7 +24,7 @@ public struct StreamURL: Sendable, Hashable, CustomStringConvertible, CustomDebu
     public let host: String
     public let port: Int?
     /// Path and query, percent-encoded as given, credential-like query values included.
-    let pathAndQuery: String
+    public let pathAndQuery: String
     public let credentials: Credentials?
 
     public enum ParseError: Error, CustomStringConvertible, Equatable {

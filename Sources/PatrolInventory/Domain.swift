@@ -1,0 +1,153 @@
+import Foundation
+import PatrolProbe
+
+/// The three kinds of high-risk small venue the district patrols.
+public enum VenueKind: String, CaseIterable, Codable, Sendable {
+    case hotel
+    case rental
+    case internetCafe = "internet_cafe"
+}
+
+/// How closely a venue is supervised, re-graded every half year.
+///
+/// Ordered `general < watch < priority`; priority venues have an assigned supervisor and
+/// tighter rectification deadlines.
+public enum Tier: String, CaseIterable, Codable, Sendable, Comparable {
+    case general
+    case watch
+    case priority
+
+    public static func < (lhs: Tier, rhs: Tier) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// Where a camera is, which decides who must fix it.
+public enum Placement: String, CaseIterable, Codable, Sendable {
+    /// A public camera around the venue, installed and maintained by the city: a failure is a
+    /// maintenance ticket, never the venue's fault.
+    case perimeter
+    /// A camera the owner installed inside the venue: keeping it online is the owner's duty.
+    case interior
+}
+
+/// A small hotel, rental housing or internet café under supervision.
+public struct Venue: Sendable, Hashable, Codable, Identifiable {
+    /// The inventory's identifier, e.g. `V0001`.
+    public var id: String
+    /// The venue's name as registered, usually Chinese (平安宾馆).
+    public var name: String
+    public var kind: VenueKind
+    public var tier: Tier
+    public var district: String
+    /// The district's grid cell, e.g. `G03-12`.
+    public var grid: String
+    public var address: String
+    /// How to reach the owner, usually a mobile number.
+    public var ownerContact: String
+    /// The assigned supervisor (a person and team, e.g. `张伟 (一组)`); required for priority venues.
+    public var supervisor: String?
+
+    public init(
+        id: String, name: String, kind: VenueKind, tier: Tier, district: String, grid: String,
+        address: String, ownerContact: String, supervisor: String? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.kind = kind
+        self.tier = tier
+        self.district = district
+        self.grid = grid
+        self.address = address
+        self.ownerContact = ownerContact
+        self.supervisor = supervisor
+    }
+}
+
+/// One camera stream of a venue.
+///
+/// The stream's credentials live only in `stream` (which never prints them). `address` is the
+/// same stream without any user name or password, as it may be shown, stored or exported.
+public struct Camera: Sendable, Hashable, Identifiable {
+    /// The inventory's identifier, e.g. `C00001`.
+    public var id: String
+    /// The `id` of the venue the camera watches.
+    public var venueID: String
+    public var placement: Placement
+    /// The stream to probe, with its credentials.
+    public let stream: StreamURL
+    /// The stream's address without credentials: `rtsp://10.20.1.17:554/Streaming/Channels/101`.
+    public let address: String
+
+    /// A camera streaming from `url`; `credentials`, when given, replace any in the URL.
+    public init(
+        id: String, venueID: String, placement: Placement, url: String,
+        credentials: StreamURL.Credentials? = nil
+    ) throws(StreamURL.ParseError) {
+        let parsed = try StreamURL(url, credentials: credentials)
+        self.id = id
+        self.venueID = venueID
+        self.placement = placement
+        self.address = parsed.address
+        // Rebuilt from the address so that a camera is equal however its credentials were given.
+        self.stream = try StreamURL(address, credentials: parsed.credentials)
+    }
+
+    /// What makes two cameras the same stream: the address without credentials, the host's
+    /// case and the scheme's default port.
+    static func streamKey(of stream: StreamURL) -> String {
+        let defaultPort = switch stream.scheme {
+        case .rtsp: 554
+        case .rtsps: 322
+        case .http: 80
+        case .https, .rtmps: 443
+        case .rtmp: 1935
+        }
+        let host = stream.host.contains(":") ? "[\(stream.host.lowercased())]" : stream.host.lowercased()
+        return "\(stream.scheme.rawValue)://\(host):\(stream.port ?? defaultPort)\(stream.pathAndQuery)"
+    }
+}
+
+extension CodingUserInfoKey {
+    /// Set to `true` in an encoder's `userInfo` to encode cameras with their credentials.
+    /// Without it a camera encodes its `address` only, so JSON output never carries a password.
+    public static let includeCredentials = CodingUserInfoKey(rawValue: "patrol.includeCredentials")!
+}
+
+extension Camera: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case id, venueID, placement, url, username, password
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        var credentials: StreamURL.Credentials?
+        if let username = try container.decodeIfPresent(String.self, forKey: .username) {
+            let password = try container.decode(String.self, forKey: .password)
+            credentials = .init(username: username, password: password)
+        }
+        do {
+            try self.init(
+                id: container.decode(String.self, forKey: .id),
+                venueID: container.decode(String.self, forKey: .venueID),
+                placement: container.decode(Placement.self, forKey: .placement),
+                url: container.decode(String.self, forKey: .url),
+                credentials: credentials
+            )
+        } catch let error as StreamURL.ParseError {
+            throw DecodingError.dataCorruptedError(forKey: .url, in: container, debugDescription: error.description)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(venueID, forKey: .venueID)
+        try container.encode(placement, forKey: .placement)
+        try container.encode(address, forKey: .url)
+        if encoder.userInfo[.includeCredentials] as? Bool == true, let credentials = stream.credentials {
+            try container.encode(credentials.username, forKey: .username)
+            try container.encode(credentials.password, forKey: .password)
+        }
+    }
+}

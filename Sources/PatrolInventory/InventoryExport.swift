@@ -1,0 +1,38 @@
+import Foundation
+
+extension Inventory {
+    /// Writes the inventory as the two CSV files `load(venues:cameras:)` reads back.
+    ///
+    /// UTF-8, LF line ends, a header row, fields quoted only when needed.
+    /// - Parameter includeCredentials: write each camera's username and password in their
+    ///   columns; otherwise those columns stay empty. URLs never carry credentials.
+    public func write(venues: URL, cameras: URL, includeCredentials: Bool) throws {
+        try Data(venuesCSV().utf8).write(to: venues, options: .atomic)
+        try Data(camerasCSV(includeCredentials: includeCredentials).utf8).write(to: cameras, options: .atomic)
+    }
+
+    /// The text of `venues.csv`.
+    public func venuesCSV() -> String {
+        var text = CSV.line(InventoryLoader.venueColumns)
+        for venue in venues {
+            text += CSV.line([
+                venue.id, venue.name, venue.kind.rawValue, venue.tier.rawValue, venue.district, venue.grid,
+                venue.address, venue.ownerContact, venue.supervisor ?? "",
+            ])
+        }
+        return text
+    }
+
+    /// The text of `cameras.csv`, with credentials in the username/password columns only when asked.
+    public func camerasCSV(includeCredentials: Bool) -> String {
+        var text = CSV.line(InventoryLoader.cameraColumns + InventoryLoader.credentialColumns)
+        for camera in cameras {
+            let credentials = includeCredentials ? camera.stream.credentials : nil
+            text += CSV.line([
+                camera.id, camera.venueID, camera.placement.rawValue, camera.address,
+                credentials?.username ?? "", credentials?.password ?? "",
+            ])
+        }
+        return text
+    }
+}
