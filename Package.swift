@@ -10,6 +10,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // The system FFmpeg libraries, found through pkg-config.
@@ -28,22 +32,45 @@ let package = Package(
         .target(name: "PatrolProbe", dependencies: ["PatrolAV"]),
         // Venues and cameras: the domain types, CSV import with validation, export.
         .target(name: "PatrolInventory", dependencies: ["PatrolProbe"]),
+        // The engine: a lock-free pool of Dispatch worker threads and the scheduler feeding it.
+        .target(
+            name: "PatrolSweep",
+            dependencies: [
+                "PatrolProbe",
+                .product(name: "Atomics", package: "swift-atomics"),
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
+        // SQLite through GRDB: inventory, camera state, probe history, roll-ups, metadata index.
+        .target(
+            name: "PatrolStore",
+            dependencies: ["PatrolProbe", "PatrolInventory", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // The configuration file (YAML), with errors that name the key and the line.
+        .target(
+            name: "PatrolConfig",
+            dependencies: ["PatrolProbe", "PatrolSweep", "PatrolStore", .product(name: "Yams", package: "Yams")]
+        ),
         .executableTarget(
             name: "patrol",
             dependencies: [
-                "PatrolProbe",
+                "PatrolProbe", "PatrolInventory", "PatrolStore", "PatrolConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "patrold",
             dependencies: [
-                "PatrolProbe",
+                "PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore", "PatrolConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "PatrolProbeTests", dependencies: ["PatrolProbe"]),
         .testTarget(name: "PatrolInventoryTests", dependencies: ["PatrolInventory", "PatrolProbe"]),
-        .testTarget(name: "FleetTests", dependencies: ["PatrolProbe"]),
+        .testTarget(name: "PatrolSweepTests", dependencies: ["PatrolSweep"]),
+        .testTarget(name: "PatrolStoreTests", dependencies: ["PatrolStore"]),
+        .testTarget(name: "PatrolConfigTests", dependencies: ["PatrolConfig"]),
+        .testTarget(name: "FleetTests", dependencies: ["PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore"]),
     ]
 )

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PatrolProbe
 
 @main
@@ -7,7 +8,7 @@ struct Patrol: ParsableCommand {
         commandName: "patrol",
         abstract: "Operator command line of Patrol, the district camera patrol.",
         version: PatrolVersion.current,
-        subcommands: [ProbeCommand.self, BenchCommand.self]
+        subcommands: [ProbeCommand.self, InventoryCommand.self, BenchCommand.self]
     )
 
     static func main() {
@@ -15,6 +16,9 @@ struct Patrol: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch let failure as CommandFailure {
+            FileHandle.standardError.write(Data("patrol: \(failure.message)\n".utf8))
+            Foundation.exit(failure.exit.rawValue)
         } catch {
             exit(withError: error)
         }

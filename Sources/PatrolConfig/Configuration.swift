@@ -1,0 +1,145 @@
+import Foundation
+import PatrolProbe
+import PatrolStore
+import PatrolSweep
+import Yams
+
+/// Patrol's configuration: one YAML file. Every key is optional; Samples/patrol.yaml lists
+/// them all with their defaults, and docs/CONFIG.md explains each.
+public struct Configuration: Sendable, Equatable {
+    /// Seconds between probes of a camera, by its venue's tier.
+    public struct Cadence: Sendable, Equatable {
+        public var priority = 60.0
+        public var watch = 300.0
+        public var general = 900.0
+        public init() {}
+    }
+
+    public struct Retention: Sendable, Equatable {
+        public var rawDays = 7
+        public var rollupDays = 730
+        public init() {}
+    }
+
+    public struct Writer: Sendable, Equatable {
+        /// Results written in one transaction at most.
+        public var batchSize = 256
+        /// Seconds a result may wait for its batch to fill.
+        public var batchInterval = 1.0
+        public init() {}
+    }
+
+    public var database = "/var/lib/patrol/patrol.sqlite"
+    /// The credential vault: readable by the service user only.
+    public var credentials = "/var/lib/patrol/credentials.sqlite"
+    public var probe = ProbeSettings()
+    public var cadence = Cadence()
+    public var schedule = ScheduleSettings()
+    public var debounce = DebounceSettings()
+    public var retention = Retention()
+    public var writer = Writer()
+
+    public init() {}
+
+    /// Loads `path`; relative paths in it are relative to the file's folder.
+    public static func load(_ path: String) throws(ConfigError) -> Configuration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(file: path, line: nil, key: nil, reason: "cannot read the configuration file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: path, line: nil, key: nil, reason: "the configuration file is not UTF-8")
+        }
+        var configuration = try parse(text, file: path)
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        for keyPath in [\Configuration.database, \Configuration.credentials] where !configuration[keyPath: keyPath].hasPrefix("/") {
+            configuration[keyPath: keyPath] = folder.appendingPathComponent(configuration[keyPath: keyPath]).standardizedFileURL.path
+        }
+        return configuration
+    }
+
+    /// Parses configuration text; `file` names it in errors.
+    public static func parse(_ text: String, file: String) throws(ConfigError) -> Configuration {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw ConfigError(file: file, line: Self.line(of: error), key: nil, reason: "not valid YAML: \(Self.problem(of: error))")
+        } catch {
+            throw ConfigError(file: file, line: nil, key: nil, reason: "not valid YAML: \(error)")
+        }
+        var configuration = Configuration()
+        guard let root else { return configuration }
+        guard let mapping = root.mapping else {
+            throw ConfigError(file: file, line: root.mark?.line, key: nil, reason: "expected a mapping of keys at the top")
+        }
+        do {
+            try configuration.read(YAMLReader(file: file, path: "", node: mapping, line: 1))
+        } catch let error as ConfigError {
+            throw error
+        } catch {
+            throw ConfigError(file: file, line: nil, key: nil, reason: "\(error)")
+        }
+        return configuration
+    }
+
+    private mutating func read(_ top: YAMLReader) throws {
+        var top = top
+        database = try top.string("database") ?? database
+        credentials = try top.string("credentials") ?? credentials
+        if var section = try top.section("probe") {
+            if let seconds = try section.number("deadline", in: 0.5...300) { probe.deadline = .milliseconds(Int64(seconds * 1000)) }
+            if let seconds = try section.number("window", in: 0.1...60) { probe.window = .milliseconds(Int64(seconds * 1000)) }
+            probe.transport = try section.choice("transport", of: ProbeSettings.Transport.self) ?? probe.transport
+            try section.rejectUnknownKeys()
+        }
+        if var section = try top.section("schedule") {
+            if var tiers = try section.section("cadence") {
+                cadence.priority = try tiers.number("priority", in: 5...86_400) ?? cadence.priority
+                cadence.watch = try tiers.number("watch", in: 5...86_400) ?? cadence.watch
+                cadence.general = try tiers.number("general", in: 5...86_400) ?? cadence.general
+                try tiers.rejectUnknownKeys()
+            }
+            schedule.concurrency = try section.integer("concurrency", in: 1...4096) ?? schedule.concurrency
+            schedule.workers = try section.integer("workers", in: 1...4096) ?? schedule.workers
+            schedule.slowAfter = try section.number("slow_after", in: 0.1...300) ?? schedule.slowAfter
+            schedule.perHostSessions = try section.integer("per_host_sessions", in: 1...1024) ?? schedule.perHostSessions
+            schedule.backoffAfter = try section.integer("backoff_after", in: 1...1000) ?? schedule.backoffAfter
+            schedule.backoffLimit = try section.number("backoff_limit", in: 5...86_400) ?? schedule.backoffLimit
+            try section.rejectUnknownKeys()
+            if schedule.workers < schedule.concurrency {
+                throw section.error("workers", "must be at least schedule.concurrency (\(schedule.concurrency))", at: nil)
+            }
+        }
+        if var section = try top.section("status") {
+            debounce.downAfterFailures = try section.integer("down_after_failures", in: 1...1000) ?? debounce.downAfterFailures
+            debounce.downAfterSeconds = try section.number("down_after_seconds", in: 0...86_400) ?? debounce.downAfterSeconds
+            debounce.upAfterSuccesses = try section.integer("up_after_successes", in: 1...1000) ?? debounce.upAfterSuccesses
+            try section.rejectUnknownKeys()
+        }
+        if var section = try top.section("retention") {
+            retention.rawDays = try section.integer("raw_days", in: 1...3650) ?? retention.rawDays
+            retention.rollupDays = try section.integer("rollup_days", in: 1...36_500) ?? retention.rollupDays
+            try section.rejectUnknownKeys()
+        }
+        if var section = try top.section("writer") {
+            writer.batchSize = try section.integer("batch_size", in: 1...100_000) ?? writer.batchSize
+            writer.batchInterval = try section.number("batch_interval", in: 0.01...60) ?? writer.batchInterval
+            try section.rejectUnknownKeys()
+        }
+        try top.rejectUnknownKeys()
+    }
+
+    private static func line(of error: YamlError) -> Int? {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
+        default: nil
+        }
+    }
+
+    private static func problem(of error: YamlError) -> String {
+        switch error {
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): problem
+        default: "\(error)"
+        }
+    }
+}

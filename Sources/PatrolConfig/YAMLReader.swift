@@ -1,0 +1,81 @@
+import Yams
+
+/// Reads a YAML mapping key by key, so that every problem names the key path and its line,
+/// and a key nobody asked for (a typo) is an error rather than silently ignored.
+struct YAMLReader {
+    let file: String
+    let path: String
+    let node: Node.Mapping
+    let line: Int?
+    private var used: Set<String> = []
+
+    init(file: String, path: String, node: Node.Mapping, line: Int?) {
+        self.file = file
+        self.path = path
+        self.node = node
+        self.line = line
+    }
+
+    private func qualified(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    func error(_ key: String, _ reason: String, at mark: Mark?) -> ConfigError {
+        ConfigError(file: file, line: mark?.line ?? line, key: qualified(key), reason: reason)
+    }
+
+    private mutating func value(_ key: String) -> Node? {
+        used.insert(key)
+        return node.first { $0.key.string == key }?.value
+    }
+
+    mutating func section(_ key: String) throws -> YAMLReader? {
+        guard let value = value(key) else { return nil }
+        guard let mapping = value.mapping else { throw error(key, "expected a section of keys", at: value.mark) }
+        return YAMLReader(file: file, path: qualified(key), node: mapping, line: value.mark?.line)
+    }
+
+    mutating func string(_ key: String) throws -> String? {
+        guard let value = value(key) else { return nil }
+        guard case .scalar(let scalar) = value, !scalar.string.isEmpty else {
+            throw error(key, "expected a text value", at: value.mark)
+        }
+        return scalar.string
+    }
+
+    mutating func number(_ key: String, in range: ClosedRange<Double>) throws -> Double? {
+        guard let value = value(key) else { return nil }
+        guard let number = value.float ?? value.int.map(Double.init) else {
+            throw error(key, "expected a number, got '\(value.string ?? "a section")'", at: value.mark)
+        }
+        guard range.contains(number) else {
+            throw error(key, "\(number) is out of range (\(range.lowerBound)...\(range.upperBound))", at: value.mark)
+        }
+        return number
+    }
+
+    mutating func integer(_ key: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let value = value(key) else { return nil }
+        guard let number = value.int else {
+            throw error(key, "expected a whole number, got '\(value.string ?? "a section")'", at: value.mark)
+        }
+        guard range.contains(number) else {
+            throw error(key, "\(number) is out of range (\(range.lowerBound)...\(range.upperBound))", at: value.mark)
+        }
+        return number
+    }
+
+    mutating func choice<T: RawRepresentable & CaseIterable>(_ key: String, of type: T.Type) throws -> T? where T.RawValue == String {
+        guard let text = try string(key) else { return nil }
+        guard let made = T(rawValue: text) else {
+            let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
+            throw error(key, "'\(text)' is not one of: \(allowed)", at: node.first { $0.key.string == key }?.value.mark)
+        }
+        return made
+    }
+
+    /// Fails on the first key that was never asked for.
+    func rejectUnknownKeys() throws {
+        for (key, _) in node where !used.contains(key.string ?? "") {
+            throw ConfigError(file: file, line: key.mark?.line, key: qualified(key.string ?? "?"), reason: "unknown key")
+        }
+    }
+}

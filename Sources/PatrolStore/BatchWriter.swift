@@ -1,0 +1,80 @@
+import Dispatch
+import Foundation
+import PatrolProbe
+
+/// The single store writer: finished probes are handed over as they come and written in
+/// batches, one transaction per batch (when `batchSize` results wait, or `interval` seconds
+/// after the first of them). A failing write (a full disk) keeps the results and retries.
+public final class BatchWriter: @unchecked Sendable {
+    public typealias Report = @Sendable (Result<BatchReport, Error>) -> Void
+
+    private let store: Store
+    private let settings: WriterSettings
+    private let batchSize: Int
+    private let interval: Double
+    private let report: Report
+    private let queue = DispatchQueue(label: "patrol.writer")
+    // Touched only on `queue`.
+    private var waiting: [(cameraID: String, result: ProbeResult)] = []
+    private var flushPlanned = false
+    private var lastWrite = DispatchTime.now()
+
+    public init(store: Store, settings: WriterSettings, batchSize: Int, interval: Double,
+                report: @escaping Report = { _ in }) {
+        self.store = store
+        self.settings = settings
+        self.batchSize = max(1, batchSize)
+        self.interval = interval
+        self.report = report
+    }
+
+    public func submit(_ results: [(cameraID: String, result: ProbeResult)]) {
+        queue.async { [self] in
+            waiting += results
+            if waiting.count >= batchSize { flush(fullBatchesOnly: true) }
+            if !waiting.isEmpty && !flushPlanned {
+                flushPlanned = true
+                queue.asyncAfter(deadline: .now() + interval) { [self] in
+                    flushPlanned = false
+                    flush()
+                }
+            }
+        }
+    }
+
+    /// Writes everything waiting, now; returns when it is written (or the write failed).
+    public func drain() {
+        queue.sync { flush() }
+    }
+
+    /// When the writer last completed a transaction (for health checks).
+    public var lastSuccessfulWrite: DispatchTime { queue.sync { lastWrite } }
+
+    /// Runs `body` on the writer's queue, after everything submitted before it.
+    public func perform(_ body: @escaping @Sendable (Store) -> Void) {
+        queue.async { [store] in body(store) }
+    }
+
+    private func flush(fullBatchesOnly: Bool = false) {
+        while !waiting.isEmpty && (!fullBatchesOnly || waiting.count >= batchSize) {
+            let batch = Array(waiting.prefix(batchSize))
+            do {
+                let done = try store.write(batch, settings: settings)
+                waiting.removeFirst(batch.count)
+                lastWrite = .now()
+                report(.success(done))
+            } catch {
+                report(.failure(error))
+                // Keep the results; try again later rather than lose them.
+                if !flushPlanned {
+                    flushPlanned = true
+                    queue.asyncAfter(deadline: .now() + max(interval, 5)) { [self] in
+                        flushPlanned = false
+                        flush()
+                    }
+                }
+                return
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import GRDB
+import PatrolInventory
+import PatrolProbe
+
+extension Store {
+    /// The venues and cameras in service (not retired), with credentials when a vault is given.
+    public func inventory(vault: CredentialVault? = nil) throws -> Inventory {
+        let credentials = try vault?.credentials() ?? [:]
+        return try pool.read { db in
+            let venues = try Row.fetchAll(db, sql: "SELECT * FROM venue WHERE retired_at IS NULL ORDER BY id").map { row in
+                Venue(id: row["id"], name: row["name"], kind: VenueKind(rawValue: row["kind"]) ?? .hotel,
+                      tier: Tier(rawValue: row["tier"]) ?? .general, district: row["district"], grid: row["grid"],
+                      address: row["address"], ownerContact: row["owner_contact"], supervisor: row["supervisor"])
+            }
+            let cameras = try Row.fetchAll(db, sql: "SELECT * FROM camera WHERE retired_at IS NULL ORDER BY id").map { row in
+                let id: String = row["id"]
+                return try Camera(id: id, venueID: row["venue_id"], placement: Placement(rawValue: row["placement"]) ?? .interior,
+                                  url: row["url"], credentials: credentials[id])
+            }
+            return Inventory(venues: venues, cameras: cameras)
+        }
+    }
+
+    /// Makes the stored inventory equal to `new`, changing only what changed: new venues and
+    /// cameras are added, changed ones updated, missing ones retired (kept, with their history,
+    /// and un-retired if they come back). Credentials go to the vault, never to this database.
+    @discardableResult
+    public func apply(_ new: Inventory, vault: CredentialVault, now: Date = Date()) throws -> InventoryChanges {
+        let changes = InventoryChanges.between(old: try inventory(vault: vault), new: new)
+        guard !changes.isEmpty else { return changes }
+        var secrets: [String: StreamURL.Credentials?] = [:]
+        for camera in changes.addedCameras + changes.changedCameras.map(\.new) { secrets[camera.id] = camera.stream.credentials }
+        for camera in changes.removedCameras { secrets[camera.id] = .some(nil) }
+        try vault.set(secrets)
+        try pool.write { db in
+            for venue in changes.addedVenues + changes.changedVenues.map(\.new) {
+                try db.execute(sql: """
+                    INSERT INTO venue (id, name, kind, tier, district, grid, address, owner_contact, supervisor, added_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, tier = excluded.tier,
+                        district = excluded.district, grid = excluded.grid, address = excluded.address,
+                        owner_contact = excluded.owner_contact, supervisor = excluded.supervisor,
+                        updated_at = excluded.updated_at, retired_at = NULL
+                    """, arguments: [venue.id, venue.name, venue.kind.rawValue, venue.tier.rawValue, venue.district, venue.grid,
+                                     venue.address, venue.ownerContact, venue.supervisor, now, now])
+            }
+            for camera in changes.addedCameras + changes.changedCameras.map(\.new) {
+                try db.execute(sql: """
+                    INSERT INTO camera (id, venue_id, placement, url, host, has_credentials, added_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (id) DO UPDATE SET venue_id = excluded.venue_id, placement = excluded.placement,
+                        url = excluded.url, host = excluded.host, has_credentials = excluded.has_credentials,
+                        updated_at = excluded.updated_at, retired_at = NULL
+                    """, arguments: [camera.id, camera.venueID, camera.placement.rawValue, camera.address, camera.stream.host,
+                                     camera.stream.credentials != nil, now, now])
+            }
+            for camera in changes.removedCameras {
+                try db.execute(sql: "UPDATE camera SET retired_at = ? WHERE id = ?", arguments: [now, camera.id])
+            }
+            for venue in changes.removedVenues {
+                try db.execute(sql: "UPDATE venue SET retired_at = ? WHERE id = ?", arguments: [now, venue.id])
+            }
+        }
+        return changes
+    }
+
+    /// Records a finished sweep (for `patrol status` and the logs).
+    public func recordSweep(startedAt: Date, finishedAt: Date, probes: Int, summary: String) throws {
+        try pool.write { db in
+            try db.execute(sql: "INSERT INTO sweep (started_at, finished_at, probes, summary) VALUES (?, ?, ?, ?)",
+                           arguments: [startedAt, finishedAt, probes, summary])
+        }
+    }
+}
+
+extension Store {
+    /// The outcome of each camera's latest probe since `date`.
+    public func outcomes(since date: Date) throws -> [(cameraID: String, outcome: Outcome?)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT camera_id, outcome FROM probe_result
+                WHERE id IN (SELECT max(id) FROM probe_result WHERE at >= ? GROUP BY camera_id)
+                """, arguments: [date]).map { ($0["camera_id"], Outcome(rawValue: $0["outcome"])) }
+        }
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import GRDB
+import PatrolProbe
+
+/// Patrol's SQLite database: one file, WAL mode, so the daemon writes while the command line
+/// and the sqlite3 tool read. Every schema change is a new named migration; an old database
+/// upgrades in place when opened.
+public final class Store: Sendable {
+    public let path: String
+    public let pool: DatabasePool
+
+    public enum OpenError: Error, CustomStringConvertible {
+        case unavailable(path: String, reason: String)
+
+        public var description: String {
+            switch self {
+            case .unavailable(let path, let reason): "cannot open the database \(path): \(reason)"
+            }
+        }
+    }
+
+    /// Opens (creating if needed) and migrates the database at `path`.
+    public init(path: String, readOnly: Bool = false) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.readonly = readOnly
+        configuration.foreignKeysEnabled = true
+        configuration.label = "patrol"
+        configuration.prepareDatabase { db in
+            if !db.configuration.readonly {
+                // WAL with NORMAL sync: a committed batch survives a process crash or kill -9;
+                // only a power loss can lose the last transactions, never corrupt the file.
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+        }
+        do {
+            if !readOnly {
+                try FileManager.default.createDirectory(
+                    atPath: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent,
+                    withIntermediateDirectories: true)
+            }
+            pool = try DatabasePool(path: path, configuration: configuration)
+            if !readOnly { try Self.migrator.migrate(pool) }
+        } catch let error as DatabaseError {
+            throw OpenError.unavailable(path: path, reason: error.message ?? "\(error.resultCode)")
+        } catch {
+            throw OpenError.unavailable(path: path, reason: "\(error)")
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: inventory, camera state, probe history, roll-ups, metadata index") { db in
+            try db.execute(sql: """
+                CREATE TABLE venue (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    tier TEXT NOT NULL,
+                    district TEXT NOT NULL,
+                    grid TEXT NOT NULL,
+                    address TEXT NOT NULL,
+                    owner_contact TEXT NOT NULL,
+                    supervisor TEXT,
+                    added_at DATETIME NOT NULL,
+                    updated_at DATETIME NOT NULL,
+                    retired_at DATETIME
+                );
+                CREATE TABLE camera (
+                    id TEXT PRIMARY KEY,
+                    venue_id TEXT NOT NULL REFERENCES venue(id),
+                    placement TEXT NOT NULL,
+                    url TEXT NOT NULL,            -- without credentials: they live in the vault
+                    host TEXT NOT NULL,
+                    has_credentials BOOLEAN NOT NULL,
+                    added_at DATETIME NOT NULL,
+                    updated_at DATETIME NOT NULL,
+                    retired_at DATETIME
+                );
+                CREATE INDEX camera_venue ON camera(venue_id);
+                CREATE TABLE camera_state (
+                    camera_id TEXT PRIMARY KEY REFERENCES camera(id),
+                    status TEXT NOT NULL,
+                    status_since DATETIME,
+                    reason TEXT,
+                    last_outcome TEXT,
+                    last_detail TEXT,
+                    last_probe_at DATETIME,
+                    consecutive_failures INTEGER NOT NULL DEFAULT 0,
+                    consecutive_successes INTEGER NOT NULL DEFAULT 0,
+                    failing_since DATETIME,
+                    fingerprint BLOB,
+                    fingerprint_at DATETIME
+                );
+                CREATE TABLE probe_result (
+                    id INTEGER PRIMARY KEY,
+                    camera_id TEXT NOT NULL REFERENCES camera(id),
+                    at DATETIME NOT NULL,
+                    outcome TEXT NOT NULL,
+                    status_code INTEGER,
+                    detail TEXT NOT NULL,
+                    open_ms REAL,
+                    first_frame_ms REAL,
+                    total_ms REAL NOT NULL,
+                    frames INTEGER NOT NULL,
+                    fps REAL,
+                    bitrate_kbps REAL,
+                    keyframe_interval REAL,
+                    luma_mean REAL
+                );
+                CREATE INDEX probe_result_camera_at ON probe_result(camera_id, at);
+                CREATE INDEX probe_result_at ON probe_result(at);
+                CREATE TABLE state_event (
+                    id INTEGER PRIMARY KEY,
+                    camera_id TEXT NOT NULL REFERENCES camera(id),
+                    at DATETIME NOT NULL,
+                    from_status TEXT NOT NULL,
+                    to_status TEXT NOT NULL,
+                    outcome TEXT NOT NULL,
+                    detail TEXT NOT NULL
+                );
+                CREATE INDEX state_event_camera_at ON state_event(camera_id, at);
+                CREATE INDEX state_event_at ON state_event(at);
+                CREATE TABLE rollup (
+                    camera_id TEXT NOT NULL REFERENCES camera(id),
+                    period TEXT NOT NULL CHECK (period IN ('hour', 'day')),
+                    start DATETIME NOT NULL,
+                    probes INTEGER NOT NULL DEFAULT 0,
+                    \(RollupCounts.columns.map { "\($0) INTEGER NOT NULL DEFAULT 0" }.joined(separator: ",\n    "))
+                    ,
+                    fps_sum REAL NOT NULL DEFAULT 0,
+                    fps_count INTEGER NOT NULL DEFAULT 0,
+                    bitrate_sum REAL NOT NULL DEFAULT 0,
+                    bitrate_count INTEGER NOT NULL DEFAULT 0,
+                    PRIMARY KEY (camera_id, period, start)
+                ) WITHOUT ROWID;
+                CREATE INDEX rollup_period_start ON rollup(period, start);
+                CREATE TABLE stream_metadata (
+                    camera_id TEXT PRIMARY KEY REFERENCES camera(id),
+                    codec TEXT,
+                    profile TEXT,
+                    level INTEGER,
+                    width INTEGER,
+                    height INTEGER,
+                    pixel_format TEXT,
+                    fps REAL,
+                    bitrate_kbps REAL,
+                    keyframe_interval REAL,
+                    transport TEXT,
+                    has_audio BOOLEAN,
+                    audio_codec TEXT,
+                    updated_at DATETIME NOT NULL
+                );
+                CREATE INDEX stream_metadata_height ON stream_metadata(height);
+                CREATE INDEX stream_metadata_codec ON stream_metadata(codec);
+                CREATE TABLE metadata_change (
+                    id INTEGER PRIMARY KEY,
+                    camera_id TEXT NOT NULL REFERENCES camera(id),
+                    at DATETIME NOT NULL,
+                    field TEXT NOT NULL,
+                    old_value TEXT,
+                    new_value TEXT
+                );
+                CREATE INDEX metadata_change_at ON metadata_change(at, field);
+                CREATE INDEX metadata_change_camera ON metadata_change(camera_id, at);
+                CREATE TABLE sweep (
+                    id INTEGER PRIMARY KEY,
+                    started_at DATETIME NOT NULL,
+                    finished_at DATETIME NOT NULL,
+                    probes INTEGER NOT NULL,
+                    summary TEXT NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+}
+
+/// The outcome counters of a roll-up row, one column per outcome.
+enum RollupCounts {
+    static func column(_ outcome: String) -> String { "n_\(outcome)" }
+    static let columns = Outcome.allCases.map { column($0.rawValue) }
+}

@@ -1,0 +1,98 @@
+import Atomics
+import Dispatch
+import PatrolProbe
+
+/// One probe to run: which schedule slot it belongs to, and what to probe.
+public struct ProbeJob: Sendable {
+    public var slot: Int
+    public var url: StreamURL
+    public var settings: ProbeSettings
+
+    public init(slot: Int, url: StreamURL, settings: ProbeSettings) {
+        self.slot = slot
+        self.url = url
+        self.settings = settings
+    }
+}
+
+public struct ProbeCompletion: Sendable {
+    public var slot: Int
+    public var result: ProbeResult
+}
+
+/// A fixed set of Dispatch worker threads that run blocking FFmpeg probes, off Swift's
+/// cooperative pool. Work is claimed from a lock-free queue and results are handed back
+/// through another; idle workers sleep at a doorbell that the busy path never touches.
+public final class ProbePool: @unchecked Sendable {
+    public typealias Prober = @Sendable (ProbeJob) -> ProbeResult
+
+    public let workers: Int
+    private let jobs: LockFreeQueue<ProbeJob>
+    private let completions: LockFreeQueue<ProbeCompletion>
+    private let doorbell = Doorbell()
+    private let prober: Prober
+    private let running = ManagedAtomic<Bool>(false)
+    private let busyWorkers = ManagedAtomic<Int>(0)
+    private let probesDone = ManagedAtomic<Int>(0)
+    private let stopped = DispatchGroup()
+    /// Rung after every completion, so the consumer can sleep until there is one.
+    let completionAlarm = Alarm()
+
+    /// - Parameters:
+    ///   - workers: threads, i.e. the most probes in flight at once.
+    ///   - capacity: the most jobs (and completions) outstanding at once.
+    public init(workers: Int, capacity: Int, prober: @escaping Prober = { Probe.run($0.url, settings: $0.settings) }) {
+        self.workers = max(1, workers)
+        self.jobs = LockFreeQueue(capacity: max(capacity, workers) + 1)
+        self.completions = LockFreeQueue(capacity: max(capacity, workers) + 1)
+        self.prober = prober
+    }
+
+    public func start() {
+        guard running.compareExchange(expected: false, desired: true, ordering: .sequentiallyConsistent).exchanged
+        else { return }
+        for index in 0..<workers {
+            stopped.enter()
+            DispatchQueue(label: "patrol.probe.\(index)", qos: .utility).async { [self] in
+                work()
+                stopped.leave()
+            }
+        }
+    }
+
+    private func work() {
+        while running.load(ordering: .relaxed) {
+            guard let job = jobs.dequeue() ?? doorbell.sleep(unless: { jobs.dequeue() }) else { continue }
+            busyWorkers.wrappingIncrement(ordering: .relaxed)
+            let result = prober(job)
+            busyWorkers.wrappingDecrement(ordering: .relaxed)
+            probesDone.wrappingIncrement(ordering: .relaxed)
+            // Capacity covers every job that can be outstanding, so this cannot fail.
+            completions.enqueue(ProbeCompletion(slot: job.slot, result: result))
+            completionAlarm.ring()
+        }
+    }
+
+    /// Hands a job to the workers. False only when more jobs are outstanding than `capacity`.
+    @discardableResult
+    public func submit(_ job: ProbeJob) -> Bool {
+        guard jobs.enqueue(job) else { return false }
+        doorbell.ring()
+        return true
+    }
+
+    /// The next finished probe, if any.
+    public func takeCompletion() -> ProbeCompletion? { completions.dequeue() }
+
+    public var busy: Int { busyWorkers.load(ordering: .relaxed) }
+    public var completed: Int { probesDone.load(ordering: .relaxed) }
+
+    /// Stops taking jobs; probes in flight end within their own deadline. Returns whether every
+    /// worker has stopped within `seconds`.
+    @discardableResult
+    public func stop(waitingUpTo seconds: Double) -> Bool {
+        running.store(false, ordering: .sequentiallyConsistent)
+        doorbell.ring(workers)
+        return stopped.wait(timeout: .now() + .nanoseconds(Int(seconds * 1e9))) == .success
+    }
+}

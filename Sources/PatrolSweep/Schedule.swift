@@ -1,0 +1,155 @@
+import DequeModule
+import HeapModule
+
+/// How the scheduler paces probes. Defaults are documented in docs/SWEEP.md.
+public struct ScheduleSettings: Sendable, Equatable {
+    /// Probes actively exchanging data at once.
+    public var concurrency = 64
+    /// A probe still running after this many seconds is waiting on a silent camera (it uses no
+    /// CPU and no bandwidth) and stops counting against `concurrency`.
+    public var slowAfter = 1.5
+    /// Worker threads: the most probes in flight, silent ones included.
+    public var workers = 256
+    /// Most sessions open at once to one camera host (an NVR allows only a few).
+    public var perHostSessions = 4
+    /// Consecutive failures after which a camera is re-checked less often...
+    public var backoffAfter = 3
+    /// ...doubling its interval up to this many seconds (never below its own cadence).
+    public var backoffLimit = 600.0
+
+    public init() {}
+}
+
+/// One stream the scheduler keeps probing.
+public struct ScheduleTarget: Sendable, Equatable {
+    public var id: String
+    /// Sessions to one host are capped together (cameras behind one NVR share its address).
+    public var host: String
+    /// Seconds between probes while the camera is up.
+    public var cadence: Double
+
+    public init(id: String, host: String, cadence: Double) {
+        self.id = id
+        self.host = host
+        self.cadence = cadence
+    }
+}
+
+/// The scheduler's decisions, without clock or threads: which targets to probe now, and when
+/// each is due next. Times are seconds on a monotonic clock, given by the caller.
+public struct Schedule: Sendable {
+    struct Due: Comparable {
+        var time: Double
+        var slot: Int
+        static func < (a: Due, b: Due) -> Bool { (a.time, a.slot) < (b.time, b.slot) }
+    }
+
+    public let settings: ScheduleSettings
+    public private(set) var targets: [ScheduleTarget]
+    /// One pass over every target, then done (`patrold --once`).
+    public let once: Bool
+
+    private var dueTimes: [Double]
+    private var failures: [Int]
+    private var queue = Heap<Due>()
+    private var started: [Int: Double] = [:]
+    private var hostSessions: [String: Int] = [:]
+    private var heldForHost: [String: Deque<Int>] = [:]
+    private(set) var finished = 0
+
+    /// - Parameter spread: start each target at a stable offset within its cadence, so the
+    ///   load is even; otherwise everything is due at `now`.
+    public init(targets: [ScheduleTarget], settings: ScheduleSettings, now: Double, spread: Bool, once: Bool = false) {
+        self.settings = settings
+        self.targets = targets
+        self.once = once
+        dueTimes = targets.map { spread ? now + Self.phase(of: $0.id) * $0.cadence : now }
+        failures = Array(repeating: 0, count: targets.count)
+        for slot in targets.indices { queue.insert(Due(time: dueTimes[slot], slot: slot)) }
+    }
+
+    /// A stable number in [0, 1) from an id, so a restart keeps each camera's phase: FNV-1a,
+    /// then the SplitMix64 finaliser, since ids differ only in their last characters.
+    public static func phase(of id: String) -> Double {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in id.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        hash = (hash ^ (hash >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        hash = (hash ^ (hash >> 27)) &* 0x94d0_49bb_1331_11eb
+        hash ^= hash >> 31
+        return Double(hash >> 11) / Double(1 << 53)
+    }
+
+    public var inFlight: Int { started.count }
+    public func isInFlight(_ slot: Int) -> Bool { started[slot] != nil }
+    public var isDone: Bool { once && finished == targets.count }
+
+    /// Probes in flight that are still actively exchanging data.
+    public func active(at now: Double) -> Int {
+        started.values.reduce(0) { $0 + (now - $1 < settings.slowAfter ? 1 : 0) }
+    }
+
+    /// The targets to probe now, in the order they fell due, within the concurrency, worker
+    /// and per-host limits. Each returned target is in flight until `finish`.
+    public mutating func take(now: Double) -> [Int] {
+        var budget = min(settings.concurrency - active(at: now), settings.workers - started.count)
+        var taken: [Int] = []
+        while budget > 0, let next = queue.min, next.time <= now {
+            queue.removeMin()
+            let host = targets[next.slot].host
+            if hostSessions[host, default: 0] >= settings.perHostSessions {
+                heldForHost[host, default: []].append(next.slot)
+                continue
+            }
+            hostSessions[host, default: 0] += 1
+            started[next.slot] = now
+            taken.append(next.slot)
+            budget -= 1
+        }
+        return taken
+    }
+
+    /// Records the end of a probe and schedules the target's next one.
+    public mutating func finish(_ slot: Int, now: Double, succeeded: Bool) {
+        guard started.removeValue(forKey: slot) != nil else { return }
+        let host = targets[slot].host
+        hostSessions[host, default: 1] -= 1
+        if let held = heldForHost[host]?.popFirst() {
+            // Its turn came while the host was full: it goes first, at its original due time.
+            queue.insert(Due(time: dueTimes[held], slot: held))
+        }
+        failures[slot] = succeeded ? 0 : failures[slot] + 1
+        finished += 1
+        guard !once else { return }
+        let next = max(dueTimes[slot] + interval(of: slot), now)
+        dueTimes[slot] = next
+        queue.insert(Due(time: next, slot: slot))
+    }
+
+    /// Seconds until the target's next probe: its cadence, stretched while it stays down.
+    public func interval(of slot: Int) -> Double {
+        let cadence = targets[slot].cadence
+        let over = failures[slot] - settings.backoffAfter + 1
+        guard over > 0 else { return cadence }
+        let stretched = cadence * Double(1 << min(over, 20))
+        return min(stretched, max(cadence, settings.backoffLimit))
+    }
+
+    public func nextDue(of slot: Int) -> Double { dueTimes[slot] }
+
+    /// When something may next become possible: a target falling due, or a probe in flight
+    /// turning slow and so freeing room under the concurrency limit. Nil when only a
+    /// completion can change anything.
+    public func nextWake(now: Double) -> Double? {
+        let full = settings.concurrency - active(at: now) <= 0 || settings.workers - started.count <= 0
+        var wake: Double?
+        if let next = queue.min, !full { wake = max(next.time, now) }
+        if full, settings.workers > started.count {
+            let turning = started.values.map { $0 + settings.slowAfter }.filter { $0 > now }.min()
+            if let turning { wake = min(wake ?? turning, turning) }
+        }
+        return wake
+    }
+}

@@ -1,0 +1,80 @@
+import Atomics
+import Foundation
+import PatrolProbe
+
+/// Drives a `Schedule` with a `ProbePool`: hands due targets to the workers, collects what
+/// they finish, and passes it on in batches. It runs on the caller's thread (a thread of its
+/// own in the daemon) and sleeps whenever there is nothing to do.
+public final class Sweeper: @unchecked Sendable {
+    public struct Stream: Sendable {
+        public var target: ScheduleTarget
+        public var url: StreamURL
+
+        public init(target: ScheduleTarget, url: StreamURL) {
+            self.target = target
+            self.url = url
+        }
+    }
+
+    private let pool: ProbePool
+    private let streams: [Stream]
+    private let probeSettings: ProbeSettings
+    private let scheduleSettings: ScheduleSettings
+    private let stopping = ManagedAtomic<Bool>(false)
+    private let clock: @Sendable () -> Double
+
+    public init(pool: ProbePool, streams: [Stream], probe: ProbeSettings, schedule: ScheduleSettings,
+                clock: @escaping @Sendable () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }) {
+        self.pool = pool
+        self.streams = streams
+        self.probeSettings = probe
+        self.scheduleSettings = schedule
+        self.clock = clock
+    }
+
+    /// One pass over every stream, as fast as the limits allow. Returns when all have finished.
+    public func sweepOnce(onBatch: ([(Stream, ProbeResult)]) -> Void) {
+        var schedule = Schedule(targets: streams.map(\.target), settings: scheduleSettings, now: clock(),
+                                spread: false, once: true)
+        drive(&schedule, onBatch: onBatch)
+    }
+
+    /// Probes every stream on its cadence until `stop()`; then lets the probes in flight finish
+    /// (each within its deadline), hands over their results and returns.
+    public func run(onBatch: ([(Stream, ProbeResult)]) -> Void) {
+        var schedule = Schedule(targets: streams.map(\.target), settings: scheduleSettings, now: clock(),
+                                spread: true)
+        drive(&schedule, onBatch: onBatch)
+    }
+
+    public func stop() {
+        stopping.store(true, ordering: .sequentiallyConsistent)
+        pool.completionAlarm.ring()
+    }
+
+    private func drive(_ schedule: inout Schedule, onBatch: ([(Stream, ProbeResult)]) -> Void) {
+        var pending: ProbeCompletion?
+        while true {
+            let now = clock()
+            var batch: [(Stream, ProbeResult)] = []
+            while let done = pending ?? pool.takeCompletion() {
+                pending = nil
+                schedule.finish(done.slot, now: now, succeeded: done.result.outcome.isOnline)
+                batch.append((streams[done.slot], done.result))
+            }
+            if !batch.isEmpty { onBatch(batch) }
+            let stopRequested = stopping.load(ordering: .relaxed)
+            if schedule.isDone || (stopRequested && schedule.inFlight == 0) { return }
+            if !stopRequested {
+                for slot in schedule.take(now: now) {
+                    pool.submit(ProbeJob(slot: slot, url: streams[slot].url, settings: probeSettings))
+                }
+            }
+            let wake = stopRequested ? nil : schedule.nextWake(now: now)
+            pool.completionAlarm.sleep(upTo: (wake ?? now + 3600) - now, unless: {
+                if pending == nil { pending = pool.takeCompletion() }
+                return pending != nil || stopping.load(ordering: .relaxed) != stopRequested
+            })
+        }
+    }
+}

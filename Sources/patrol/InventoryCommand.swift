@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import PatrolInventory
+import PatrolStore
+
+struct InventoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inventory",
+        abstract: "Import or export the venues and cameras.",
+        subcommands: [ImportInventory.self, ExportInventory.self]
+    )
+}
+
+struct ImportInventory: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import venues and cameras from CSV; nothing is applied unless everything is valid.",
+        discussion: """
+        Every problem is reported as file:line:field: reason, and the command exits 65 without \
+        changing anything. A re-import changes only what changed; cameras missing from the new \
+        files are retired, keeping their history. Credentials go to the credential vault.
+        """
+    )
+
+    @Argument(help: "venues.csv")
+    var venues: String
+
+    @Argument(help: "cameras.csv")
+    var cameras: String
+
+    @Flag(help: "List every change, not only the counts.")
+    var verbose = false
+
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        let inventory: Inventory
+        do {
+            inventory = try Inventory.load(venues: URL(fileURLWithPath: venues), cameras: URL(fileURLWithPath: cameras))
+        } catch {
+            throw CommandFailure(message: "\(error)\nnothing was imported", exit: .invalidInput)
+        }
+        let database = try store.openStore()
+        let vault = try store.openVault()
+        let changes = try database.apply(inventory, vault: vault)
+        let perimeter = inventory.cameras.filter { $0.placement == .perimeter }.count
+        print("\(inventory.venues.count) venues, \(inventory.cameras.count) cameras (\(perimeter) perimeter, "
+            + "\(inventory.cameras.count - perimeter) interior)")
+        print(changes.summary)
+        if verbose && !changes.isEmpty { print(changes.description) }
+    }
+}
+
+struct ExportInventory: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export the venues and cameras in service to CSV (without credentials unless asked)."
+    )
+
+    @Argument(help: "Folder to write venues.csv and cameras.csv into.")
+    var folder: String
+
+    @Flag(help: "Include camera credentials (the files are then made readable by you only).")
+    var withCredentials = false
+
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        let database = try store.openStore()
+        let inventory = try database.inventory(vault: withCredentials ? try store.openVault() : nil)
+        let base = URL(fileURLWithPath: folder)
+        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        let venues = base.appendingPathComponent("venues.csv"), cameras = base.appendingPathComponent("cameras.csv")
+        // With credentials, the files are created private: no moment when others could read them.
+        let previousMask = withCredentials ? umask(0o077) : nil
+        defer { previousMask.map { _ = umask($0) } }
+        try inventory.write(venues: venues, cameras: cameras, includeCredentials: withCredentials)
+        print("\(inventory.venues.count) venues and \(inventory.cameras.count) cameras written to \(folder)")
+    }
+}

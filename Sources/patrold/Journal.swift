@@ -1,0 +1,20 @@
+import Foundation
+
+/// Log lines for journald: one event per line on stderr, with the syslog priority prefix
+/// (`<3>` error … `<7>` debug) that journald reads. Never give it credentials: pass
+/// `StreamURL`s (which print redacted), not strings built from the inventory's secrets.
+enum Journal {
+    enum Priority: Int {
+        case error = 3, warning = 4, notice = 5, info = 6, debug = 7
+    }
+
+    static func log(_ priority: Priority, _ message: String) {
+        let line = "<\(priority.rawValue)>" + message.replacingOccurrences(of: "\n", with: " ") + "\n"
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    static func error(_ message: String) { log(.error, message) }
+    static func warning(_ message: String) { log(.warning, message) }
+    static func notice(_ message: String) { log(.notice, message) }
+    static func info(_ message: String) { log(.info, message) }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import PatrolConfig
+import Testing
+
+@Suite("The configuration file")
+struct ConfigurationTests {
+    static let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Samples/patrol.yaml")
+
+    @Test("the sample lists every default: loading it equals no file at all")
+    func sample() throws {
+        var loaded = try Configuration.load(Self.sample.path)
+        #expect(loaded.database == "/var/lib/patrol/patrol.sqlite")
+        loaded.database = Configuration().database
+        #expect(loaded == Configuration())
+    }
+
+    @Test("values are read, and relative paths follow the file")
+    func values() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("patrol-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent("patrol.yaml")
+        try """
+        database: data/patrol.sqlite
+        probe:
+          deadline: 5
+          transport: udp
+        schedule:
+          cadence: {priority: 30}
+          concurrency: 16
+        """.write(to: file, atomically: true, encoding: .utf8)
+        let configuration = try Configuration.load(file.path)
+        #expect(configuration.database == folder.appendingPathComponent("data/patrol.sqlite").path)
+        #expect(configuration.probe.deadline == .seconds(5))
+        #expect(configuration.probe.transport == .udp)
+        #expect(configuration.cadence.priority == 30 && configuration.cadence.general == 900)
+        #expect(configuration.schedule.concurrency == 16)
+    }
+
+    @Test("a bad configuration names the file, the line and the key", arguments: [
+        ("probe:\n  deadline: soon\n", 2, "probe.deadline", "expected a number"),
+        ("schedule:\n  cadence:\n    prority: 60\n", 3, "schedule.cadence.prority", "unknown key"),
+        ("probe:\n  transport: quic\n", 2, "probe.transport", "not one of: tcp, udp"),
+        ("schedule:\n  concurrency: 0\n", 2, "schedule.concurrency", "out of range"),
+        ("retention: 7\n", 1, "retention", "expected a section"),
+        ("probe:\n  deadline: 8\n   window: 2\n", 3, nil, "not valid YAML"),
+        ("schedule:\n  concurrency: 300\n", 2, "schedule.workers", "at least"),
+    ] as [(String, Int, String?, String)])
+    func rejected(text: String, line: Int, key: String?, reason: String) {
+        do {
+            _ = try Configuration.parse(text, file: "patrol.yaml")
+            Issue.record("accepted: \(text)")
+        } catch {
+            #expect(error.line == line, "\(error)")
+            #expect(error.key == key, "\(error)")
+            #expect(error.description.contains(reason), "\(error)")
+            #expect(error.description.hasPrefix("patrol.yaml:"))
+        }
+    }
+}
