@@ -68,9 +68,18 @@ let package = Package(
         ),
         .testTarget(name: "PatrolProbeTests", dependencies: ["PatrolProbe"]),
         .testTarget(name: "PatrolInventoryTests", dependencies: ["PatrolInventory", "PatrolProbe"]),
-        .testTarget(name: "PatrolSweepTests", dependencies: ["PatrolSweep"]),
+        .testTarget(
+            name: "PatrolSweepTests",
+            dependencies: ["PatrolSweep", .product(name: "Atomics", package: "swift-atomics")]
+        ),
         .testTarget(name: "PatrolStoreTests", dependencies: ["PatrolStore"]),
         .testTarget(name: "PatrolConfigTests", dependencies: ["PatrolConfig"]),
-        .testTarget(name: "FleetTests", dependencies: ["PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore"]),
+        .testTarget(
+            name: "FleetTests",
+            dependencies: [
+                "PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
     ]
 )

@@ -5,35 +5,8 @@ import Testing
 /// The real `patrol` binary, run as a subprocess against the fleet.
 @Suite("patrol probe, the command")
 struct ProbeCommandTests {
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-        var all: String { stdout + stderr }
-    }
-
-    static var binary: URL {
-        // The test bundle sits in the build products folder, beside the executables.
-        let products = Bundle.main.bundleURL.deletingLastPathComponent()
-        let beside = products.appendingPathComponent("patrol")
-        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
-        return Fleet.repository.appendingPathComponent(".build/debug/patrol")
-    }
-
-    func patrol(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                   stderr: String(decoding: stderr, as: UTF8.self))
+    func patrol(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandRun {
+        try CommandRun("patrol", arguments, environment: environment)
     }
 
     @Test("--json prints one object with the outcome, measurements and metadata; exit 0 when online")

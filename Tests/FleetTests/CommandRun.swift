@@ -1,0 +1,39 @@
+import Foundation
+
+/// One run of a built executable (`patrol`, `patrold`) as a subprocess.
+struct CommandRun {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+    var all: String { stdout + stderr }
+
+    static func binary(_ name: String) -> URL {
+        // The test bundle sits in the build products folder, beside the executables.
+        let beside = Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent(name)
+        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+        return Fleet.repository.appendingPathComponent(".build/debug/\(name)")
+    }
+
+    init(_ tool: String, _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) throws {
+        let process = Process()
+        process.executableURL = Self.binary(tool)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        if let directory { process.currentDirectoryURL = directory }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read both pipes to the end before waiting, so a chatty child never blocks on a full pipe.
+        final class Box: @unchecked Sendable { var data = Data() }  // written before `sync` returns
+        let errors = DispatchQueue(label: "stderr"), stderrBox = Box()
+        errors.async { stderrBox.data = err.fileHandleForReading.readDataToEndOfFile() }
+        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+        errors.sync {}
+        let stderrData = stderrBox.data
+        process.waitUntilExit()
+        status = process.terminationStatus
+        stdout = String(decoding: stdoutData, as: UTF8.self)
+        stderr = String(decoding: stderrData, as: UTF8.self)
+    }
+}

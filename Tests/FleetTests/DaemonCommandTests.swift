@@ -1,0 +1,104 @@
+import Foundation
+import GRDB
+import PatrolStore
+import Testing
+
+/// `patrol inventory` and `patrold --once`, the real binaries, on real files.
+@Suite("Inventory import and the daemon, as commands")
+struct DaemonCommandTests {
+    let folder: URL
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("patrol-cmd-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    func write(_ name: String, _ text: String) throws {
+        try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+
+    func venues(count: Int = 2) -> String {
+        "id,name,kind,tier,district,grid,address,owner_contact,supervisor\n"
+            + (1...count).map { "V\($0),平安宾馆\($0)号,hotel,general,城东,G01-0\($0),城东路\($0)号,1380000000\($0)," }
+            .joined(separator: "\n") + "\n"
+    }
+
+    func config(_ extra: String = "") throws -> String {
+        let path = folder.appendingPathComponent("patrol.yaml").path
+        try write("patrol.yaml", "database: patrol.sqlite\ncredentials: credentials.sqlite\nschedule:\n  per_host_sessions: 64\n" + extra)
+        return path
+    }
+
+    func count(_ sql: String) throws -> Int {
+        let store = try Store(path: folder.appendingPathComponent("patrol.sqlite").path, readOnly: true)
+        return try store.pool.read { try Int.fetchOne($0, sql: sql) ?? 0 }
+    }
+
+    @Test("a bad inventory is refused whole, every problem named; a good one is applied once")
+    func importInventory() throws {
+        let config = try config()
+        try write("venues.csv", venues() + "V3,坏旅馆,hotel,vip,城东,G01,路,138,\n")
+        try write("cameras.csv", "id,venue_id,placement,url\nC1,V1,perimeter,rtsp://10.0.0.1/live\nC2,V9,interior,rtsp://10.0.0.2/live\n")
+        let venuesPath = folder.appendingPathComponent("venues.csv").path, camerasPath = folder.appendingPathComponent("cameras.csv").path
+        let bad = try CommandRun("patrol", ["inventory", "import", venuesPath, camerasPath, "--config", config])
+        #expect(bad.status == 65)
+        #expect(bad.stderr.contains("venues.csv:4:tier"))
+        #expect(bad.stderr.contains("cameras.csv:3:venue_id"))
+        #expect(bad.stderr.contains("nothing was imported"))
+        // Validation comes first: the database was not even created.
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("patrol.sqlite").path))
+
+        try write("venues.csv", venues())
+        try write("cameras.csv", "id,venue_id,placement,url\nC1,V1,perimeter,rtsp://admin:cam-pass@10.0.0.1/live\nC2,V2,interior,rtsp://10.0.0.2/live\n")
+        let good = try CommandRun("patrol", ["inventory", "import", venuesPath, camerasPath, "--config", config])
+        #expect(good.status == 0, "\(good.all)")
+        #expect(good.stdout.contains("added 2 venues and 2 cameras"))
+        #expect(!good.all.contains("cam-pass"))
+        let again = try CommandRun("patrol", ["inventory", "import", venuesPath, camerasPath, "--config", config])
+        #expect(again.stdout.contains("no changes"))
+        #expect(try count("SELECT count(*) FROM camera") == 2)
+
+        let exported = folder.appendingPathComponent("out")
+        let export = try CommandRun("patrol", ["inventory", "export", exported.path, "--config", config])
+        #expect(export.status == 0)
+        let cameras = try String(contentsOf: exported.appendingPathComponent("cameras.csv"), encoding: .utf8)
+        #expect(cameras.contains("rtsp://10.0.0.1/live") && !cameras.contains("cam-pass"))
+    }
+
+    @Test("a bad configuration stops the daemon with the file, line and key")
+    func badConfiguration() throws {
+        let config = try config("probe:\n  deadline: soon\n")
+        let run = try CommandRun("patrold", ["--config", config, "--once"])
+        #expect(run.status == 78)
+        #expect(run.stderr.hasPrefix("<3>"))
+        #expect(run.stderr.contains("patrol.yaml:6: probe.deadline: expected a number"), "\(run.stderr)")
+    }
+
+    @Test("patrold --once sweeps every camera, writes each result and prints the summary")
+    func once() throws {
+        let fleet = try Fleet.get()
+        let config = try config()
+        try write("venues.csv", venues())
+        let cameras = [("C1", "V1", "perimeter", "/cam/0021"), ("C2", "V1", "interior", "/cam/0022"),
+                       ("C3", "V2", "interior", "/cam/0024"), ("C4", "V2", "interior", "/fault/black"),
+                       ("C5", "V2", "interior", "/fault/missing")]
+        try write("cameras.csv", "id,venue_id,placement,url\n"
+            + cameras.map { "\($0.0),\($0.1),\($0.2),rtsp://127.0.0.1:\(fleet.port)\($0.3)" }.joined(separator: "\n") + "\n")
+        let imported = try CommandRun("patrol", ["inventory", "import", "venues.csv", "cameras.csv", "--config", config],
+                                      directory: folder)
+        #expect(imported.status == 0, "\(imported.all)")
+        let run = try CommandRun("patrold", ["--config", config, "--once"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let rows = Dictionary(uniqueKeysWithValues: run.stdout.split(separator: "\n").compactMap { line -> (String, [Int])? in
+            let words = line.split(separator: " ")
+            guard words.count == 4, let total = Int(words[3]) else { return nil }
+            return (String(words[0]), [Int(words[1]) ?? -1, Int(words[2]) ?? -1, total])
+        })
+        #expect(rows["online"] == [1, 2, 3])
+        #expect(rows["black"] == [0, 1, 1])
+        #expect(rows["not_found"] == [0, 1, 1])
+        #expect(rows["all"] == [1, 4, 5])
+        #expect(try count("SELECT count(*) FROM probe_result") == 5)
+        #expect(try count("SELECT count(*) FROM sweep") == 1)
+    }
+}

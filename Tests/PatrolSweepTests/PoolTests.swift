@@ -1,0 +1,99 @@
+import Atomics
+import Foundation
+import Dispatch
+import PatrolProbe
+import Testing
+@testable import PatrolSweep
+
+@Suite("The lock-free queue and the worker pool")
+struct PoolTests {
+    @Test("four producers and four consumers: every element arrives exactly once")
+    func queue() {
+        let queue = LockFreeQueue<Int>(capacity: 1024)
+        let perProducer = 20_000
+        let seen = (0..<(4 * perProducer)).map { _ in ManagedAtomic<Int>(0) }
+        let consumed = ManagedAtomic<Int>(0)
+        // Threads of their own: all eight must run at once (Dispatch's global queue would run
+        // only as many as there are cores, and spinning producers could starve the consumers).
+        let group = DispatchGroup()
+        func spawn(_ body: @escaping @Sendable () -> Void) {
+            group.enter()
+            Thread.detachNewThread {
+                body()
+                group.leave()
+            }
+        }
+        for producer in 0..<4 {
+            spawn {
+                for i in 0..<perProducer {
+                    while !queue.enqueue(producer * perProducer + i) { sched_yield() }  // full: let a consumer run
+                }
+            }
+        }
+        for _ in 0..<4 {
+            spawn {
+                while consumed.load(ordering: .relaxed) < 4 * perProducer {
+                    if let value = queue.dequeue() {
+                        seen[value].wrappingIncrement(ordering: .relaxed)
+                        consumed.wrappingIncrement(ordering: .relaxed)
+                    } else {
+                        sched_yield()
+                    }
+                }
+            }
+        }
+        group.wait()
+        #expect(seen.allSatisfy { $0.load(ordering: .relaxed) == 1 })
+        #expect(queue.dequeue() == nil)
+    }
+
+    @Test("a full queue refuses, an empty one returns nil")
+    func bounds() {
+        let queue = LockFreeQueue<String>(capacity: 3)
+        #expect(queue.capacity == 4)
+        #expect((0..<4).allSatisfy { queue.enqueue("\($0)") })
+        #expect(!queue.enqueue("x"))
+        #expect((0..<4).map { _ in queue.dequeue() } == ["0", "1", "2", "3"])
+        #expect(queue.dequeue() == nil)
+    }
+
+    /// The pool's mechanics with a stand-in prober that only blocks (the real one needs a
+    /// camera; the fleet tests run it): every job runs once, never more at once than workers.
+    @Test("every job runs exactly once, on at most `workers` threads at a time")
+    func pool() throws {
+        let running = ManagedAtomic<Int>(0), peak = ManagedAtomic<Int>(0)
+        let pool = ProbePool(workers: 8, capacity: 200) { job in
+            let now = running.wrappingIncrementThenLoad(ordering: .relaxed)
+            var seen = peak.load(ordering: .relaxed)
+            while now > seen, !peak.compareExchange(expected: seen, desired: now, ordering: .relaxed).exchanged {
+                seen = peak.load(ordering: .relaxed)
+            }
+            usleep(2_000)
+            running.wrappingDecrement(ordering: .relaxed)
+            return ProbeResult(outcome: .online, detail: "\(job.slot)", statusCode: nil, url: job.url.redacted, startedAt: .now,
+                               timings: .init(openMs: nil, firstFrameMs: nil, firstKeyframeMs: nil, totalMs: 2),
+                               measurements: .init(frames: 0, keyframes: 0, videoBytes: 0, fps: nil, bitrateKbps: nil, keyframeInterval: nil),
+                               stream: .init(format: nil, transport: "tcp", codec: nil, profile: nil, level: nil, width: nil, height: nil,
+                                             pixelFormat: nil, declaredFps: nil, hasAudio: false, audioCodec: nil),
+                               picture: nil)
+        }
+        pool.start()
+        let url = try StreamURL("rtsp://10.0.0.1/live")
+        for slot in 0..<200 { #expect(pool.submit(ProbeJob(slot: slot, url: url, settings: ProbeSettings()))) }
+        var slots: [Int] = []
+        while slots.count < 200 {
+            var next = pool.takeCompletion()
+            if next == nil {
+                pool.completionAlarm.sleep(upTo: 10) {
+                    next = pool.takeCompletion()
+                    return next != nil
+                }
+            }
+            if let next { slots.append(next.slot) }
+        }
+        #expect(slots.sorted() == Array(0..<200))
+        #expect(peak.load(ordering: .relaxed) <= 8)
+        #expect(peak.load(ordering: .relaxed) >= 2)
+        #expect(pool.stop(waitingUpTo: 5))
+    }
+}
