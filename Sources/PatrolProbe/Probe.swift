@@ -6,7 +6,10 @@ import PatrolAV
 /// It blocks its thread for at most the deadline (plus the time to close), so callers run
 /// it on threads of their own, never on Swift's cooperative pool.
 public enum Probe {
-    public static func run(_ url: StreamURL, settings: ProbeSettings = ProbeSettings()) -> ProbeResult {
+    /// - Parameter onOpen: called once the stream is open and media may flow (schedulers use it
+    ///   to tell a probe exchanging data from one waiting on a silent camera).
+    public static func run(_ url: StreamURL, settings: ProbeSettings = ProbeSettings(),
+                           onOpen: (() -> Void)? = nil) -> ProbeResult {
         let startedAt = Date()
         let start = pav_now_ns()
         let deadline = start + settings.deadline.nanoseconds
@@ -17,14 +20,14 @@ public enum Probe {
             stream: .init(format: nil, transport: transportName(url, settings), codec: nil, profile: nil, level: nil,
                           width: nil, height: nil, pixelFormat: nil, declaredFps: nil, hasAudio: false, audioCodec: nil),
             picture: nil)
-        observe(url, settings: settings, start: start, deadline: deadline, into: &result)
+        observe(url, settings: settings, start: start, deadline: deadline, onOpen: onOpen, into: &result)
         result.timings.totalMs = milliseconds(pav_now_ns() - start)
         result.detail = Redaction.scrub(result.detail, secrets: url.secrets)
         return result
     }
 
     private static func observe(_ url: StreamURL, settings: ProbeSettings, start: Int64, deadline: Int64,
-                                into result: inout ProbeResult) {
+                                onOpen: (() -> Void)?, into result: inout ProbeResult) {
 
         // 1. Name resolution, bounded like everything else.
         var numericHost: String?
@@ -72,6 +75,7 @@ public enum Probe {
         }
         let openedAt = pav_now_ns()
         result.timings.openMs = milliseconds(openedAt - start)
+        onOpen?()
 
         var streams = pav_streams()
         pav_describe_streams(session, &streams)
@@ -143,6 +147,7 @@ public enum Probe {
         var picture = pav_picture()
         var status = pav_status()
         let decoded = pav_decode_held(session, &picture, &status)
+        defer { pav_release_decoder(session) }
         guard decoded >= 0, let luma = picture.luma, picture.width > 0, picture.height > 0 else {
             let noDecoder = decoded == pav_error_decoder_not_found()
             let reason = noDecoder ? "no decoder for codec \(result.stream.codec ?? "?")" : message(of: status)

@@ -24,7 +24,8 @@ public struct ProbeCompletion: Sendable {
 /// cooperative pool. Work is claimed from a lock-free queue and results are handed back
 /// through another; idle workers sleep at a doorbell that the busy path never touches.
 public final class ProbePool: @unchecked Sendable {
-    public typealias Prober = @Sendable (ProbeJob) -> ProbeResult
+    /// Runs one probe; calls `opened` once the stream is open (then it is exchanging data).
+    public typealias Prober = @Sendable (_ job: ProbeJob, _ opened: @escaping @Sendable () -> Void) -> ProbeResult
 
     public let workers: Int
     private let jobs: LockFreeQueue<ProbeJob>
@@ -35,17 +36,20 @@ public final class ProbePool: @unchecked Sendable {
     private let busyWorkers = ManagedAtomic<Int>(0)
     private let probesDone = ManagedAtomic<Int>(0)
     private let stopped = DispatchGroup()
+    private let openedSlots: [ManagedAtomic<Bool>]
     /// Rung after every completion, so the consumer can sleep until there is one.
     let completionAlarm = Alarm()
 
     /// - Parameters:
     ///   - workers: threads, i.e. the most probes in flight at once.
     ///   - capacity: the most jobs (and completions) outstanding at once.
-    public init(workers: Int, capacity: Int, prober: @escaping Prober = { Probe.run($0.url, settings: $0.settings) }) {
+    public init(workers: Int, capacity: Int,
+                prober: @escaping Prober = { job, opened in Probe.run(job.url, settings: job.settings, onOpen: opened) }) {
         self.workers = max(1, workers)
         self.jobs = LockFreeQueue(capacity: max(capacity, workers) + 1)
         self.completions = LockFreeQueue(capacity: max(capacity, workers) + 1)
         self.prober = prober
+        self.openedSlots = (0..<max(capacity, 1)).map { _ in ManagedAtomic(false) }
     }
 
     public func start() {
@@ -64,7 +68,8 @@ public final class ProbePool: @unchecked Sendable {
         while running.load(ordering: .relaxed) {
             guard let job = jobs.dequeue() ?? doorbell.sleep(unless: { jobs.dequeue() }) else { continue }
             busyWorkers.wrappingIncrement(ordering: .relaxed)
-            let result = prober(job)
+            let flag = openedSlots[job.slot]
+            let result = prober(job) { flag.store(true, ordering: .relaxed) }
             busyWorkers.wrappingDecrement(ordering: .relaxed)
             probesDone.wrappingIncrement(ordering: .relaxed)
             // Capacity covers every job that can be outstanding, so this cannot fail.
@@ -76,10 +81,14 @@ public final class ProbePool: @unchecked Sendable {
     /// Hands a job to the workers. False only when more jobs are outstanding than `capacity`.
     @discardableResult
     public func submit(_ job: ProbeJob) -> Bool {
+        openedSlots[job.slot].store(false, ordering: .relaxed)
         guard jobs.enqueue(job) else { return false }
         doorbell.ring()
         return true
     }
+
+    /// Whether the probe of `slot` in flight has opened its stream.
+    public func isOpen(_ slot: Int) -> Bool { openedSlots[slot].load(ordering: .relaxed) }
 
     /// The next finished probe, if any.
     public func takeCompletion() -> ProbeCompletion? { completions.dequeue() }

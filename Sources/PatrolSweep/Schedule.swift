@@ -5,8 +5,9 @@ import HeapModule
 public struct ScheduleSettings: Sendable, Equatable {
     /// Probes actively exchanging data at once.
     public var concurrency = 64
-    /// A probe still running after this many seconds is waiting on a silent camera (it uses no
-    /// CPU and no bandwidth) and stops counting against `concurrency`.
+    /// A probe that has not opened its stream after this many seconds is waiting on a silent
+    /// camera (it uses no CPU, no bandwidth, almost no memory) and stops counting against
+    /// `concurrency`. A probe whose stream is open counts until it ends.
     public var slowAfter = 1.5
     /// Worker threads: the most probes in flight, silent ones included.
     public var workers = 256
@@ -86,15 +87,16 @@ public struct Schedule: Sendable {
     public func isInFlight(_ slot: Int) -> Bool { started[slot] != nil }
     public var isDone: Bool { once && finished == targets.count }
 
-    /// Probes in flight that are still actively exchanging data.
-    public func active(at now: Double) -> Int {
-        started.values.reduce(0) { $0 + (now - $1 < settings.slowAfter ? 1 : 0) }
+    /// Probes in flight that are actively exchanging data: their stream is open, or they
+    /// started less than `slowAfter` ago.
+    public func active(at now: Double, opened: (Int) -> Bool = { _ in false }) -> Int {
+        started.reduce(0) { $0 + (now - $1.value < settings.slowAfter || opened($1.key) ? 1 : 0) }
     }
 
     /// The targets to probe now, in the order they fell due, within the concurrency, worker
     /// and per-host limits. Each returned target is in flight until `finish`.
-    public mutating func take(now: Double) -> [Int] {
-        var budget = min(settings.concurrency - active(at: now), settings.workers - started.count)
+    public mutating func take(now: Double, opened: (Int) -> Bool = { _ in false }) -> [Int] {
+        var budget = min(settings.concurrency - active(at: now, opened: opened), settings.workers - started.count)
         var taken: [Int] = []
         while budget > 0, let next = queue.min, next.time <= now {
             queue.removeMin()
@@ -142,12 +144,12 @@ public struct Schedule: Sendable {
     /// When something may next become possible: a target falling due, or a probe in flight
     /// turning slow and so freeing room under the concurrency limit. Nil when only a
     /// completion can change anything.
-    public func nextWake(now: Double) -> Double? {
-        let full = settings.concurrency - active(at: now) <= 0 || settings.workers - started.count <= 0
+    public func nextWake(now: Double, opened: (Int) -> Bool = { _ in false }) -> Double? {
+        let full = settings.concurrency - active(at: now, opened: opened) <= 0 || settings.workers - started.count <= 0
         var wake: Double?
         if let next = queue.min, !full { wake = max(next.time, now) }
         if full, settings.workers > started.count {
-            let turning = started.values.map { $0 + settings.slowAfter }.filter { $0 > now }.min()
+            let turning = started.filter { !opened($0.key) }.map { $0.value + settings.slowAfter }.filter { $0 > now }.min()
             if let turning { wake = min(wake ?? turning, turning) }
         }
         return wake

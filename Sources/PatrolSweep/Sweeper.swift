@@ -66,11 +66,11 @@ public final class Sweeper: @unchecked Sendable {
             let stopRequested = stopping.load(ordering: .relaxed)
             if schedule.isDone || (stopRequested && schedule.inFlight == 0) { return }
             if !stopRequested {
-                for slot in schedule.take(now: now) {
+                for slot in schedule.take(now: now, opened: pool.isOpen) {
                     pool.submit(ProbeJob(slot: slot, url: streams[slot].url, settings: probeSettings))
                 }
             }
-            let wake = stopRequested ? nil : schedule.nextWake(now: now)
+            let wake = stopRequested ? nil : schedule.nextWake(now: now, opened: pool.isOpen)
             pool.completionAlarm.sleep(upTo: (wake ?? now + 3600) - now, unless: {
                 if pending == nil { pending = pool.takeCompletion() }
                 return pending != nil || stopping.load(ordering: .relaxed) != stopRequested

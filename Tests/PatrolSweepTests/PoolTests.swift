@@ -62,7 +62,7 @@ struct PoolTests {
     @Test("every job runs exactly once, on at most `workers` threads at a time")
     func pool() throws {
         let running = ManagedAtomic<Int>(0), peak = ManagedAtomic<Int>(0)
-        let pool = ProbePool(workers: 8, capacity: 200) { job in
+        let pool = ProbePool(workers: 8, capacity: 200) { job, _ in
             let now = running.wrappingIncrementThenLoad(ordering: .relaxed)
             var seen = peak.load(ordering: .relaxed)
             while now > seen, !peak.compareExchange(expected: seen, desired: now, ordering: .relaxed).exchanged {

@@ -96,6 +96,10 @@ int pav_read(pav_session *s, pav_packet *out, pav_status *status);
 /// Decodes the held packet alone (it must be a keyframe to yield a picture).
 int pav_decode_held(pav_session *s, pav_picture *out, pav_status *status);
 
+/// Frees the decoder and the picture it made (a probe holds decoder memory only while it
+/// looks at a picture; many probes run at once). The next decode opens a new one.
+void pav_release_decoder(pav_session *s);
+
 /// Keeps large buffers on the heap instead of mapping and unmapping them for every probe
 /// (glibc mallopt). Call once at process start.
 void pav_tune_process(void);
