@@ -344,4 +344,3 @@ int pav_error_http_not_found(void) { return AVERROR_HTTP_NOT_FOUND; }
 int pav_error_http_other_4xx(void) { return AVERROR_HTTP_OTHER_4XX; }
 int pav_error_http_server_error(void) { return AVERROR_HTTP_SERVER_ERROR; }
 int pav_error_decoder_not_found(void) { return AVERROR_DECODER_NOT_FOUND; }
-int pav_error_protocol_not_found(void) { return AVERROR_PROTOCOL_NOT_FOUND; }

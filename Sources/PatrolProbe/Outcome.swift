@@ -31,12 +31,4 @@ public enum Outcome: String, CaseIterable, Codable, Sendable {
     case corrupt
 
     public var isOnline: Bool { self == .online }
-
-    /// Failures to establish a session at all, as opposed to faults of a session that opened.
-    public var isConnectionFailure: Bool {
-        switch self {
-        case .refused, .timeout, .unauthorized, .notFound, .rtspError: true
-        default: false
-        }
-    }
 }

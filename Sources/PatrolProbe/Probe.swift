@@ -138,7 +138,6 @@ public enum Probe {
                 blackFraction: first.stats.blackFraction, fingerprint: first.fingerprint,
                 decodeErrors: first.decodeErrors, laterDifference: observation.laterDifference)
         }
-        return
     }
 
     /// Decodes the keyframe the session holds and hands its picture to the observation.

@@ -17,7 +17,6 @@ public final class BatchWriter: @unchecked Sendable {
     // Touched only on `queue`.
     private var waiting: [(cameraID: String, result: ProbeResult)] = []
     private var flushPlanned = false
-    private var lastWrite = DispatchTime.now()
 
     public init(store: Store, settings: WriterSettings, batchSize: Int, interval: Double,
                 report: @escaping Report = { _ in }) {
@@ -47,9 +46,6 @@ public final class BatchWriter: @unchecked Sendable {
         queue.sync { flush() }
     }
 
-    /// When the writer last completed a transaction (for health checks).
-    public var lastSuccessfulWrite: DispatchTime { queue.sync { lastWrite } }
-
     /// Runs `body` on the writer's queue, after everything submitted before it.
     public func perform(_ body: @escaping @Sendable (Store) -> Void) {
         queue.async { [store] in body(store) }
@@ -61,7 +57,6 @@ public final class BatchWriter: @unchecked Sendable {
             do {
                 let done = try store.write(batch, settings: settings)
                 waiting.removeFirst(batch.count)
-                lastWrite = .now()
                 report(.success(done))
             } catch {
                 report(.failure(error))

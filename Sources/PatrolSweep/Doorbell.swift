@@ -12,8 +12,8 @@ final class Doorbell: @unchecked Sendable {
     private let announced = ManagedAtomic<Int>(0)
     private let semaphore = DispatchSemaphore(value: 0)
 
-    /// Sleeps unless `work()` finds something after the announcement; returns what it found.
-    func sleep<T>(unless work: () -> T?) -> T? {
+    /// Waits for a ring unless `work()` finds something after the announcement; returns what it found.
+    func wait<T>(unless work: () -> T?) -> T? {
         announced.wrappingIncrement(ordering: .sequentiallyConsistent)
         if let found = work() { return found }
         semaphore.wait()
@@ -41,8 +41,8 @@ final class Alarm: @unchecked Sendable {
     private let sleeping = ManagedAtomic<Bool>(false)
     private let semaphore = DispatchSemaphore(value: 0)
 
-    /// Sleeps up to `seconds` unless `pending()` says there is something to do.
-    func sleep(upTo seconds: Double, unless pending: () -> Bool) {
+    /// Waits for a ring, up to `seconds`, unless `pending()` says there is something to do.
+    func wait(upTo seconds: Double, unless pending: () -> Bool) {
         sleeping.store(true, ordering: .sequentiallyConsistent)
         if !pending() {
             _ = semaphore.wait(timeout: .now() + .nanoseconds(Int(min(max(0, seconds), 3600) * 1e9)))

@@ -33,7 +33,6 @@ public final class ProbePool: @unchecked Sendable {
     private let doorbell = Doorbell()
     private let prober: Prober
     private let running = ManagedAtomic<Bool>(false)
-    private let busyWorkers = ManagedAtomic<Int>(0)
     private let probesDone = ManagedAtomic<Int>(0)
     private let stopped = DispatchGroup()
     private let openedSlots: [ManagedAtomic<Bool>]
@@ -66,11 +65,9 @@ public final class ProbePool: @unchecked Sendable {
 
     private func work() {
         while running.load(ordering: .relaxed) {
-            guard let job = jobs.dequeue() ?? doorbell.sleep(unless: { jobs.dequeue() }) else { continue }
-            busyWorkers.wrappingIncrement(ordering: .relaxed)
+            guard let job = jobs.dequeue() ?? doorbell.wait(unless: { jobs.dequeue() }) else { continue }
             let flag = openedSlots[job.slot]
             let result = prober(job) { flag.store(true, ordering: .relaxed) }
-            busyWorkers.wrappingDecrement(ordering: .relaxed)
             probesDone.wrappingIncrement(ordering: .relaxed)
             // Capacity covers every job that can be outstanding, so this cannot fail.
             completions.enqueue(ProbeCompletion(slot: job.slot, result: result))
@@ -93,7 +90,18 @@ public final class ProbePool: @unchecked Sendable {
     /// The next finished probe, if any.
     public func takeCompletion() -> ProbeCompletion? { completions.dequeue() }
 
-    public var busy: Int { busyWorkers.load(ordering: .relaxed) }
+    /// The next finished probe, waiting for one up to `seconds`.
+    public func nextCompletion(waitingUpTo seconds: Double) -> ProbeCompletion? {
+        var next = completions.dequeue()
+        if next == nil {
+            completionAlarm.wait(upTo: seconds) {
+                next = completions.dequeue()
+                return next != nil
+            }
+        }
+        return next ?? completions.dequeue()
+    }
+
     public var completed: Int { probesDone.load(ordering: .relaxed) }
 
     /// Stops taking jobs; probes in flight end within their own deadline. Returns whether every

@@ -84,7 +84,6 @@ public struct Schedule: Sendable {
     }
 
     public var inFlight: Int { started.count }
-    public func isInFlight(_ slot: Int) -> Bool { started[slot] != nil }
     public var isDone: Bool { once && finished == targets.count }
 
     /// Probes in flight that are actively exchanging data: their stream is open, or they

@@ -71,7 +71,7 @@ public final class Sweeper: @unchecked Sendable {
                 }
             }
             let wake = stopRequested ? nil : schedule.nextWake(now: now, opened: pool.isOpen)
-            pool.completionAlarm.sleep(upTo: (wake ?? now + 3600) - now, unless: {
+            pool.completionAlarm.wait(upTo: (wake ?? now + 3600) - now, unless: {
                 if pending == nil { pending = pool.takeCompletion() }
                 return pending != nil || stopping.load(ordering: .relaxed) != stopRequested
             })

@@ -59,19 +59,22 @@ struct PoolTests {
 
     /// The pool's mechanics with a stand-in prober that only blocks (the real one needs a
     /// camera; the fleet tests run it): every job runs once, never more at once than workers.
+    /// Each job waits at a gate the test opens once all eight workers are inside: no timing.
     @Test("every job runs exactly once, on at most `workers` threads at a time")
     func pool() throws {
         let running = ManagedAtomic<Int>(0), peak = ManagedAtomic<Int>(0)
+        let entered = DispatchSemaphore(value: 0), gate = DispatchSemaphore(value: 0)
         let pool = ProbePool(workers: 8, capacity: 200) { job, _ in
             let now = running.wrappingIncrementThenLoad(ordering: .relaxed)
             var seen = peak.load(ordering: .relaxed)
             while now > seen, !peak.compareExchange(expected: seen, desired: now, ordering: .relaxed).exchanged {
                 seen = peak.load(ordering: .relaxed)
             }
-            usleep(2_000)
+            entered.signal()
+            gate.wait()
             running.wrappingDecrement(ordering: .relaxed)
             return ProbeResult(outcome: .online, detail: "\(job.slot)", statusCode: nil, url: job.url.redacted, startedAt: .now,
-                               timings: .init(openMs: nil, firstFrameMs: nil, firstKeyframeMs: nil, totalMs: 2),
+                               timings: .init(openMs: nil, firstFrameMs: nil, firstKeyframeMs: nil, totalMs: 0),
                                measurements: .init(frames: 0, keyframes: 0, videoBytes: 0, fps: nil, bitrateKbps: nil, keyframeInterval: nil),
                                stream: .init(format: nil, transport: "tcp", codec: nil, profile: nil, level: nil, width: nil, height: nil,
                                              pixelFormat: nil, declaredFps: nil, hasAudio: false, audioCodec: nil),
@@ -80,20 +83,14 @@ struct PoolTests {
         pool.start()
         let url = try StreamURL("rtsp://10.0.0.1/live")
         for slot in 0..<200 { #expect(pool.submit(ProbeJob(slot: slot, url: url, settings: ProbeSettings()))) }
+        for _ in 0..<8 { entered.wait() }  // all eight workers hold a job at once
+        #expect(running.load(ordering: .relaxed) == 8)
+        #expect(pool.takeCompletion() == nil)
+        for _ in 0..<200 { gate.signal() }
         var slots: [Int] = []
-        while slots.count < 200 {
-            var next = pool.takeCompletion()
-            if next == nil {
-                pool.completionAlarm.sleep(upTo: 10) {
-                    next = pool.takeCompletion()
-                    return next != nil
-                }
-            }
-            if let next { slots.append(next.slot) }
-        }
+        while slots.count < 200, let next = pool.nextCompletion(waitingUpTo: 10) { slots.append(next.slot) }
         #expect(slots.sorted() == Array(0..<200))
-        #expect(peak.load(ordering: .relaxed) <= 8)
-        #expect(peak.load(ordering: .relaxed) >= 2)
+        #expect(peak.load(ordering: .relaxed) == 8)
         #expect(pool.stop(waitingUpTo: 5))
     }
 }

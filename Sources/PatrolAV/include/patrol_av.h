@@ -114,7 +114,6 @@ int pav_error_http_not_found(void);
 int pav_error_http_other_4xx(void);
 int pav_error_http_server_error(void);
 int pav_error_decoder_not_found(void);
-int pav_error_protocol_not_found(void);
 
 #ifdef __cplusplus
 }
