@@ -20,6 +20,12 @@ final class Doorbell: @unchecked Sendable {
         return nil
     }
 
+    /// Wakes `count` sleepers, announced or about to be: for shutting down, where a thread that
+    /// has not yet announced must not sleep through it. Each thread takes at most one wake-up.
+    func wakeAll(_ count: Int) {
+        for _ in 0..<count { semaphore.signal() }
+    }
+
     /// Wakes up to `count` threads that announced themselves.
     func ring(_ count: Int = 1) {
         for _ in 0..<count {

@@ -91,15 +91,21 @@ public final class ProbePool: @unchecked Sendable {
     public func takeCompletion() -> ProbeCompletion? { completions.dequeue() }
 
     /// The next finished probe, waiting for one up to `seconds`.
+    /// A wake-up left over from an earlier turn can end a wait early, so it waits again until
+    /// there is a completion or the time is up.
     public func nextCompletion(waitingUpTo seconds: Double) -> ProbeCompletion? {
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(max(0, seconds) * 1e9)
         var next = completions.dequeue()
-        if next == nil {
-            completionAlarm.wait(upTo: seconds) {
+        while next == nil {
+            let now = DispatchTime.now().uptimeNanoseconds
+            guard now < deadline else { return nil }
+            completionAlarm.wait(upTo: Double(deadline - now) / 1e9) {
                 next = completions.dequeue()
                 return next != nil
             }
+            if next == nil { next = completions.dequeue() }
         }
-        return next ?? completions.dequeue()
+        return next
     }
 
     public var completed: Int { probesDone.load(ordering: .relaxed) }
@@ -109,7 +115,7 @@ public final class ProbePool: @unchecked Sendable {
     @discardableResult
     public func stop(waitingUpTo seconds: Double) -> Bool {
         running.store(false, ordering: .sequentiallyConsistent)
-        doorbell.ring(workers)
+        doorbell.wakeAll(workers)
         return stopped.wait(timeout: .now() + .nanoseconds(Int(seconds * 1e9))) == .success
     }
 }
