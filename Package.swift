@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
@@ -42,10 +43,16 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
+        // The rules: camera-day and venue-day verdicts, the escalation ladder, the hash-chained
+        // ledger. Pure: no clock, no I/O.
+        .target(
+            name: "PatrolLedger",
+            dependencies: ["PatrolProbe", "PatrolInventory", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // SQLite through GRDB: inventory, camera state, probe history, roll-ups, metadata index.
         .target(
             name: "PatrolStore",
-            dependencies: ["PatrolProbe", "PatrolInventory", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["PatrolProbe", "PatrolInventory", "PatrolLedger", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // The configuration file (YAML), with errors that name the key and the line.
         .target(
@@ -72,7 +79,8 @@ let package = Package(
             name: "PatrolSweepTests",
             dependencies: ["PatrolSweep", .product(name: "Atomics", package: "swift-atomics")]
         ),
-        .testTarget(name: "PatrolStoreTests", dependencies: ["PatrolStore"]),
+        .testTarget(name: "PatrolLedgerTests", dependencies: ["PatrolLedger", "PatrolInventory", "PatrolProbe"]),
+        .testTarget(name: "PatrolStoreTests", dependencies: ["PatrolStore", "PatrolLedger"]),
         .testTarget(name: "PatrolConfigTests", dependencies: ["PatrolConfig"]),
         .testTarget(
             name: "FleetTests",
