@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PatrolLedger
 import PatrolInventory
 import PatrolProbe
 
@@ -26,7 +27,9 @@ extension Store {
     /// cameras are added, changed ones updated, missing ones retired (kept, with their history,
     /// and un-retired if they come back). Credentials go to the vault, never to this database.
     @discardableResult
-    public func apply(_ new: Inventory, vault: CredentialVault, now: Date = Date()) throws -> InventoryChanges {
+    /// - Parameter zone: the patrol's time zone, which names the day of the ledger's entries.
+    public func apply(_ new: Inventory, vault: CredentialVault, now: Date = Date(),
+                      zone: TimeZone = PatrolSettings().timeZone) throws -> InventoryChanges {
         let changes = InventoryChanges.between(old: try inventory(vault: vault), new: new)
         guard !changes.isEmpty else { return changes }
         var secrets: [String: StreamURL.Credentials?] = [:]
@@ -45,6 +48,21 @@ extension Store {
                     """, arguments: [venue.id, venue.name, venue.kind.rawValue, venue.tier.rawValue, venue.district, venue.grid,
                                      venue.address, venue.ownerContact, venue.supervisor, now, now])
             }
+            // A tier or supervisor set by import is an act in the ledger, so the ladder starts
+            // from it (the next patrol re-derives with it) and the change is on record.
+            let today = PatrolDay.containing(now, in: zone)
+            try Store.append(changes.changedVenues.flatMap { change -> [Step] in
+                var acts: [Step] = []
+                if change.old.tier != change.new.tier {
+                    acts.append(Step(venueID: change.new.id, kind: .tierChanged, day: today, tier: change.new.tier,
+                                     supervisor: change.new.supervisor, reason: "tier set by inventory import",
+                                     actor: LedgerEntry.inventoryActor))
+                } else if change.old.supervisor != change.new.supervisor {
+                    acts.append(Step(venueID: change.new.id, kind: .supervisorChanged, day: today, supervisor: change.new.supervisor,
+                                     reason: "supervisor set by inventory import", actor: LedgerEntry.inventoryActor))
+                }
+                return acts
+            }, at: now, in: db)
             for camera in changes.addedCameras + changes.changedCameras.map(\.new) {
                 try db.execute(sql: """
                     INSERT INTO camera (id, venue_id, placement, url, host, has_credentials, added_at, updated_at)

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PatrolLedger
 import PatrolProbe
 
 /// What the writer did with one batch, for logs and the sweep summary.
@@ -70,7 +71,15 @@ extension Store {
     /// Deletes raw probe results older than `rawDays` and roll-ups older than `rollupDays`.
     public func prune(now: Date = Date(), rawDays: Int = 7, rollupDays: Int = 730) throws -> (results: Int, rollups: Int) {
         try pool.write { db in
-            try db.execute(sql: "DELETE FROM probe_result WHERE at < ?", arguments: [now.addingTimeInterval(-Double(rawDays) * 86_400)])
+            // Raw results stay until the daily patrol has judged their day (two days' margin
+            // covers any time zone and a probe's coverage into the next day).
+            var cutoff = now.addingTimeInterval(-Double(rawDays) * 86_400)
+            if let judged = try String.fetchOne(db, sql: "SELECT max(day) FROM patrol_day").flatMap(PatrolDay.init) {
+                cutoff = min(cutoff, judged.start(in: TimeZone(identifier: "UTC")!).addingTimeInterval(-86_400))
+            } else {
+                cutoff = min(cutoff, try Date.fetchOne(db, sql: "SELECT min(at) FROM probe_result") ?? cutoff)
+            }
+            try db.execute(sql: "DELETE FROM probe_result WHERE at < ?", arguments: [cutoff])
             let results = db.changesCount
             try db.execute(sql: "DELETE FROM rollup WHERE start < ?", arguments: [now.addingTimeInterval(-Double(rollupDays) * 86_400)])
             return (results, db.changesCount)

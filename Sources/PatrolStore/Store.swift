@@ -173,6 +173,9 @@ public final class Store: Sendable {
                 );
                 """)
         }
+        migrator.registerMigration("ledger: patrol days, camera-day and venue-day verdicts, the hash-chained ledger") { db in
+            try LedgerSchema.create(db)
+        }
         return migrator
     }
 }

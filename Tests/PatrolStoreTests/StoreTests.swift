@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import PatrolInventory
+import PatrolLedger
 import PatrolProbe
 import Testing
 @testable import PatrolStore
@@ -88,6 +89,11 @@ struct StoreTests {
         for day in 0..<10 {
             try t.store.write([(cameraID: "C00001", result: result(.online, at: t0.addingTimeInterval(Double(day) * 86_400)))])
         }
+        // Until the daily patrol has judged their days, raw results stay whatever their age.
+        #expect(try t.store.prune(now: t0.addingTimeInterval(9 * 86_400), rawDays: 7, rollupDays: 730).results == 0)
+        let zone = TimeZone(identifier: "Asia/Shanghai")!
+        try DailyPatrol(store: t.store, settings: PatrolSettings()).runDue(now: t0.addingTimeInterval(9 * 86_400))
+        #expect(try t.store.lastPatrolDay() == PatrolDay.containing(t0.addingTimeInterval(8 * 86_400), in: zone))
         let pruned = try t.store.prune(now: t0.addingTimeInterval(9 * 86_400), rawDays: 7, rollupDays: 730)
         #expect(pruned.results == 2)
         #expect(try count(t.store, "SELECT count(*) FROM probe_result") == 8)

@@ -1,0 +1,206 @@
+import Foundation
+import GRDB
+import PatrolInventory
+import PatrolLedger
+import PatrolProbe
+
+/// When and how the daily patrol judges.
+public struct PatrolSettings: Sendable, Equatable {
+    /// Patrol days are calendar days here.
+    public var timeZone = TimeZone(identifier: "Asia/Shanghai")!
+    /// The patrol of a day runs at this time on the next day.
+    public var hour = 6
+    public var minute = 0
+    public var judging = JudgingPolicy()
+    public var ladder = LadderPolicy()
+    /// How long one probe of a camera stands for, by tier: a little more than the time to the
+    /// next probe, even a backed-off one.
+    public var coverage: [Tier: TimeInterval] = [.priority: 1200, .watch: 1200, .general: 1800]
+
+    public init() {}
+
+    /// Coverage from the schedule: twice the cadence, and never less than the longest backoff,
+    /// plus the probe's own deadline.
+    public mutating func cover(cadence: [Tier: TimeInterval], backoffLimit: TimeInterval, deadline: TimeInterval) {
+        for (tier, seconds) in cadence { coverage[tier] = max(2 * seconds, backoffLimit) + deadline }
+    }
+}
+
+/// What one patrol day found and did.
+public struct PatrolDayReport: Sendable, Equatable {
+    public var day: PatrolDay
+    public var cameras: [Verdict: Int]
+    public var venues: [Verdict: Int]
+    public var outageHours: Int
+    public var entries: [LedgerEntry]
+
+    public var summary: String {
+        func counts(_ counts: [Verdict: Int]) -> String {
+            Verdict.allCases.compactMap { verdict in counts[verdict].map { "\($0) \(verdict.rawValue)" } }.joined(separator: ", ")
+        }
+        return "patrol \(day): venues \(counts(venues)); cameras \(counts(cameras)); \(entries.count) ledger entries"
+            + (outageHours > 0 ? "; \(outageHours) h of Patrol's own outage not judged" : "")
+    }
+}
+
+/// Judges each day once, the day after, and applies the ladder: one transaction per day.
+public struct DailyPatrol: Sendable {
+    public let store: Store
+    public let settings: PatrolSettings
+    /// Runs inside the day's transaction once its entries are written (the report's outbox).
+    public typealias Completion = @Sendable (_ db: Database, _ report: PatrolDayReport) throws -> Void
+    let completion: Completion?
+    /// A fault-injection point for crash tests: runs inside the transaction just before commit.
+    let beforeCommit: (@Sendable (PatrolDay) -> Void)?
+
+    public init(store: Store, settings: PatrolSettings, beforeCommit: (@Sendable (PatrolDay) -> Void)? = nil,
+                completion: Completion? = nil) {
+        self.store = store
+        self.settings = settings
+        self.beforeCommit = beforeCommit
+        self.completion = completion
+    }
+
+    /// The days not yet patrolled whose patrol time has come, oldest first: after downtime,
+    /// every missed day in order. Patrolling starts with the first day Patrol probed anything.
+    public func dueDays(now: Date) throws -> [PatrolDay] {
+        let zone = settings.timeZone
+        let today = PatrolDay.containing(now, in: zone)
+        let last = now >= today.start(in: zone, hour: settings.hour, minute: settings.minute) ? today.adding(-1) : today.adding(-2)
+        let first: PatrolDay? = try store.pool.read { db in
+            if let done = try String.fetchOne(db, sql: "SELECT max(day) FROM patrol_day"), let day = PatrolDay(done) {
+                return day.adding(1)
+            }
+            return try Date.fetchOne(db, sql: "SELECT min(at) FROM probe_result").map { PatrolDay.containing($0, in: zone) }
+        }
+        guard let first, first <= last else { return [] }
+        return (0...(last - first)).map { first.adding($0) }
+    }
+
+    /// When the next patrol is due after `now`.
+    public func nextRun(after now: Date) -> Date {
+        let zone = settings.timeZone
+        let today = PatrolDay.containing(now, in: zone)
+        let run = today.start(in: zone, hour: settings.hour, minute: settings.minute)
+        return run > now ? run : today.adding(1).start(in: zone, hour: settings.hour, minute: settings.minute)
+    }
+
+    /// Patrols every due day. Stops at the first failure (the next run starts there again).
+    public func runDue(now: Date) throws -> [PatrolDayReport] {
+        try dueDays(now: now).compactMap { try patrol($0, now: now) }
+    }
+
+    /// Judges `day` and applies the ladder in one transaction; nil when it was already done.
+    @discardableResult
+    public func patrol(_ day: PatrolDay, now: Date) throws -> PatrolDayReport? {
+        try store.pool.write { db -> PatrolDayReport? in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM patrol_day WHERE day = ?", arguments: [day.description]) == nil
+            else { return nil }
+            let interval = day.interval(in: settings.timeZone)
+            let closed = Set(try Store.History(db).closedVenues)
+            let cameraDays = try judgeCameras(interval, day: day, skipping: closed, in: db)
+            let venues = try Row.fetchAll(db, sql: """
+                SELECT id, tier, supervisor FROM venue WHERE added_at < ? AND (retired_at IS NULL OR retired_at > ?)
+                """, arguments: [interval.end, interval.start])
+            let byVenue = Dictionary(grouping: cameraDays.days, by: \.venueID)
+            var venueCounts: [Verdict: Int] = [:]
+            for venue in venues {
+                let venueID: String = venue["id"]
+                guard !closed.contains(venueID) else { continue }
+                let judged = VenueDay.aggregate(venueID: venueID, day: day, cameras: byVenue[venueID] ?? [])
+                venueCounts[judged.verdict, default: 0] += 1
+                try db.execute(sql: """
+                    INSERT INTO venue_day (venue_id, day, tier, supervisor, verdict, reason, evidence) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [venueID, day.description, venue["tier"] as String, venue["supervisor"] as String?,
+                                     judged.verdict.rawValue, judged.reason, judged.evidence])
+            }
+            let position = try Int.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM ledger") ?? 0
+            let entries = try Store.reconcile(nil, policy: settings.ladder, at: now, in: db, judging: (day, position))
+            let report = PatrolDayReport(day: day, cameras: cameraDays.days.reduce(into: [:]) { $0[$1.verdict, default: 0] += 1 },
+                                         venues: venueCounts, outageHours: cameraDays.outageHours, entries: entries)
+            let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1")
+            try db.execute(sql: """
+                INSERT INTO patrol_day (day, judged_at, position, head_seq, head_hash, cameras, venues, outage_hours, summary)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [day.description, LedgerEntry.timestamp(now), position, head?["seq"] ?? 0, head?["hash"] ?? "",
+                                 cameraDays.days.count, venueCounts.values.reduce(0, +), cameraDays.outageHours, report.summary])
+            try completion?(db, report)
+            beforeCommit?(day)
+            return report
+        }
+    }
+
+    /// Every camera's verdict for the day, stored; cameras of closed venues are no longer judged.
+    private func judgeCameras(_ interval: DateInterval, day: PatrolDay, skipping closed: Set<String>,
+                              in db: Database) throws -> (days: [CameraDay], outageHours: Int) {
+        let longest = settings.coverage.values.max() ?? 1800
+        let cameras = try Row.fetchAll(db, sql: """
+            SELECT camera.id, camera.venue_id, camera.placement, venue.tier FROM camera JOIN venue ON venue.id = camera.venue_id
+            WHERE camera.added_at < ? AND (camera.retired_at IS NULL OR camera.retired_at > ?)
+            ORDER BY camera.id
+            """, arguments: [interval.end, interval.start])
+        var samples: [String: [ProbeSample]] = [:]
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT camera_id, at, outcome FROM probe_result WHERE at >= ? AND at < ? ORDER BY camera_id, at
+            """, arguments: [interval.start.addingTimeInterval(-longest), interval.end])
+        while let row = try rows.next() {
+            guard let outcome = Outcome(rawValue: row["outcome"]) else { continue }
+            samples[row["camera_id"], default: []].append(ProbeSample(at: row["at"], outcome: outcome))
+        }
+        let outage = Outage.hours(of: interval, samples: samples.values.flatMap { $0 }, policy: settings.judging)
+        var days: [CameraDay] = []
+        for camera in cameras {
+            let venueID: String = camera["venue_id"]
+            guard !closed.contains(venueID), let placement = Placement(rawValue: camera["placement"]) else { continue }
+            var own = samples[camera["id"]] ?? []
+            // Of the probes before the day, only the last one speaks for the day's first minutes.
+            if let firstToday = own.firstIndex(where: { $0.at >= interval.start }), firstToday > 1 {
+                own.removeFirst(firstToday - 1)
+            } else if own.allSatisfy({ $0.at < interval.start }), own.count > 1 {
+                own.removeFirst(own.count - 1)
+            }
+            let tier = Tier(rawValue: camera["tier"]) ?? .general
+            let judged = CameraDay.judge(cameraID: camera["id"], venueID: venueID, placement: placement, samples: own,
+                                         day: interval, unwatched: outage, coverage: settings.coverage[tier] ?? longest,
+                                         policy: settings.judging)
+            days.append(judged)
+            try db.execute(sql: """
+                INSERT INTO camera_day (day, camera_id, venue_id, placement, verdict, reason, watched_s, online_s,
+                                        frozen_black_s, probes, main_failure)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [day.description, judged.cameraID, venueID, placement.rawValue, judged.verdict.rawValue,
+                                 judged.reason, judged.facts.watchedSeconds, judged.facts.onlineSeconds,
+                                 judged.facts.frozenOrBlackSeconds, judged.facts.probes, judged.facts.mainFailure?.rawValue])
+        }
+        return (days, outage.count)
+    }
+}
+
+extension Store.History {
+    /// Venues whose closure is in force: they are no longer judged or probed.
+    var closedVenues: [String] {
+        Set(ledger.effective.filter { $0.kind == .closure }.map(\.venueID)).sorted()
+    }
+}
+
+extension Store {
+    /// Venues closed through the ladder: their cameras leave the probe schedule.
+    public func closedVenues() throws -> Set<String> {
+        try pool.read { db in Set(try History(db).closedVenues) }
+    }
+
+    /// The perimeter cameras that failed on `day`: the city maintenance team's list.
+    public func maintenanceList(day: PatrolDay) throws -> [(cameraID: String, venueID: String, reason: String)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT camera_id, venue_id, reason FROM camera_day
+                WHERE day = ? AND placement = 'perimeter' AND verdict = 'failed' ORDER BY camera_id
+                """, arguments: [day.description]).map { ($0["camera_id"], $0["venue_id"], $0["reason"]) }
+        }
+    }
+
+    /// The last day patrolled, if any.
+    public func lastPatrolDay() throws -> PatrolDay? {
+        try pool.read { db in try String.fetchOne(db, sql: "SELECT max(day) FROM patrol_day").flatMap(PatrolDay.init) }
+    }
+}

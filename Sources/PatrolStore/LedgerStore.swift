@@ -1,0 +1,288 @@
+import Foundation
+import GRDB
+import PatrolInventory
+import PatrolLedger
+
+/// The ledger's tables: the entries themselves, and what each patrol day judged (the input the
+/// whole ledger can be re-derived from). SQLite refuses UPDATE and DELETE on all of them.
+enum LedgerSchema {
+    static func create(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE ledger (
+                seq INTEGER PRIMARY KEY,
+                venue_id TEXT NOT NULL,          -- '*' for a waiver over the whole district
+                kind TEXT NOT NULL,
+                day TEXT NOT NULL,               -- the patrol day, YYYY-MM-DD
+                deadline TEXT,
+                until TEXT,
+                tier TEXT,
+                supervisor TEXT,
+                refers_to INTEGER,
+                reason TEXT NOT NULL,
+                evidence TEXT NOT NULL,          -- canonical JSON
+                actor TEXT NOT NULL,
+                at TEXT NOT NULL,                -- UTC, ISO 8601 with milliseconds
+                previous_hash TEXT NOT NULL,
+                hash TEXT NOT NULL UNIQUE
+            );
+            CREATE INDEX ledger_venue ON ledger(venue_id, seq);
+            CREATE INDEX ledger_kind_day ON ledger(kind, day);
+            CREATE TABLE patrol_day (
+                day TEXT PRIMARY KEY,
+                judged_at TEXT NOT NULL,
+                position INTEGER NOT NULL,       -- the last ledger entry before the day's steps
+                head_seq INTEGER NOT NULL,       -- the ledger's last entry once the day was done
+                head_hash TEXT NOT NULL,
+                cameras INTEGER NOT NULL,
+                venues INTEGER NOT NULL,
+                outage_hours INTEGER NOT NULL,
+                summary TEXT NOT NULL
+            );
+            CREATE TABLE camera_day (
+                day TEXT NOT NULL,
+                camera_id TEXT NOT NULL,
+                venue_id TEXT NOT NULL,
+                placement TEXT NOT NULL,
+                verdict TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                watched_s REAL NOT NULL,
+                online_s REAL NOT NULL,
+                frozen_black_s REAL NOT NULL,
+                probes INTEGER NOT NULL,
+                main_failure TEXT,
+                PRIMARY KEY (day, camera_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX camera_day_camera ON camera_day(camera_id, day);
+            CREATE TABLE venue_day (
+                venue_id TEXT NOT NULL,
+                day TEXT NOT NULL,
+                tier TEXT NOT NULL,
+                supervisor TEXT,
+                verdict TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                evidence TEXT NOT NULL,
+                PRIMARY KEY (venue_id, day)
+            ) WITHOUT ROWID;
+            CREATE INDEX venue_day_day ON venue_day(day);
+            """)
+        for table in ["ledger", "patrol_day", "camera_day", "venue_day"] {
+            for (event, verb) in [("UPDATE", "changed"), ("DELETE", "deleted")] {
+                try db.execute(sql: """
+                    CREATE TRIGGER \(table)_no_\(event.lowercased()) BEFORE \(event) ON \(table)
+                    BEGIN SELECT RAISE(ABORT, '\(table) is append-only: rows cannot be \(verb)'); END
+                    """)
+            }
+        }
+    }
+}
+
+extension LedgerEntry {
+    init(row: Row) throws {
+        func day(_ column: String) throws -> PatrolDay? {
+            guard let text: String = row[column] else { return nil }
+            guard let day = PatrolDay(text) else { throw LedgerReadError(seq: row["seq"], field: column, value: text) }
+            return day
+        }
+        func value<T: RawRepresentable>(_ column: String) throws -> T? where T.RawValue == String {
+            guard let text: String = row[column] else { return nil }
+            guard let value = T(rawValue: text) else { throw LedgerReadError(seq: row["seq"], field: column, value: text) }
+            return value
+        }
+        let step = Step(
+            venueID: row["venue_id"], kind: try value("kind")!, day: try day("day")!, deadline: try day("deadline"),
+            until: try day("until"), tier: try value("tier"), supervisor: row["supervisor"], refersTo: row["refers_to"],
+            reason: row["reason"], evidence: row["evidence"], actor: row["actor"])
+        self.init(seq: row["seq"], step: step, at: row["at"], previousHash: row["previous_hash"], hash: row["hash"])
+    }
+}
+
+/// A ledger row whose fields cannot be read back: itself a sign of tampering.
+public struct LedgerReadError: Error, CustomStringConvertible {
+    public var seq: Int
+    public var field: String
+    public var value: String
+
+    public var description: String { "ledger entry #\(seq) has an unreadable \(field): \(value)" }
+}
+
+/// What `patrol ledger verify` found.
+public struct LedgerCheck: Sendable, Equatable {
+    public var entries: Int
+    public var days: Int
+    /// The first problem, or nil when the ledger holds.
+    public var problem: String?
+    /// The entry it concerns, when there is one.
+    public var seq: Int?
+
+    public var ok: Bool { problem == nil }
+}
+
+extension Store {
+    /// Seals `steps` onto the end of the ledger inside the caller's transaction.
+    @discardableResult
+    static func append(_ steps: [Step], at: Date, in db: Database) throws -> [LedgerEntry] {
+        let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1")
+        var seq: Int = head?["seq"] ?? 0
+        var previous: String = head?["hash"] ?? LedgerEntry.genesis
+        var sealed: [LedgerEntry] = []
+        for step in steps {
+            seq += 1
+            let entry = Chain.seal(step, seq: seq, at: at, after: previous)
+            try db.execute(sql: """
+                INSERT INTO ledger (seq, venue_id, kind, day, deadline, until, tier, supervisor, refers_to, reason,
+                                    evidence, actor, at, previous_hash, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [entry.seq, step.venueID, step.kind.rawValue, step.day.description, step.deadline?.description,
+                                 step.until?.description, step.tier?.rawValue, step.supervisor, step.refersTo, step.reason,
+                                 step.evidence, step.actor, entry.at, entry.previousHash, entry.hash])
+            previous = entry.hash
+            sealed.append(entry)
+        }
+        return sealed
+    }
+
+    static func ledger(in db: Database) throws -> [LedgerEntry] {
+        try Row.fetchAll(db, sql: "SELECT * FROM ledger ORDER BY seq").map(LedgerEntry.init(row:))
+    }
+
+    /// Ledger entries, oldest first, optionally for one venue (with the district's waivers),
+    /// of some kinds, from a day on.
+    public func ledger(venue: String? = nil, kinds: [EntryKind] = [], since: PatrolDay? = nil) throws -> [LedgerEntry] {
+        try pool.read { db in
+            var conditions: [String] = [], arguments: StatementArguments = []
+            if let venue {
+                conditions.append("venue_id IN (?, '*')")
+                arguments += [venue]
+            }
+            if !kinds.isEmpty {
+                conditions.append("kind IN (\(kinds.map { _ in "?" }.joined(separator: ",")))")
+                arguments += StatementArguments(kinds.map(\.rawValue))
+            }
+            if let since {
+                conditions.append("day >= ?")
+                arguments += [since.description]
+            }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            return try Row.fetchAll(db, sql: "SELECT * FROM ledger \(filter) ORDER BY seq", arguments: arguments)
+                .map(LedgerEntry.init(row:))
+        }
+    }
+
+    /// Everything the ladder is derived from, read in one transaction.
+    struct History {
+        var ledger: LedgerView
+        var days: [String: [JudgedVenueDay]]
+        var positions: [PatrolDay: Int]
+        var venues: [String: (tier: Tier, supervisor: String?)]
+
+        /// - Parameter judging: the day being judged in this transaction, and its position.
+        init(_ db: Database, judging: (day: PatrolDay, position: Int)? = nil) throws {
+            ledger = LedgerView(try Store.ledger(in: db))
+            positions = [:]
+            if let judging { positions[judging.day] = judging.position }
+            for row in try Row.fetchAll(db, sql: "SELECT day, position FROM patrol_day") {
+                if let day = PatrolDay(row["day"] as String) { positions[day] = row["position"] }
+            }
+            days = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM venue_day ORDER BY venue_id, day") {
+                guard let day = PatrolDay(row["day"] as String), let tier = Tier(rawValue: row["tier"]),
+                      let verdict = Verdict(rawValue: row["verdict"]) else { continue }
+                let venueID: String = row["venue_id"]
+                days[venueID, default: []].append(JudgedVenueDay(
+                    venueID: venueID, day: day, tier: tier, supervisor: row["supervisor"], verdict: verdict,
+                    reason: row["reason"], evidence: row["evidence"]))
+            }
+            venues = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, tier, supervisor FROM venue") {
+                venues[row["id"]] = (Tier(rawValue: row["tier"]) ?? .general, row["supervisor"])
+            }
+        }
+
+        /// Every venue the ledger or the verdicts know.
+        var venueIDs: [String] {
+            Set(venues.keys).union(days.keys).union(ledger.effective.map(\.venueID).filter { $0 != "*" }).sorted()
+        }
+
+        func derive(_ venueID: String, policy: LadderPolicy) -> (steps: [Step], state: VenueState) {
+            let own = venues[venueID] ?? (.general, nil)
+            return Replay.derive(venueID: venueID, tier: own.tier, supervisor: own.supervisor, days: days[venueID] ?? [],
+                                 ledger: ledger, positions: positions, policy: policy)
+        }
+    }
+
+    /// Re-derives `venueIDs` (all when nil) and appends what reconciles the ledger with that, in
+    /// the caller's transaction; keeps the venue table's tier and supervisor as the ledger has them.
+    @discardableResult
+    static func reconcile(_ venueIDs: [String]?, policy: LadderPolicy, at: Date, in db: Database,
+                          judging: (day: PatrolDay, position: Int)? = nil) throws -> [LedgerEntry] {
+        let history = try History(db, judging: judging)
+        var steps: [Step] = []
+        for venueID in venueIDs ?? history.venueIDs {
+            let (derived, state) = history.derive(venueID, policy: policy)
+            steps += Replay.reconcile(venueID: venueID, derived: derived, ledger: history.ledger)
+            if let own = history.venues[venueID], own.tier != state.tier || own.supervisor != state.supervisor {
+                try db.execute(sql: "UPDATE venue SET tier = ?, supervisor = ? WHERE id = ?",
+                               arguments: [state.tier.rawValue, state.supervisor, venueID])
+            }
+        }
+        return try append(steps, at: at, in: db)
+    }
+
+    /// Each venue's place on the ladder now.
+    public func ladder(policy: LadderPolicy) throws -> [String: VenueState] {
+        try pool.read { db in
+            let history = try History(db)
+            var states: [String: VenueState] = [:]
+            for venueID in history.venueIDs { states[venueID] = history.derive(venueID, policy: policy).state }
+            return states
+        }
+    }
+
+    /// Records an operator's act and what follows from it, in one transaction.
+    @discardableResult
+    public func record(_ act: Step, policy: LadderPolicy, at: Date = Date()) throws -> [LedgerEntry] {
+        try pool.write { db in
+            let recorded = try Store.append([act], at: at, in: db)
+            let venues = act.venueID == "*" ? nil : [act.venueID]
+            return try recorded + Store.reconcile(venues, policy: policy, at: at, in: db)
+        }
+    }
+
+    /// Checks the chain, that no entry was cut off its end (each patrol day recorded the head it
+    /// left), and that deriving the ledger again from the stored verdicts changes nothing.
+    public func verifyLedger(policy: LadderPolicy) throws -> LedgerCheck {
+        try pool.read { db in
+            let entries: [LedgerEntry]
+            do {
+                entries = try Store.ledger(in: db)
+            } catch let error as LedgerReadError {
+                return LedgerCheck(entries: 0, days: 0, problem: error.description, seq: error.seq)
+            }
+            let heads = try Row.fetchAll(db, sql: "SELECT day, head_seq, head_hash FROM patrol_day ORDER BY day")
+            var check = LedgerCheck(entries: entries.count, days: heads.count)
+            if let broken = Chain.verify(entries) {
+                check.problem = broken.description
+                check.seq = broken.seq
+                return check
+            }
+            for head in heads {
+                let seq: Int = head["head_seq"], hash: String = head["head_hash"]
+                guard seq == 0 || (seq <= entries.count && entries[seq - 1].hash == hash) else {
+                    check.problem = "ledger entry #\(seq) is missing or altered: patrol day \(head["day"] as String) ended there"
+                    check.seq = seq
+                    return check
+                }
+            }
+            let history = try History(db)
+            for venueID in history.venueIDs {
+                let derived = history.derive(venueID, policy: policy).steps
+                if let first = Replay.reconcile(venueID: venueID, derived: derived, ledger: history.ledger).first {
+                    check.problem = "venue \(venueID): the ledger does not follow from the stored verdicts (\(first.kind == .revoked ? "#\(first.refersTo ?? 0) should not stand" : "missing: \(first)"))"
+                    check.seq = first.kind == .revoked ? first.refersTo : nil
+                    return check
+                }
+            }
+            return check
+        }
+    }
+}

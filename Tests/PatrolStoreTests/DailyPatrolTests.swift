@@ -1,0 +1,185 @@
+import Foundation
+import GRDB
+import PatrolInventory
+import PatrolLedger
+import PatrolProbe
+import Testing
+@testable import PatrolStore
+
+/// The daily patrol on a real SQLite file, with probe results written as the sweep writes them.
+@Suite("The daily patrol and the ledger in the store")
+struct DailyPatrolTests {
+    static let zone = TimeZone(identifier: "Asia/Shanghai")!
+    static let day1 = PatrolDay(year: 2026, month: 11, day: 10)
+
+    let fixture: TemporaryStore
+    let patrol: DailyPatrol
+
+    init() throws {
+        fixture = try TemporaryStore()
+        // V0001..V0003, general; cameras C00001 (perimeter), C00002 and C00003 (interior) at V0001, and so on.
+        try fixture.seed(venues: 3)
+        // The inventory existed before the first day.
+        try fixture.store.pool.write { db in
+            try db.execute(sql: "UPDATE venue SET added_at = ?", arguments: [Self.day1.start(in: Self.zone).addingTimeInterval(-86_400)])
+            try db.execute(sql: "UPDATE camera SET added_at = ?", arguments: [Self.day1.start(in: Self.zone).addingTimeInterval(-86_400)])
+        }
+        patrol = DailyPatrol(store: fixture.store, settings: PatrolSettings())
+    }
+
+    static func day(_ number: Int) -> PatrolDay { day1.adding(number - 1) }
+
+    /// Writes a day of probes, every 15 minutes for every camera, as the sweep would.
+    func probe(day number: Int, hours: Range<Double> = 0..<24, _ outcome: (String) -> Outcome = { _ in .online }) throws {
+        let start = Self.day(number).start(in: Self.zone)
+        let cameras = (1...9).map { String(format: "C%05d", $0) }
+        var batch: [(cameraID: String, result: ProbeResult)] = []
+        for seconds in stride(from: hours.lowerBound * 3600, to: hours.upperBound * 3600, by: 900) {
+            for camera in cameras { batch.append((camera, result(outcome(camera), at: start.addingTimeInterval(seconds)))) }
+        }
+        try fixture.store.write(batch)
+    }
+
+    func morning(of number: Int) -> Date { Self.day(number).start(in: Self.zone, hour: 7) }
+
+    func ledger() throws -> [String] {
+        try fixture.store.ledger().map { "\($0.day) \($0.venueID) \($0.kind.rawValue)" + ($0.deadline.map { " \($0)" } ?? "") }
+    }
+
+    @Test("broken on day 1, fixed on day 2: an order, then rectified; each day judged once")
+    func fixedInTime() throws {
+        try probe(day: 1) { $0 == "C00002" ? .timeout : .online }
+        try probe(day: 2)
+        #expect(try patrol.dueDays(now: Self.day(3).start(in: Self.zone, hour: 5, minute: 59)) == [Self.day(1)])
+        let reports = try patrol.runDue(now: morning(of: 3))
+        #expect(reports.map(\.day) == [Self.day(1), Self.day(2)])
+        #expect(try ledger() == ["2026-11-10 V0001 order 2026-11-13", "2026-11-11 V0001 rectified"])
+        let order = try #require(try fixture.store.ledger(venue: "V0001", kinds: [.order]).first)
+        #expect(order.reason.contains("C00002 online 0% of 24.0 h watched (needs 95%), mostly timeout"))
+        #expect(order.evidence.contains(#""camera":"C00002""#))
+        #expect(reports[0].venues == [.failed: 1, .compliant: 2])
+        // Again: nothing new.
+        #expect(try patrol.runDue(now: morning(of: 3)).isEmpty)
+        #expect(try patrol.patrol(Self.day(1), now: morning(of: 3)) == nil)
+        #expect(try fixture.store.ledger().count == 2)
+        #expect(try fixture.store.verifyLedger(policy: LadderPolicy()).ok)
+    }
+
+    @Test("a perimeter camera's failure goes on the maintenance list, never in the ledger")
+    func perimeter() throws {
+        try probe(day: 1) { $0 == "C00004" ? .refused : .online }
+        try patrol.runDue(now: morning(of: 2))
+        #expect(try fixture.store.maintenanceList(day: Self.day(1)).map(\.cameraID) == ["C00004"])
+        #expect(try fixture.store.ledger().isEmpty)
+    }
+
+    @Test("after downtime every missed day is patrolled in order; days nobody watched count against nobody")
+    func catchUp() throws {
+        try probe(day: 1) { $0 == "C00005" ? .black : .online }
+        // Patrol is down from day 2 to day 4, and back on day 5 at 07:00.
+        try probe(day: 5)
+        let reports = try patrol.runDue(now: morning(of: 5))
+        #expect(reports.map(\.day) == (1...4).map(Self.day))
+        #expect(reports[1].venues == [.unknown: 3])
+        #expect(try ledger() == ["2026-11-10 V0002 order 2026-11-13", "2026-11-11 V0002 deadline_extended 2026-11-14",
+                                 "2026-11-12 V0002 deadline_extended 2026-11-15", "2026-11-13 V0002 deadline_extended 2026-11-16"])
+    }
+
+    @Test("half a day watched is not enough to judge")
+    func halfDay() throws {
+        try probe(day: 1, hours: 0..<10) { _ in .timeout }
+        let report = try #require(try patrol.runDue(now: morning(of: 2)).first)
+        #expect(report.cameras == [.unknown: 9])
+        #expect(try fixture.store.ledger().isEmpty)
+    }
+
+    @Test("an operator's waiver after the fact withdraws the order, and the ledger still verifies")
+    func waiver() throws {
+        try probe(day: 1) { $0 == "C00002" ? .timeout : .online }
+        try patrol.runDue(now: morning(of: 2))
+        let waiver = Step(venueID: "*", kind: .waiver, day: Self.day(1), until: Self.day(1), reason: "district power cut", actor: "王芳")
+        let recorded = try fixture.store.record(waiver, policy: LadderPolicy(), at: morning(of: 2))
+        #expect(recorded.map(\.kind) == [.waiver, .revoked])
+        #expect(recorded[1].refersTo == 1)
+        #expect(try fixture.store.ladder(policy: LadderPolicy())["V0001"]?.standing == .clean)
+        #expect(try fixture.store.verifyLedger(policy: LadderPolicy()).ok)
+    }
+
+    @Test("a relapse moves the venue up a tier in the venue table too")
+    func tierFollowsLedger() throws {
+        try probe(day: 1) { $0 == "C00002" ? .timeout : .online }
+        try probe(day: 2)
+        try probe(day: 3) { $0 == "C00002" ? .timeout : .online }
+        try patrol.runDue(now: morning(of: 4))
+        #expect(try ledger().contains("2026-11-12 V0001 tier_changed"))
+        let tier = try fixture.store.pool.read { db in try String.fetchOne(db, sql: "SELECT tier FROM venue WHERE id = 'V0001'") }
+        #expect(tier == "watch")
+    }
+
+    @Test("a tier set by import is an act in the ledger, and the next order's deadline follows it")
+    func importedTier() throws {
+        let seeded = try district(venues: 3)
+        var venues = seeded.venues
+        venues[0].tier = .priority
+        venues[0].supervisor = "张伟 (一组)"
+        let inventory = Inventory(venues: venues, cameras: seeded.cameras)
+        try fixture.store.apply(inventory, vault: fixture.vault, now: morning(of: 1))
+        try probe(day: 1) { $0 == "C00002" ? .timeout : .online }
+        try patrol.runDue(now: morning(of: 2))
+        let entries = try fixture.store.ledger(venue: "V0001")
+        #expect(entries.map(\.kind) == [.tierChanged, .order])
+        #expect(entries[0].actor == "inventory" && entries[0].tier == .priority && entries[0].supervisor == "张伟 (一组)")
+        #expect(entries[1].deadline == Self.day(2))
+        #expect(try fixture.store.verifyLedger(policy: LadderPolicy()).ok)
+    }
+
+    @Test("the database refuses to change or delete ledger rows, and verify names an entry edited behind its back")
+    func tamper() throws {
+        try probe(day: 1) { $0 == "C00002" || $0 == "C00005" ? .timeout : .online }
+        try patrol.runDue(now: morning(of: 2))
+        #expect(try fixture.store.ledger().count == 2)
+        #expect(throws: DatabaseError.self) {
+            try fixture.store.pool.write { db in try db.execute(sql: "UPDATE ledger SET deadline = '2027-01-01' WHERE seq = 1") }
+        }
+        #expect(throws: DatabaseError.self) {
+            try fixture.store.pool.write { db in try db.execute(sql: "DELETE FROM ledger WHERE seq = 2") }
+        }
+        #expect(throws: DatabaseError.self) {
+            try fixture.store.pool.write { db in try db.execute(sql: "UPDATE venue_day SET verdict = 'compliant'") }
+        }
+        try fixture.store.pool.write { db in
+            try db.execute(sql: "DROP TRIGGER ledger_no_update")
+            try db.execute(sql: "UPDATE ledger SET deadline = '2027-01-01' WHERE seq = 1")
+        }
+        let check = try fixture.store.verifyLedger(policy: LadderPolicy())
+        #expect(check.seq == 1)
+        #expect(check.problem == "ledger entry #1 was altered: its content no longer matches its hash")
+    }
+
+    @Test("cutting the last entry off the ledger is caught by the patrol day that ended there")
+    func truncated() throws {
+        try probe(day: 1) { $0 == "C00002" || $0 == "C00005" ? .timeout : .online }
+        try patrol.runDue(now: morning(of: 2))
+        try fixture.store.pool.write { db in
+            try db.execute(sql: "DROP TRIGGER ledger_no_delete")
+            try db.execute(sql: "DELETE FROM ledger WHERE seq = 2")
+        }
+        let check = try fixture.store.verifyLedger(policy: LadderPolicy())
+        #expect(check.seq == 2)
+        #expect(check.problem?.contains("patrol day 2026-11-10 ended there") == true)
+    }
+
+    @Test("a patrol day that fails half-way leaves nothing behind, and the next run does it once")
+    func atomic() throws {
+        try probe(day: 1) { $0 == "C00002" ? .timeout : .online }
+        struct Crash: Error {}
+        let failing = DailyPatrol(store: fixture.store, settings: PatrolSettings(), completion: { _, _ in throw Crash() })
+        #expect(throws: Crash.self) { try failing.runDue(now: morning(of: 2)) }
+        let rows = try fixture.store.pool.read { db in
+            try ["ledger", "camera_day", "venue_day", "patrol_day"].map { try Int.fetchOne(db, sql: "SELECT count(*) FROM \($0)")! }
+        }
+        #expect(rows == [0, 0, 0, 0])
+        #expect(try patrol.runDue(now: morning(of: 2)).count == 1)
+        #expect(try ledger() == ["2026-11-10 V0001 order 2026-11-13"])
+    }
+}
