@@ -57,7 +57,7 @@ let package = Package(
         // The configuration file (YAML), with errors that name the key and the line.
         .target(
             name: "PatrolConfig",
-            dependencies: ["PatrolProbe", "PatrolSweep", "PatrolStore", .product(name: "Yams", package: "Yams")]
+            dependencies: ["PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "patrol",

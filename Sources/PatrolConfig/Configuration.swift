@@ -1,4 +1,5 @@
 import Foundation
+import PatrolInventory
 import PatrolProbe
 import PatrolStore
 import PatrolSweep
@@ -38,8 +39,19 @@ public struct Configuration: Sendable, Equatable {
     public var debounce = DebounceSettings()
     public var retention = Retention()
     public var writer = Writer()
+    /// The daily patrol: when it runs, how days are judged, and the ladder's numbers.
+    public var patrol = PatrolSettings()
 
-    public init() {}
+    public init() {
+        coverPatrol()
+    }
+
+    /// A probe stands for the time until the camera's next one: from the cadence, the longest
+    /// backoff and the probe's deadline.
+    private mutating func coverPatrol() {
+        patrol.cover(cadence: [.priority: cadence.priority, .watch: cadence.watch, .general: cadence.general],
+                     backoffLimit: schedule.backoffLimit, deadline: Double(probe.deadline.components.seconds))
+    }
 
     /// Loads `path`; relative paths in it are relative to the file's folder.
     public static func load(_ path: String) throws(ConfigError) -> Configuration {
@@ -126,7 +138,46 @@ public struct Configuration: Sendable, Equatable {
             writer.batchInterval = try section.number("batch_interval", in: 0.01...60) ?? writer.batchInterval
             try section.rejectUnknownKeys()
         }
+        if var section = try top.section("patrol") {
+            if let name = try section.string("time_zone") {
+                guard let zone = TimeZone(identifier: name) else {
+                    throw section.error("time_zone", "'\(name)' is not a time zone (e.g. Asia/Shanghai)", at: nil)
+                }
+                patrol.timeZone = zone
+            }
+            if let text = try section.string("run_at") {
+                let parts = text.split(separator: ":").map { Int($0) }
+                guard parts.count == 2, let hour = parts[0], let minute = parts[1], (0..<24).contains(hour), (0..<60).contains(minute)
+                else { throw section.error("run_at", "'\(text)' is not a time of day as HH:MM (e.g. \"06:00\")", at: nil) }
+                (patrol.hour, patrol.minute) = (hour, minute)
+            }
+            var judging = patrol.judging
+            judging.minOnlineShare = try section.number("min_online_percent", in: 0...100).map { $0 / 100 } ?? judging.minOnlineShare
+            judging.maxFrozenOrBlackSeconds = try section.number("max_frozen_or_black_minutes", in: 0...1440).map { $0 * 60 }
+                ?? judging.maxFrozenOrBlackSeconds
+            judging.minWatchedShare = try section.number("min_watched_percent", in: 1...100).map { $0 / 100 } ?? judging.minWatchedShare
+            judging.outageShare = try section.number("outage_percent", in: 1...100).map { $0 / 100 } ?? judging.outageShare
+            judging.outageMinProbes = try section.integer("outage_min_probes", in: 1...1_000_000) ?? judging.outageMinProbes
+            patrol.judging = judging
+            try section.rejectUnknownKeys()
+        }
+        if var section = try top.section("ladder") {
+            var ladder = patrol.ladder
+            if var deadlines = try section.section("deadline_days") {
+                for tier in Tier.allCases {
+                    if let days = try deadlines.integer(tier.rawValue, in: 1...365) { ladder.deadlineDays[tier] = days }
+                }
+                try deadlines.rejectUnknownKeys()
+            }
+            ladder.recheckDays = try section.integer("recheck_days", in: 1...365) ?? ladder.recheckDays
+            ladder.failureWindowDays = try section.integer("failure_window_days", in: 1...3650) ?? ladder.failureWindowDays
+            ladder.cleanDaysForCommendation = try section.integer("commendation_days", in: 1...3650) ?? ladder.cleanDaysForCommendation
+            ladder.defaultSupervisor = try section.string("default_supervisor") ?? ladder.defaultSupervisor
+            patrol.ladder = ladder
+            try section.rejectUnknownKeys()
+        }
         try top.rejectUnknownKeys()
+        coverPatrol()
     }
 
     private static func line(of error: YamlError) -> Int? {
