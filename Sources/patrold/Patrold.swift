@@ -55,7 +55,8 @@ struct Patrold: ParsableCommand {
         if once {
             try Once.sweep(Engine(configuration: configuration, district: district, store: store), store: store)
         } else {
-            Service(configPath: config, configuration: configuration, district: district, store: store, vault: vault).run()
+            let service = Service(configPath: config, configuration: configuration, district: district, store: store, vault: vault)
+            guard service.run() else { throw ExitCode(74) }
         }
     }
 }

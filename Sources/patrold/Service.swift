@@ -55,8 +55,9 @@ final class Service: @unchecked Sendable {
 
     private var current: Engine { lock.withLock { engine } }
 
-    /// Runs until SIGTERM or SIGINT, then returns once every result is written.
-    func run() {
+    /// Runs until SIGTERM or SIGINT, then returns once every result is written; false when some
+    /// could not be (the store failing).
+    func run() -> Bool {
         FaultInjection.announce()
         var next: Engine? = lock.withLock {
             engine = makeEngine(initial.configuration, initial.district)
@@ -70,14 +71,24 @@ final class Service: @unchecked Sendable {
         }
         registerJobs()
         Journal.notice("patrold \(PatrolVersion.current) watching \(current.district.streams.count) cameras")
+        var results = 0, unwritten = 0
         while let engine = next {
-            engine.sweeper.run(onBatch: engine.write)
+            engine.sweeper.run { batch in
+                results += batch.count
+                engine.write(batch)
+            }
             engine.finish()
+            unwritten += engine.writer.health.pending
             next = nextEngine()
         }
         jobs.cancelAll()
         signalSources.forEach { $0.cancel() }
-        Journal.notice("stopped; every result written")
+        if unwritten > 0 {
+            Journal.error("stopped with \(unwritten) of \(results) probe results unwritten: \(current.writer.health.lastError ?? "?")")
+            return false
+        }
+        Journal.notice("stopped; all \(results) probe results of this run written")
+        return true
     }
 
     /// Every job the daemon runs on a clock, besides probing, is registered here.
