@@ -11,7 +11,11 @@ struct Patrold: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "patrold",
         abstract: "Patrol daemon: probes the district's cameras on schedule and keeps the record.",
-        discussion: "Exit status: 0 stopped cleanly; 78 bad configuration; 74 database unavailable.",
+        discussion: """
+            Runs under systemd as a Type=notify service: SIGHUP reloads the configuration and the \
+            inventory, SIGTERM stops after the probes in flight (docs/DEPLOY.md).
+            Exit status: 0 stopped cleanly; 78 bad configuration; 74 database unavailable or results unwritten.
+            """,
         version: PatrolVersion.current
     )
 
