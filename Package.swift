@@ -71,6 +71,7 @@ let package = Package(
             dependencies: [
                 "PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore", "PatrolConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(name: "PatrolProbeTests", dependencies: ["PatrolProbe"]),

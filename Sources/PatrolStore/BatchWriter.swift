@@ -8,6 +8,19 @@ import PatrolProbe
 public final class BatchWriter: @unchecked Sendable {
     public typealias Report = @Sendable (Result<BatchReport, Error>) -> Void
 
+    /// How the writer is doing, for the daemon's watchdog.
+    public struct Health: Sendable, Equatable {
+        /// Results handed over and not yet written.
+        public var pending = 0
+        /// Since when results have been waiting without a break; nil when none wait.
+        public var waitingSince: Date?
+        /// The last transaction that wrote a batch.
+        public var lastWrite: Date?
+        /// The last failed write, and why.
+        public var lastFailure: Date?
+        public var lastError: String?
+    }
+
     private let store: Store
     private let settings: WriterSettings
     private let batchSize: Int
@@ -17,6 +30,8 @@ public final class BatchWriter: @unchecked Sendable {
     // Touched only on `queue`.
     private var waiting: [(cameraID: String, result: ProbeResult)] = []
     private var flushPlanned = false
+    private let healthLock = NSLock()
+    private var vitals = Health()  // under `healthLock`
 
     public init(store: Store, settings: WriterSettings, batchSize: Int, interval: Double,
                 report: @escaping Report = { _ in }) {
@@ -28,6 +43,10 @@ public final class BatchWriter: @unchecked Sendable {
     }
 
     public func submit(_ results: [(cameraID: String, result: ProbeResult)]) {
+        updateHealth { health in
+            if health.pending == 0 && !results.isEmpty { health.waitingSince = Date() }
+            health.pending += results.count
+        }
         queue.async { [self] in
             waiting += results
             if waiting.count >= batchSize { flush(fullBatchesOnly: true) }
@@ -46,6 +65,10 @@ public final class BatchWriter: @unchecked Sendable {
         queue.sync { flush() }
     }
 
+    public var health: Health { healthLock.withLock { vitals } }
+
+    private func updateHealth(_ change: (inout Health) -> Void) { healthLock.withLock { change(&vitals) } }
+
     /// Runs `body` on the writer's queue, after everything submitted before it.
     public func perform(_ body: @escaping @Sendable (Store) -> Void) {
         queue.async { [store] in body(store) }
@@ -57,8 +80,17 @@ public final class BatchWriter: @unchecked Sendable {
             do {
                 let done = try store.write(batch, settings: settings)
                 waiting.removeFirst(batch.count)
+                updateHealth { health in
+                    health.pending -= batch.count
+                    health.lastWrite = Date()
+                    if health.pending == 0 { health.waitingSince = nil }
+                }
                 report(.success(done))
             } catch {
+                updateHealth { health in
+                    health.lastFailure = Date()
+                    health.lastError = "\(error)"
+                }
                 report(.failure(error))
                 // Keep the results; try again later rather than lose them.
                 if !flushPlanned {

@@ -34,6 +34,11 @@ public final class ProbePool: @unchecked Sendable {
     private let prober: Prober
     private let running = ManagedAtomic<Bool>(false)
     private let probesDone = ManagedAtomic<Int>(0)
+    private let probesSubmitted = ManagedAtomic<Int>(0)
+    private let probesStarted = ManagedAtomic<Int>(0)
+    /// When each worker took the probe it runs now (uptime nanoseconds); 0 while it is idle.
+    private let busySince: [ManagedAtomic<UInt64>]
+    private let lastCompletionTime = ManagedAtomic<UInt64>(0)
     private let stopped = DispatchGroup()
     private let openedSlots: [ManagedAtomic<Bool>]
     /// Rung after every completion, so the consumer can sleep until there is one.
@@ -49,6 +54,7 @@ public final class ProbePool: @unchecked Sendable {
         self.completions = LockFreeQueue(capacity: max(capacity, workers) + 1)
         self.prober = prober
         self.openedSlots = (0..<max(capacity, 1)).map { _ in ManagedAtomic(false) }
+        self.busySince = (0..<max(1, workers)).map { _ in ManagedAtomic(0) }
     }
 
     public func start() {
@@ -57,17 +63,21 @@ public final class ProbePool: @unchecked Sendable {
         for index in 0..<workers {
             stopped.enter()
             DispatchQueue(label: "patrol.probe.\(index)", qos: .utility).async { [self] in
-                work()
+                work(busySince[index])
                 stopped.leave()
             }
         }
     }
 
-    private func work() {
+    private func work(_ busy: ManagedAtomic<UInt64>) {
         while running.load(ordering: .relaxed) {
             guard let job = jobs.dequeue() ?? doorbell.wait(unless: { jobs.dequeue() }) else { continue }
+            busy.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
+            probesStarted.wrappingIncrement(ordering: .relaxed)
             let flag = openedSlots[job.slot]
             let result = prober(job) { flag.store(true, ordering: .relaxed) }
+            lastCompletionTime.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
+            busy.store(0, ordering: .relaxed)
             probesDone.wrappingIncrement(ordering: .relaxed)
             // Capacity covers every job that can be outstanding, so this cannot fail.
             completions.enqueue(ProbeCompletion(slot: job.slot, result: result))
@@ -79,7 +89,11 @@ public final class ProbePool: @unchecked Sendable {
     @discardableResult
     public func submit(_ job: ProbeJob) -> Bool {
         openedSlots[job.slot].store(false, ordering: .relaxed)
-        guard jobs.enqueue(job) else { return false }
+        probesSubmitted.wrappingIncrement(ordering: .relaxed)
+        guard jobs.enqueue(job) else {
+            probesSubmitted.wrappingDecrement(ordering: .relaxed)
+            return false
+        }
         doorbell.ring()
         return true
     }
@@ -109,6 +123,31 @@ public final class ProbePool: @unchecked Sendable {
     }
 
     public var completed: Int { probesDone.load(ordering: .relaxed) }
+
+    // Health, for the daemon's watchdog. Each figure is read on its own, without a lock, so
+    // they may disagree by a probe that is changing hands.
+
+    /// Jobs handed over that no worker has taken yet.
+    public var waiting: Int { max(0, probesSubmitted.load(ordering: .relaxed) - probesStarted.load(ordering: .relaxed)) }
+
+    /// Probes running on a worker now.
+    public var inFlight: Int { max(0, probesStarted.load(ordering: .relaxed) - probesDone.load(ordering: .relaxed)) }
+
+    /// When the last probe finished; nil before the first.
+    public var lastCompletion: DispatchTime? {
+        let nanoseconds = lastCompletionTime.load(ordering: .relaxed)
+        return nanoseconds == 0 ? nil : DispatchTime(uptimeNanoseconds: nanoseconds)
+    }
+
+    /// Workers that have been on their current probe for longer than `seconds`.
+    public func busy(longerThan seconds: Double) -> Int {
+        let now = DispatchTime.now().uptimeNanoseconds
+        let limit = UInt64(max(0, seconds) * 1e9)
+        return busySince.reduce(0) { count, since in
+            let started = since.load(ordering: .relaxed)
+            return count + (started != 0 && now > started && now - started > limit ? 1 : 0)
+        }
+    }
 
     /// Stops taking jobs; probes in flight end within their own deadline. Returns whether every
     /// worker has stopped within `seconds`.

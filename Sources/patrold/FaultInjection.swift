@@ -1,0 +1,33 @@
+import Dispatch
+import Foundation
+import PatrolSweep
+
+/// Fault-injection points, for testing how the daemon is supervised; never set in service.
+///
+/// `PATROLD_FAULT=wedge-probes`: every probe blocks its worker for good, ignoring its deadline,
+/// as a probe would if a blocking call escaped FFmpeg's interrupt callback. The pool wedges
+/// once every worker holds one, the watchdog stops answering, and systemd restarts the daemon.
+enum FaultInjection {
+    static let variable = "PATROLD_FAULT"
+
+    static let fault: String? = ProcessInfo.processInfo.environment[variable]
+
+    /// The prober to run instead of the real one, when a fault asks for it.
+    static var prober: ProbePool.Prober? {
+        guard fault == "wedge-probes" else { return nil }
+        return { _, _ in
+            DispatchSemaphore(value: 0).wait()
+            fatalError("a wedged probe never returns")
+        }
+    }
+
+    /// Logs the fault in force, if any, so nobody mistakes it for a real one.
+    static func announce() {
+        guard let fault else { return }
+        if prober != nil {
+            Journal.warning("fault injection \(variable)=\(fault): every probe blocks its worker for good")
+        } else {
+            Journal.warning("unknown fault injection \(variable)=\(fault), ignored")
+        }
+    }
+}

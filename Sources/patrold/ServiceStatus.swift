@@ -1,0 +1,35 @@
+import GRDB
+import PatrolStore
+
+/// The one line the daemon shows in `systemctl status` (systemd's STATUS=): the cameras up and
+/// down, the last daily patrol, and what is wrong with the daemon itself, if anything.
+struct ServiceStatus: Equatable {
+    var cameras = 0
+    var up = 0
+    var down = 0
+    /// The last daily patrol's outcome in a few words (when it ran, what it found, whether the
+    /// report went out); nil until the daily patrol job sets it.
+    var lastPatrol: String?
+    /// Why the daemon is not well (the watchdog's verdict), or what it is busy with (reloading).
+    var problem: String?
+
+    var line: String {
+        var parts = ["\(cameras) cameras: \(up) up, \(down) down, \(max(0, cameras - up - down)) unknown"]
+        parts.append("daily patrol: " + (lastPatrol ?? "not run yet"))
+        if let problem { parts.append(problem) }
+        return parts.joined(separator: "; ")
+    }
+
+    /// Reads the cameras up and down from the store; `cameras` is the number in the schedule.
+    mutating func count(in store: Store, cameras: Int) throws {
+        self.cameras = cameras
+        let counts = try store.pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT s.status, count(*) AS n FROM camera_state s JOIN camera c ON c.id = s.camera_id
+                WHERE c.retired_at IS NULL GROUP BY s.status
+                """).reduce(into: [String: Int]()) { $0[$1["status"]] = $1["n"] }
+        }
+        up = counts[CameraStatus.up.rawValue] ?? 0
+        down = counts[CameraStatus.down.rawValue] ?? 0
+    }
+}

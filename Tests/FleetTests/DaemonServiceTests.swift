@@ -1,0 +1,389 @@
+import Foundation
+import GRDB
+import PatrolStore
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `patrold` as systemd runs it: the real binary, its notifications read from a Unix datagram
+/// socket the test binds (as systemd's $NOTIFY_SOCKET), its log from stderr, signals sent to it.
+/// Every wait is for an event (a datagram, a log line, the process's exit) with a generous limit.
+@Suite("patrold under systemd: notifications, watchdog, reload, stop", .serialized)
+struct DaemonServiceTests {
+    let folder: URL
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("patrol-svc-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    var database: String { folder.appendingPathComponent("patrol.sqlite").path }
+
+    func write(_ name: String, _ text: String) throws {
+        try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+
+    /// A configuration for tests: short deadline and cadences, no per-host cap.
+    func config(deadline: Double = 4, workers: Int = 16, extra: String = "") throws -> String {
+        try write("patrol.yaml", """
+            database: patrol.sqlite
+            credentials: credentials.sqlite
+            probe:
+              deadline: \(deadline)
+              window: 1
+            schedule:
+              cadence: {priority: 5, watch: 5, general: 5}
+              workers: \(workers)
+              concurrency: \(workers)
+              per_host_sessions: 64
+            writer:
+              batch_interval: 0.2
+            \(extra)
+            """)
+        return folder.appendingPathComponent("patrol.yaml").path
+    }
+
+    /// Imports cameras C1… at `paths` on `port`, in one venue.
+    func importCameras(_ paths: [String], port: Int) throws {
+        try write("venues.csv", "id,name,kind,tier,district,grid,address,owner_contact,supervisor\nV1,平安宾馆,hotel,general,城东,G01,城东路1号,13800000001,\n")
+        try write("cameras.csv", "id,venue_id,placement,url\n" + paths.enumerated().map { index, path in
+            "C\(index + 1),V1,\(index == 0 ? "perimeter" : "interior"),rtsp://127.0.0.1:\(port)\(path)"
+        }.joined(separator: "\n") + "\n")
+        let run = try CommandRun("patrol", ["inventory", "import", "venues.csv", "cameras.csv", "--config", "patrol.yaml"],
+                                 directory: folder)
+        try #require(run.status == 0, "\(run.all)")
+    }
+
+    func count(_ sql: String) throws -> Int {
+        let store = try Store(path: database, readOnly: true)
+        return try store.pool.read { try Int.fetchOne($0, sql: sql) ?? 0 }
+    }
+
+    // MARK: The unit
+
+    @Test("systemd-analyze verify accepts the unit, pointed at the built patrold")
+    func unitVerifies() throws {
+        let analyze = "/usr/bin/systemd-analyze"
+        try #require(FileManager.default.isExecutableFile(atPath: analyze), "systemd-analyze missing: scripts/setup installs systemd")
+        let unit = try String(contentsOf: Fleet.repository.appendingPathComponent("systemd/patrold.service"), encoding: .utf8)
+        #expect(unit.contains("ExecStart=/usr/local/bin/patrold "))
+        // verify checks that ExecStart exists: a copy runs the binary this build made. The man
+        // pages of Documentation= are installed by scripts/install, not present here.
+        let copy = folder.appendingPathComponent("patrold.service")
+        try unit.replacingOccurrences(of: "ExecStart=/usr/local/bin/patrold ",
+                                      with: "ExecStart=\(CommandRun.binary("patrold").path) ")
+            .write(to: copy, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: analyze)
+        process.arguments = ["verify", "--man=no", copy.path]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(text.isEmpty, "\(text)")
+    }
+
+    // MARK: Notifications
+
+    @Test("READY once the store is migrated, WATCHDOG at half the interval, RELOADING and READY on SIGHUP, STOPPING on SIGTERM")
+    func lifecycle() throws {
+        let fleet = try Fleet.get()
+        let config = try config(deadline: 3, workers: 2)
+        let notify = try NotifySocket(abstract: true)
+        // No database yet: the daemon makes it, and says READY only once it is migrated.
+        let daemon = try Daemon(config: config, notify: notify, watchdogMicroseconds: 500_000)
+        defer { daemon.kill() }
+        let ready = try #require(notify.wait(within: 60) { $0.contains("READY=1") }, "no READY: \(daemon.log.text)")
+        #expect(FileManager.default.fileExists(atPath: database))
+        #expect(try count("SELECT count(*) FROM grdb_migrations") >= 1)
+        #expect(ready.last?.contains("STATUS=0 cameras: 0 up, 0 down, 0 unknown; daily patrol: not run yet") == true,
+                "\(ready)")
+
+        // Two silent cameras, imported while the daemon runs and taken up on SIGHUP: both
+        // workers spend their probes waiting out the deadline, which must not stop the pings.
+        try importCameras(["/cam/0031", "/cam/0032"], port: fleet.blackholePort)
+        daemon.signal(SIGHUP)
+        let reload = try #require(notify.wait(within: 30) { $0.hasPrefix("READY=1") }, "\(daemon.log.text)")
+        let reloading = try #require(reload.first { $0.hasPrefix("RELOADING=1") }, "\(reload)")
+        // MONOTONIC_USEC is CLOCK_MONOTONIC, the clock this process reads too.
+        let stamp = try #require(reloading.split(separator: "\n").first { $0.hasPrefix("MONOTONIC_USEC=") }
+            .flatMap { UInt64($0.dropFirst("MONOTONIC_USEC=".count)) })
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        let ours = UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1000
+        #expect(stamp <= ours && ours - stamp < 30_000_000, "MONOTONIC_USEC=\(stamp), ours \(ours)")
+        #expect(reload.last?.contains("STATUS=2 cameras: 0 up, 0 down, 2 unknown") == true, "\(reload)")
+        #expect(daemon.log.line(containing: "reloaded (inventory: added 1 venue and 2 cameras): watching 2 cameras") != nil,
+                "\(daemon.log.text)")
+
+        // Pings at half of WATCHDOG_USEC (0.25 s): 30 of them span the 3 s deadline twice over.
+        let start = ContinuousClock.now
+        var pings = 0
+        var last = start, longestGap = Duration.zero
+        let seen = notify.wait(within: 60) { message in
+            if message == "WATCHDOG=1" {
+                pings += 1
+                longestGap = max(longestGap, ContinuousClock.now - last)
+                last = ContinuousClock.now
+            }
+            return pings == 30
+        }
+        let elapsed = ContinuousClock.now - start
+        #expect(seen != nil, "\(pings) pings in \(elapsed)")
+        #expect(elapsed > .seconds(5) && elapsed < .seconds(20), "30 pings in \(elapsed)")
+        #expect(longestGap < .seconds(3), "a gap of \(longestGap) between pings")
+        #expect(!daemon.log.text.contains("wedged"))
+        #expect(try count("SELECT count(*) FROM probe_result WHERE outcome = 'timeout'") >= 1,
+                "the silent cameras were probed while the pings went on")
+
+        daemon.signal(SIGTERM)
+        #expect(notify.wait(within: 30) { $0 == "STOPPING=1" } != nil)
+        #expect(daemon.waitForExit(within: 30) == 0, "\(daemon.log.text)")
+        #expect(daemon.log.text.split(separator: "\n").allSatisfy { $0.hasPrefix("<") }, "\(daemon.log.text)")
+    }
+
+    @Test("a wedged pool (every worker stuck past the deadline) stops the watchdog pings")
+    func wedgedPoolStopsWatchdog() throws {
+        let fleet = try Fleet.get()
+        let config = try config(deadline: 1, workers: 2)
+        try importCameras(["/cam/0041", "/cam/0042", "/cam/0043"], port: fleet.port)
+        let notify = try NotifySocket(abstract: false, folder: folder)
+        // The fault-injection point: each probe blocks its worker for good, past its deadline.
+        let daemon = try Daemon(config: config, notify: notify, watchdogMicroseconds: 500_000,
+                                environment: ["PATROLD_FAULT": "wedge-probes"])
+        defer { daemon.kill() }
+        try #require(notify.wait(within: 60) { $0.contains("READY=1") } != nil, "\(daemon.log.text)")
+        var pings = 0
+        #expect(notify.wait(within: 30) { message in
+            if message == "WATCHDOG=1" { pings += 1 }
+            return pings == 3
+        } != nil, "the watchdog is pinged while the pool has not yet wedged")
+        // Deadline 1 s plus the 5 s margin: the watchdog names the wedge in the status line...
+        let wedged = try #require(notify.wait(within: 60) { $0.hasPrefix("STATUS=") && $0.contains("probe pool wedged") },
+                                  "\(daemon.log.text)")
+        #expect(wedged.last?.contains("all 2 workers") == true, "\(wedged)")
+        #expect(daemon.log.text.contains("<3>probe pool wedged"), "\(daemon.log.text)")
+        // ...and sends no ping after it: four intervals of silence.
+        let after = notify.collect(for: 2)
+        #expect(!after.contains("WATCHDOG=1"), "\(after)")
+    }
+
+    // MARK: Stopping and reloading
+
+    @Test("SIGTERM in the middle of a sweep: exit 0 in time, every finished probe written, database intact")
+    func stopMidSweep() throws {
+        let fleet = try Fleet.get()
+        let config = try config(deadline: 8, workers: 12)
+        let cameras = (101...160).map { String(format: "/cam/%04d", $0) }
+        try importCameras(cameras, port: fleet.port)
+        let notify = try NotifySocket(abstract: true)
+        let daemon = try Daemon(config: config, notify: notify)
+        defer { daemon.kill() }
+        try #require(notify.wait(within: 60) { $0.contains("READY=1") } != nil, "\(daemon.log.text)")
+        // Some results written (the status line counts cameras up), more probes running.
+        try #require(notify.wait(within: 60) { $0.hasPrefix("STATUS=60 cameras:") && !$0.contains(": 0 up") } != nil,
+                     "\(daemon.log.text)")
+        let signalled = ContinuousClock.now
+        daemon.signal(SIGTERM)
+        let status = daemon.waitForExit(within: 60)
+        let took = ContinuousClock.now - signalled
+        #expect(status == 0, "\(daemon.log.text)")
+        #expect(took < .seconds(20), "stopped in \(took)")
+        print("SIGTERM to exit during a sweep: \(took)")
+
+        let stopping = try #require(daemon.log.line(containing: "stopping (SIGTERM)"))
+        let inFlight = Int(stopping.split(separator: ";").last?.split(separator: " ").first { Int($0) != nil } ?? "")
+        #expect((inFlight ?? 0) > 0, "the stop came in the middle of the sweep: \(stopping)")
+        let stopped = try #require(daemon.log.line(containing: "stopped; all "), "\(daemon.log.text)")
+        let handed = Int(stopped.split(separator: " ").first { Int($0) != nil } ?? "")
+        #expect(try handed == count("SELECT count(*) FROM probe_result"), "\(stopped)")
+        let store = try Store(path: database, readOnly: true)
+        #expect(try store.pool.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") } == "ok")
+    }
+
+    @Test("SIGHUP: a broken configuration is refused and the old one kept; a good one adds cameras that get probed")
+    func reload() throws {
+        let fleet = try Fleet.get()
+        let config = try config()
+        try importCameras(["/cam/0051", "/cam/0052"], port: fleet.port)
+        let notify = try NotifySocket(abstract: true)
+        let daemon = try Daemon(config: config, notify: notify, watchdogMicroseconds: 2_000_000)
+        defer { daemon.kill() }
+        try #require(notify.wait(within: 60) { $0.contains("READY=1") } != nil, "\(daemon.log.text)")
+        try #require(notify.wait(within: 60) { $0.contains("STATUS=2 cameras: 2 up") } != nil, "\(daemon.log.text)")
+
+        let good = try String(contentsOfFile: config, encoding: .utf8)
+        try write("patrol.yaml", good.replacingOccurrences(of: "deadline: 4", with: "deadline: soon"))
+        daemon.signal(SIGHUP)
+        let refused = try #require(notify.wait(within: 30) { $0.hasPrefix("READY=1") }, "\(daemon.log.text)")
+        #expect(refused.contains { $0.hasPrefix("RELOADING=1") })
+        let reason = daemon.log.wait(for: "reload rejected", within: 10)
+        #expect(reason?.contains("probe.deadline: expected a number") == true, "\(daemon.log.text)")
+        #expect(reason?.hasPrefix("<3>") == true)
+        // Still running on the old configuration: pinging, probing.
+        #expect(notify.wait(within: 10) { $0 == "WATCHDOG=1" } != nil)
+        #expect(daemon.isRunning)
+
+        try write("patrol.yaml", good)
+        try importCameras(["/cam/0051", "/cam/0052", "/cam/0053", "/cam/0054"], port: fleet.port)
+        let before = try count("SELECT count(*) FROM probe_result WHERE camera_id IN ('C1', 'C2')")
+        daemon.signal(SIGHUP)
+        try #require(notify.wait(within: 30) { $0.hasPrefix("READY=1") } != nil, "\(daemon.log.text)")
+        #expect(daemon.log.wait(for: "reloaded (inventory: added 2 cameras): watching 4 cameras", within: 10) != nil,
+                "\(daemon.log.text)")
+        // The new cameras are probed; the old ones keep their state and history.
+        #expect(notify.wait(within: 60) { $0.contains("STATUS=4 cameras: 4 up") } != nil, "\(daemon.log.text)")
+        #expect(try count("SELECT count(*) FROM probe_result WHERE camera_id IN ('C3', 'C4')") >= 2)
+        #expect(try count("SELECT count(*) FROM probe_result WHERE camera_id IN ('C1', 'C2')") >= before)
+        #expect(try count("SELECT count(*) FROM camera_state WHERE camera_id IN ('C1', 'C2') AND status = 'up'") == 2)
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit(within: 30) == 0, "\(daemon.log.text)")
+    }
+}
+
+/// The socket systemd would listen on: a Unix datagram socket, by path or abstract name.
+final class NotifySocket: @unchecked Sendable {
+    let fd: Int32
+    /// The value for $NOTIFY_SOCKET.
+    let name: String
+    private let path: String?
+
+    struct Failure: Error { var what: String }
+
+    init(abstract: Bool, folder: URL? = nil) throws {
+        let unique = UUID().uuidString.prefix(8)
+        path = abstract ? nil : (folder ?? FileManager.default.temporaryDirectory).appendingPathComponent("notify-\(unique)").path
+        name = path ?? "@patrol-test-\(unique)"
+        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw Failure(what: "socket: \(errno)") }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        var bytes = Array(name.utf8)
+        if path == nil { bytes[0] = 0 }
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
+        let length = socklen_t(MemoryLayout<sockaddr_un>.offset(of: \.sun_path)! + bytes.count)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        guard bound == 0 else { throw Failure(what: "bind \(name): \(errno)") }
+    }
+
+    deinit {
+        close(fd)
+        if let path { unlink(path) }
+    }
+
+    /// The next datagram, or nil when none comes within `seconds`.
+    func next(within seconds: Double) -> String? {
+        var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&poller, 1, Int32(max(0, seconds) * 1000)) == 1 else { return nil }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let count = recv(fd, &buffer, buffer.count, 0)
+        guard count >= 0 else { return nil }
+        return String(decoding: buffer.prefix(count), as: UTF8.self)
+    }
+
+    /// Reads datagrams until one matches; returns them all, the match last, or nil on timeout.
+    func wait(within seconds: Double, for match: (String) -> Bool) -> [String]? {
+        let end = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        var seen: [String] = []
+        while ContinuousClock.now < end {
+            guard let message = next(within: (end - ContinuousClock.now).seconds) else { return nil }
+            seen.append(message)
+            if match(message) { return seen }
+        }
+        return nil
+    }
+
+    /// Every datagram that arrives within `seconds`.
+    func collect(for seconds: Double) -> [String] {
+        var seen: [String] = []
+        _ = wait(within: seconds) { seen.append($0); return false }
+        return seen
+    }
+}
+
+/// A running `patrold`, its stderr collected line by line.
+final class Daemon: @unchecked Sendable {
+    let process = Process()
+    let log = LogLines()
+    private let exited = DispatchSemaphore(value: 0)
+
+    init(config: String, notify: NotifySocket, watchdogMicroseconds: Int? = nil, environment: [String: String] = [:]) throws {
+        process.executableURL = CommandRun.binary("patrold")
+        process.arguments = ["--config", config]
+        var variables = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        variables["NOTIFY_SOCKET"] = notify.name
+        if let watchdogMicroseconds { variables["WATCHDOG_USEC"] = String(watchdogMicroseconds) }
+        process.environment = variables
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        let done = exited
+        process.terminationHandler = { _ in done.signal() }
+        try process.run()
+        log.read(errors.fileHandleForReading)
+    }
+
+    var isRunning: Bool { process.isRunning }
+
+    func signal(_ number: Int32) { Glibc.kill(process.processIdentifier, number) }
+
+    /// The exit status, or nil if it has not exited within `seconds`.
+    func waitForExit(within seconds: Double) -> Int32? {
+        guard exited.wait(timeout: .now() + seconds) == .success else { return nil }
+        exited.signal()
+        return process.terminationStatus
+    }
+
+    func kill() {
+        if process.isRunning { signal(SIGKILL) }
+        _ = waitForExit(within: 10)
+    }
+}
+
+/// Lines read from a pipe on a thread of their own; waits are woken by each new line.
+final class LogLines: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var lines: [String] = []
+
+    var text: String { condition.withLock { lines.joined(separator: "\n") } }
+
+    func read(_ handle: FileHandle) {
+        let thread = Thread { [self] in
+            var pending = Data()
+            while true {
+                let chunk = handle.availableData
+                if chunk.isEmpty { break }
+                pending.append(chunk)
+                while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                    let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
+                    pending.removeSubrange(pending.startIndex...newline)
+                    condition.withLock {
+                        lines.append(line)
+                        condition.broadcast()
+                    }
+                }
+            }
+        }
+        thread.start()
+    }
+
+    func line(containing text: String) -> String? { condition.withLock { lines.first { $0.contains(text) } } }
+
+    /// The first line containing `text`, waiting for it up to `seconds`.
+    func wait(for text: String, within seconds: Double) -> String? {
+        let end = Date(timeIntervalSinceNow: seconds)
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            if let found = lines.first(where: { $0.contains(text) }) { return found }
+            guard condition.wait(until: end) else { return lines.first { $0.contains(text) } }
+        }
+    }
+}
