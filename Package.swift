@@ -62,14 +62,14 @@ let package = Package(
         .executableTarget(
             name: "patrol",
             dependencies: [
-                "PatrolProbe", "PatrolInventory", "PatrolStore", "PatrolConfig",
+                "PatrolProbe", "PatrolInventory", "PatrolStore", "PatrolLedger", "PatrolConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "patrold",
             dependencies: [
-                "PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore", "PatrolConfig",
+                "PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore", "PatrolLedger", "PatrolConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(
             name: "FleetTests",
             dependencies: [
-                "PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore",
+                "PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore", "PatrolLedger",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -2,15 +2,18 @@ import PatrolConfig
 import PatrolInventory
 import PatrolSweep
 
-/// The district as the sweeper sees it: every camera in service, with its venue's cadence.
+/// The district as the sweeper sees it: every camera in service, with its venue's cadence. The
+/// cameras of venues closed through the ladder leave the schedule; their record stays.
 struct District {
     let inventory: Inventory
+    let closed: Set<String>
     let streams: [Sweeper.Stream]
     let placements: [String: Placement]
 
-    init(inventory: Inventory, cadence: Configuration.Cadence) {
+    init(inventory: Inventory, cadence: Configuration.Cadence, closed: Set<String> = []) {
         self.inventory = inventory
-        streams = inventory.cameras.map { camera in
+        self.closed = closed
+        streams = inventory.cameras.filter { !closed.contains($0.venueID) }.map { camera in
             let tier = inventory.venue(camera.venueID)?.tier ?? .general
             let seconds = switch tier {
             case .priority: cadence.priority

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import PatrolLedger
 import PatrolSweep
 
 /// Fault-injection points, for testing how the daemon is supervised; never set in service.
@@ -7,6 +8,9 @@ import PatrolSweep
 /// `PATROLD_FAULT=wedge-probes`: every probe blocks its worker for good, ignoring its deadline,
 /// as a probe would if a blocking call escaped FFmpeg's interrupt callback. The pool wedges
 /// once every worker holds one, the watchdog stops answering, and systemd restarts the daemon.
+///
+/// `PATROLD_FAULT=pause-in-patrol`: a daily patrol day stops just before its transaction
+/// commits, after saying so on stderr, and waits for good: a test kills the process there.
 enum FaultInjection {
     static let variable = "PATROLD_FAULT"
 
@@ -21,11 +25,22 @@ enum FaultInjection {
         }
     }
 
+    /// What to run inside a patrol day's transaction just before it commits, when a fault asks.
+    static var beforePatrolCommit: (@Sendable (PatrolDay) -> Void)? {
+        guard fault == "pause-in-patrol" else { return nil }
+        return { day in
+            Journal.warning("fault injection: patrol day \(day) paused before commit")
+            DispatchSemaphore(value: 0).wait()
+        }
+    }
+
     /// Logs the fault in force, if any, so nobody mistakes it for a real one.
     static func announce() {
         guard let fault else { return }
         if prober != nil {
             Journal.warning("fault injection \(variable)=\(fault): every probe blocks its worker for good")
+        } else if beforePatrolCommit != nil {
+            Journal.warning("fault injection \(variable)=\(fault): a patrol day stops before it commits")
         } else {
             Journal.warning("unknown fault injection \(variable)=\(fault), ignored")
         }

@@ -25,6 +25,12 @@ struct Patrold: ParsableCommand {
     @Flag(help: "Probe every camera once, write the results, print a summary and exit.")
     var once = false
 
+    @Flag(help: "Run the daily patrol for every day that is due (missed days in order), then exit.")
+    var patrol = false
+
+    @Option(help: ArgumentHelp("Take this instant (ISO 8601) as now for --patrol.", visibility: .hidden))
+    var asOf: String?
+
     static func main() {
         Probe.tuneProcess()
         do {
@@ -52,7 +58,17 @@ struct Patrold: ParsableCommand {
             Journal.error("\(error)")
             throw ExitCode(74)
         }
-        let district = District(inventory: inventory, cadence: configuration.cadence)
+        if patrol {
+            try patrolDue(configuration, store: store)
+            return
+        }
+        let district: District
+        do {
+            district = District(inventory: inventory, cadence: configuration.cadence, closed: try store.closedVenues())
+        } catch {
+            Journal.error("\(error)")
+            throw ExitCode(74)
+        }
         if district.streams.isEmpty {
             Journal.warning("the inventory has no cameras: import one with `patrol inventory import`")
         }
@@ -61,6 +77,25 @@ struct Patrold: ParsableCommand {
         } else {
             let service = Service(configPath: config, configuration: configuration, district: district, store: store, vault: vault)
             guard service.run() else { throw ExitCode(74) }
+        }
+    }
+
+    private func patrolDue(_ configuration: Configuration, store: Store) throws {
+        var now = Date()
+        if let asOf {
+            guard let date = try? Date(asOf, strategy: .iso8601) else {
+                throw ValidationError("--as-of: '\(asOf)' is not an ISO 8601 instant (e.g. 2026-11-22T06:00:00+08:00)")
+            }
+            now = date
+        }
+        FaultInjection.announce()
+        let daily = DailyPatrol(store: store, settings: configuration.patrol, beforeCommit: FaultInjection.beforePatrolCommit)
+        do {
+            let reports = try Patrolling.runDue(daily, now: now)
+            print(reports.isEmpty ? "no patrol day due" : reports.map(\.summary).joined(separator: "\n"))
+        } catch {
+            Journal.error("daily patrol failed: \(error)")
+            throw ExitCode(74)
         }
     }
 }

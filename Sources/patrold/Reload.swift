@@ -27,18 +27,22 @@ struct Reload {
                                 ("credentials", old.credentials, configuration.credentials)] where was != now {
             throw Rejection(description: "\(path): \(key): changed from \(was) to \(now); moving the store takes a restart")
         }
-        let inventory: Inventory
+        let inventory: Inventory, closed: Set<String>
         do {
             inventory = try store.inventory(vault: vault)
+            closed = try store.closedVenues()
         } catch {
             throw Rejection(description: "cannot read the inventory: \(error)")
         }
         let changes = InventoryChanges.between(old: running.district.inventory, new: inventory)
-        guard configuration != old || !changes.isEmpty else { return nil }
+        let newlyClosed = closed.subtracting(running.district.closed)
+        guard configuration != old || !changes.isEmpty || closed != running.district.closed else { return nil }
         var words: [String] = []
         if !changes.isEmpty { words.append("inventory: " + changes.summary) }
+        if !newlyClosed.isEmpty { words.append("closed: \(newlyClosed.sorted().joined(separator: ", "))") }
         if configuration != old { words.append("configuration changed") }
-        return Reload(configuration: configuration, district: District(inventory: inventory, cadence: configuration.cadence),
+        return Reload(configuration: configuration,
+                      district: District(inventory: inventory, cadence: configuration.cadence, closed: closed),
                       summary: words.joined(separator: ", "))
     }
 }

@@ -23,6 +23,7 @@ final class Service: @unchecked Sendable {
     private let notifier: SystemdNotifier?
     private let queue = DispatchQueue(label: "patrol.service")
     private let jobs: PeriodicJobs
+    private let patrolling = Patrolling()
     private var signalSources: [DispatchSourceSignal] = []
 
     private let lock = NSLock()
@@ -100,8 +101,21 @@ final class Service: @unchecked Sendable {
         } else {
             jobs.add("health", .every(30)) { [self] in checkHealth(ping: false) }
         }
-        // The daily patrol registers here next: it runs at its configured time, judges the
-        // previous day, mails the report, and puts one line of its outcome in `status.lastPatrol`.
+        // The daily patrol: every minute, whether a day is due (at its configured time, and
+        // after downtime every missed day); closures and tier moves reach the schedule at once.
+        jobs.add("patrol", .every(60)) { [self] in
+            let engine = current
+            let daily = DailyPatrol(store: store, settings: engine.configuration.patrol,
+                                    beforeCommit: FaultInjection.beforePatrolCommit)
+            patrolling.start(daily) { [self] reports in
+                guard !reports.isEmpty else { return }
+                queue.async { [self] in
+                    refreshStatus()
+                    let moved = reports.flatMap(\.entries).contains { [.closure, .tierChanged].contains($0.kind) }
+                    if moved { reload() }
+                }
+            }
+        }
     }
 
     // MARK: The engine's turns

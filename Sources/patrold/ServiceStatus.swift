@@ -31,5 +31,10 @@ struct ServiceStatus: Equatable {
         }
         up = counts[CameraStatus.up.rawValue] ?? 0
         down = counts[CameraStatus.down.rawValue] ?? 0
+        lastPatrol = try store.pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT day, venues, head_seq FROM patrol_day ORDER BY day DESC LIMIT 1").map {
+                "\($0["day"] as String) judged (\($0["venues"] as Int) venues; ledger at #\($0["head_seq"] as Int))"
+            }
+        }
     }
 }

@@ -314,11 +314,12 @@ final class Daemon: @unchecked Sendable {
     let log = LogLines()
     private let exited = DispatchSemaphore(value: 0)
 
-    init(config: String, notify: NotifySocket, watchdogMicroseconds: Int? = nil, environment: [String: String] = [:]) throws {
+    init(config: String, notify: NotifySocket?, watchdogMicroseconds: Int? = nil, environment: [String: String] = [:],
+         arguments: [String] = []) throws {
         process.executableURL = CommandRun.binary("patrold")
-        process.arguments = ["--config", config]
+        process.arguments = ["--config", config] + arguments
         var variables = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        variables["NOTIFY_SOCKET"] = notify.name
+        variables["NOTIFY_SOCKET"] = notify?.name
         if let watchdogMicroseconds { variables["WATCHDOG_USEC"] = String(watchdogMicroseconds) }
         process.environment = variables
         let errors = Pipe()

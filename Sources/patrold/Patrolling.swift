@@ -1,0 +1,47 @@
+import Dispatch
+import Foundation
+import PatrolLedger
+import PatrolStore
+
+/// The daily patrol as the daemon runs it: every day that is due, judged in order on its own
+/// queue (a patrol of the whole district takes seconds; the service's queue keeps answering
+/// systemd meanwhile), each day logged in one line.
+final class Patrolling: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "patrol.daily")
+    private let running = NSLock()
+    private var busy = false  // under `running`
+
+    /// Patrols every due day now; returns the reports, oldest first. A failing day stops the
+    /// run there (nothing of it is kept) and the next run starts with it again.
+    static func runDue(_ patrol: DailyPatrol, now: Date) throws -> [PatrolDayReport] {
+        var reports: [PatrolDayReport] = []
+        for day in try patrol.dueDays(now: now) {
+            guard let report = try patrol.patrol(day, now: now) else { continue }
+            Journal.notice(report.summary)
+            for entry in report.entries where entry.kind == .closure || entry.kind == .suspension {
+                Journal.notice("ledger #\(entry.seq): venue \(entry.venueID) \(entry.kind.rawValue): \(entry.reason)")
+            }
+            reports.append(report)
+        }
+        return reports
+    }
+
+    /// Starts a run on the patrol's own queue unless one is under way; `done` gets its reports.
+    func start(_ patrol: DailyPatrol, done: @escaping @Sendable ([PatrolDayReport]) -> Void) {
+        let start = running.withLock { () -> Bool in
+            defer { busy = true }
+            return !busy
+        }
+        guard start else { return }
+        queue.async { [self] in
+            var reports: [PatrolDayReport] = []
+            do {
+                reports = try Self.runDue(patrol, now: Date())
+            } catch {
+                Journal.error("daily patrol failed, will try again: \(error)")
+            }
+            running.withLock { busy = false }
+            done(reports)
+        }
+    }
+}
