@@ -82,7 +82,7 @@ let package = Package(
         ),
         .testTarget(name: "PatrolLedgerTests", dependencies: ["PatrolLedger", "PatrolInventory", "PatrolProbe"]),
         .testTarget(name: "PatrolStoreTests", dependencies: ["PatrolStore", "PatrolLedger"]),
-        .testTarget(name: "PatrolConfigTests", dependencies: ["PatrolConfig"]),
+        .testTarget(name: "PatrolConfigTests", dependencies: ["PatrolConfig", "PatrolStore"]),
         .testTarget(
             name: "FleetTests",
             dependencies: [

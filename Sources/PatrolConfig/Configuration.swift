@@ -141,14 +141,16 @@ public struct Configuration: Sendable, Equatable {
         if var section = try top.section("patrol") {
             if let name = try section.string("time_zone") {
                 guard let zone = TimeZone(identifier: name) else {
-                    throw section.error("time_zone", "'\(name)' is not a time zone (e.g. Asia/Shanghai)", at: nil)
+                    throw section.error("time_zone", "'\(name)' is not a time zone (e.g. Asia/Shanghai)", at: section.mark(of: "time_zone"))
                 }
                 patrol.timeZone = zone
             }
             if let text = try section.string("run_at") {
                 let parts = text.split(separator: ":").map { Int($0) }
                 guard parts.count == 2, let hour = parts[0], let minute = parts[1], (0..<24).contains(hour), (0..<60).contains(minute)
-                else { throw section.error("run_at", "'\(text)' is not a time of day as HH:MM (e.g. \"06:00\")", at: nil) }
+                else {
+                    throw section.error("run_at", "'\(text)' is not a time of day as HH:MM (e.g. \"06:00\")", at: section.mark(of: "run_at"))
+                }
                 (patrol.hour, patrol.minute) = (hour, minute)
             }
             var judging = patrol.judging

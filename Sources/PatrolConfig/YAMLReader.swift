@@ -22,6 +22,9 @@ struct YAMLReader {
         ConfigError(file: file, line: mark?.line ?? line, key: qualified(key), reason: reason)
     }
 
+    /// Where `key`'s value is written, for errors about a value read as text.
+    func mark(of key: String) -> Mark? { node.first { $0.key.string == key }?.value.mark }
+
     private mutating func value(_ key: String) -> Node? {
         used.insert(key)
         return node.first { $0.key.string == key }?.value
@@ -67,7 +70,7 @@ struct YAMLReader {
         guard let text = try string(key) else { return nil }
         guard let made = T(rawValue: text) else {
             let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
-            throw error(key, "'\(text)' is not one of: \(allowed)", at: node.first { $0.key.string == key }?.value.mark)
+            throw error(key, "'\(text)' is not one of: \(allowed)", at: mark(of: key))
         }
         return made
     }

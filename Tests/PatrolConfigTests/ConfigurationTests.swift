@@ -37,6 +37,31 @@ struct ConfigurationTests {
         #expect(configuration.schedule.concurrency == 16)
     }
 
+    @Test("the daily patrol's time, rules and ladder are read; coverage follows the cadence")
+    func patrol() throws {
+        let configuration = try Configuration.parse("""
+            schedule:
+              cadence: {general: 1200}
+            patrol:
+              time_zone: Asia/Urumqi
+              run_at: "07:30"
+              min_online_percent: 90
+              max_frozen_or_black_minutes: 30
+            ladder:
+              deadline_days: {general: 5}
+              recheck_days: 14
+              default_supervisor: 重点场所监管组
+            """, file: "patrol.yaml")
+        let patrol = configuration.patrol
+        #expect(patrol.timeZone.identifier == "Asia/Urumqi")
+        #expect(patrol.hour == 7 && patrol.minute == 30)
+        #expect(patrol.judging.minOnlineShare == 0.9 && patrol.judging.maxFrozenOrBlackSeconds == 1800)
+        #expect(patrol.ladder.deadlineDays == [.general: 5, .watch: 2, .priority: 1])
+        #expect(patrol.ladder.recheckDays == 14 && patrol.ladder.defaultSupervisor == "重点场所监管组")
+        // A probe stands for twice the cadence (or the longest backoff) plus the deadline.
+        #expect(patrol.coverage[.general] == 2408 && patrol.coverage[.priority] == 608)
+    }
+
     @Test("a bad configuration names the file, the line and the key", arguments: [
         ("probe:\n  deadline: soon\n", 2, "probe.deadline", "expected a number"),
         ("schedule:\n  cadence:\n    prority: 60\n", 3, "schedule.cadence.prority", "unknown key"),
@@ -45,6 +70,10 @@ struct ConfigurationTests {
         ("retention: 7\n", 1, "retention", "expected a section"),
         ("probe:\n  deadline: 8\n   window: 2\n", 3, nil, "not valid YAML"),
         ("schedule:\n  concurrency: 300\n", 2, "schedule.workers", "at least"),
+        ("patrol:\n  run_at: \"6 am\"\n", 2, "patrol.run_at", "not a time of day"),
+        ("patrol:\n  time_zone: Mars/Olympus\n", 2, "patrol.time_zone", "not a time zone"),
+        ("ladder:\n  deadline_days:\n    vip: 1\n", 3, "ladder.deadline_days.vip", "unknown key"),
+        ("patrol:\n  min_online_percent: 120\n", 2, "patrol.min_online_percent", "out of range"),
     ] as [(String, Int, String?, String)])
     func rejected(text: String, line: Int, key: String?, reason: String) {
         do {

@@ -124,6 +124,10 @@ let scenarios: [Scenario] = [
              ledger: ["d1 order d4", "d2 note by op", "d2 rectified"], standing: .clean),
     Scenario(name: "a day not watched before any failure leaves no trace; a failure after opens an order", script: "U F",
              ledger: ["d2 order d5"], standing: .ordered),
+    Scenario(name: "the worked example of docs/LEDGER.md", script: "F F +waiveall:3-3 F F F C C C F C C +reinstate C",
+             ledger: ["d1 order d4", "d3 waiver until d3 by op", "d3 deadline_extended d5", "d5 deadline_missed d5", "d5 warning d8",
+                      "d6 rectified", "d9 relapse", "d9 tier_changed -> watch", "d9 suspension d11", "d10 rectified",
+                      "d12 reinstated by op"], standing: .clean),
     Scenario(name: "a closed venue stays closed whatever follows", script: "+strike C C F F F F",
              ledger: ["d1 serious_violation by op", "d1 closure #1"], standing: .closed),
 ]
