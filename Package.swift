@@ -54,6 +54,11 @@ let package = Package(
             name: "PatrolStore",
             dependencies: ["PatrolProbe", "PatrolInventory", "PatrolLedger", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // The daily compliance report: read from the store, rendered as text, HTML and CSV.
+        .target(
+            name: "PatrolReport",
+            dependencies: ["PatrolInventory", "PatrolLedger", "PatrolStore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // The configuration file (YAML), with errors that name the key and the line.
         .target(
             name: "PatrolConfig",

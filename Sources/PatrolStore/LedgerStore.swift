@@ -141,6 +141,9 @@ extension Store {
         return sealed
     }
 
+    /// Every ledger entry, in order, inside the caller's transaction.
+    public static func entries(in db: Database) throws -> [LedgerEntry] { try ledger(in: db) }
+
     static func ledger(in db: Database) throws -> [LedgerEntry] {
         try Row.fetchAll(db, sql: "SELECT * FROM ledger ORDER BY seq").map(LedgerEntry.init(row:))
     }
