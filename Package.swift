@@ -52,6 +52,8 @@ let package = Package(
             name: "PatrolConfig",
             dependencies: ["PatrolProbe", "PatrolSweep", "PatrolStore", .product(name: "Yams", package: "Yams")]
         ),
+        // The daily report's mail: MIME messages in UTF-8.
+        .target(name: "PatrolMail"),
         .executableTarget(
             name: "patrol",
             dependencies: [
@@ -74,6 +76,11 @@ let package = Package(
         ),
         .testTarget(name: "PatrolStoreTests", dependencies: ["PatrolStore"]),
         .testTarget(name: "PatrolConfigTests", dependencies: ["PatrolConfig"]),
+        .testTarget(
+            name: "PatrolMailTests",
+            dependencies: ["PatrolMail"],
+            exclude: ["Tools"]
+        ),
         .testTarget(
             name: "FleetTests",
             dependencies: [
