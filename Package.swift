@@ -52,7 +52,7 @@ let package = Package(
             name: "PatrolConfig",
             dependencies: ["PatrolProbe", "PatrolSweep", "PatrolStore", .product(name: "Yams", package: "Yams")]
         ),
-        // The daily report's mail: MIME messages in UTF-8.
+        // The daily report's mail: MIME messages in UTF-8, handed to the machine's sendmail.
         .target(name: "PatrolMail"),
         .executableTarget(
             name: "patrol",
