@@ -52,8 +52,8 @@ let package = Package(
             name: "PatrolConfig",
             dependencies: ["PatrolProbe", "PatrolSweep", "PatrolStore", .product(name: "Yams", package: "Yams")]
         ),
-        // The daily report's mail: MIME messages in UTF-8, handed to the machine's sendmail.
-        .target(name: "PatrolMail"),
+        // The daily report's mail: MIME messages in UTF-8, a durable outbox in SQLite, sendmail.
+        .target(name: "PatrolMail", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(
             name: "patrol",
             dependencies: [
@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "PatrolConfigTests", dependencies: ["PatrolConfig"]),
         .testTarget(
             name: "PatrolMailTests",
-            dependencies: ["PatrolMail"],
+            dependencies: ["PatrolMail", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["Tools"]
         ),
         .testTarget(
