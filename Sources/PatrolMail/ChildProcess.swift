@@ -12,11 +12,16 @@ struct ChildProcess {
         case exited(Int32)
         case signaled(Int32)
         case timedOut
+        /// Its exit status could not be read: something else in this process reaped it (SIGCHLD
+        /// set to SIG_IGN does that), so whether it succeeded is unknown.
+        case unknown
     }
 
     struct Outcome {
         var termination: Termination
         var stderr: Data
+        /// Every byte of the input was written before the child exited.
+        var inputWritten: Bool
     }
 
     /// posix_spawn, or the setup before it, failed with this errno (ENOENT: no such program).
@@ -137,17 +142,20 @@ struct ChildProcess {
         while read(exitRead, &byte, 1) < 0 && errno == EINTR {}
         if errorsOpen { _ = drainErrors() }
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        var reaped: pid_t
+        repeat { reaped = waitpid(pid, &status, 0) } while reaped < 0 && errno == EINTR
 
         let termination: Termination
         if timedOut {
             termination = .timedOut
+        } else if reaped != pid {
+            termination = .unknown
         } else if status & 0x7F == 0 {
             termination = .exited((status >> 8) & 0xFF)
         } else {
             termination = .signaled(status & 0x7F)
         }
-        return Outcome(termination: termination, stderr: captured)
+        return Outcome(termination: termination, stderr: captured, inputWritten: written == bytes.count)
     }
 
     private static func socketPair() throws(SpawnError) -> [Int32] {

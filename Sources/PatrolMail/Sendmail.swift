@@ -38,10 +38,12 @@ public struct Sendmail: Sendable {
         let firstLine = String(decoding: outcome.stderr, as: UTF8.self)
             .split(whereSeparator: \.isNewline).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
         switch outcome.termination {
-        case .exited(0): return
+        case .exited(0) where outcome.inputWritten: return
+        case .exited(0): throw .stoppedReading(path: path, stderr: firstLine)
         case .exited(let status): throw .exited(path: path, status: status, stderr: firstLine)
         case .signaled(let signal): throw .killed(path: path, signal: signal, stderr: firstLine)
         case .timedOut: throw .timedOut(path: path, seconds: timeout)
+        case .unknown: throw .statusLost(path: path)
         }
     }
 }
@@ -55,6 +57,11 @@ public enum SendmailError: Error, Sendable, Equatable, CustomStringConvertible {
     case exited(path: String, status: Int32, stderr: String)
     case killed(path: String, signal: Int32, stderr: String)
     case timedOut(path: String, seconds: TimeInterval)
+    /// Exited with status 0 before reading the whole message: what it took may be cut short.
+    case stoppedReading(path: String, stderr: String)
+    /// Its exit status was reaped by something else in this process (SIGCHLD ignored?): the
+    /// message may or may not have gone, and is tried again rather than risk losing it.
+    case statusLost(path: String)
 
     public var description: String {
         func detail(_ line: String) -> String { line.isEmpty ? "" : ": \(line)" }
@@ -69,6 +76,10 @@ public enum SendmailError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(path) was killed by signal \(signal)\(detail(stderr))"
         case .timedOut(let path, let seconds):
             return "\(path) did not finish within \(String(format: "%g", seconds)) s and was killed"
+        case .stoppedReading(let path, let stderr):
+            return "\(path) exited with status 0 before reading the whole message\(detail(stderr))"
+        case .statusLost(let path):
+            return "the exit status of \(path) was lost (is SIGCHLD ignored in this process?)"
         }
     }
 }

@@ -42,6 +42,14 @@ struct SendmailTests {
         #expect(try receiver.received().isEmpty)
     }
 
+    @Test("a program that exits 0 without reading the message has not taken it")
+    func stoppedReading() {
+        let large = Data(count: 4_000_000)  // more than the socket holds
+        #expect(throws: SendmailError.stoppedReading(path: "/bin/true", stderr: "")) {
+            try Sendmail(path: "/bin/true").send(large)
+        }
+    }
+
     @Test("a sendmail that hangs is killed at its timeout")
     func hangs() throws {
         let receiver = try Receiver()
@@ -113,7 +121,7 @@ struct ChildProcessTests {
     func input() throws {
         let data = Data((0..<3_000_000).map { UInt8(truncatingIfNeeded: $0 % 251) })
         let outcome = try shell("wc -c >&2", input: data)
-        #expect(outcome.termination == .exited(0))
+        #expect(outcome.termination == .exited(0) && outcome.inputWritten)
         #expect(String(decoding: outcome.stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) == "3000000")
     }
 
@@ -123,6 +131,8 @@ struct ChildProcessTests {
         #expect(try shell("echo 'sendmail: queue full' >&2; exit 75").stderr == Data("sendmail: queue full\n".utf8))
         #expect(try shell("kill -9 $$").termination == .signaled(SIGKILL))
         #expect(try shell("exit 3", input: Data(count: 4_000_000)).termination == .exited(3))
+        let early = try shell("exit 0", input: Data(count: 4_000_000))
+        #expect(early.termination == .exited(0) && !early.inputWritten)
     }
 
     @Test("a hung child and what it started are killed at the deadline")
