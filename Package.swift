@@ -64,6 +64,8 @@ let package = Package(
             name: "PatrolConfig",
             dependencies: ["PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore", .product(name: "Yams", package: "Yams")]
         ),
+        // The daily report's mail: MIME messages in UTF-8, a durable outbox in SQLite, sendmail.
+        .target(name: "PatrolMail", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(
             name: "patrol",
             dependencies: [
@@ -88,6 +90,11 @@ let package = Package(
         .testTarget(name: "PatrolLedgerTests", dependencies: ["PatrolLedger", "PatrolInventory", "PatrolProbe"]),
         .testTarget(name: "PatrolStoreTests", dependencies: ["PatrolStore", "PatrolLedger"]),
         .testTarget(name: "PatrolConfigTests", dependencies: ["PatrolConfig", "PatrolStore"]),
+        .testTarget(
+            name: "PatrolMailTests",
+            dependencies: ["PatrolMail", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["Tools"]
+        ),
         .testTarget(
             name: "FleetTests",
             dependencies: [

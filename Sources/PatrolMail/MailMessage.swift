@@ -1,0 +1,83 @@
+import Foundation
+
+/// One e-mail as Patrol writes it: a sender, recipients, a subject, the same content as plain text
+/// and as HTML, and attachments (the report's CSV files). Text is UTF-8 throughout; venue names
+/// and display names may be Chinese. `render` turns it into the bytes handed to sendmail.
+public struct MailMessage: Sendable, Hashable {
+    public var from: MailAddress
+    public var to: [MailAddress]
+    public var cc: [MailAddress]
+    public var subject: String
+    public var text: String
+    /// The HTML alternative; `nil` sends the text alone.
+    public var html: String?
+    public var attachments: [MailAttachment]
+
+    public init(from: MailAddress, to: [MailAddress], cc: [MailAddress] = [], subject: String, text: String,
+                html: String? = nil, attachments: [MailAttachment] = []) {
+        self.from = from
+        self.to = to
+        self.cc = cc
+        self.subject = subject
+        self.text = text
+        self.html = html
+        self.attachments = attachments
+    }
+
+    /// Every recipient, To then Cc: the envelope `sendmail -t` takes from the headers.
+    public var recipients: [MailAddress] { to + cc }
+}
+
+/// A mailbox: an ASCII address and an optional display name in any script ("张伟 (一组)").
+public struct MailAddress: Sendable, Hashable, Codable, CustomStringConvertible {
+    public var name: String?
+    public var address: String
+
+    public init(_ address: String, name: String? = nil) {
+        self.address = address
+        self.name = name
+    }
+
+    /// `name <address>`, or the bare address: for people reading a listing, not for a header.
+    public var description: String {
+        guard let name, !name.isEmpty else { return address }
+        return "\(name) <\(address)>"
+    }
+}
+
+/// A file attached to the message: the report's CSV tables by default.
+public struct MailAttachment: Sendable, Hashable {
+    public var filename: String
+    /// The media type with its parameters, for example `text/csv; charset=utf-8`.
+    public var contentType: String
+    public var data: Data
+
+    public init(filename: String, contentType: String = "text/csv; charset=utf-8", data: Data) {
+        self.filename = filename
+        self.contentType = contentType
+        self.data = data
+    }
+}
+
+/// Why a message cannot be rendered. Nothing is sent and nothing is queued when rendering fails.
+public enum MailError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// An address that is not a plain ASCII `local@domain` (or carries spaces, brackets, CR or LF).
+    case invalidAddress(String)
+    /// A header value (subject, display name, file name) carrying CR, LF or another control character:
+    /// written as is it would end the header and start another.
+    case invalidHeaderValue(field: String, value: String)
+    case invalidContentType(String)
+    case noRecipients
+    /// A patrol day that is not `YYYY-MM-DD`.
+    case invalidDay(String)
+
+    public var description: String {
+        switch self {
+        case .invalidAddress(let address): "not a usable e-mail address: \(address.debugDescription)"
+        case .invalidHeaderValue(let field, let value): "\(field) carries a control character (CR, LF…): \(value.debugDescription)"
+        case .invalidContentType(let type): "not a usable content type: \(type.debugDescription)"
+        case .noRecipients: "the message has no recipients"
+        case .invalidDay(let day): "not a day (YYYY-MM-DD): \(day.debugDescription)"
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import GRDB
+import PatrolMail
+
+/// A real SQLite file in a temporary folder, with the outbox table.
+func outboxDatabase() throws -> DatabaseQueue {
+    let database = try DatabaseQueue(path: try temporaryFolder("outbox").appendingPathComponent("patrol.sqlite").path)
+    try database.write { try Outbox.createTables($0) }
+    return database
+}
+
+/// A clock tests move by hand.
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Date
+
+    init(_ start: Date) { current = start }
+
+    var now: Date { lock.withLock { current } }
+    func advance(_ seconds: TimeInterval) { lock.withLock { current += seconds } }
+    func set(_ date: Date) { lock.withLock { current = date } }
+}
+
+/// An outbox with the whole mail path behind it: a receiver, msmtp pointed at one of its ports,
+/// the outbox on a real SQLite file, and a clock starting on the report's morning.
+struct OutboxRig {
+    let receiver: Receiver
+    let home: MailHome
+    let database: DatabaseQueue
+    let clock = TestClock(reportMorning)
+
+    init(port: (Receiver) -> Int = \.port) throws {
+        receiver = try Receiver()
+        home = try MailHome()
+        try home.use(port: port(receiver))
+        database = try outboxDatabase()
+    }
+
+    func enqueue(_ audience: Audience, _ message: MailMessage = sampleReport()) throws -> Outbox.Enqueued {
+        try database.write { db in
+            try Outbox.enqueue(db, message: message, audience: audience, day: "2025-03-14", now: clock.now,
+                               timeZone: beijing, messageIDDomain: "patrol.district.example")
+        }
+    }
+
+    func sender(_ sendmail: Sendmail? = nil) -> MailSender {
+        MailSender(database: database, sendmail: sendmail ?? home.sendmail(), clock: { [clock] in clock.now })
+    }
+}

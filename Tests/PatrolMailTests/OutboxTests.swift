@@ -1,0 +1,206 @@
+import Foundation
+import GRDB
+import Testing
+@testable import PatrolMail
+
+@Suite("The outbox: queued once, sent once, through the real msmtp to a real SMTP server")
+struct OutboxTests {
+    @Test("the day's report goes out through sendmail and arrives whole, exactly once")
+    func delivers() throws {
+        let rig = try OutboxRig()
+        let (receiver, database, clock) = (rig.receiver, rig.database, rig.clock)
+        let report = sampleReport()
+        let queued = try rig.enqueue(.office, report)
+        #expect(queued.isNew)
+        #expect(queued.entry.state == .queued)
+
+        let sender = rig.sender()
+        let result = try sender.sendDue()
+        #expect(result.failed == [])
+        #expect(result.sent.map(\.id) == [queued.entry.id])
+        #expect(result.sent.first?.state == .sent)
+        #expect(result.sent.first?.attempts == 1)
+        #expect(try database.read(Outbox.pending).isEmpty)
+        #expect(try sender.nextAttempt() == nil)
+        // A later run finds nothing to send.
+        clock.advance(86_400)
+        #expect(try sender.sendDue() == MailSender.Report())
+
+        let received = try receiver.received()
+        try #require(received.count == 1)
+        #expect(received[0].mailFrom == "patrol@district.example")
+        #expect(received[0].recipients == ["office@district.example", "duty@district.example", "team1@district.example",
+                                           "maintenance@city.example"])
+        let parsed = try ParsedMessage(received[0].message)
+        #expect(parsed.defects == [])
+        #expect(parsed.message_id == queued.entry.messageID)
+        #expect(parsed.subject == "每日巡查合规报告 2025-03-14: 平安宾馆1号 责令整改")
+        #expect(parsed.from == [.init(name: "城东区视频巡查", address: "patrol@district.example")])
+        #expect(parsed.to.map(\.address) == ["office@district.example", "duty@district.example"])
+        #expect(parsed.to.first?.name == "综治办")
+        #expect(parsed.cc.map(\.name) == ["张伟 (一组)", "City Maintenance, Team 3"])
+        #expect(parsed.date == "2025-03-14T07:00:00+08:00")
+        #expect(parsed.structure.shape == "multipart/mixed(multipart/alternative(text/plain,text/html),text/csv,text/csv)")
+        #expect(lines(parsed.text) == report.text)
+        #expect(lines(parsed.html) == report.html)
+        #expect(parsed.text?.contains("平安宾馆1号") == true && parsed.html?.contains("平安宾馆1号") == true)
+        #expect(parsed.attachments.map(\.filename) == ["场所-2025-03-14.csv", "cameras-2025-03-14.csv"])
+        #expect(parsed.attachments.map(\.bytes) == report.attachments.map(\.data))
+        #expect(parsed.attachments.allSatisfy { String(decoding: $0.bytes, as: UTF8.self).contains("平安宾馆1号") })
+    }
+
+    @Test("a (day, audience) is queued once; the first message's bytes and Message-ID stand")
+    func idempotent() throws {
+        let database = try outboxDatabase()
+        let first = try database.write { db in
+            try Outbox.enqueue(db, message: sampleReport(), audience: .office, day: "2025-03-14", now: reportMorning)
+        }
+        var changed = sampleReport()
+        changed.subject = "another subject"
+        let second = try database.write { db in
+            try Outbox.enqueue(db, message: changed, audience: .office, day: "2025-03-14", now: reportMorning + 60)
+        }
+        #expect(first.isNew && !second.isNew)
+        #expect(second.entry == first.entry)
+        let other = try database.write { db in
+            try Outbox.enqueue(db, message: sampleReport(), audience: .maintenance, day: "2025-03-14", now: reportMorning)
+        }
+        #expect(other.isNew && other.entry.messageID != first.entry.messageID)
+        #expect(try database.read { try Outbox.entries($0, day: "2025-03-14") }.map(\.audience) == [.office, .maintenance])
+        let bytes = try database.read { try Outbox.message($0, id: first.entry.id) }
+        #expect(bytes.map { String(decoding: $0, as: UTF8.self).contains("Message-ID: \(first.entry.messageID)\n") } == true)
+        #expect(bytes?.count == first.entry.size)
+    }
+
+    @Test("queued in the caller's transaction: a rolled back day leaves no message")
+    func transactional() throws {
+        let database = try outboxDatabase()
+        struct DayFailed: Error {}
+        #expect(throws: DayFailed.self) {
+            try database.write { db in
+                try Outbox.enqueue(db, message: sampleReport(), audience: .office, day: "2025-03-14", now: reportMorning)
+                throw DayFailed()
+            }
+        }
+        #expect(try database.read(Outbox.pending).isEmpty)
+        // A message that cannot be rendered fails the enqueue, and so the caller's transaction.
+        var broken = sampleReport()
+        broken.subject = "日报\r\nBcc: everyone@evil.example"
+        #expect(throws: MailError.self) {
+            try database.write { try Outbox.enqueue($0, message: broken, audience: .office, day: "2025-03-14") }
+        }
+        #expect(throws: MailError.invalidDay("14/03/2025")) {
+            try database.write { try Outbox.enqueue($0, message: sampleReport(), audience: .office, day: "14/03/2025") }
+        }
+    }
+
+    @Test("no sendmail: the message waits with a clear error; a later run with sendmail delivers it once")
+    func missingSendmail() throws {
+        let rig = try OutboxRig()
+        let (database, clock) = (rig.database, rig.clock)
+        let queued = try rig.enqueue(.supervisors)
+        let missing = rig.sender(rig.home.sendmail(path: "/nonexistent/sbin/sendmail"))
+        let result = try missing.sendDue()
+        #expect(result.sent == [])
+        let failed = try #require(result.failed.first)
+        #expect(failed.state == .retrying)
+        #expect(failed.attempts == 1)
+        #expect(failed.lastError == "/nonexistent/sbin/sendmail is not installed (install msmtp-mta or postfix, or set the sendmail path)")
+        #expect(failed.nextAttemptAt == reportMorning + 60)
+        #expect(try database.read(Outbox.pending) == [failed])
+
+        let working = rig.sender()
+        #expect(try working.sendDue() == MailSender.Report())  // not due yet
+        clock.advance(60)
+        #expect(try working.sendDue().sent.map(\.id) == [queued.entry.id])
+        #expect(try working.sendDue() == MailSender.Report())
+        let received = try rig.receiver.received()
+        #expect(received.count == 1)
+        #expect(try ParsedMessage(received[0].message).message_id == queued.entry.messageID)
+    }
+
+    @Test("sendmail failing (msmtp at a closed port): attempts, errors and backoff recorded; later delivered once")
+    func failingSendmail() throws {
+        let rig = try OutboxRig(port: \.refusedPort)
+        let (receiver, database, clock) = (rig.receiver, rig.database, rig.clock)
+        let queued = try rig.enqueue(.maintenance)
+        let sender = rig.sender()
+        #expect(try sender.nextAttempt() == reportMorning)
+
+        // Three failures: 1, 2, then 4 minutes apart.
+        var delays: [TimeInterval] = []
+        for attempt in 1...3 {
+            let result = try sender.sendDue()
+            let failed = try #require(result.failed.first)
+            #expect(failed.attempts == attempt)
+            #expect(failed.lastError?.hasPrefix("/usr/sbin/sendmail exited with status ") == true)
+            #expect(failed.lastError?.contains("cannot connect to 127.0.0.1, port \(receiver.refusedPort)") == true)
+            delays.append(failed.nextAttemptAt.timeIntervalSince(clock.now))
+            #expect(try sender.sendDue() == MailSender.Report())  // nothing due until then
+            clock.set(failed.nextAttemptAt)
+        }
+        #expect(delays == [60, 120, 240])
+
+        // The listing an operator sees.
+        let pending = try database.read(Outbox.pending)
+        #expect(pending.count == 1)
+        #expect(pending[0].audience == .maintenance)
+        #expect(pending[0].recipients == ["综治办 <office@district.example>", "duty@district.example",
+                                          "张伟 (一组) <team1@district.example>",
+                                          "City Maintenance, Team 3 <maintenance@city.example>"])
+        #expect(pending[0].subject == sampleReport().subject)
+        #expect(pending[0].attempts == 3 && pending[0].state == .retrying)
+        #expect(pending[0].nextAttemptAt == clock.now)
+
+        // The mail server is back.
+        try rig.home.use(port: receiver.port)
+        let result = try sender.sendDue()
+        #expect(result.failed == [])
+        #expect(result.sent.first?.attempts == 4)
+        #expect(result.sent.first?.lastError == nil)
+        clock.advance(7200)
+        #expect(try sender.sendDue() == MailSender.Report())
+        let received = try receiver.received()
+        #expect(received.count == 1)
+        #expect(try ParsedMessage(received[0].message).message_id == queued.entry.messageID)
+        // The very bytes queued in the morning (on the wire, lines end in CRLF).
+        let queuedBytes = try #require(try database.read { try Outbox.message($0, id: queued.entry.id) })
+        #expect(received[0].message == Data(String(decoding: queuedBytes, as: UTF8.self).replacingOccurrences(of: "\n", with: "\r\n").utf8))
+    }
+
+    @Test("a message being sent is claimed: a second sender does not take it")
+    func claimed() throws {
+        let rig = try OutboxRig(port: \.silentPort)
+        let database = rig.database
+        _ = try rig.enqueue(.office)
+        // The first sender's sendmail hangs until its timeout; meanwhile the row is claimed.
+        let hanging = rig.sender(rig.home.sendmail(timeout: 2))
+        #expect(try database.read(Outbox.pending)[0].attempts == 0)
+        let first = DispatchSemaphore(value: 0)
+        final class Box: @unchecked Sendable { var report: MailSender.Report? }
+        let box = Box()
+        Thread {
+            box.report = try? hanging.sendDue()
+            first.signal()
+        }.start()
+        // Wait on the claim itself (the attempt is counted when claimed), not on time.
+        var attempts = 0
+        while attempts == 0 {
+            attempts = try database.read { try Int.fetchOne($0, sql: "SELECT attempts FROM mail_outbox") ?? 0 }
+            if attempts == 0 { sched_yield() }
+        }
+        #expect(try rig.sender().sendDue() == MailSender.Report())
+        // Not taken though still in its first attempt: no failure recorded yet.
+        #expect(try database.read(Outbox.pending).map(\.lastError) == [nil])
+        first.wait()
+        #expect(box.report?.failed.first?.lastError?.contains("did not finish within 2 s") == true)
+        #expect(try rig.receiver.received().isEmpty)
+    }
+
+    @Test("backoff doubles from a minute to an hour and stays there", arguments: [
+        (1, 60.0), (2, 120), (3, 240), (6, 1920), (7, 3600), (8, 3600), (1000, 3600),
+    ])
+    func backoff(attempts: Int, delay: TimeInterval) {
+        #expect(RetryPolicy().delay(afterAttempts: attempts) == delay)
+    }
+}
