@@ -52,7 +52,7 @@ let package = Package(
         // SQLite through GRDB: inventory, camera state, probe history, roll-ups, metadata index.
         .target(
             name: "PatrolStore",
-            dependencies: ["PatrolProbe", "PatrolInventory", "PatrolLedger", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["PatrolProbe", "PatrolInventory", "PatrolLedger", "PatrolMail", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // The daily compliance report: read from the store, rendered as text, HTML and CSV.
         .target(
@@ -62,7 +62,9 @@ let package = Package(
         // The configuration file (YAML), with errors that name the key and the line.
         .target(
             name: "PatrolConfig",
-            dependencies: ["PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore", "PatrolMail", .product(name: "Yams", package: "Yams"),
+            ]
         ),
         // The daily report's mail: MIME messages in UTF-8, a durable outbox in SQLite, sendmail.
         .target(name: "PatrolMail", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
@@ -89,7 +91,7 @@ let package = Package(
         ),
         .testTarget(name: "PatrolLedgerTests", dependencies: ["PatrolLedger", "PatrolInventory", "PatrolProbe"]),
         .testTarget(name: "PatrolStoreTests", dependencies: ["PatrolStore", "PatrolLedger"]),
-        .testTarget(name: "PatrolConfigTests", dependencies: ["PatrolConfig", "PatrolStore"]),
+        .testTarget(name: "PatrolConfigTests", dependencies: ["PatrolConfig", "PatrolStore", "PatrolMail"]),
         .testTarget(
             name: "PatrolMailTests",
             dependencies: ["PatrolMail", .product(name: "GRDB", package: "GRDB.swift")],

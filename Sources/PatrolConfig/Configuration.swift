@@ -1,5 +1,6 @@
 import Foundation
 import PatrolInventory
+import PatrolMail
 import PatrolProbe
 import PatrolStore
 import PatrolSweep
@@ -41,6 +42,8 @@ public struct Configuration: Sendable, Equatable {
     public var writer = Writer()
     /// The daily patrol: when it runs, how days are judged, and the ladder's numbers.
     public var patrol = PatrolSettings()
+    /// Who gets the daily report, and how it leaves.
+    public var mail = MailSettings()
 
     public init() {
         coverPatrol()
@@ -178,6 +181,23 @@ public struct Configuration: Sendable, Equatable {
             patrol.ladder = ladder
             try section.rejectUnknownKeys()
         }
+        if var section = try top.section("mail") {
+            mail.sendmail = try section.string("sendmail") ?? mail.sendmail
+            mail.sendmailArguments = try section.strings("sendmail_arguments") ?? mail.sendmailArguments
+            if let from = try section.string("from") { mail.from = try address(from, key: "from", in: section) }
+            mail.office = try section.strings("office").map { try $0.map { try address($0, key: "office", in: section) } } ?? []
+            mail.maintenance = try section.strings("maintenance").map { try $0.map { try address($0, key: "maintenance", in: section) } } ?? []
+            if var teams = try section.section("supervisors") {
+                for name in teams.keys {
+                    mail.supervisors[name] = try teams.strings(name).map { try $0.map { try address($0, key: "supervisors", in: section) } }
+                }
+                try teams.rejectUnknownKeys()
+            }
+            mail.messageIDDomain = try section.string("message_id_domain")
+            mail.retry.firstDelay = try section.number("retry_first", in: 1...86_400) ?? mail.retry.firstDelay
+            mail.retry.longestDelay = try section.number("retry_longest", in: 1...604_800) ?? mail.retry.longestDelay
+            try section.rejectUnknownKeys()
+        }
         try top.rejectUnknownKeys()
         coverPatrol()
     }
@@ -195,4 +215,39 @@ public struct Configuration: Sendable, Equatable {
         default: "\(error)"
         }
     }
+
+    /// `Name <mailbox@host>` or `mailbox@host`.
+    private func address(_ text: String, key: String, in section: YAMLReader) throws -> MailAddress {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        var name: String?, mailbox = trimmed
+        if trimmed.hasSuffix(">"), let open = trimmed.lastIndex(of: "<") {
+            name = trimmed[..<open].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            mailbox = String(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)])
+        }
+        let parts = mailbox.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, mailbox.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
+            throw section.error(key, "'\(text)' is not a mail address (name@host, or Name <name@host>)", at: section.mark(of: key))
+        }
+        return MailAddress(mailbox, name: name?.isEmpty == true ? nil : name)
+    }
+}
+
+/// Who gets the daily report, and how it leaves (docs/MAIL.md).
+public struct MailSettings: Sendable, Equatable {
+    public var sendmail = "/usr/sbin/sendmail"
+    public var sendmailArguments: [String] = []
+    public var from = MailAddress("patrol@localhost", name: "Patrol")
+    /// The whole report.
+    public var office: [MailAddress] = []
+    /// The maintenance list (perimeter cameras down).
+    public var maintenance: [MailAddress] = []
+    /// Each supervisor (as named on the venues) and where their part of the report goes.
+    public var supervisors: [String: [MailAddress]] = [:]
+    public var messageIDDomain: String?
+    public var retry = RetryPolicy()
+
+    public init() {}
+
+    /// Whether anyone is to receive the report at all.
+    public var hasRecipients: Bool { !office.isEmpty || !maintenance.isEmpty || supervisors.values.contains { !$0.isEmpty } }
 }

@@ -75,6 +75,22 @@ struct YAMLReader {
         return made
     }
 
+    /// A list of texts; a single text is a list of one.
+    mutating func strings(_ key: String) throws -> [String]? {
+        guard let value = value(key) else { return nil }
+        if case .scalar(let scalar) = value { return scalar.string.isEmpty ? [] : [scalar.string] }
+        guard let sequence = value.sequence else { throw error(key, "expected a list of texts", at: value.mark) }
+        return try sequence.map { item in
+            guard case .scalar(let scalar) = item, !scalar.string.isEmpty else {
+                throw error(key, "expected a list of texts", at: item.mark)
+            }
+            return scalar.string
+        }
+    }
+
+    /// The keys of the mapping, in order, for sections whose keys are data (names).
+    var keys: [String] { node.compactMap { $0.key.string } }
+
     /// Fails on the first key that was never asked for.
     func rejectUnknownKeys() throws {
         for (key, _) in node where !used.contains(key.string ?? "") {

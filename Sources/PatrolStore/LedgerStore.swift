@@ -233,12 +233,15 @@ extension Store {
 
     /// Each venue's place on the ladder now.
     public func ladder(policy: LadderPolicy) throws -> [String: VenueState] {
-        try pool.read { db in
-            let history = try History(db)
-            var states: [String: VenueState] = [:]
-            for venueID in history.venueIDs { states[venueID] = history.derive(venueID, policy: policy).state }
-            return states
-        }
+        try pool.read { db in try Store.ladder(in: db, policy: policy) }
+    }
+
+    /// The same inside the caller's transaction.
+    public static func ladder(in db: Database, policy: LadderPolicy) throws -> [String: VenueState] {
+        let history = try History(db)
+        var states: [String: VenueState] = [:]
+        for venueID in history.venueIDs { states[venueID] = history.derive(venueID, policy: policy).state }
+        return states
     }
 
     /// Records an operator's act and what follows from it, in one transaction.
@@ -254,38 +257,41 @@ extension Store {
     /// Checks the chain, that no entry was cut off its end (each patrol day recorded the head it
     /// left), and that deriving the ledger again from the stored verdicts changes nothing.
     public func verifyLedger(policy: LadderPolicy) throws -> LedgerCheck {
-        try pool.read { db in
-            let entries: [LedgerEntry]
-            do {
-                entries = try Store.ledger(in: db)
-            } catch let error as LedgerReadError {
-                return LedgerCheck(entries: 0, days: 0, problem: error.description, seq: error.seq)
-            }
-            let heads = try Row.fetchAll(db, sql: "SELECT day, head_seq, head_hash FROM patrol_day ORDER BY day")
-            var check = LedgerCheck(entries: entries.count, days: heads.count)
-            if let broken = Chain.verify(entries) {
-                check.problem = broken.description
-                check.seq = broken.seq
-                return check
-            }
-            for head in heads {
-                let seq: Int = head["head_seq"], hash: String = head["head_hash"]
-                guard seq == 0 || (seq <= entries.count && entries[seq - 1].hash == hash) else {
-                    check.problem = "ledger entry #\(seq) is missing or altered: patrol day \(head["day"] as String) ended there"
-                    check.seq = seq
-                    return check
-                }
-            }
-            let history = try History(db)
-            for venueID in history.venueIDs {
-                let derived = history.derive(venueID, policy: policy).steps
-                if let first = Replay.reconcile(venueID: venueID, derived: derived, ledger: history.ledger).first {
-                    check.problem = "venue \(venueID): the ledger does not follow from the stored verdicts (\(first.kind == .revoked ? "#\(first.refersTo ?? 0) should not stand" : "missing: \(first)"))"
-                    check.seq = first.kind == .revoked ? first.refersTo : nil
-                    return check
-                }
-            }
+        try pool.read { db in try Store.verifyLedger(in: db, policy: policy) }
+    }
+
+    /// The same inside the caller's transaction.
+    public static func verifyLedger(in db: Database, policy: LadderPolicy) throws -> LedgerCheck {
+        let entries: [LedgerEntry]
+        do {
+            entries = try Store.ledger(in: db)
+        } catch let error as LedgerReadError {
+            return LedgerCheck(entries: 0, days: 0, problem: error.description, seq: error.seq)
+        }
+        let heads = try Row.fetchAll(db, sql: "SELECT day, head_seq, head_hash FROM patrol_day ORDER BY day")
+        var check = LedgerCheck(entries: entries.count, days: heads.count)
+        if let broken = Chain.verify(entries) {
+            check.problem = broken.description
+            check.seq = broken.seq
             return check
         }
+        for head in heads {
+            let seq: Int = head["head_seq"], hash: String = head["head_hash"]
+            guard seq == 0 || (seq <= entries.count && entries[seq - 1].hash == hash) else {
+                check.problem = "ledger entry #\(seq) is missing or altered: patrol day \(head["day"] as String) ended there"
+                check.seq = seq
+                return check
+            }
+        }
+        let history = try History(db)
+        for venueID in history.venueIDs {
+            let derived = history.derive(venueID, policy: policy).steps
+            if let first = Replay.reconcile(venueID: venueID, derived: derived, ledger: history.ledger).first {
+                check.problem = "venue \(venueID): the ledger does not follow from the stored verdicts (\(first.kind == .revoked ? "#\(first.refersTo ?? 0) should not stand" : "missing: \(first)"))"
+                check.seq = first.kind == .revoked ? first.refersTo : nil
+                return check
+            }
+        }
+        return check
     }
 }

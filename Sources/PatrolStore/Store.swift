@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PatrolMail
 import PatrolProbe
 
 /// Patrol's SQLite database: one file, WAL mode, so the daemon writes while the command line
@@ -175,6 +176,9 @@ public final class Store: Sendable {
         }
         migrator.registerMigration("ledger: patrol days, camera-day and venue-day verdicts, the hash-chained ledger") { db in
             try LedgerSchema.create(db)
+        }
+        migrator.registerMigration("outbox: the daily report's mail, kept until sendmail takes it") { db in
+            try Outbox.createTables(db)
         }
         return migrator
     }

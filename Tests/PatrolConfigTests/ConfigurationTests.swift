@@ -1,5 +1,6 @@
 import Foundation
 import PatrolConfig
+import PatrolMail
 import Testing
 
 @Suite("The configuration file")
@@ -35,6 +36,27 @@ struct ConfigurationTests {
         #expect(configuration.probe.transport == .udp)
         #expect(configuration.cadence.priority == 30 && configuration.cadence.general == 900)
         #expect(configuration.schedule.concurrency == 16)
+    }
+
+    @Test("the report's recipients are read by audience, Chinese supervisor names included")
+    func mail() throws {
+        let mail = try Configuration.parse("""
+            mail:
+              sendmail: /usr/bin/msmtp
+              sendmail_arguments: ["-C", "/etc/patrol/msmtprc"]
+              from: 巡查系统 <patrol@district.example>
+              office: ["治安办 <office@district.example>", duty@district.example]
+              maintenance: city@maintenance.example
+              supervisors:
+                "张伟 (一组)": [zhang.wei@district.example]
+            """, file: "patrol.yaml").mail
+        #expect(mail.sendmail == "/usr/bin/msmtp" && mail.sendmailArguments == ["-C", "/etc/patrol/msmtprc"])
+        #expect(mail.from == MailAddress("patrol@district.example", name: "巡查系统"))
+        #expect(mail.office == [MailAddress("office@district.example", name: "治安办"), MailAddress("duty@district.example")])
+        #expect(mail.maintenance == [MailAddress("city@maintenance.example")])
+        #expect(mail.supervisors == ["张伟 (一组)": [MailAddress("zhang.wei@district.example")]])
+        #expect(mail.hasRecipients)
+        #expect(!Configuration().mail.hasRecipients)
     }
 
     @Test("the daily patrol's time, rules and ladder are read; coverage follows the cadence")
@@ -74,6 +96,8 @@ struct ConfigurationTests {
         ("patrol:\n  time_zone: Mars/Olympus\n", 2, "patrol.time_zone", "not a time zone"),
         ("ladder:\n  deadline_days:\n    vip: 1\n", 3, "ladder.deadline_days.vip", "unknown key"),
         ("patrol:\n  min_online_percent: 120\n", 2, "patrol.min_online_percent", "out of range"),
+        ("mail:\n  office: [\"not an address\"]\n", 2, "mail.office", "not a mail address"),
+        ("mail:\n  supervisors:\n    张伟: {a: 1}\n", 3, "mail.supervisors.张伟", "expected a list of texts"),
     ] as [(String, Int, String?, String)])
     func rejected(text: String, line: Int, key: String?, reason: String) {
         do {
