@@ -78,8 +78,8 @@ let package = Package(
         .executableTarget(
             name: "patrold",
             dependencies: [
-                "PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore", "PatrolLedger", "PatrolConfig",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore", "PatrolLedger", "PatrolReport", "PatrolMail",
+                "PatrolConfig", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -24,6 +24,7 @@ final class Service: @unchecked Sendable {
     private let queue = DispatchQueue(label: "patrol.service")
     private let jobs: PeriodicJobs
     private let patrolling = Patrolling()
+    private let mailing = Mailing()
     private var signalSources: [DispatchSourceSignal] = []
 
     private let lock = NSLock()
@@ -103,12 +104,18 @@ final class Service: @unchecked Sendable {
         }
         // The daily patrol: every minute, whether a day is due (at its configured time, and
         // after downtime every missed day); closures and tier moves reach the schedule at once.
+        // The report's mail: what the outbox holds that is due (sendmail failing is retried
+        // with backoff; nothing is lost, nothing sent twice).
+        jobs.add("mail", .every(60)) { [self] in
+            mailing.start(Mailing.sender(current.configuration.mail, store: store))
+        }
         jobs.add("patrol", .every(60)) { [self] in
             let engine = current
             let daily = DailyPatrol(store: store, settings: engine.configuration.patrol,
                                     beforeCommit: FaultInjection.beforePatrolCommit)
             patrolling.start(daily) { [self] reports in
                 guard !reports.isEmpty else { return }
+                mailing.start(Mailing.sender(engine.configuration.mail, store: store))
                 queue.async { [self] in
                     refreshStatus()
                     let moved = reports.flatMap(\.entries).contains { [.closure, .tierChanged].contains($0.kind) }

@@ -1,0 +1,42 @@
+import Dispatch
+import Foundation
+import PatrolConfig
+import PatrolMail
+import PatrolStore
+
+/// The daily report's mail as the daemon sends it: whatever the outbox holds that is due, on a
+/// queue of its own (sendmail may take its time), each delivery and each failure logged.
+final class Mailing: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "patrol.mail")
+    private let running = NSLock()
+    private var busy = false  // under `running`
+
+    static func sender(_ settings: MailSettings, store: Store) -> MailSender {
+        MailSender(database: store.pool, sendmail: Sendmail(path: settings.sendmail, extraArguments: settings.sendmailArguments),
+                   retry: settings.retry)
+    }
+
+    /// Sends what is due now, unless a run is under way.
+    func start(_ sender: MailSender) {
+        let start = running.withLock { () -> Bool in
+            defer { busy = true }
+            return !busy
+        }
+        guard start else { return }
+        queue.async { [self] in
+            defer { running.withLock { busy = false } }
+            do {
+                let report = try sender.sendDue()
+                for entry in report.sent {
+                    Journal.notice("report \(entry.day) for \(entry.audience) sent to \(entry.recipients.count) recipients (\(entry.messageID))")
+                }
+                for entry in report.failed {
+                    Journal.error("report \(entry.day) for \(entry.audience) not sent (attempt \(entry.attempts)), will retry at "
+                        + "\(entry.nextAttemptAt.formatted(.iso8601)): \(entry.lastError ?? "?")")
+                }
+            } catch {
+                Journal.error("the outbox cannot be read: \(error)")
+            }
+        }
+    }
+}
