@@ -118,7 +118,7 @@ struct DaemonServiceTests {
         let ours = UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1000
         #expect(stamp <= ours && ours - stamp < 30_000_000, "MONOTONIC_USEC=\(stamp), ours \(ours)")
         #expect(reload.last?.contains("STATUS=2 cameras: 0 up, 0 down, 2 unknown") == true, "\(reload)")
-        #expect(daemon.log.line(containing: "reloaded (inventory: added 1 venue and 2 cameras): watching 2 cameras") != nil,
+        #expect(daemon.log.wait(for: "reloaded (inventory: added 1 venue and 2 cameras): watching 2 cameras", within: 10) != nil,
                 "\(daemon.log.text)")
 
         // Pings at half of WATCHDOG_USEC (0.25 s): 30 of them span the 3 s deadline twice over.
@@ -167,7 +167,7 @@ struct DaemonServiceTests {
         let wedged = try #require(notify.wait(within: 60) { $0.hasPrefix("STATUS=") && $0.contains("probe pool wedged") },
                                   "\(daemon.log.text)")
         #expect(wedged.last?.contains("all 2 workers") == true, "\(wedged)")
-        #expect(daemon.log.text.contains("<3>probe pool wedged"), "\(daemon.log.text)")
+        #expect(daemon.log.wait(for: "<3>probe pool wedged", within: 10) != nil, "\(daemon.log.text)")
         // ...and sends no ping after it: four intervals of silence.
         let after = notify.collect(for: 2)
         #expect(!after.contains("WATCHDOG=1"), "\(after)")
@@ -196,10 +196,10 @@ struct DaemonServiceTests {
         #expect(took < .seconds(20), "stopped in \(took)")
         print("SIGTERM to exit during a sweep: \(took)")
 
-        let stopping = try #require(daemon.log.line(containing: "stopping (SIGTERM)"))
+        let stopping = try #require(daemon.log.wait(for: "stopping (SIGTERM)", within: 10))
         let inFlight = Int(stopping.split(separator: ";").last?.split(separator: " ").first { Int($0) != nil } ?? "")
         #expect((inFlight ?? 0) > 0, "the stop came in the middle of the sweep: \(stopping)")
-        let stopped = try #require(daemon.log.line(containing: "stopped; all "), "\(daemon.log.text)")
+        let stopped = try #require(daemon.log.wait(for: "stopped; all ", within: 10), "\(daemon.log.text)")
         let handed = Int(stopped.split(separator: " ").first { Int($0) != nil } ?? "")
         #expect(try handed == count("SELECT count(*) FROM probe_result"), "\(stopped)")
         let store = try Store(path: database, readOnly: true)
@@ -375,7 +375,6 @@ final class LogLines: @unchecked Sendable {
         thread.start()
     }
 
-    func line(containing text: String) -> String? { condition.withLock { lines.first { $0.contains(text) } } }
 
     /// The first line containing `text`, waiting for it up to `seconds`.
     func wait(for text: String, within seconds: Double) -> String? {

@@ -10,7 +10,7 @@ import Testing
 /// the day needs, probed for real twice (the results stamped at 00:00 and 12:00 of the day, as
 /// a daemon probing every 12 hours would write them), and the day is patrolled with an injected
 /// clock. Nothing sleeps.
-@Suite("The ladder walked over the fleet, day by day")
+@Suite("The ladder walked over the fleet, day by day", .serialized)  // both tests drive the same fleet cameras
 struct LedgerFleetTests {
     static let zone = TimeZone(identifier: "Asia/Shanghai")!
     static let day1 = PatrolDay(year: 2026, month: 10, day: 1)
@@ -89,7 +89,10 @@ struct LedgerFleetTests {
         #expect(order.reason.contains("A1 online 0%") && order.reason.contains("mostly black"))
         #expect(order.evidence.contains(#""main_failure":"black""#))
         // The perimeter camera is the city's: a maintenance item, and nothing in VC's ledger.
-        #expect(try store.maintenanceList(day: Self.day(1)).map(\.cameraID) == ["C2"])
+        let judged = try store.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT camera_id, verdict, reason FROM camera_day WHERE day = '2026-10-01'").map(\.description)
+        }
+        #expect(try store.maintenanceList(day: Self.day(1)).map(\.cameraID) == ["C2"], "\(judged)")
         #expect(try ledger("VC").isEmpty)
 
         // Day 2: A1 fixed. B1 still gone.
@@ -111,10 +114,10 @@ struct LedgerFleetTests {
         // A closed venue's cameras are no longer judged; its record stays.
         try live(day: 5, [:])
         _ = try patrol(after: 5)
-        let judged = try store.pool.read { db in
+        let fifth = try store.pool.read { db in
             try String.fetchAll(db, sql: "SELECT camera_id FROM camera_day WHERE day = '2026-10-05' ORDER BY camera_id")
         }
-        #expect(judged == ["A1", "A2", "C1", "C2"])
+        #expect(fifth == ["A1", "A2", "C1", "C2"])
         #expect(try ledger("VB").count == 7)
         #expect(try store.verifyLedger(policy: settings.ladder).ok)
     }
