@@ -74,10 +74,12 @@ let package = Package(
         ),
         .testTarget(name: "PatrolStoreTests", dependencies: ["PatrolStore"]),
         .testTarget(name: "PatrolConfigTests", dependencies: ["PatrolConfig"]),
+        // The command line's own parts: display width, tables, time arguments.
+        .testTarget(name: "PatrolCLITests", dependencies: ["patrol"]),
         .testTarget(
             name: "FleetTests",
             dependencies: [
-                "PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore",
+                "PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore", "patrol",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
