@@ -97,10 +97,12 @@ let package = Package(
             dependencies: ["PatrolMail", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["Tools"]
         ),
+        // The command line's own parts: display width, tables, time arguments.
+        .testTarget(name: "PatrolCLITests", dependencies: ["patrol"]),
         .testTarget(
             name: "FleetTests",
             dependencies: [
-                "PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore", "PatrolLedger",
+                "PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore", "PatrolLedger", "patrol",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

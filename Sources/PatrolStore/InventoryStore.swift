@@ -9,11 +9,7 @@ extension Store {
     public func inventory(vault: CredentialVault? = nil) throws -> Inventory {
         let credentials = try vault?.credentials() ?? [:]
         return try pool.read { db in
-            let venues = try Row.fetchAll(db, sql: "SELECT * FROM venue WHERE retired_at IS NULL ORDER BY id").map { row in
-                Venue(id: row["id"], name: row["name"], kind: VenueKind(rawValue: row["kind"]) ?? .hotel,
-                      tier: Tier(rawValue: row["tier"]) ?? .general, district: row["district"], grid: row["grid"],
-                      address: row["address"], ownerContact: row["owner_contact"], supervisor: row["supervisor"])
-            }
+            let venues = try Row.fetchAll(db, sql: "SELECT * FROM venue WHERE retired_at IS NULL ORDER BY id").map(Venue.init(row:))
             let cameras = try Row.fetchAll(db, sql: "SELECT * FROM camera WHERE retired_at IS NULL ORDER BY id").map { row in
                 let id: String = row["id"]
                 return try Camera(id: id, venueID: row["venue_id"], placement: Placement(rawValue: row["placement"]) ?? .interior,

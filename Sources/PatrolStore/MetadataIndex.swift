@@ -24,6 +24,19 @@ enum MetadataIndex {
         ]
     }
 
+    /// Records each tracked field known before and after whose value differs; returns how many.
+    static func recordChanges(cameraID: String, at date: Date, from before: [(String, String?)], to after: [(String, String?)],
+                              db: Database) throws -> Int {
+        var changes = 0
+        for ((field, old), (_, value)) in zip(before, after) {
+            guard let old, let value, old != value else { continue }
+            try db.execute(sql: "INSERT INTO metadata_change (camera_id, at, field, old_value, new_value) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [cameraID, date, field, old, value])
+            changes += 1
+        }
+        return changes
+    }
+
     /// Updates the index from a result that decoded a picture; returns the number of changes
     /// recorded. Results without a decoded picture (failures) leave the index alone.
     static func update(cameraID: String, with result: ProbeResult, db: Database) throws -> Int {
@@ -38,12 +51,7 @@ enum MetadataIndex {
                 hasAudio: current["has_audio"])
             let after = trackedFields(codec: s.codec, profile: s.profile, width: s.width, height: s.height, fps: m.fps,
                                       keyframeInterval: m.keyframeInterval, transport: s.transport, hasAudio: s.hasAudio)
-            for ((field, old), (_, value)) in zip(before, after) {
-                guard let old, let value, old != value else { continue }
-                try db.execute(sql: "INSERT INTO metadata_change (camera_id, at, field, old_value, new_value) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [cameraID, result.startedAt, field, old, value])
-                changes += 1
-            }
+            changes = try recordChanges(cameraID: cameraID, at: result.startedAt, from: before, to: after, db: db)
         }
         try db.execute(sql: """
             INSERT INTO stream_metadata (camera_id, codec, profile, level, width, height, pixel_format, fps, bitrate_kbps,

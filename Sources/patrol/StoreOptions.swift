@@ -3,16 +3,13 @@ import Foundation
 import PatrolConfig
 import PatrolStore
 
-/// Where the command line finds the database: `--db` (and `--vault`), or the configuration file.
-struct StoreOptions: ParsableArguments {
-    @Option(help: "Configuration file (YAML); gives the database and credential vault paths.")
+/// Where the command line finds the database: `--db`, or the configuration file.
+struct DatabaseOptions: ParsableArguments {
+    @Option(help: "Configuration file (YAML); gives the database (and credential vault) paths.")
     var config: String?
 
     @Option(help: "Database file (overrides the configuration's).")
     var db: String?
-
-    @Option(help: "Credential vault file (overrides the configuration's).")
-    var vault: String?
 
     static let defaultConfig = "/etc/patrol/patrol.yaml"
 
@@ -39,6 +36,45 @@ struct StoreOptions: ParsableArguments {
         }
     }
 
+    /// Opens the database read-only; never creates one. Failures are one line saying what to do.
+    func openForReading() throws -> Store {
+        let path = try db ?? configuration().database
+        do throws(Store.ReadError) {
+            return try Store.reading(path)
+        } catch {
+            let advice = switch error {
+            case .missing:
+                "run `patrol inventory import` first, or point --db (or --config) at patrold's database"
+            case .locked: "try again in a moment"
+            case .notPatrol: "point --db (or --config) at patrold's database"
+            case .unavailable: "check that you may read the file and its folder"
+            }
+            throw CommandFailure(message: "\(error): \(advice)", exit: .databaseUnavailable)
+        }
+    }
+
+    /// Seconds without any probe after which `patrol status` calls the data stale: twice the
+    /// longest interval between two probes of a camera (its tier's cadence, or the backoff
+    /// of a camera that keeps failing).
+    func staleAfter() throws -> Double {
+        let configuration = try configuration()
+        let cadence = configuration.cadence
+        return 2 * max(cadence.priority, cadence.watch, cadence.general, configuration.schedule.backoffLimit)
+    }
+
+}
+
+/// The database and the credential vault: `--db` and `--vault`, or the configuration file.
+struct StoreOptions: ParsableArguments {
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "Credential vault file (overrides the configuration's).")
+    var vault: String?
+
+    var db: String? { database.db }
+    func configuration() throws -> Configuration { try database.configuration() }
+    func openStore() throws -> Store { try database.openStore() }
+
     func openVault() throws -> CredentialVault {
         let path: String
         if let vault {
@@ -58,9 +94,12 @@ struct StoreOptions: ParsableArguments {
 
 /// A failure with a one-line message and a documented exit status; never a stack trace.
 struct CommandFailure: Error, CustomStringConvertible {
+    /// Documented in docs/CLI.md.
     enum Exit: Int32 {
         case failure = 1
+        case usage = 64
         case invalidInput = 65
+        case notFound = 66
         case databaseUnavailable = 74
         case configuration = 78
     }

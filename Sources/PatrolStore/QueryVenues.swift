@@ -1,0 +1,110 @@
+import Foundation
+import GRDB
+import PatrolInventory
+
+/// Which venues in service to list; every criterion given must hold.
+public struct VenueFilter: Sendable, Equatable {
+    public var kind: VenueKind?
+    public var tier: Tier?
+    public var district: String?
+
+    public init() {}
+}
+
+extension Venue {
+    /// A venue from its row in the `venue` table.
+    init(row: Row) {
+        self.init(id: row["id"], name: row["name"], kind: VenueKind(rawValue: row["kind"]) ?? .hotel,
+                  tier: Tier(rawValue: row["tier"]) ?? .general, district: row["district"], grid: row["grid"],
+                  address: row["address"], ownerContact: row["owner_contact"], supervisor: row["supervisor"])
+    }
+}
+
+/// How many of a set of cameras there are, and how many are down, perimeter beside interior.
+public struct CameraCounts: Sendable, Equatable, Codable {
+    public var total = 0
+    public var perimeter = 0
+    public var interior = 0
+    public var up = 0
+    public var down = 0
+    public var unknown = 0
+    /// Down interior cameras: the owner's duty.
+    public var interiorDown = 0
+    /// Down perimeter cameras: a maintenance ticket for the city.
+    public var perimeterDown = 0
+
+    public init() {}
+
+    public init(_ cameras: some Sequence<CameraSummary>) {
+        for camera in cameras { add(camera) }
+    }
+
+    public mutating func add(_ camera: CameraSummary) {
+        total += 1
+        switch camera.placement {
+        case .perimeter: perimeter += 1
+        case .interior: interior += 1
+        }
+        switch camera.status {
+        case .up: up += 1
+        case .unknown: unknown += 1
+        case .down:
+            down += 1
+            switch camera.placement {
+            case .perimeter: perimeterDown += 1
+            case .interior: interiorDown += 1
+            }
+        }
+    }
+}
+
+/// A venue as `patrol venues` lists it.
+public struct VenueSummary: Sendable, Equatable, Codable {
+    public var venue: Venue
+    public var cameras: CameraCounts
+}
+
+/// A venue with each of its cameras, for `patrol venue ID`.
+public struct VenueDetail: Sendable, Equatable, Codable {
+    public var venue: Venue
+    /// When the venue left the inventory; nil while in service.
+    public var retiredAt: Date?
+    public var counts: CameraCounts
+    /// Cameras in service, by id.
+    public var cameras: [CameraSummary]
+}
+
+extension Store {
+    /// The venues in service matching `filter`, by id, with their cameras counted.
+    public func venues(matching filter: VenueFilter = VenueFilter()) throws -> [VenueSummary] {
+        let venues = try venueList(matching: filter)
+        let counts = Dictionary(grouping: try cameras(), by: \.venueID).mapValues { CameraCounts($0) }
+        return venues.map { VenueSummary(venue: $0, cameras: counts[$0.id] ?? CameraCounts()) }
+    }
+
+    /// The venues in service matching `filter`, by id.
+    func venueList(matching filter: VenueFilter = VenueFilter()) throws -> [Venue] {
+        var conditions = ["retired_at IS NULL"]
+        var arguments = StatementArguments()
+        for (condition, value) in [("kind = ?", filter.kind?.rawValue), ("tier = ?", filter.tier?.rawValue),
+                                   ("district = ?", filter.district)] {
+            guard let value else { continue }
+            conditions.append(condition)
+            arguments += [value]
+        }
+        return try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM venue WHERE \(conditions.joined(separator: " AND ")) ORDER BY id",
+                             arguments: arguments).map(Venue.init(row:))
+        }
+    }
+
+    /// One venue (retired ones included) with its cameras in service, or nil when there is none.
+    public func venue(id: String) throws -> VenueDetail? {
+        guard let row = try pool.read({ try Row.fetchOne($0, sql: "SELECT * FROM venue WHERE id = ?", arguments: [id]) })
+        else { return nil }
+        var filter = CameraFilter()
+        filter.venueID = id
+        let cameras = try cameras(matching: filter)
+        return VenueDetail(venue: Venue(row: row), retiredAt: row["retired_at"], counts: CameraCounts(cameras), cameras: cameras)
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import PatrolInventory
+import PatrolStore
+
+/// Fills a fresh database (an inventory, no history) with a realistic synthetic past, so that
+/// the read commands can be measured at the size the daemon keeps. scripts/bench-cli uses it.
+struct BenchHistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-history",
+        abstract: "Fill a fresh database with synthetic probe history (for scripts/bench-cli).",
+        shouldDisplay: false
+    )
+
+    @OptionGroup var store: DatabaseOptions
+
+    @Option(help: "Days of roll-ups and status history, ending now.")
+    var days = 30
+
+    @Option(help: "Days of raw probe results (the daemon's retention).")
+    var rawDays = 7
+
+    @Option(help: "Seed of the generator: the same seed gives the same history.")
+    var seed: UInt64 = 1
+
+    func validate() throws {
+        guard days > 0, (1...days).contains(rawDays) else { throw ValidationError("need 0 < --raw-days <= --days") }
+    }
+
+    func run() throws {
+        let database = try store.openStore()
+        guard try !database.cameras().isEmpty else {
+            throw CommandFailure(message: "the database has no cameras: run `patrol inventory import` first", exit: .invalidInput)
+        }
+        let cadence = try store.configuration().cadence
+        var history = SyntheticHistory(until: Date())
+        history.days = days
+        history.rawDays = rawDays
+        history.seed = seed
+        history.cadence = [.priority: cadence.priority, .watch: cadence.watch, .general: cadence.general]
+        let started = ContinuousClock.now
+        let report: SyntheticHistoryReport
+        do {
+            report = try database.fill(history)
+        } catch let error as Store.HistoryExists {
+            throw CommandFailure(message: error.description, exit: .invalidInput)
+        }
+        print("\(report.cameras) cameras: \(report.probes) probes over \(days) days, \(report.rawResults) raw results "
+            + "(\(rawDays) days), \(report.rollups) roll-ups, \(report.statusChanges) status changes, "
+            + "\(report.metadataChanges.count) cameras with metadata changes, \(report.down.count) down now; "
+            + String(format: "%.1f s", (ContinuousClock.now - started).seconds))
+    }
+}

@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import PatrolStore
+
+struct CameraCommand: ReadCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "camera",
+        abstract: "One camera: its status and since when, its latest probes, uptime, stream metadata and changes.",
+        discussion: """
+        Uptime is the share of probes that found the camera online: over the last 24 hours \
+        (hourly roll-ups), and the last 7 and 30 days (daily roll-ups, today included). \
+        Exit status 66 when there is no such camera.
+        """
+    )
+
+    @Argument(help: ArgumentHelp("The camera's id, e.g. C00017.", valueName: "camera-id"))
+    var id: String
+
+    @OptionGroup var store: DatabaseOptions
+    @OptionGroup var output: OutputOptions
+
+    @Option(help: "How many of the latest probes to show.")
+    var probes = 10
+
+    @Option(help: "How many of the latest status and metadata changes to show.")
+    var changes = 10
+
+    func validate() throws {
+        guard (0...1000).contains(probes) else { throw ValidationError("--probes must be between 0 and 1000") }
+        guard (0...1000).contains(changes) else { throw ValidationError("--changes must be between 0 and 1000") }
+    }
+
+    func report(from store: Store, now: Date) throws -> CameraDetail {
+        guard let detail = try store.camera(id: id, probes: probes, changes: changes, now: now) else {
+            throw CommandFailure(message: "no camera \(id): `patrol cameras` lists them", exit: .notFound)
+        }
+        return detail
+    }
+
+    func text(_ detail: CameraDetail, now: Date) -> String {
+        let camera = detail.camera
+        var sections = ["\(camera.id)  \(camera.placement.rawValue) camera of \(camera.venueID) \(camera.venueName) (\(camera.tier.rawValue) tier)"]
+        sections.append(Table.fields(Self.facts(detail, now: now)))
+        if !detail.probes.isEmpty {
+            var table = Table([.left("PROBED"), .left("OUTCOME"), .right("TOTAL"), .right("FPS"), .right("KBIT/S"), .left("DETAIL")])
+            for probe in detail.probes {
+                table.add([Format.preciseTime(probe.at), probe.outcome.rawValue, String(format: "%.1f s", probe.totalMs / 1000),
+                           probe.fps.map { String(format: "%.1f", $0) } ?? "-",
+                           probe.bitrateKbps.map { String(format: "%.0f", $0) } ?? "-", probe.detail])
+            }
+            sections.append(table.render())
+        }
+        if !detail.statusChanges.isEmpty {
+            var table = Table([.left("STATUS CHANGED"), .left("FROM"), .left("TO"), .left("OUTCOME"), .left("DETAIL")])
+            for event in detail.statusChanges {
+                table.add([Format.preciseTime(event.at), event.from.rawValue, event.to.rawValue, event.outcome.rawValue, event.detail])
+            }
+            sections.append(table.render())
+        }
+        if !detail.metadataChanges.isEmpty {
+            var table = Table([.left("METADATA CHANGED"), .left("FIELD"), .left("OLD"), .left("NEW")])
+            for change in detail.metadataChanges {
+                table.add([Format.preciseTime(change.at), change.field, change.oldValue ?? "-", change.newValue ?? "-"])
+            }
+            sections.append(table.render())
+        }
+        return sections.joined(separator: "\n\n")
+    }
+
+    static func facts(_ detail: CameraDetail, now: Date) -> [(String, String)] {
+        let camera = detail.camera
+        var facts = [("url", detail.url + (detail.hasCredentials ? " (credentials in the vault)" : ""))]
+        if let retired = detail.retiredAt { facts.append(("retired", Format.time(retired))) }
+        var status = camera.status == .down ? "DOWN" : camera.status.rawValue
+        if let since = camera.since { status += " since \(Format.since(since, now: now))" }
+        if camera.status == .down, let reason = camera.reason { status += ", first failure: \(reason.rawValue)" }
+        facts.append(("status", status))
+        if let at = camera.lastProbeAt {
+            let outcome = camera.lastOutcome?.rawValue ?? "-"
+            facts.append(("last probe", "\(Format.preciseTime(at)) (\(Format.duration(now.timeIntervalSince(at))) ago): \(outcome)"
+                + (detail.lastDetail.map { ", \($0)" } ?? "")))
+        } else {
+            facts.append(("last probe", "never probed"))
+        }
+        facts.append(("uptime", detail.uptime.map {
+            "\($0.days == 1 ? "24h" : "\($0.days)d") \(Format.percent($0.ratio)) of \($0.probes)"
+        }.joined(separator: " · ")))
+        if let m = detail.metadata {
+            var parts = [[m.codec, m.profile].compactMap { $0 }.joined(separator: " ")]
+            if let w = m.width, let h = m.height { parts.append("\(w)x\(h)") }
+            if let fps = m.fps { parts.append(String(format: "%.0f fps", fps)) }
+            if let kbps = m.bitrateKbps { parts.append(String(format: "%.0f kbit/s", kbps)) }
+            if let gop = m.keyframeInterval { parts.append(String(format: "keyframe every %.1f s", gop)) }
+            if let transport = m.transport { parts.append(transport) }
+            if let audio = m.hasAudio { parts.append(audio ? "audio \(m.audioCodec ?? "")" : "no audio") }
+            facts.append(("stream", parts.filter { !$0.isEmpty }.joined(separator: ", ") + " (as of \(Format.time(m.updatedAt)))"))
+        }
+        return facts
+    }
+}

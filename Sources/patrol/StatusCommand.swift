@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import PatrolStore
+
+struct StatusCommand: ReadCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "The district at a glance: cameras up and down, perimeter beside interior, and whether patrold is probing.",
+        discussion: """
+        Counts the cameras in service by status (up, down, unknown), by the outcome of their \
+        latest probe and, when down, by their venue's tier; shows the newest probe and the last \
+        sweep. When no probe came for longer than --stale-after (default: twice the longest \
+        cadence or backoff of the configuration, 30 minutes with the defaults) the data is \
+        STALE and the output says so first: patrold is not probing. The exit status stays 0; \
+        scripts read `probing.stale` from --json.
+        """
+    )
+
+    @OptionGroup var store: DatabaseOptions
+    @OptionGroup var output: OutputOptions
+
+    @Option(help: ArgumentHelp("Seconds without a probe after which the data is called stale.", valueName: "seconds"))
+    var staleAfter: Double?
+
+    func validate() throws {
+        if let staleAfter, staleAfter <= 0 { throw ValidationError("--stale-after must be a positive number of seconds") }
+    }
+
+    func report(from store: Store, now: Date) throws -> DistrictStatus {
+        try store.districtStatus(now: now, staleAfter: staleAfter ?? self.store.staleAfter())
+    }
+
+    func text(_ status: DistrictStatus, now: Date) -> String {
+        var sections = ["District status at \(Format.time(now)) (times in \(Format.zone))"]
+        if let warning = Self.staleWarning(status.probing) { sections.append(warning) }
+        sections.append(Table.fields(Self.probing(status.probing, now: now) + Self.venues(status.venues)))
+        sections.append(Self.tallies("CAMERAS", status.byStatus + [status.cameras]))
+        if status.byStatus.contains(where: { $0.name == "down" && $0.total > 0 }) {
+            sections.append(Self.tallies("DOWN BY TIER", status.downByTier))
+        }
+        sections.append(Self.tallies("LAST OUTCOME", status.byOutcome.filter { $0.total > 0 || $0.name == "online" }))
+        // The escalation ledger's section (venues per ladder state, orders due today and
+        // tomorrow, the last daily patrol) follows here.
+        return sections.joined(separator: "\n\n")
+    }
+
+    static func staleWarning(_ probing: Probing) -> String? {
+        guard probing.stale else { return nil }
+        let what = probing.secondsSinceLastProbe.map {
+            "no probe for \(Format.duration($0)) (expected within \(Format.duration(probing.staleAfter)))"
+        } ?? "no probe recorded yet"
+        return "!! STALE DATA: \(what). Is patrold running? Check `systemctl status patrold`."
+    }
+
+    static func probing(_ probing: Probing, now: Date) -> [(String, String)] {
+        var lines = [("last probe", probing.lastProbeAt.map {
+            "\(Format.preciseTime($0)) (\(Format.duration(now.timeIntervalSince($0))) ago)"
+        } ?? "none")]
+        if let sweep = probing.lastSweep {
+            lines.append(("last sweep", "\(Format.time(sweep.startedAt)), \(sweep.probes) probes in "
+                + Format.duration(sweep.finishedAt.timeIntervalSince(sweep.startedAt))))
+        }
+        return lines
+    }
+
+    static func venues(_ venues: VenueTotals) -> [(String, String)] {
+        [("venues", "\(venues.total): \(venues.priority) priority, \(venues.watch) watch, \(venues.general) general"),
+         ("", "\(venues.withInteriorDown) with an interior camera down, \(venues.withPerimeterDown) with a perimeter camera down")]
+    }
+
+    static func tallies(_ title: String, _ tallies: [Tally]) -> String {
+        var table = Table([.left(title), .right("PERIMETER"), .right("INTERIOR"), .right("ALL")])
+        for tally in tallies { table.add([tally.name, "\(tally.perimeter)", "\(tally.interior)", "\(tally.total)"]) }
+        return table.render()
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import PatrolStore
+
+struct VenueCommand: ReadCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "venue",
+        abstract: "One venue: its registered facts, supervisor and owner contact, and each camera's status.",
+        discussion: "Exit status 66 when there is no such venue."
+    )
+
+    @Argument(help: ArgumentHelp("The venue's id, e.g. V0001.", valueName: "venue-id"))
+    var id: String
+
+    @OptionGroup var store: DatabaseOptions
+    @OptionGroup var output: OutputOptions
+
+    func report(from store: Store, now: Date) throws -> VenueDetail {
+        guard let detail = try store.venue(id: id) else {
+            throw CommandFailure(message: "no venue \(id): `patrol venues` lists them", exit: .notFound)
+        }
+        return detail
+    }
+
+    func text(_ detail: VenueDetail, now: Date) -> String {
+        let venue = detail.venue, counts = detail.counts
+        var facts = [("kind", venue.kind.rawValue), ("tier", venue.tier.rawValue),
+                     ("supervisor", venue.supervisor ?? "-"), ("district", "\(venue.district), grid \(venue.grid)"),
+                     ("address", venue.address), ("owner", venue.ownerContact)]
+        if let retired = detail.retiredAt { facts.append(("retired", Format.time(retired))) }
+        facts.append(("cameras", "\(counts.total) in service (\(counts.perimeter) perimeter, \(counts.interior) interior): "
+            + "\(counts.down) down (\(counts.interiorDown) interior, \(counts.perimeterDown) perimeter), \(counts.up) up, "
+            + "\(counts.unknown) unknown"))
+        var sections = ["\(venue.id)  \(venue.name)", Table.fields(facts)]
+        // The escalation ledger's section (ladder state, the open rectification order and its
+        // deadline, the venue's ledger entries) follows here.
+        if !detail.cameras.isEmpty { sections.append(CamerasCommand.table(detail.cameras, now: now, showVenue: false)) }
+        return sections.joined(separator: "\n\n")
+    }
+}
