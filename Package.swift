@@ -71,7 +71,7 @@ let package = Package(
         .executableTarget(
             name: "patrol",
             dependencies: [
-                "PatrolProbe", "PatrolInventory", "PatrolStore", "PatrolLedger", "PatrolConfig",
+                "PatrolProbe", "PatrolInventory", "PatrolStore", "PatrolLedger", "PatrolReport", "PatrolMail", "PatrolConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -10,15 +10,21 @@ struct Patrol: ParsableCommand {
         discussion: """
         Reads patrold's database (found through --db, or the database key of --config, default \
         /etc/patrol/patrol.yaml) read-only, while the daemon runs. Every read command takes \
-        --json. Exit status: 0 ok, 64 bad usage, 66 no such camera or venue, 74 database \
+        --json. Operator acts (waive, reinstate, violation, revoke, note, tier, supervisor) need \
+        --by NAME and --reason TEXT and go into the ledger. Exit status: 0 ok, 1 ledger does not \
+        verify, 64 bad usage, 65 act refused, 66 no such camera, venue or entry, 74 database \
         unavailable, 78 bad configuration (docs/CLI.md).
 
         Which interior cameras of priority venues are down, and since when?
           patrol cameras --tier priority --placement interior --down
+        Which venues are past their deadline?
+          patrol venues --state overdue
         """,
         version: PatrolVersion.current,
         subcommands: [
             StatusCommand.self, CamerasCommand.self, CameraCommand.self, VenuesCommand.self, VenueCommand.self,
+            LedgerCommand.self, WaiveCommand.self, ReinstateCommand.self, ViolationCommand.self, RevokeCommand.self,
+            NoteCommand.self, TierCommand.self, SupervisorCommand.self,
             ProbeCommand.self, InventoryCommand.self, BenchCommand.self, BenchHistoryCommand.self,
         ]
     )

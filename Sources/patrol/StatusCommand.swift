@@ -26,11 +26,13 @@ struct StatusCommand: ReadCommand {
         if let staleAfter, staleAfter <= 0 { throw ValidationError("--stale-after must be a positive number of seconds") }
     }
 
-    func report(from store: Store, now: Date) throws -> DistrictStatus {
-        try store.districtStatus(now: now, staleAfter: staleAfter ?? self.store.staleAfter())
+    func report(from store: Store, now: Date) throws -> WithLadder<DistrictStatus, LadderStatus> {
+        WithLadder(base: try store.districtStatus(now: now, staleAfter: staleAfter ?? self.store.staleAfter()),
+                   ladder: LadderStatus(try LadderReading(store, options: self.store, now: now), lastPatrol: try store.lastPatrolDay()))
     }
 
-    func text(_ status: DistrictStatus, now: Date) -> String {
+    func text(_ report: WithLadder<DistrictStatus, LadderStatus>, now: Date) -> String {
+        let status = report.base
         var sections = ["District status at \(Format.time(now)) (times in \(Format.zone))"]
         if let warning = Self.staleWarning(status.probing) { sections.append(warning) }
         sections.append(Table.fields(Self.probing(status.probing, now: now) + Self.venues(status.venues)))
@@ -39,8 +41,7 @@ struct StatusCommand: ReadCommand {
             sections.append(Self.tallies("DOWN BY TIER", status.downByTier))
         }
         sections.append(Self.tallies("LAST OUTCOME", status.byOutcome.filter { $0.total > 0 || $0.name == "online" }))
-        // The escalation ledger's section (venues per ladder state, orders due today and
-        // tomorrow, the last daily patrol) follows here.
+        sections.append(Table.fields(report.ladder.fields))
         return sections.joined(separator: "\n\n")
     }
 

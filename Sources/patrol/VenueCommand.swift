@@ -15,14 +15,22 @@ struct VenueCommand: ReadCommand {
     @OptionGroup var store: DatabaseOptions
     @OptionGroup var output: OutputOptions
 
-    func report(from store: Store, now: Date) throws -> VenueDetail {
+    struct Ledger: Encodable {
+        var ladder: LadderView
+        var entries: [EntryView]
+    }
+
+    func report(from store: Store, now: Date) throws -> WithLadder<VenueDetail, Ledger> {
         guard let detail = try store.venue(id: id) else {
             throw CommandFailure(message: "no venue \(id): `patrol venues` lists them", exit: .notFound)
         }
-        return detail
+        let reading = try LadderReading(store, options: self.store, now: now)
+        let ladder = reading.view(id, tier: detail.venue.tier, supervisor: detail.venue.supervisor)
+        return WithLadder(base: detail, ladder: Ledger(ladder: ladder, entries: try store.ledger(venue: id).map(EntryView.init)))
     }
 
-    func text(_ detail: VenueDetail, now: Date) -> String {
+    func text(_ report: WithLadder<VenueDetail, Ledger>, now: Date) -> String {
+        let detail = report.base
         let venue = detail.venue, counts = detail.counts
         var facts = [("kind", venue.kind.rawValue), ("tier", venue.tier.rawValue),
                      ("supervisor", venue.supervisor ?? "-"), ("district", "\(venue.district), grid \(venue.grid)"),
@@ -32,9 +40,10 @@ struct VenueCommand: ReadCommand {
             + "\(counts.down) down (\(counts.interiorDown) interior, \(counts.perimeterDown) perimeter), \(counts.up) up, "
             + "\(counts.unknown) unknown"))
         var sections = ["\(venue.id)  \(venue.name)", Table.fields(facts)]
-        // The escalation ledger's section (ladder state, the open rectification order and its
-        // deadline, the venue's ledger entries) follows here.
+        sections.append(Table.fields(report.ladder.ladder.fields))
         if !detail.cameras.isEmpty { sections.append(CamerasCommand.table(detail.cameras, now: now, showVenue: false)) }
+        sections.append(report.ladder.entries.isEmpty ? "no ledger entries"
+            : "LEDGER\n" + EntryView.table(report.ladder.entries, showVenue: false))
         return sections.joined(separator: "\n\n")
     }
 }

@@ -1,0 +1,176 @@
+import Foundation
+import PatrolInventory
+import PatrolLedger
+import PatrolStore
+
+/// A ledger entry as the command line shows it: a table row, or a JSON object.
+struct EntryView: Encodable {
+    var seq: Int
+    var venueId: String
+    var kind: String
+    var day: String
+    var deadline: String?
+    var until: String?
+    var tier: String?
+    var supervisor: String?
+    var refersTo: Int?
+    var reason: String
+    /// Canonical JSON, as hashed.
+    var evidence: String
+    var actor: String
+    var at: String
+    var hash: String
+
+    init(_ entry: LedgerEntry) {
+        seq = entry.seq
+        venueId = entry.venueID
+        kind = entry.kind.rawValue
+        day = entry.day.description
+        deadline = entry.deadline?.description
+        until = entry.until?.description
+        tier = entry.tier?.rawValue
+        supervisor = entry.supervisor
+        refersTo = entry.refersTo
+        reason = entry.reason
+        evidence = entry.evidence
+        actor = entry.actor
+        at = entry.at
+        hash = entry.hash
+    }
+
+    /// What the entry says beyond its kind: its deadline, the days it covers, the tier it sets.
+    var detail: String {
+        var parts: [String] = []
+        if let deadline { parts.append("by \(deadline)") }
+        if let until { parts.append(until == day ? "for \(day)" : "\(day) to \(until)") }
+        if let tier { parts.append("-> \(tier)") }
+        if let supervisor { parts.append("(\(supervisor))") }
+        if let refersTo { parts.append("#\(refersTo)") }
+        return parts.joined(separator: " ")
+    }
+
+    static func table(_ entries: [EntryView], showVenue: Bool = true) -> String {
+        var table = Table([.right("#"), .left("day")] + (showVenue ? [.left("venue")] : [])
+            + [.left("kind"), .left("detail"), .left("by"), .left("reason")])
+        for entry in entries {
+            table.add([String(entry.seq), entry.day] + (showVenue ? [entry.venueId] : [])
+                + [entry.kind, entry.detail, entry.actor, entry.reason])
+        }
+        return table.render()
+    }
+}
+
+/// Where a venue stands on the ladder, for `patrol venue` and `patrol venues --state`.
+struct LadderView: Encodable {
+    var standing: String
+    var tier: String
+    var supervisor: String?
+    /// The open order, warning or suspension, if any.
+    var open: String?
+    var opened: String?
+    var deadline: String?
+    var recheckUntil: String?
+    var failuresInWindow: Int
+    var cleanStreak: Int
+
+    init(_ state: VenueState, policy: LadderPolicy, today: PatrolDay) {
+        standing = state.standing.rawValue
+        tier = state.tier.rawValue
+        supervisor = state.supervisor
+        open = state.open?.kind.rawValue
+        opened = state.open?.opened.description
+        deadline = state.open?.deadline.description
+        recheckUntil = state.recheckUntil?.description
+        failuresInWindow = state.failures.filter { today - $0 < policy.failureWindowDays }.count
+        cleanStreak = state.cleanStreak
+    }
+
+    var fields: [(String, String)] {
+        var fields = [("standing", standing)]
+        if let open, let opened, let deadline { fields.append(("open", "\(open) of \(opened), rectify by \(deadline)")) }
+        if let recheckUntil { fields.append(("re-check", "until \(recheckUntil)")) }
+        fields.append(("failures", "\(failuresInWindow) in the last year"))
+        fields.append(("clean days", "\(cleanStreak) in a row"))
+        return fields
+    }
+}
+
+extension DatabaseOptions {
+    /// The ladder's rules and today's patrol day, from the configuration.
+    func patrolSettings() throws -> PatrolSettings { try configuration().patrol }
+
+    func today(_ now: Date = Date()) throws -> PatrolDay { PatrolDay.containing(now, in: try patrolSettings().timeZone) }
+}
+
+/// Every venue's place on the ladder, read once, and what a command asks of it.
+struct LadderReading {
+    let states: [String: VenueState]
+    let policy: LadderPolicy
+    let today: PatrolDay
+
+    init(_ store: Store, options: DatabaseOptions, now: Date) throws {
+        let settings = try options.patrolSettings()
+        policy = settings.ladder
+        today = PatrolDay.containing(now, in: settings.timeZone)
+        states = try store.ladder(policy: policy)
+    }
+
+    func view(_ venueID: String, tier: Tier, supervisor: String?) -> LadderView {
+        LadderView(states[venueID] ?? VenueState(tier: tier, supervisor: supervisor), policy: policy, today: today)
+    }
+
+    /// A deadline missed and not yet made good: an open warning or suspension, or an order
+    /// whose deadline has passed (before the morning's patrol has escalated it).
+    func isOverdue(_ state: VenueState) -> Bool {
+        guard let open = state.open else { return false }
+        return open.kind != .order || open.deadline < today
+    }
+
+    /// An open order, warning or suspension whose deadline is today or tomorrow.
+    func isDue(_ state: VenueState) -> Bool {
+        guard let open = state.open else { return false }
+        return open.deadline >= today && open.deadline <= today.adding(1)
+    }
+}
+
+/// The ladder's part of `patrol status`.
+struct LadderStatus: Encodable {
+    var standings: [String: Int]
+    var overdue: Int
+    var dueToday: [String]
+    var dueTomorrow: [String]
+    var lastPatrolDay: String?
+
+    init(_ reading: LadderReading, lastPatrol: PatrolDay?) {
+        standings = Dictionary(uniqueKeysWithValues: Standing.allCases.map { standing in
+            (standing.rawValue, reading.states.values.filter { $0.standing == standing }.count)
+        })
+        overdue = reading.states.values.filter(reading.isOverdue).count
+        let open = reading.states.filter { $0.value.open != nil }.sorted { $0.key < $1.key }
+        dueToday = open.filter { $0.value.open?.deadline == reading.today }.map(\.key)
+        dueTomorrow = open.filter { $0.value.open?.deadline == reading.today.adding(1) }.map(\.key)
+        lastPatrolDay = lastPatrol?.description
+    }
+
+    var fields: [(String, String)] {
+        [("ladder", Standing.allCases.map { "\(standings[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", ")),
+         ("past a deadline", "\(overdue) venues (`patrol venues --state overdue`)"),
+         ("due today", dueToday.isEmpty ? "none" : dueToday.joined(separator: ", ")),
+         ("due tomorrow", dueTomorrow.isEmpty ? "none" : dueTomorrow.joined(separator: ", ")),
+         ("last patrol", lastPatrolDay.map { "\($0) judged" } ?? "none yet")]
+    }
+}
+
+/// A report with one more field beside its own: `{...report's fields, "ladder": ...}` in JSON.
+struct WithLadder<Base: Encodable, Ladder: Encodable>: Encodable {
+    var base: Base
+    var ladder: Ladder
+
+    enum Key: String, CodingKey { case ladder }
+
+    func encode(to encoder: Encoder) throws {
+        try base.encode(to: encoder)
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(ladder, forKey: .ladder)
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+import GRDB
+import PatrolInventory
+import PatrolLedger
+import PatrolProbe
+import PatrolStore
+import Testing
+
+/// The ledger's commands and the operator's acts, through the real `patrol` binary, on a
+/// database whose first day was patrolled: V1's interior camera was down all day.
+@Suite("patrol ledger and the operator's acts, as commands")
+struct LedgerCommandTests {
+    static let zone = TimeZone(identifier: "Asia/Shanghai")!
+    static let day1 = PatrolDay(year: 2026, month: 9, day: 1)
+
+    let folder: URL
+    let config: String
+    let database: String
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("patrol-acts-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        database = folder.appendingPathComponent("patrol.sqlite").path
+        config = folder.appendingPathComponent("patrol.yaml").path
+        try "database: patrol.sqlite\ncredentials: credentials.sqlite\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let store = try Store(path: database)
+        let vault = try CredentialVault(path: folder.appendingPathComponent("credentials.sqlite").path)
+        let venues = [("V1", "平安宾馆", Tier.general, nil), ("V2", "星空网吧", .priority, "张伟 (一组)"), ("V3", "温馨公寓", .general, nil)]
+            .map { Venue(id: $0.0, name: $0.1, kind: .hotel, tier: $0.2, district: "城东", grid: "G01", address: "城东路1号",
+                         ownerContact: "13800000000", supervisor: $0.3) }
+        let cameras = try [("C1", "V1"), ("C2", "V2"), ("C3", "V3")].map {
+            try Camera(id: $0.0, venueID: $0.1, placement: .interior, url: "rtsp://admin:cam-secret@10.0.0.1/\($0.0)")
+        }
+        try store.apply(Inventory(venues: venues, cameras: cameras), vault: vault,
+                        now: Self.day1.start(in: Self.zone).addingTimeInterval(-86_400))
+        // A probe of every camera every 15 minutes of day 1; C1 refuses all day.
+        var batch: [(cameraID: String, result: ProbeResult)] = []
+        for minute in stride(from: 0, to: 1440, by: 15) {
+            let at = Self.day1.start(in: Self.zone).addingTimeInterval(Double(minute) * 60)
+            for camera in ["C1", "C2", "C3"] { batch.append((camera, Self.result(camera == "C1" ? .refused : .online, at: at))) }
+        }
+        try store.write(batch)
+        try DailyPatrol(store: store, settings: PatrolSettings()).runDue(now: Self.day1.adding(1).start(in: Self.zone, hour: 7))
+    }
+
+    static func result(_ outcome: Outcome, at: Date) -> ProbeResult {
+        ProbeResult(outcome: outcome, detail: outcome.rawValue, statusCode: nil, url: "rtsp://10.0.0.1/", startedAt: at,
+                    timings: .init(openMs: nil, firstFrameMs: nil, firstKeyframeMs: nil, totalMs: 10),
+                    measurements: .init(frames: 0, keyframes: 0, videoBytes: 0, fps: nil, bitrateKbps: nil, keyframeInterval: nil),
+                    stream: .init(format: nil, transport: "tcp", codec: nil, profile: nil, level: nil, width: nil, height: nil,
+                                  pixelFormat: nil, declaredFps: nil, hasAudio: false, audioCodec: nil),
+                    picture: nil)
+    }
+
+    func patrol(_ arguments: [String]) throws -> CommandRun {
+        try CommandRun("patrol", arguments + ["--config", config])
+    }
+
+    func json(_ run: CommandRun) throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(run.stdout.utf8))
+    }
+
+    @Test("the ledger lists the patrol's order; acts land with the operator's name and the ledger still verifies")
+    func acts() throws {
+        let ledger = try patrol(["ledger", "--json"])
+        #expect(ledger.status == 0, "\(ledger.all)")
+        let entries = try #require(try json(ledger) as? [[String: Any]])
+        #expect(entries.count == 1)
+        #expect(entries.first?["kind"] as? String == "order" && entries.first?["venue_id"] as? String == "V1")
+        #expect(entries.first?["deadline"] as? String == "2026-09-04")
+        #expect(try patrol(["ledger"]).stdout.contains("C1 online 0% of 24.0 h watched"))
+
+        let ordered = try #require(try json(try patrol(["venues", "--state", "ordered", "--json"])) as? [[String: Any]])
+        #expect(ordered.compactMap { ($0["venue"] as? [String: Any])?["id"] as? String } == ["V1"])
+        #expect((ordered.first?["ladder"] as? [String: Any])?["deadline"] as? String == "2026-09-04")
+
+        let note = try patrol(["note", "V1", "--by", "王芳", "--reason", "owner called: recorder being replaced"])
+        #expect(note.status == 0, "\(note.all)")
+        #expect(note.stdout.contains("note") && note.stdout.contains("王芳"))
+
+        // The district had a power cut on day 1: the order it caused is withdrawn.
+        let waiver = try patrol(["waive", "--district", "--from", "2026-09-01", "--by", "王芳", "--reason", "全区停电", "--json"])
+        #expect(waiver.status == 0, "\(waiver.all)")
+        let recorded = try #require(try json(waiver) as? [[String: Any]])
+        #expect(recorded.map { $0["kind"] as? String } == ["waiver", "revoked"])
+        #expect(recorded.first?["actor"] as? String == "王芳" && recorded.first?["venue_id"] as? String == "*")
+        #expect(recorded.last?["refers_to"] as? Int == 1)
+        let venue = try #require(try json(try patrol(["venue", "V1", "--json"])) as? [String: Any])
+        #expect(((venue["ladder"] as? [String: Any])?["ladder"] as? [String: Any])?["standing"] as? String == "clean")
+
+        // One strike closes V3 at once.
+        let strike = try patrol(["violation", "V3", "--by", "李娜", "--reason", "cameras deliberately disabled"])
+        #expect(strike.status == 0, "\(strike.all)")
+        let closed = try #require(try json(try patrol(["venues", "--state", "closed", "--json"])) as? [[String: Any]])
+        #expect(closed.compactMap { ($0["venue"] as? [String: Any])?["id"] as? String } == ["V3"])
+        let actors = try #require(try json(try patrol(["ledger", "--venue", "V3", "--json"])) as? [[String: Any]])
+        #expect(actors.map { "\($0["kind"] as? String ?? "") \($0["actor"] as? String ?? "")" }
+            == ["waiver 王芳", "serious_violation 李娜", "closure patrol"])  // the district's waiver is V3's too
+
+        let status = try patrol(["status"])
+        #expect(status.stdout.contains("0 ordered") && status.stdout.contains("1 closed"), "\(status.stdout)")
+        #expect(status.stdout.contains("last patrol") && status.stdout.contains("2026-09-01 judged"))
+
+        let verify = try patrol(["ledger", "verify"])
+        #expect(verify.status == 0, "\(verify.all)")
+        #expect(verify.stdout.contains("ledger verified: 6 entries"))
+        #expect(!(try patrol(["ledger"]).all.contains("cam-secret")))
+    }
+
+    @Test("acts that make no sense are refused with a clear line and a distinct exit status", arguments: [
+        (["reinstate", "V1", "--by", "王芳", "--reason", "inspected"], 65, "is not suspended"),
+        (["revoke", "99", "--by", "王芳", "--reason", "wrong"], 66, "no ledger entry #99"),
+        (["note", "V9", "--by", "王芳", "--reason", "x"], 66, "no venue V9"),
+        (["note", "V1", "--reason", "x"], 64, "--by"),
+        (["note", "V1", "--by", "patrol", "--reason", "x"], 64, "reserved for Patrol's own entries"),
+        (["waive", "--from", "2026-09-01", "--by", "a", "--reason", "b"], 64, "either --venue ID or --district"),
+        (["waive", "--venue", "V1", "--from", "2026-09-31", "--by", "a", "--reason", "b"], 64, "is not a day"),
+        (["tier", "V1", "priority", "--by", "a", "--reason", "b"], 65, "needs a supervisor"),
+        (["ledger", "--kind", "fine"], 64, "is not one of"),
+    ] as [([String], Int32, String)])
+    func refused(arguments: [String], status: Int32, message: String) throws {
+        let run = try patrol(arguments)
+        #expect(run.status == status, "\(run.all)")
+        // The first line says what is wrong (a usage error adds the usage line after it).
+        #expect(run.stderr.split(separator: "\n").first?.contains(message) == true, "\(run.stderr)")
+        #expect(!run.stderr.contains("Fatal error"))
+        #expect(try patrol(["ledger", "--json"]).stdout.components(separatedBy: "\"seq\"").count - 1 == 1)
+    }
+
+    @Test("a ledger row edited with sqlite3 behind Patrol's back is caught by `patrol ledger verify`")
+    func tampered() throws {
+        #expect(try patrol(["note", "V2", "--by", "王芳", "--reason", "visited"]).status == 0)
+        #expect(try patrol(["ledger", "verify"]).status == 0)
+        // The triggers refuse the edit…
+        let refused = try runSQLite("UPDATE ledger SET deadline = '2026-12-31' WHERE seq = 1;")
+        #expect(refused.status != 0 && refused.stderr.contains("append-only"))
+        // …so a tamperer drops them first.
+        #expect(try runSQLite("DROP TRIGGER ledger_no_update; UPDATE ledger SET deadline = '2026-12-31' WHERE seq = 1;").status == 0)
+        let verify = try patrol(["ledger", "verify"])
+        #expect(verify.status == 1, "\(verify.all)")
+        #expect(verify.stdout.contains("ledger entry #1 was altered"))
+        let result = try #require(try json(try patrol(["ledger", "verify", "--json"])) as? [String: Any])
+        #expect(result["ok"] as? Bool == false && result["seq"] as? Int == 1)
+    }
+
+    func runSQLite(_ sql: String) throws -> (status: Int32, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [database, sql]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, stderr)
+    }
+}
