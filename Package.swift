@@ -88,6 +88,7 @@ let package = Package(
         .testTarget(name: "PatrolLedgerTests", dependencies: ["PatrolLedger", "PatrolInventory", "PatrolProbe"]),
         .testTarget(name: "PatrolStoreTests", dependencies: ["PatrolStore", "PatrolLedger"]),
         .testTarget(name: "PatrolConfigTests", dependencies: ["PatrolConfig", "PatrolStore"]),
+        .testTarget(name: "PatrolReportTests", dependencies: ["PatrolReport", "PatrolLedger", "PatrolInventory", "PatrolStore"]),
         .testTarget(
             name: "FleetTests",
             dependencies: [
