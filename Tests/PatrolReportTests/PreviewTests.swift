@@ -3,14 +3,23 @@ import Testing
 @testable import PatrolReport
 
 /// Writes the crafted day's report for a person to look at, when `PATROL_REPORT_PREVIEW` names
-/// the HTML file to write (scripts/report-preview). The plain text goes beside it, as `.txt`.
+/// a folder (scripts/report-preview): for each audience its HTML and plain text, and the CSV
+/// attachments.
 @Suite struct PreviewTests {
     @Test(.enabled(if: ProcessInfo.processInfo.environment["PATROL_REPORT_PREVIEW"] != nil))
     func writePreview() throws {
-        let path = ProcessInfo.processInfo.environment["PATROL_REPORT_PREVIEW"]!
+        let folder = URL(fileURLWithPath: ProcessInfo.processInfo.environment["PATROL_REPORT_PREVIEW"]!)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let report = Crafted.report
-        try ReportHTML.render(report, timeZone: shanghai).write(toFile: path, atomically: true, encoding: .utf8)
-        let text = URL(fileURLWithPath: path).deletingPathExtension().appendingPathExtension("txt")
-        try ReportText.render(report, timeZone: shanghai).write(to: text, atomically: true, encoding: .utf8)
+        for (name, audience) in [("office", ReportAudience.office), ("supervisor", .supervisor(Crafted.zhang)),
+                                 ("maintenance", .maintenance)] {
+            try ReportHTML.render(report, for: audience, timeZone: shanghai)
+                .write(to: folder.appendingPathComponent("\(name).html"), atomically: true, encoding: .utf8)
+            try ReportText.render(report, for: audience, timeZone: shanghai)
+                .write(to: folder.appendingPathComponent("\(name).txt"), atomically: true, encoding: .utf8)
+        }
+        for attachment in ReportCSV.attachments(report) + ReportCSV.attachments(report, for: .maintenance, timeZone: shanghai) {
+            try attachment.data.write(to: folder.appendingPathComponent(attachment.filename))
+        }
     }
 }
