@@ -57,7 +57,7 @@ let package = Package(
         // The daily compliance report: read from the store, rendered as text, HTML and CSV.
         .target(
             name: "PatrolReport",
-            dependencies: ["PatrolInventory", "PatrolLedger", "PatrolStore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["PatrolInventory", "PatrolLedger", "PatrolStore", "PatrolMail", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // The configuration file (YAML), with errors that name the key and the line.
         .target(
@@ -98,11 +98,12 @@ let package = Package(
             exclude: ["Tools"]
         ),
         // The command line's own parts: display width, tables, time arguments.
-        .testTarget(name: "PatrolCLITests", dependencies: ["patrol"]),
+        .testTarget(name: "PatrolCLITests", dependencies: ["patrol", "PatrolReport"]),
+        .testTarget(name: "PatrolReportTests", dependencies: ["PatrolReport", "PatrolLedger", "PatrolInventory", "PatrolStore", "PatrolMail"]),
         .testTarget(
             name: "FleetTests",
             dependencies: [
-                "PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore", "PatrolLedger", "patrol",
+                "PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore", "PatrolLedger", "PatrolReport", "patrol",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

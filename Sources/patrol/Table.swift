@@ -1,3 +1,5 @@
+import PatrolReport
+
 /// A plain-text table whose columns line up on a terminal, Chinese text included: cells are
 /// padded by their display width (DisplayWidth), not by their count of characters.
 struct Table {

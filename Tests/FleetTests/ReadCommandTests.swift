@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PatrolReport
 import PatrolProbe
 import PatrolStore
 import Testing

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import patrol
+import PatrolReport
 
 @Suite("Display width and tables")
 struct DisplayWidthTests {

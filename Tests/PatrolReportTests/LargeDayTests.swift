@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+@testable import PatrolReport
+
+@Suite struct LargeDayTests {
+    let report = largeDay()
+
+    @Test func theWholeDistrictOnABadDay() throws {
+        #expect(report.cameras.count == 1580)
+        #expect(report.venues.count == 320)
+        #expect(report.events.count == 491)
+
+        let text = ReportText.render(report, timeZone: shanghai)
+        #expect(text.contains("1,225 of 1,580 cameras compliant (interior 75.0%, the same as yesterday)"))
+        // The text lists every step, every due order, every camera down.
+        for event in report.events { #expect(text.contains("\n  \(event.seq)  \(event.venue?.id ?? "*") "), "#\(event.seq)") }
+        #expect(listing(text, "New rectification orders").count == 151)
+        #expect(listing(text, "Due today, 2026-11-22").count + listing(text, "Due tomorrow, 2026-11-23").count == 162)
+        #expect(!text.contains("more:"))
+
+        let cameras = ReportCSV.cameras(report)
+        #expect(cameras.components(separatedBy: "\r\n").dropLast().count == 1581)
+        #expect(try parseCSV(cameras).count == 1581)
+        #expect(try parseCSV(ReportCSV.venues(report)).count == 321)
+    }
+
+    /// Gmail clips a message whose HTML passes 102 KB and hides the rest behind "View entire
+    /// message"; Outlook and phones slow down on long tables long before that. The HTML shows
+    /// at most `ReportHTML.rowLimit` rows a table, so its size has a ceiling whatever the day;
+    /// this day fills every table past it and comes to about 86 KB, leaving room for longer
+    /// names and reasons.
+    @Test func theHTMLStaysUnderGmailsClippingSize() {
+        let html = ReportHTML.render(report, timeZone: shanghai)
+        #expect(html.utf8.count < 102 * 1024, "\(html.utf8.count) bytes")
+        #expect(html.contains("… and 125 more: the plain-text version of this report lists them all."))
+        #expect(html.contains("… and 65 more"), "repeat offenders")
+        #expect(html.contains("<td nowrap>第1号平安公寓</td>"))
+    }
+
+    @Test func everySupervisorGetsTheirShare() {
+        let texts = report.supervisors.map { ReportText.render(report, for: .supervisor($0), timeZone: shanghai) }
+        #expect(texts.count == 4)
+        let supervised = report.venues.filter { $0.venue.supervisor != nil }.count
+        let counted = report.supervisors.map { report.forSupervisor($0).venues.count }.reduce(0, +)
+        #expect(counted == supervised)
+    }
+}

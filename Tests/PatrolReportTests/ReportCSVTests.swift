@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+@testable import PatrolReport
+
+/// Reads RFC 4180 CSV back: the records and their fields. The byte order mark must come first.
+func parseCSV(_ text: String) throws -> [[String]] {
+    #expect(text.hasPrefix("\u{FEFF}"))
+    var records: [[String]] = [], record: [String] = [], field = "", quoted = false
+    var scalars = Array(text.unicodeScalars.dropFirst())[...]
+    while let scalar = scalars.popFirst() {
+        if quoted {
+            if scalar == "\"" {
+                if scalars.first == "\"" { field.unicodeScalars.append(scalars.removeFirst()) } else { quoted = false }
+            } else {
+                field.unicodeScalars.append(scalar)
+            }
+        } else if scalar == "\"" {
+            try #require(field.isEmpty, "a quote inside an unquoted field")
+            quoted = true
+        } else if scalar == "," {
+            record.append(field)
+            field = ""
+        } else if scalar == "\r" {
+            try #require(scalars.popFirst() == "\n", "CR without LF")
+            records.append(record + [field])
+            record = []
+            field = ""
+        } else {
+            try #require(scalar != "\n", "a bare LF ends no record")
+            field.unicodeScalars.append(scalar)
+        }
+    }
+    try #require(!quoted && record.isEmpty && field.isEmpty, "the last record ends in CRLF")
+    return records
+}
+
+@Suite struct ReportCSVTests {
+    let report = Crafted.report
+
+    @Test func cameras() throws {
+        let records = try parseCSV(ReportCSV.cameras(report))
+        #expect(records[0] == ["day", "camera_id", "venue_id", "venue_name", "tier", "supervisor", "placement", "verdict",
+                               "online_percent", "frozen_or_black_minutes", "watched_hours", "probes", "main_failure", "reason"])
+        #expect(records.count == 1 + report.cameras.count)
+        #expect(records.allSatisfy { $0.count == 14 })
+        #expect(records[1] == ["2026-11-21", "C00002", "V0001", "平安宾馆", "general", "", "interior", "failed", "12.5", "0", "24.0",
+                               "96", "black", Crafted.orderReason])
+        let sunrise = try #require(records.first { $0[1] == "C00010" })
+        #expect(sunrise[3] == "Sunrise Hostel, Block \"A\"")
+        #expect(sunrise[13] == Crafted.quotedReason)
+        #expect(records.first { $0[1] == "C00120" }?[3] == "'=HYPERLINK(\"http://x\")", "a formula is not run")
+    }
+
+    @Test func quotingFollowsRFC4180() {
+        let csv = ReportCSV.cameras(report)
+        #expect(csv.contains(",\"Sunrise Hostel, Block \"\"A\"\"\","))
+        #expect(csv.contains(",\"online 91.6% of 24.0 h watched (needs 95%), mostly \"\"timeout\"\"\nthen refused\"\r\n"))
+        #expect(ReportCSV.field("plain") == "plain")
+        #expect(ReportCSV.field("平安宾馆") == "平安宾馆")
+        #expect(ReportCSV.field("a,b") == "\"a,b\"")
+        #expect(ReportCSV.field("say \"hi\"") == "\"say \"\"hi\"\"\"")
+        #expect(ReportCSV.field("one\r\ntwo") == "\"one\r\ntwo\"")
+    }
+
+    @Test func venues() throws {
+        let records = try parseCSV(ReportCSV.venues(report))
+        #expect(records[0] == ["day", "venue_id", "venue_name", "kind", "tier", "supervisor", "verdict", "standing", "deadline", "reason"])
+        #expect(records.count == 1 + report.venues.count)
+        #expect(records[1] == ["2026-11-21", "V0001", "平安宾馆", "hotel", "general", "", "failed", "ordered", "2026-11-24",
+                               Crafted.orderReason])
+        #expect(records.first { $0[1] == "V0004" }?[5] == "张伟 (一组)")
+        #expect(records.first { $0[1] == "V0012" }?[6] == "", "a venue not judged has no verdict")
+    }
+
+    @Test func maintenance() throws {
+        let records = try parseCSV(ReportCSV.maintenance(report, timeZone: shanghai))
+        #expect(records == [
+            ["day", "camera_id", "venue_id", "venue_name", "address", "down_since", "reason"],
+            ["2026-11-21", "C00031", "V0004", "温馨公寓", "长安街1号, 东门", "2026-11-19T14:05:00+08:00",
+             "online 0.0% of 24.0 h watched (needs 95%), mostly refused"],
+            ["2026-11-21", "C00051", "V0005", "星空网吧", "解放路88号", "", "online 60.2% of 24.0 h watched (needs 95%), mostly timeout"],
+        ])
+    }
+
+    @Test func attachments() {
+        #expect(ReportCSV.attachments(report).map(\.filename) == ["patrol-cameras-2026-11-21.csv", "patrol-venues-2026-11-21.csv"])
+        #expect(ReportCSV.attachments(report, for: .maintenance).map(\.filename) == ["patrol-maintenance-2026-11-21.csv"])
+        for attachment in ReportCSV.attachments(report) {
+            #expect(attachment.contentType == "text/csv; charset=utf-8")
+            #expect(Array(attachment.data.prefix(3)) == [0xEF, 0xBB, 0xBF], "UTF-8 byte order mark")
+        }
+    }
+
+    @Test func anEmptyDayHasItsHeaders() throws {
+        #expect(try parseCSV(ReportCSV.maintenance(emptyDay())).count == 1)
+        #expect(try parseCSV(ReportCSV.cameras(emptyDay())).count == 2)
+    }
+}
