@@ -94,7 +94,10 @@ let package = Package(
         .testTarget(name: "PatrolConfigTests", dependencies: ["PatrolConfig", "PatrolStore", "PatrolMail"]),
         .testTarget(
             name: "PatrolMailTests",
-            dependencies: ["PatrolMail", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "PatrolMail", "PatrolReport", "PatrolStore", "PatrolLedger", "PatrolInventory", "PatrolProbe",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             exclude: ["Tools"]
         ),
         // The command line's own parts: display width, tables, time arguments.

@@ -53,8 +53,8 @@ public struct DailyPatrol: Sendable {
     /// A fault-injection point for crash tests: runs inside the transaction just before commit.
     let beforeCommit: (@Sendable (PatrolDay) -> Void)?
 
-    public init(store: Store, settings: PatrolSettings, beforeCommit: (@Sendable (PatrolDay) -> Void)? = nil,
-                completion: Completion? = nil) {
+    public init(store: Store, settings: PatrolSettings, completion: Completion? = nil,
+                beforeCommit: (@Sendable (PatrolDay) -> Void)? = nil) {
         self.store = store
         self.settings = settings
         self.beforeCommit = beforeCommit

@@ -24,7 +24,7 @@ struct Patrol: ParsableCommand {
         subcommands: [
             StatusCommand.self, CamerasCommand.self, CameraCommand.self, VenuesCommand.self, VenueCommand.self,
             LedgerCommand.self, WaiveCommand.self, ReinstateCommand.self, ViolationCommand.self, RevokeCommand.self,
-            NoteCommand.self, TierCommand.self, SupervisorCommand.self,
+            NoteCommand.self, TierCommand.self, SupervisorCommand.self, ReportCommand.self,
             ProbeCommand.self, InventoryCommand.self, BenchCommand.self, BenchHistoryCommand.self,
         ]
     )

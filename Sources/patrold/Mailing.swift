@@ -25,18 +25,23 @@ final class Mailing: @unchecked Sendable {
         guard start else { return }
         queue.async { [self] in
             defer { running.withLock { busy = false } }
-            do {
-                let report = try sender.sendDue()
-                for entry in report.sent {
-                    Journal.notice("report \(entry.day) for \(entry.audience) sent to \(entry.recipients.count) recipients (\(entry.messageID))")
-                }
-                for entry in report.failed {
-                    Journal.error("report \(entry.day) for \(entry.audience) not sent (attempt \(entry.attempts)), will retry at "
-                        + "\(entry.nextAttemptAt.formatted(.iso8601)): \(entry.lastError ?? "?")")
-                }
-            } catch {
-                Journal.error("the outbox cannot be read: \(error)")
+            sendNow(sender)
+        }
+    }
+
+    /// Sends what is due now, on the calling thread, logging each delivery and failure.
+    func sendNow(_ sender: MailSender) {
+        do {
+            let report = try sender.sendDue()
+            for entry in report.sent {
+                Journal.notice("report \(entry.day) for \(entry.audience) sent to \(entry.recipients.count) recipients (\(entry.messageID))")
             }
+            for entry in report.failed {
+                Journal.error("report \(entry.day) for \(entry.audience) not sent (attempt \(entry.attempts)), will retry at "
+                    + "\(entry.nextAttemptAt.formatted(.iso8601)): \(entry.lastError ?? "?")")
+            }
+        } catch {
+            Journal.error("the outbox cannot be read: \(error)")
         }
     }
 }

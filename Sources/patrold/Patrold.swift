@@ -89,13 +89,14 @@ struct Patrold: ParsableCommand {
             now = date
         }
         FaultInjection.announce()
-        let daily = DailyPatrol(store: store, settings: configuration.patrol, beforeCommit: FaultInjection.beforePatrolCommit)
         do {
-            let reports = try Patrolling.runDue(daily, now: now)
+            let reports = try Patrolling.runDue(Patrolling.daily(configuration, store: store), now: now)
             print(reports.isEmpty ? "no patrol day due" : reports.map(\.summary).joined(separator: "\n"))
         } catch {
             Journal.error("daily patrol failed: \(error)")
             throw ExitCode(74)
         }
+        // The reports just queued, and any still waiting: sendmail's failures stay queued.
+        Mailing().sendNow(Mailing.sender(configuration.mail, store: store))
     }
 }

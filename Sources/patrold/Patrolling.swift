@@ -1,6 +1,8 @@
 import Dispatch
 import Foundation
+import PatrolConfig
 import PatrolLedger
+import PatrolReport
 import PatrolStore
 
 /// The daily patrol as the daemon runs it: every day that is due, judged in order on its own
@@ -10,6 +12,19 @@ final class Patrolling: @unchecked Sendable {
     private let queue = DispatchQueue(label: "patrol.daily")
     private let running = NSLock()
     private var busy = false  // under `running`
+
+    /// The daily patrol of `configuration`: each day completed with its report queued for mail
+    /// in the same transaction.
+    static func daily(_ configuration: Configuration, store: Store) -> DailyPatrol {
+        let mail = configuration.mail, patrol = configuration.patrol
+        let queue: DailyPatrol.Completion = { db, report in
+            let queued = try DailyMail.enqueue(db, day: report.day, settings: mail, patrol: patrol)
+            if !queued.isEmpty {
+                Journal.info("report \(report.day) queued for \(queued.map(\.entry.audience.rawValue).joined(separator: ", "))")
+            }
+        }
+        return DailyPatrol(store: store, settings: patrol, completion: queue, beforeCommit: FaultInjection.beforePatrolCommit)
+    }
 
     /// Patrols every due day now; returns the reports, oldest first. A failing day stops the
     /// run there (nothing of it is kept) and the next run starts with it again.

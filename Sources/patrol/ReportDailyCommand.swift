@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import PatrolLedger
+import PatrolMail
+import PatrolReport
+import PatrolStore
+
+struct ReportDailyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "daily",
+        abstract: "Print the daily compliance report of a patrolled day, as text, HTML or CSV.",
+        discussion: """
+        The same report patrold mails after each daily patrol (docs/REPORT.md). Exit status 66 \
+        when the day has not been patrolled.
+          patrol report daily --date 2026-11-21 --format html > report.html
+          patrol report daily --supervisor "张伟 (一组)"
+        """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, html, csv }
+    enum Table: String, ExpressibleByArgument, CaseIterable { case cameras, venues, maintenance }
+
+    @Option(help: ArgumentHelp("The patrol day (YYYY-MM-DD); the last one patrolled when left out.", valueName: "day"))
+    var date: String?
+
+    @Option(help: "text, html or csv.")
+    var format: Format = .text
+
+    @Option(help: "With --format csv: cameras, venues or maintenance.")
+    var table: Table = .cameras
+
+    @Option(help: ArgumentHelp("Only this supervisor's part, as their team receives it.", valueName: "name"))
+    var supervisor: String?
+
+    @Flag(help: "Only the maintenance team's part: perimeter cameras down.")
+    var maintenance = false
+
+    @OptionGroup var store: DatabaseOptions
+
+    func validate() throws {
+        if let date, PatrolDay(date) == nil { throw ValidationError("--date: '\(date)' is not a day (YYYY-MM-DD)") }
+        if supervisor != nil && maintenance { throw ValidationError("give --supervisor or --maintenance, not both") }
+    }
+
+    func run() throws {
+        let database = try store.openForReading()
+        let settings = try store.patrolSettings()
+        guard let day = try date.flatMap(PatrolDay.init) ?? database.lastPatrolDay() else {
+            throw CommandFailure(message: "no day has been patrolled yet: patrold patrols each day the next morning", exit: .notFound)
+        }
+        let report: DailyReport
+        do {
+            report = try DailyReport.build(from: database, day: day, policy: settings.ladder)
+        } catch let error as ReportError {
+            throw CommandFailure(message: "\(error)", exit: .notFound)
+        }
+        let audience: ReportAudience = maintenance ? .maintenance : supervisor.map { .supervisor($0) } ?? .office
+        switch format {
+        case .text: print(ReportText.render(report, for: audience, timeZone: settings.timeZone))
+        case .html: print(ReportHTML.render(report, for: audience, timeZone: settings.timeZone))
+        case .csv:
+            let text = switch table {
+            case .cameras: ReportCSV.cameras(report, for: audience)
+            case .venues: ReportCSV.venues(report, for: audience)
+            case .maintenance: ReportCSV.maintenance(report, timeZone: settings.timeZone)
+            }
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import GRDB
+import PatrolInventory
+import PatrolLedger
+import PatrolMail
+import PatrolProbe
+import PatrolReport
+import PatrolStore
+import Testing
+
+/// A patrolled day's report, queued in the same transaction that completes the day, sent
+/// through Debian's msmtp (as /usr/sbin/sendmail) to a real SMTP server, and read back.
+@Suite("The daily report through the real mail path")
+struct DailyReportMailTests {
+    static let zone = TimeZone(identifier: "Asia/Shanghai")!
+    static let day = PatrolDay(year: 2026, month: 11, day: 21)
+
+    let store: Store
+    let settings: MailSettings
+
+    init() throws {
+        let folder = try temporaryFolder("report-mail")
+        store = try Store(path: folder.appendingPathComponent("patrol.sqlite").path)
+        let vault = try CredentialVault(path: folder.appendingPathComponent("credentials.sqlite").path)
+        let venues = [
+            Venue(id: "V1", name: "平安宾馆", kind: .hotel, tier: .general, district: "城东", grid: "G01", address: "城东路1号",
+                  ownerContact: "13800000001"),
+            Venue(id: "V2", name: "星空网吧", kind: .internetCafe, tier: .priority, district: "城东", grid: "G02", address: "城东路2号",
+                  ownerContact: "13800000002", supervisor: "张伟 (一组)"),
+        ]
+        let cameras = try [("C1", "V1", Placement.interior), ("P1", "V1", .perimeter), ("C2", "V2", .interior)].map {
+            try Camera(id: $0.0, venueID: $0.1, placement: $0.2, url: "rtsp://admin:cam-secret@10.0.0.1/\($0.0)")
+        }
+        try store.apply(Inventory(venues: venues, cameras: cameras), vault: vault,
+                        now: Self.day.start(in: Self.zone).addingTimeInterval(-86_400))
+        // C1 (interior, 平安宾馆) refuses all day; P1 (the city's) times out; C2 is fine.
+        var batch: [(cameraID: String, result: ProbeResult)] = []
+        for minute in stride(from: 0, to: 1440, by: 15) {
+            let at = Self.day.start(in: Self.zone).addingTimeInterval(Double(minute) * 60)
+            batch += [("C1", Self.result(.refused, at)), ("P1", Self.result(.timeout, at)), ("C2", Self.result(.online, at))]
+        }
+        try store.write(batch)
+        var settings = MailSettings()
+        settings.from = MailAddress("patrol@district.example", name: "巡查系统")
+        settings.office = [MailAddress("office@district.example", name: "治安办")]
+        settings.maintenance = [MailAddress("city@maintenance.example")]
+        settings.supervisors = ["张伟 (一组)": [MailAddress("zhang.wei@district.example")]]
+        self.settings = settings
+    }
+
+    static func result(_ outcome: Outcome, _ at: Date) -> ProbeResult {
+        ProbeResult(outcome: outcome, detail: outcome.rawValue, statusCode: nil, url: "rtsp://10.0.0.1/", startedAt: at,
+                    timings: .init(openMs: nil, firstFrameMs: nil, firstKeyframeMs: nil, totalMs: 10),
+                    measurements: .init(frames: 0, keyframes: 0, videoBytes: 0, fps: nil, bitrateKbps: nil, keyframeInterval: nil),
+                    stream: .init(format: nil, transport: "tcp", codec: nil, profile: nil, level: nil, width: nil, height: nil,
+                                  pixelFormat: nil, declaredFps: nil, hasAudio: false, audioCodec: nil),
+                    picture: nil)
+    }
+
+    /// Patrols what is due, queueing each day's report in the same transaction; the days patrolled.
+    @discardableResult
+    func patrol() throws -> Int {
+        let mail = settings, patrol = PatrolSettings()
+        let daily = DailyPatrol(store: store, settings: patrol) { db, report in
+            try DailyMail.enqueue(db, day: report.day, settings: mail, patrol: patrol)
+        }
+        return try daily.runDue(now: Self.day.adding(1).start(in: Self.zone, hour: 6, minute: 5)).count
+    }
+
+    @Test("sendmail missing: the reports wait in the outbox; then each arrives once, with its parts and Chinese intact")
+    func delivered() throws {
+        #expect(try patrol() == 1)
+        let pending = try store.pool.read { db in try Outbox.pending(db) }
+        #expect(pending.map(\.audience.rawValue).sorted() == ["maintenance", "office", "supervisor:张伟 (一组)"])
+
+        // No sendmail at that path: nothing is lost.
+        let clock = TestClock(Date())
+        let missing = MailSender(database: store.pool, sendmail: Sendmail(path: "/nonexistent/sendmail"), clock: { clock.now })
+        #expect(try missing.sendDue().failed.count == 3)
+        #expect(try store.pool.read { db in try Outbox.pending(db) }.allSatisfy { $0.attempts == 1 && $0.lastError != nil })
+
+        let receiver = try Receiver()
+        let home = try MailHome()
+        try home.use(port: receiver.port)
+        clock.advance(3600)
+        let sender = MailSender(database: store.pool, sendmail: home.sendmail(), clock: { clock.now })
+        #expect(try sender.sendDue().sent.count == 3)
+        clock.advance(86_400)
+        #expect(try sender.sendDue().sent.isEmpty)
+        #expect(try store.pool.read { db in try Outbox.pending(db) }.isEmpty)
+
+        let received = try receiver.received()
+        #expect(received.count == 3)
+        var byRecipient: [String: ParsedMessage] = [:]
+        for message in received {
+            #expect(message.recipients.count == 1)
+            byRecipient[message.recipients[0]] = try ParsedMessage(message.message)
+        }
+        let office = try #require(byRecipient["office@district.example"])
+        #expect(office.subject.hasPrefix("Patrol daily report 2026-11-21"))
+        #expect(office.subject.contains("1 new order"))
+        #expect(office.to == [.init(name: "治安办", address: "office@district.example")])
+        #expect(office.from == [.init(name: "巡查系统", address: "patrol@district.example")])
+        #expect(office.structure.shape == "multipart/mixed(multipart/alternative(text/plain,text/html),text/csv,text/csv)")
+        #expect(office.defects.isEmpty)
+        #expect(office.text?.contains("平安宾馆") == true && office.html?.contains("平安宾馆") == true)
+        #expect(office.text?.contains("C1 online 0% of 24.0 h watched") == true)
+        let csv = office.attachments.map { String(decoding: $0.bytes, as: UTF8.self) }
+        #expect(office.attachments.compactMap(\.filename).sorted() == ["patrol-cameras-2026-11-21.csv", "patrol-venues-2026-11-21.csv"])
+        #expect(csv.contains { $0.contains("平安宾馆") && $0.contains("C1") })
+        #expect(received.allSatisfy { !String(decoding: $0.message, as: UTF8.self).contains("cam-secret") })
+
+        let supervisor = try #require(byRecipient["zhang.wei@district.example"])
+        #expect(supervisor.text?.contains("星空网吧") == true)
+        #expect(supervisor.text?.contains("平安宾馆") == false)
+
+        let maintenance = try #require(byRecipient["city@maintenance.example"])
+        #expect(maintenance.subject == "Patrol maintenance list 2026-11-21: 1 perimeter camera down")
+        #expect(maintenance.text?.contains("P1") == true && maintenance.text?.contains("城东路1号") == true)
+        #expect(maintenance.attachments.compactMap(\.filename) == ["patrol-maintenance-2026-11-21.csv"])
+    }
+
+    @Test("the report is queued with the day or not at all: a failing report leaves the day unpatrolled")
+    func sameTransaction() throws {
+        struct Broken: Error {}
+        let daily = DailyPatrol(store: store, settings: PatrolSettings()) { _, _ in throw Broken() }
+        #expect(throws: Broken.self) { try daily.runDue(now: Self.day.adding(1).start(in: Self.zone, hour: 7)) }
+        #expect(try store.lastPatrolDay() == nil)
+        #expect(try store.pool.read { db in try Outbox.pending(db) }.isEmpty)
+        #expect(try patrol() == 1)
+        #expect(try patrol() == 0)  // nothing due the second time, nothing queued twice
+        #expect(try store.pool.read { db in try Outbox.pending(db) }.count == 3)
+    }
+}
