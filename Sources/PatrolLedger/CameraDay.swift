@@ -42,6 +42,12 @@ public struct CameraDayFacts: Sendable, Equatable, Codable {
 
     /// Online share of the watched time, 0 when nothing was watched.
     public var onlineShare: Double { watchedSeconds > 0 ? onlineSeconds / watchedSeconds : 0 }
+
+    /// The figures as evidence and reports give them: percent to a tenth, rounded down (94.96%
+    /// never reads as 95%), whole minutes, hours to a tenth.
+    public var onlinePercent: Double { (onlineShare * 1000).rounded(.down) / 10 }
+    public var frozenOrBlackMinutes: Int { Int((frozenOrBlackSeconds / 60).rounded()) }
+    public var watchedHours: Double { (watchedSeconds / 360).rounded() / 10 }
 }
 
 /// One camera's verdict for one day, and why.
@@ -128,9 +134,9 @@ public struct CameraDay: Sendable, Equatable {
 /// when that happens it is Patrol's host or its network that is down.
 public enum Outage {
     /// The hours of `day` that were Patrol's outage, from every probe of the district that day.
-    public static func hours(of day: DateInterval, samples: [ProbeSample], policy: JudgingPolicy) -> [DateInterval] {
+    public static func hours(of day: DateInterval, samples: some Sequence<ProbeSample>, policy: JudgingPolicy) -> [DateInterval] {
         var probes: [Int: (all: Int, network: Int)] = [:]
-        for sample in samples where day.contains(sample.at) && sample.at < day.end {
+        for sample in samples where sample.at >= day.start && sample.at < day.end {
             let hour = Int(sample.at.timeIntervalSince(day.start) / 3600)
             var counts = probes[hour, default: (0, 0)]
             counts.all += 1

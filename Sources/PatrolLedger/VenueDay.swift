@@ -70,9 +70,8 @@ public enum Evidence {
     static func cameras(_ days: [CameraDay]) -> String {
         encode(["cameras": days.map {
             Camera(camera: $0.cameraID, verdict: $0.verdict.rawValue, reason: $0.reason,
-                   onlinePercent: ($0.facts.onlineShare * 1000).rounded(.down) / 10,
-                   frozenOrBlackMinutes: Int(($0.facts.frozenOrBlackSeconds / 60).rounded()),
-                   watchedHours: ($0.facts.watchedSeconds / 360).rounded() / 10, probes: $0.facts.probes,
+                   onlinePercent: $0.facts.onlinePercent, frozenOrBlackMinutes: $0.facts.frozenOrBlackMinutes,
+                   watchedHours: $0.facts.watchedHours, probes: $0.facts.probes,
                    mainFailure: $0.facts.mainFailure?.rawValue)
         }])
     }

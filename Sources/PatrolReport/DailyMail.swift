@@ -33,8 +33,7 @@ public enum DailyMail {
     public static func enqueue(_ db: Database, day: PatrolDay, settings: MailSettings, patrol: PatrolSettings,
                                now: Date = Date()) throws -> [Outbox.Enqueued] {
         guard settings.hasRecipients else { return [] }
-        let report = try DailyReport.build(db, day: day, states: try Store.ladder(in: db, policy: patrol.ladder),
-                                           integrity: try Store.verifyLedger(in: db, policy: patrol.ladder), policy: patrol.ladder)
+        let report = try DailyReport.build(db, day: day, policy: patrol.ladder)
         return try messages(report, settings: settings, timeZone: patrol.timeZone).map { audience, message in
             try Outbox.enqueue(db, message: message, audience: audience, day: day.description, now: now,
                                timeZone: patrol.timeZone, messageIDDomain: settings.messageIDDomain)

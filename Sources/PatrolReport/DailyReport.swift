@@ -126,18 +126,19 @@ public enum ReportError: Error, CustomStringConvertible, Equatable {
 }
 
 extension DailyReport {
-    /// Reads the report for `day` from the store.
+    /// Reads the report for `day` from the store, in one snapshot.
     public static func build(from store: Store, day: PatrolDay, policy: LadderPolicy) throws -> DailyReport {
-        let check = try store.verifyLedger(policy: policy)
-        let states = try store.ladder(policy: policy)
-        return try store.pool.read { db in
-            try build(db, day: day, states: states, integrity: check, policy: policy)
-        }
+        try store.pool.read { db in try build(db, day: day, policy: policy) }
     }
 
     /// The same inside a transaction the caller holds (the daily patrol's, for the outbox).
-    public static func build(_ db: Database, day: PatrolDay, states: [String: VenueState], integrity: LedgerCheck,
-                             policy: LadderPolicy) throws -> DailyReport {
+    public static func build(_ db: Database, day: PatrolDay, policy: LadderPolicy) throws -> DailyReport {
+        try build(db, day: day, states: try Store.ladder(in: db, policy: policy),
+                  integrity: try Store.verifyLedger(in: db, policy: policy), policy: policy)
+    }
+
+    static func build(_ db: Database, day: PatrolDay, states: [String: VenueState], integrity: LedgerCheck,
+                      policy: LadderPolicy) throws -> DailyReport {
         guard let patrolled = try Row.fetchOne(db, sql: "SELECT position, head_seq FROM patrol_day WHERE day = ?",
                                                arguments: [day.description])
         else { throw ReportError.notPatrolled(day) }
@@ -158,11 +159,12 @@ extension DailyReport {
         let cameras: [CameraRow] = cameraRows.compactMap { row in
             guard let placement = Placement(rawValue: row["placement"]), let verdict = Verdict(rawValue: row["verdict"])
             else { return nil }
-            let watched: Double = row["watched_s"], online: Double = row["online_s"], frozen: Double = row["frozen_black_s"]
+            let facts = CameraDayFacts(watchedSeconds: row["watched_s"], onlineSeconds: row["online_s"],
+                                       frozenOrBlackSeconds: row["frozen_black_s"], probes: row["probes"], mainFailure: nil)
             return CameraRow(cameraID: row["camera_id"], venue: name(row["venue_id"]), placement: placement, verdict: verdict,
-                             reason: row["reason"], onlinePercent: watched > 0 ? (online / watched * 1000).rounded(.down) / 10 : 0,
-                             frozenOrBlackMinutes: Int((frozen / 60).rounded()), watchedHours: (watched / 360).rounded() / 10,
-                             probes: row["probes"], mainFailure: row["main_failure"])
+                             reason: row["reason"], onlinePercent: facts.onlinePercent,
+                             frozenOrBlackMinutes: facts.frozenOrBlackMinutes, watchedHours: facts.watchedHours,
+                             probes: facts.probes, mainFailure: row["main_failure"])
         }
         let figures = Figures(cameras)
         let before = try Row.fetchAll(db, sql: "SELECT placement, verdict, main_failure FROM camera_day WHERE day = ?",
@@ -176,7 +178,7 @@ extension DailyReport {
         let since = try Int.fetchOne(db, sql: "SELECT head_seq FROM patrol_day WHERE day < ? ORDER BY day DESC LIMIT 1",
                                      arguments: [day.description]) ?? 0
         let head: Int = patrolled["head_seq"]
-        let events = try Store.entries(in: db).filter { $0.seq > since && $0.seq <= head }.map { entry in
+        let events = try Store.ledger(in: db, after: since, through: head).map { entry in
             Event(seq: entry.seq, kind: entry.kind, venue: entry.venueID == "*" ? nil : name(entry.venueID), day: entry.day,
                   deadline: entry.deadline, actor: entry.actor, line: entry.reason)
         }

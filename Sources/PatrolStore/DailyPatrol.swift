@@ -147,7 +147,7 @@ public struct DailyPatrol: Sendable {
             guard let outcome = Outcome(rawValue: row["outcome"]) else { continue }
             samples[row["camera_id"], default: []].append(ProbeSample(at: row["at"], outcome: outcome))
         }
-        let outage = Outage.hours(of: interval, samples: samples.values.flatMap { $0 }, policy: settings.judging)
+        let outage = Outage.hours(of: interval, samples: samples.values.joined(), policy: settings.judging)
         var days: [CameraDay] = []
         for camera in cameras {
             let venueID: String = camera["venue_id"]

@@ -141,11 +141,11 @@ extension Store {
         return sealed
     }
 
-    /// Every ledger entry, in order, inside the caller's transaction.
-    public static func entries(in db: Database) throws -> [LedgerEntry] { try ledger(in: db) }
-
-    static func ledger(in db: Database) throws -> [LedgerEntry] {
-        try Row.fetchAll(db, sql: "SELECT * FROM ledger ORDER BY seq").map(LedgerEntry.init(row:))
+    /// The ledger's entries after `after` and up to `through` (all of them by default), in
+    /// order, inside the caller's transaction.
+    public static func ledger(in db: Database, after: Int = 0, through: Int = .max) throws -> [LedgerEntry] {
+        try Row.fetchAll(db, sql: "SELECT * FROM ledger WHERE seq > ? AND seq <= ? ORDER BY seq", arguments: [after, through])
+            .map(LedgerEntry.init(row:))
     }
 
     /// Ledger entries, oldest first, optionally for one venue (with the district's waivers),

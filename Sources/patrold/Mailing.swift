@@ -6,10 +6,8 @@ import PatrolStore
 
 /// The daily report's mail as the daemon sends it: whatever the outbox holds that is due, on a
 /// queue of its own (sendmail may take its time), each delivery and each failure logged.
-final class Mailing: @unchecked Sendable {
-    private let queue = DispatchQueue(label: "patrol.mail")
-    private let running = NSLock()
-    private var busy = false  // under `running`
+final class Mailing: Sendable {
+    private let run = SingleRun(label: "patrol.mail")
 
     static func sender(_ settings: MailSettings, store: Store) -> MailSender {
         MailSender(database: store.pool, sendmail: Sendmail(path: settings.sendmail, extraArguments: settings.sendmailArguments),
@@ -18,15 +16,7 @@ final class Mailing: @unchecked Sendable {
 
     /// Sends what is due now, unless a run is under way.
     func start(_ sender: MailSender) {
-        let start = running.withLock { () -> Bool in
-            defer { busy = true }
-            return !busy
-        }
-        guard start else { return }
-        queue.async { [self] in
-            defer { running.withLock { busy = false } }
-            sendNow(sender)
-        }
+        run.start { [self] in sendNow(sender) }
     }
 
     /// Sends what is due now, on the calling thread, logging each delivery and failure.

@@ -8,10 +8,8 @@ import PatrolStore
 /// The daily patrol as the daemon runs it: every day that is due, judged in order on its own
 /// queue (a patrol of the whole district takes seconds; the service's queue keeps answering
 /// systemd meanwhile), each day logged in one line.
-final class Patrolling: @unchecked Sendable {
-    private let queue = DispatchQueue(label: "patrol.daily")
-    private let running = NSLock()
-    private var busy = false  // under `running`
+final class Patrolling: Sendable {
+    private let run = SingleRun(label: "patrol.daily")
 
     /// The daily patrol of `configuration`: each day completed with its report queued for mail
     /// in the same transaction.
@@ -43,19 +41,13 @@ final class Patrolling: @unchecked Sendable {
 
     /// Starts a run on the patrol's own queue unless one is under way; `done` gets its reports.
     func start(_ patrol: DailyPatrol, done: @escaping @Sendable ([PatrolDayReport]) -> Void) {
-        let start = running.withLock { () -> Bool in
-            defer { busy = true }
-            return !busy
-        }
-        guard start else { return }
-        queue.async { [self] in
+        run.start {
             var reports: [PatrolDayReport] = []
             do {
                 reports = try Self.runDue(patrol, now: Date())
             } catch {
                 Journal.error("daily patrol failed, will try again: \(error)")
             }
-            running.withLock { busy = false }
             done(reports)
         }
     }
