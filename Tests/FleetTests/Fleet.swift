@@ -8,6 +8,22 @@ final class Fleet: @unchecked Sendable {
         .deletingLastPathComponent().deletingLastPathComponent()
     static let cameras = 400
 
+    /// Which mounts tests may change. Suites run in parallel over one fleet, so a mount one suite
+    /// changes must be one no other suite expects as the fleet plays it: mounts in `shared` are
+    /// never changed, and each suite that changes mounts owns a range of its own.
+    enum Mounts {
+        /// Played as the fleet defines them, for every suite to read.
+        static let shared = 1...100
+        /// The sweep's cameras, some of them given faults.
+        static let sweep = 101...350
+        /// The ladder walked day by day.
+        static let ledger = 351...360
+        /// A camera seen changing state.
+        static let stateChange = 361...361
+
+        static func path(_ number: Int) -> String { String(format: "/cam/%04d", number) }
+    }
+
     /// Started on first use; `nil` with the reason when it cannot start.
     static let shared: Result<Fleet, FleetError> = Result { try Fleet(cameras: cameras) }.mapError { $0 as! FleetError }
 
@@ -68,8 +84,12 @@ final class Fleet: @unchecked Sendable {
         return try! StreamURL("rtsp://\(userinfo)127.0.0.1:\(port ?? self.port)\(path)")
     }
 
-    /// Changes a mount's behaviour while the fleet runs (affects new sessions).
+    /// Changes a mount's behaviour while the fleet runs (affects new sessions). A shared mount
+    /// is refused: another suite may be probing it and expecting it as the fleet plays it.
     func set(_ path: String, _ mode: String) throws {
+        if let number = Int(path.split(separator: "/").last ?? ""), Mounts.shared.contains(number) {
+            throw FleetError(description: "fleet set \(path): a shared mount; change only a range in Fleet.Mounts")
+        }
         let tool = Process()
         tool.executableURL = Self.repository.appendingPathComponent("Samples/fleet/fleet")
         tool.arguments = ["set", path, mode, "--control", controlPath]

@@ -21,9 +21,11 @@ struct LedgerFleetTests {
     let settings: PatrolSettings
     /// Camera -> (venue, placement, fleet mount).
     static let cameras: [(id: String, venue: String, placement: Placement, mount: String)] = [
-        ("A1", "VA", .interior, "/cam/0061"), ("A2", "VA", .perimeter, "/cam/0062"),
-        ("B1", "VB", .interior, "/cam/0063"),
-        ("C1", "VC", .interior, "/cam/0064"), ("C2", "VC", .perimeter, "/cam/0065"),
+        ("A1", "VA", .interior, Fleet.Mounts.path(Fleet.Mounts.ledger.lowerBound)),
+        ("A2", "VA", .perimeter, Fleet.Mounts.path(Fleet.Mounts.ledger.lowerBound + 1)),
+        ("B1", "VB", .interior, Fleet.Mounts.path(Fleet.Mounts.ledger.lowerBound + 2)),
+        ("C1", "VC", .interior, Fleet.Mounts.path(Fleet.Mounts.ledger.lowerBound + 3)),
+        ("C2", "VC", .perimeter, Fleet.Mounts.path(Fleet.Mounts.ledger.lowerBound + 4)),
     ]
 
     init() throws {

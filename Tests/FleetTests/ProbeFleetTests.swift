@@ -140,7 +140,7 @@ struct ProbeFleetTests {
     @Test("a camera that changes state while the fleet runs is seen changing")
     func stateChange() throws {
         let fleet = try Fleet.get()
-        let camera = "/cam/0008"
+        let camera = Fleet.Mounts.path(Fleet.Mounts.stateChange.lowerBound)
         try fleet.set(camera, "black")
         #expect(Probe.run(fleet.url(camera), settings: ProbeSettings()).outcome == .black)
         try fleet.set(camera, "missing")

@@ -17,7 +17,7 @@ struct SweepFleetTests {
                                         ("unauthorized", .unauthorized)]
         var faults: [Int: (String, Outcome)] = [:]
         for (index, fault) in plan.enumerated() {
-            for k in 0..<6 { faults[101 + index * 37 + k * 5] = fault }
+            for k in 0..<6 { faults[Fleet.Mounts.sweep.lowerBound + index * 35 + k * 5] = fault }
         }
         return faults
     }()
@@ -25,24 +25,25 @@ struct SweepFleetTests {
     @Test("every camera's outcome in the database is the fault injected into it")
     func sweep() throws {
         let fleet = try Fleet.get()
-        for (number, fault) in Self.faults { try fleet.set(String(format: "/cam/%04d", number), fault.mode) }
-        defer { for number in Self.faults.keys { try? fleet.set(String(format: "/cam/%04d", number), "healthy") } }
+        for (number, fault) in Self.faults { try fleet.set(Fleet.Mounts.path(number), fault.mode) }
+        defer { for number in Self.faults.keys { try? fleet.set(Fleet.Mounts.path(number), "healthy") } }
 
-        // 300 fleet cameras (101-400), plus 10 at a closed port and 10 at the silent listener.
+        // The sweep's 250 fleet cameras, plus 10 at a closed port and 10 at the silent listener.
+        let fleetCameras = Fleet.Mounts.sweep
         var cameras: [Camera] = [], expected: [String: Outcome] = [:]
         var venues: [Venue] = []
-        for number in 101...420 {
-            let id = String(format: "C%05d", number), venue = String(format: "V%04d", (number - 101) / 4 + 1)
+        for number in fleetCameras.lowerBound...(fleetCameras.upperBound + 20) {
+            let id = String(format: "C%05d", number), venue = String(format: "V%04d", (number - fleetCameras.lowerBound) / 4 + 1)
             if venues.last?.id != venue {
                 venues.append(Venue(id: venue, name: "温馨公寓\(venue)", kind: .rental, tier: .general, district: "城西",
                                     grid: "G02-01", address: "城西路1号", ownerContact: "13900000000"))
             }
             let url: String
             switch number {
-            case ...400:
-                url = String(format: "rtsp://127.0.0.1:%d/cam/%04d", fleet.port, number)
+            case fleetCameras:
+                url = "rtsp://127.0.0.1:\(fleet.port)\(Fleet.Mounts.path(number))"
                 expected[id] = Self.faults[number]?.outcome ?? .online
-            case ...410:
+            case ...(fleetCameras.upperBound + 10):
                 url = "rtsp://127.0.0.1:\(fleet.refusedPort)/cam/\(number)"
                 expected[id] = .refused
             default:
