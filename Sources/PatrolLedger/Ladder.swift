@@ -88,7 +88,14 @@ public struct VenueState: Sendable, Equatable {
 public enum Ladder {
     public static func derive(venueID: String, tier: Tier, supervisor: String?, events: [LadderEvent],
                               policy: LadderPolicy) -> (steps: [Step], state: VenueState) {
-        var walk = Walk(venueID: venueID, state: VenueState(tier: tier, supervisor: supervisor), policy: policy)
+        derive(venueID: venueID, tier: tier, supervisor: supervisor, events: events, policies: PolicyHistory(policy))
+    }
+
+    /// Each day is judged under the policy in force on it; what a day decided (a deadline, a
+    /// re-check) stands when the policy later changes.
+    public static func derive(venueID: String, tier: Tier, supervisor: String?, events: [LadderEvent],
+                              policies: PolicyHistory) -> (steps: [Step], state: VenueState) {
+        var walk = Walk(venueID: venueID, state: VenueState(tier: tier, supervisor: supervisor), policies: policies)
         for event in events {
             guard !walk.state.closed else { break }
             switch event {
@@ -112,7 +119,7 @@ public enum Ladder {
     struct Walk {
         let venueID: String
         var state: VenueState
-        let policy: LadderPolicy
+        let policies: PolicyHistory
         var steps: [Step] = []
 
         mutating func emit(_ kind: EntryKind, _ day: PatrolDay, deadline: PatrolDay? = nil, tier: Tier? = nil,
@@ -138,6 +145,7 @@ public enum Ladder {
         }
 
         mutating func judge(_ day: PatrolDay, _ verdict: Verdict, reason: String, evidence: String) {
+            let policy = policies.on(day)
             state.lastDay = day
             if let until = state.recheckUntil, day > until { state.recheckUntil = nil }
             switch verdict {
@@ -191,6 +199,7 @@ public enum Ladder {
         mutating func fail(_ day: PatrolDay, because cause: String, evidence: String) {
             state.failures.append(day)
             state.recheckUntil = nil
+            let policy = policies.on(day)
             let window = policy.failureWindowDays
             let count = state.failures.filter { day - $0 < window }.count
             let deadline = day.adding(policy.deadline(for: state.tier))
@@ -217,7 +226,7 @@ public enum Ladder {
             state.tier = higher
             var supervisor: String?
             if higher == .priority {
-                supervisor = state.supervisor ?? policy.defaultSupervisor
+                supervisor = state.supervisor ?? policies.on(day).defaultSupervisor
                 state.supervisor = supervisor
             }
             emit(.tierChanged, day, tier: higher, supervisor: supervisor, reason: "relapse moves the venue up to \(higher.rawValue)")

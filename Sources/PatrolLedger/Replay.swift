@@ -120,12 +120,12 @@ public enum Replay {
     /// The venue's steps from its whole history, and where that leaves it. `tier` and
     /// `supervisor` are the venue's own when it has no judged day yet.
     public static func derive(venueID: String, tier: Tier, supervisor: String?, days: [JudgedVenueDay],
-                              ledger: LedgerView, positions: [PatrolDay: Int], policy: LadderPolicy)
+                              ledger: LedgerView, positions: [PatrolDay: Int], policies: PolicyHistory)
         -> (steps: [Step], state: VenueState) {
         let start = days.first
         return Ladder.derive(venueID: venueID, tier: start?.tier ?? tier, supervisor: start.map(\.supervisor) ?? supervisor,
                              events: events(venueID: venueID, days: days, ledger: ledger, positions: positions),
-                             policy: policy)
+                             policies: policies)
     }
 
     /// What to append so the ledger's derived steps in force for the venue are exactly

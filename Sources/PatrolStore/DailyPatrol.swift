@@ -86,6 +86,7 @@ public struct DailyPatrol: Sendable {
     }
 
     /// Patrols every due day. Stops at the first failure (the next run starts there again).
+    @discardableResult
     public func runDue(now: Date) throws -> [PatrolDayReport] {
         try dueDays(now: now).compactMap { try patrol($0, now: now) }
     }
@@ -114,6 +115,7 @@ public struct DailyPatrol: Sendable {
                     """, arguments: [venueID, day.description, venue["tier"] as String, venue["supervisor"] as String?,
                                      judged.verdict.rawValue, judged.reason, judged.evidence])
             }
+            _ = try Store.adopt(settings.ladder, from: day, at: now, in: db)
             let position = try Int.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM ledger") ?? 0
             let entries = try Store.reconcile(nil, policy: settings.ladder, at: now, in: db, judging: (day, position))
             let report = PatrolDayReport(day: day, cameras: cameraDays.days.reduce(into: [:]) { $0[$1.verdict, default: 0] += 1 },

@@ -65,13 +65,28 @@ enum LedgerSchema {
             ) WITHOUT ROWID;
             CREATE INDEX venue_day_day ON venue_day(day);
             """)
-        for table in ["ledger", "patrol_day", "camera_day", "venue_day"] {
-            for (event, verb) in [("UPDATE", "changed"), ("DELETE", "deleted")] {
-                try db.execute(sql: """
-                    CREATE TRIGGER \(table)_no_\(event.lowercased()) BEFORE \(event) ON \(table)
-                    BEGIN SELECT RAISE(ABORT, '\(table) is append-only: rows cannot be \(verb)'); END
-                    """)
-            }
+        for table in ["ledger", "patrol_day", "camera_day", "venue_day"] { try appendOnly(table, db) }
+    }
+
+    /// The ladder policy in force from each patrol day on, recorded when the day is patrolled
+    /// under rules that differ from the last recorded.
+    static func createPolicies(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE ladder_policy (
+                from_day TEXT PRIMARY KEY,       -- the first patrol day judged under it
+                policy TEXT NOT NULL,            -- JSON, keys sorted
+                recorded_at TEXT NOT NULL
+            ) WITHOUT ROWID
+            """)
+        try appendOnly("ladder_policy", db)
+    }
+
+    static func appendOnly(_ table: String, _ db: Database) throws {
+        for (event, verb) in [("UPDATE", "changed"), ("DELETE", "deleted")] {
+            try db.execute(sql: """
+                CREATE TRIGGER \(table)_no_\(event.lowercased()) BEFORE \(event) ON \(table)
+                BEGIN SELECT RAISE(ABORT, '\(table) is append-only: rows cannot be \(verb)'); END
+                """)
         }
     }
 }
@@ -103,6 +118,14 @@ public struct LedgerReadError: Error, CustomStringConvertible {
     public var value: String
 
     public var description: String { "ledger entry #\(seq) has an unreadable \(field): \(value)" }
+}
+
+/// A recorded ladder policy that cannot be read back: the ledger cannot be derived without it.
+public struct PolicyReadError: Error, CustomStringConvertible {
+    public var from: String
+    public var problem: String
+
+    public var description: String { "the ladder policy recorded from \(from) cannot be read: \(problem)" }
 }
 
 /// What `patrol ledger verify` found.
@@ -177,6 +200,8 @@ extension Store {
         var days: [String: [JudgedVenueDay]]
         var positions: [PatrolDay: Int]
         var venues: [String: (tier: Tier, supervisor: String?)]
+        /// The ladder policies recorded as days were patrolled.
+        var policies: [PolicyChange]
 
         /// - Parameter judging: the day being judged in this transaction, and its position.
         init(_ db: Database, judging: (day: PatrolDay, position: Int)? = nil) throws {
@@ -199,6 +224,7 @@ extension Store {
             for row in try Row.fetchAll(db, sql: "SELECT id, tier, supervisor FROM venue") {
                 venues[row["id"]] = (Tier(rawValue: row["tier"]) ?? .general, row["supervisor"])
             }
+            policies = try Store.policyChanges(in: db)
         }
 
         /// Every venue the ledger or the verdicts know.
@@ -206,10 +232,12 @@ extension Store {
             Set(venues.keys).union(days.keys).union(ledger.effective.map(\.venueID).filter { $0 != "*" }).sorted()
         }
 
+        /// - Parameter policy: the configured policy, in force where none is recorded yet.
         func derive(_ venueID: String, policy: LadderPolicy) -> (steps: [Step], state: VenueState) {
             let own = venues[venueID] ?? (.general, nil)
             return Replay.derive(venueID: venueID, tier: own.tier, supervisor: own.supervisor, days: days[venueID] ?? [],
-                                 ledger: ledger, positions: positions, policy: policy)
+                                 ledger: ledger, positions: positions,
+                                 policies: PolicyHistory(changes: policies, otherwise: policy))
         }
     }
 
@@ -229,6 +257,41 @@ extension Store {
             }
         }
         return try append(steps, at: at, in: db)
+    }
+
+    /// The ladder policies recorded so far, in order.
+    public func policyChanges() throws -> [PolicyChange] {
+        try pool.read { db in try Store.policyChanges(in: db) }
+    }
+
+    static func policyChanges(in db: Database) throws -> [PolicyChange] {
+        try Row.fetchAll(db, sql: "SELECT from_day, policy FROM ladder_policy ORDER BY from_day").map { row in
+            let from: String = row["from_day"], json: String = row["policy"]
+            guard let day = PatrolDay(from) else { throw PolicyReadError(from: from, problem: "not a day") }
+            do {
+                return PolicyChange(from: day, policy: try JSONDecoder().decode(LadderPolicy.self, from: Data(json.utf8)))
+            } catch {
+                throw PolicyReadError(from: from, problem: "\(error)")
+            }
+        }
+    }
+
+    /// Records `policy` as in force from `day` when it differs from the policy recorded last.
+    /// A change after the first is also noted in the ledger (actor `config`), so the rules'
+    /// history is part of the chain. Days already patrolled keep the rules they were judged by.
+    static func adopt(_ policy: LadderPolicy, from day: PatrolDay, at: Date, in db: Database) throws -> [LedgerEntry] {
+        let recorded = try policyChanges(in: db)
+        if let last = recorded.last, last.policy == policy || day <= last.from { return [] }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        try db.execute(sql: "INSERT INTO ladder_policy (from_day, policy, recorded_at) VALUES (?, ?, ?)",
+                       arguments: [day.description, String(decoding: try encoder.encode(policy), as: UTF8.self),
+                                   LedgerEntry.timestamp(at)])
+        guard let last = recorded.last else { return [] }
+        let note = Step(venueID: "*", kind: .note, day: day,
+                        reason: "ladder policy from \(day): \(policy.summary) (until \(day.adding(-1)): \(last.policy.summary))",
+                        actor: "config")
+        return try append([note], at: at, in: db)
     }
 
     /// Each venue's place on the ladder now.
@@ -283,7 +346,13 @@ extension Store {
                 return check
             }
         }
-        let history = try History(db)
+        let history: History
+        do {
+            history = try History(db)
+        } catch let error as PolicyReadError {
+            check.problem = error.description
+            return check
+        }
         for venueID in history.venueIDs {
             let derived = history.derive(venueID, policy: policy).steps
             if let first = Replay.reconcile(venueID: venueID, derived: derived, ledger: history.ledger).first {

@@ -180,6 +180,9 @@ public final class Store: Sendable {
         migrator.registerMigration("outbox: the daily report's mail, kept until sendmail takes it") { db in
             try Outbox.createTables(db)
         }
+        migrator.registerMigration("ladder policy: the rules in force from each patrol day") { db in
+            try LedgerSchema.createPolicies(db)
+        }
         return migrator
     }
 }

@@ -8,6 +8,8 @@ struct Scenario: CustomTestStringConvertible, Sendable {
     var tier: Tier = .general
     var supervisor: String?
     var policy = LadderPolicy()
+    /// The rules `+rules` brings in.
+    var newRules: LadderPolicy?
     var script: String
     var ledger: [String]
     var standing: Standing?
@@ -128,6 +130,12 @@ let scenarios: [Scenario] = [
              ledger: ["d1 order d4", "d3 waiver until d3 by op", "d3 deadline_extended d5", "d5 deadline_missed d5", "d5 warning d8",
                       "d6 rectified", "d9 relapse", "d9 tier_changed -> watch", "d9 suspension d11", "d10 rectified",
                       "d12 reinstated by op"], standing: .clean),
+    Scenario(name: "new rules mid-order: the open order keeps its deadline, the warning takes the new one",
+             newRules: policy { $0.deadlineDays[.general] = 5 }, script: "F F +rules F F",
+             ledger: ["d1 order d4", "d4 deadline_missed d4", "d4 warning d9"], standing: .warned),
+    Scenario(name: "new rules never rewrite the days judged before them",
+             newRules: policy { $0.deadlineDays[.general] = 1; $0.recheckDays = 1 }, script: "F F F F +rules C C F",
+             ledger: ["d1 order d4", "d4 deadline_missed d4", "d4 warning d7", "d5 rectified", "d7 order d8"], standing: .ordered),
     Scenario(name: "a closed venue stays closed whatever follows", script: "+strike C C F F F F",
              ledger: ["d1 serious_violation by op", "d1 closure #1"], standing: .closed),
 ]
@@ -136,7 +144,8 @@ let scenarios: [Scenario] = [
 struct LadderScenarioTests {
     @Test(arguments: scenarios)
     func scenario(_ scenario: Scenario) {
-        var simulation = LadderSimulation(tier: scenario.tier, supervisor: scenario.supervisor, policy: scenario.policy)
+        var simulation = LadderSimulation(tier: scenario.tier, supervisor: scenario.supervisor, policy: scenario.policy,
+                                          newRules: scenario.newRules)
         simulation.run(scenario.script)
         #expect(simulation.ledger == scenario.ledger)
         if let standing = scenario.standing { #expect(simulation.state?.standing == standing) }
@@ -144,7 +153,7 @@ struct LadderScenarioTests {
         #expect(Chain.verify(simulation.entries) == nil)
         let replay = LedgerView(simulation.entries)
         let (steps, _) = Replay.derive(venueID: "V1", tier: scenario.tier, supervisor: scenario.supervisor, days: simulation.days,
-                                       ledger: replay, positions: simulation.positions, policy: scenario.policy)
+                                       ledger: replay, positions: simulation.positions, policies: simulation.policies)
         #expect(Replay.reconcile(venueID: "V1", derived: steps, ledger: replay).isEmpty)
     }
 

@@ -8,12 +8,16 @@ import PatrolInventory
 /// A script is tokens separated by spaces: `C` compliant, `F` failed, `U` not watched, `W`
 /// waived: one per day from day 1. Acts happen on the day after the last judged one:
 /// `+reinstate`, `+strike`, `+note`, `+tier:priority[:supervisor]`, `+supervisor:name`,
-/// `+waive:3-5` (this venue), `+waiveall:3-5` (the district), `+revoke:K` (entry #K).
-/// `C*90` repeats a token.
+/// `+waive:3-5` (this venue), `+waiveall:3-5` (the district), `+revoke:K` (entry #K), `+rules`
+/// (the next day is patrolled under `newRules`). `C*90` repeats a token.
 struct LadderSimulation {
     static let base = PatrolDay(year: 2026, month: 1, day: 1)
     let venueID: String
     let policy: LadderPolicy
+    let newRules: LadderPolicy?
+    /// The policies recorded as the days were patrolled: a change from the day it was first used.
+    var changes: [PolicyChange] = []
+    var rulesChanged = false
     var tier: Tier
     var supervisor: String?
     var entries: [LedgerEntry] = []
@@ -21,12 +25,16 @@ struct LadderSimulation {
     var positions: [PatrolDay: Int] = [:]
     var state: VenueState?
 
-    init(venueID: String = "V1", tier: Tier = .general, supervisor: String? = nil, policy: LadderPolicy = LadderPolicy()) {
+    init(venueID: String = "V1", tier: Tier = .general, supervisor: String? = nil, policy: LadderPolicy = LadderPolicy(),
+         newRules: LadderPolicy? = nil) {
         self.venueID = venueID
         self.tier = tier
         self.supervisor = supervisor
         self.policy = policy
+        self.newRules = newRules
     }
+
+    var policies: PolicyHistory { PolicyHistory(changes: changes, otherwise: policy) }
 
     static func day(_ number: Int) -> PatrolDay { base.adding(number - 1) }
 
@@ -46,6 +54,10 @@ struct LadderSimulation {
             return
         }
         precondition(token.hasPrefix("+"), "unknown token \(token)")
+        if token == "+rules" {
+            rulesChanged = true
+            return
+        }
         let words = token.dropFirst().split(separator: ":", maxSplits: 2).map(String.init)
         let act: Step
         func range(_ text: String) -> (PatrolDay, PatrolDay) {
@@ -76,6 +88,8 @@ struct LadderSimulation {
 
     mutating func judge(_ verdict: Verdict) {
         let day = today
+        let rules = rulesChanged ? newRules! : policy
+        if rules != policies.latest { changes.append(PolicyChange(from: day, policy: rules)) }
         positions[day] = entries.count
         days.append(JudgedVenueDay(venueID: venueID, day: day, tier: tier, supervisor: supervisor, verdict: verdict,
                                    reason: verdict.rawValue, evidence: Evidence.none))
@@ -85,7 +99,7 @@ struct LadderSimulation {
     mutating func reconcile() {
         let ledger = LedgerView(entries)
         let (steps, state) = Replay.derive(venueID: venueID, tier: tier, supervisor: supervisor, days: days, ledger: ledger,
-                                           positions: positions, policy: policy)
+                                           positions: positions, policies: policies)
         self.state = state
         tier = state.tier
         supervisor = state.supervisor

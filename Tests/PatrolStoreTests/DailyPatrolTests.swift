@@ -85,6 +85,41 @@ struct DailyPatrolTests {
                                  "2026-11-12 V0002 deadline_extended 2026-11-15", "2026-11-13 V0002 deadline_extended 2026-11-16"])
     }
 
+    @Test("new ladder rules apply from the next day patrolled: the days judged before keep theirs, and the change is in the ledger")
+    func rulesChange() throws {
+        try probe(day: 1) { $0 == "C00002" ? .timeout : .online }
+        try patrol.runDue(now: morning(of: 2))
+        #expect(try ledger() == ["2026-11-10 V0001 order 2026-11-13"])
+        // The office shortens the general deadline to one day; the camera stays broken.
+        var stricter = PatrolSettings()
+        stricter.ladder.deadlineDays[.general] = 1
+        let strict = DailyPatrol(store: fixture.store, settings: stricter)
+        for number in 2...4 { try probe(day: number) { $0 == "C00002" ? .timeout : .online } }
+        try strict.runDue(now: morning(of: 5))
+        // Day 1's order keeps its deadline of three days; the warning of day 4 takes the new one.
+        let entries = try fixture.store.ledger()
+        #expect(entries.map { "\($0.day) \($0.venueID) \($0.kind.rawValue)" + ($0.deadline.map { " \($0)" } ?? "") } == [
+            "2026-11-10 V0001 order 2026-11-13", "2026-11-11 * note",
+            "2026-11-13 V0001 deadline_missed 2026-11-13", "2026-11-13 V0001 warning 2026-11-14",
+        ])
+        #expect(entries[1].actor == "config")
+        #expect(entries[1].reason.hasPrefix("ladder policy from 2026-11-11: deadlines general 1, watch 2, priority 1 days"))
+        #expect(entries[1].reason.contains("(until 2026-11-10: deadlines general 3, watch 2, priority 1 days"))
+        #expect(try fixture.store.policyChanges().map(\.from) == [Self.day(1), Self.day(2)])
+        // Whatever policy a reader is configured with, the recorded rules decide: it verifies, and
+        // acts re-derive the same history.
+        #expect(try fixture.store.verifyLedger(policy: LadderPolicy()).ok)
+        #expect(try fixture.store.verifyLedger(policy: stricter.ladder).ok)
+        let note = Step(venueID: "V0001", kind: .note, day: Self.day(5), reason: "owner called", actor: "王芳")
+        #expect(try fixture.store.record(note, policy: LadderPolicy(), at: morning(of: 5)).map(\.kind) == [.note])
+        #expect(try fixture.store.ladder(policy: LadderPolicy())["V0001"]?.open?.deadline == Self.day(5))
+        // Patrolling on under the same rules records nothing more.
+        try probe(day: 5)
+        try strict.runDue(now: morning(of: 6))
+        #expect(try fixture.store.policyChanges().count == 2)
+        #expect(try fixture.store.ledger(kinds: [.note]).count == 2)
+    }
+
     @Test("half a day watched is not enough to judge")
     func halfDay() throws {
         try probe(day: 1, hours: 0..<10) { _ in .timeout }
