@@ -6,10 +6,20 @@ import PatrolProbe
 
 extension Store {
     /// The venues and cameras in service (not retired), with credentials when a vault is given.
-    public func inventory(vault: CredentialVault? = nil) throws -> Inventory {
+    /// - Parameter registered: each venue's tier and supervisor as the inventory files last set
+    ///   them (what an export writes and a re-import is compared with), rather than where the
+    ///   ladder and the operators' acts have since moved them.
+    public func inventory(vault: CredentialVault? = nil, registered: Bool = false) throws -> Inventory {
         let credentials = try vault?.credentials() ?? [:]
         return try pool.read { db in
-            let venues = try Row.fetchAll(db, sql: "SELECT * FROM venue WHERE retired_at IS NULL ORDER BY id").map(Venue.init(row:))
+            let venues = try Row.fetchAll(db, sql: "SELECT * FROM venue WHERE retired_at IS NULL ORDER BY id").map { row in
+                var venue = Venue(row: row)
+                if registered, let tier = (row["registered_tier"] as String?).flatMap(Tier.init(rawValue:)) {
+                    venue.tier = tier
+                    venue.supervisor = row["registered_supervisor"]
+                }
+                return venue
+            }
             let cameras = try Row.fetchAll(db, sql: "SELECT * FROM camera WHERE retired_at IS NULL ORDER BY id").map { row in
                 let id: String = row["id"]
                 return try Camera(id: id, venueID: row["venue_id"], placement: Placement(rawValue: row["placement"]) ?? .interior,
@@ -26,34 +36,46 @@ extension Store {
     /// - Parameter zone: the patrol's time zone, which names the day of the ledger's entries.
     public func apply(_ new: Inventory, vault: CredentialVault, now: Date = Date(),
                       zone: TimeZone = PatrolSettings().timeZone) throws -> InventoryChanges {
-        let changes = InventoryChanges.between(old: try inventory(vault: vault), new: new)
+        let changes = InventoryChanges.between(old: try inventory(vault: vault, registered: true), new: new)
         guard !changes.isEmpty else { return changes }
         var secrets: [String: StreamURL.Credentials?] = [:]
         for camera in changes.addedCameras + changes.changedCameras.map(\.new) { secrets[camera.id] = camera.stream.credentials }
         for camera in changes.removedCameras { secrets[camera.id] = .some(nil) }
         try vault.set(secrets)
         try pool.write { db in
+            // The tier and supervisor in force change only where the files changed them: the
+            // ladder's moves since the last import stand.
+            let retiering = Set(changes.changedVenues.filter { $0.old.tier != $0.new.tier }.map(\.new.id))
+            let resupervising = Set(changes.changedVenues.filter { $0.old.supervisor != $0.new.supervisor }.map(\.new.id))
             for venue in changes.addedVenues + changes.changedVenues.map(\.new) {
                 try db.execute(sql: """
-                    INSERT INTO venue (id, name, kind, tier, district, grid, address, owner_contact, supervisor, added_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, tier = excluded.tier,
+                    INSERT INTO venue (id, name, kind, tier, district, grid, address, owner_contact, supervisor,
+                                       registered_tier, registered_supervisor, added_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind,
+                        tier = CASE WHEN ? THEN excluded.tier ELSE tier END,
+                        supervisor = CASE WHEN ? THEN excluded.supervisor ELSE supervisor END,
                         district = excluded.district, grid = excluded.grid, address = excluded.address,
-                        owner_contact = excluded.owner_contact, supervisor = excluded.supervisor,
+                        owner_contact = excluded.owner_contact, registered_tier = excluded.registered_tier,
+                        registered_supervisor = excluded.registered_supervisor,
                         updated_at = excluded.updated_at, retired_at = NULL
                     """, arguments: [venue.id, venue.name, venue.kind.rawValue, venue.tier.rawValue, venue.district, venue.grid,
-                                     venue.address, venue.ownerContact, venue.supervisor, now, now])
+                                     venue.address, venue.ownerContact, venue.supervisor, venue.tier.rawValue, venue.supervisor,
+                                     now, now, retiering.contains(venue.id), resupervising.contains(venue.id)])
             }
-            // A tier or supervisor set by import is an act in the ledger, so the ladder starts
+            // A tier or supervisor the files change is an act in the ledger, so the ladder goes on
             // from it (the next patrol re-derives with it) and the change is on record.
             let today = PatrolDay.containing(now, in: zone)
             try Store.append(changes.changedVenues.flatMap { change -> [Step] in
                 var acts: [Step] = []
+                let supervisorChanged = change.old.supervisor != change.new.supervisor
                 if change.old.tier != change.new.tier {
                     acts.append(Step(venueID: change.new.id, kind: .tierChanged, day: today, tier: change.new.tier,
-                                     supervisor: change.new.supervisor, reason: "tier set by inventory import",
+                                     supervisor: supervisorChanged ? change.new.supervisor : nil, reason: "tier set by inventory import",
                                      actor: LedgerEntry.inventoryActor))
-                } else if change.old.supervisor != change.new.supervisor {
+                }
+                // A tier act names a supervisor only to set one; taking one away is an act of its own.
+                if supervisorChanged, change.old.tier == change.new.tier || change.new.supervisor == nil {
                     acts.append(Step(venueID: change.new.id, kind: .supervisorChanged, day: today, supervisor: change.new.supervisor,
                                      reason: "supervisor set by inventory import", actor: LedgerEntry.inventoryActor))
                 }

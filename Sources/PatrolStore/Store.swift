@@ -183,6 +183,15 @@ public final class Store: Sendable {
         migrator.registerMigration("ladder policy: the rules in force from each patrol day") { db in
             try LedgerSchema.createPolicies(db)
         }
+        migrator.registerMigration("inventory: each venue's tier and supervisor as the inventory files registered them") { db in
+            // The ladder moves `tier` and `supervisor`; a re-import compares the files with what they
+            // said last, so an unchanged file never undoes the ladder.
+            try db.execute(sql: """
+                ALTER TABLE venue ADD COLUMN registered_tier TEXT;
+                ALTER TABLE venue ADD COLUMN registered_supervisor TEXT;
+                UPDATE venue SET registered_tier = tier, registered_supervisor = supervisor;
+                """)
+        }
         return migrator
     }
 }

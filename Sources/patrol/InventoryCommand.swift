@@ -67,7 +67,7 @@ struct ExportInventory: ParsableCommand {
 
     func run() throws {
         let database = try store.openStore()
-        let inventory = try database.inventory(vault: withCredentials ? try store.openVault() : nil)
+        let inventory = try database.inventory(vault: withCredentials ? try store.openVault() : nil, registered: true)
         let base = URL(fileURLWithPath: folder)
         try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
         let venues = base.appendingPathComponent("venues.csv"), cameras = base.appendingPathComponent("cameras.csv")

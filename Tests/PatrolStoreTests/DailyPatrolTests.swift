@@ -140,15 +140,37 @@ struct DailyPatrolTests {
         #expect(try fixture.store.verifyLedger(policy: LadderPolicy()).ok)
     }
 
-    @Test("a relapse moves the venue up a tier in the venue table too")
+    @Test("a relapse moves the venue up a tier in the venue table too, and re-importing unchanged files does not undo it")
     func tierFollowsLedger() throws {
         try probe(day: 1) { $0 == "C00002" ? .timeout : .online }
         try probe(day: 2)
         try probe(day: 3) { $0 == "C00002" ? .timeout : .online }
         try patrol.runDue(now: morning(of: 4))
         #expect(try ledger().contains("2026-11-12 V0001 tier_changed"))
-        let tier = try fixture.store.pool.read { db in try String.fetchOne(db, sql: "SELECT tier FROM venue WHERE id = 'V0001'") }
-        #expect(tier == "watch")
+        func tier() throws -> String? {
+            try fixture.store.pool.read { db in try String.fetchOne(db, sql: "SELECT tier FROM venue WHERE id = 'V0001'") }
+        }
+        #expect(try tier() == "watch")
+
+        // Importing the same files again, or with only an address changed, leaves the ladder's move alone.
+        let seeded = try district(venues: 3)
+        var venues = seeded.venues
+        let entries = try fixture.store.ledger().count
+        try fixture.store.apply(seeded, vault: fixture.vault, now: morning(of: 4))
+        venues[0].address = "城东路100号"
+        try fixture.store.apply(Inventory(venues: venues, cameras: seeded.cameras), vault: fixture.vault, now: morning(of: 4))
+        #expect(try tier() == "watch")
+        #expect(try fixture.store.ledger().count == entries)
+        // What the files registered is what goes back out, so an export re-imports to no change.
+        #expect(try fixture.store.inventory(registered: true).venues[0].tier == .general)
+        #expect(try fixture.store.inventory().venues[0].tier == .watch)
+        // A tier the files do change is an act, and is in force.
+        venues[0].tier = .priority
+        venues[0].supervisor = "张伟 (一组)"
+        try fixture.store.apply(Inventory(venues: venues, cameras: seeded.cameras), vault: fixture.vault, now: morning(of: 4))
+        #expect(try tier() == "priority")
+        let act = try #require(try fixture.store.ledger().last)
+        #expect(act.kind == .tierChanged && act.actor == "inventory" && act.tier == .priority && act.supervisor == "张伟 (一组)")
     }
 
     @Test("a tier set by import is an act in the ledger, and the next order's deadline follows it")
