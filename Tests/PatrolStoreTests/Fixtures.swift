@@ -9,8 +9,8 @@ struct TemporaryStore {
     let store: Store
     let vault: CredentialVault
 
-    init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("patrol-store-\(UUID().uuidString)")
+    init(in parent: URL = FileManager.default.temporaryDirectory) throws {
+        folder = parent.appendingPathComponent("patrol-store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         store = try Store(path: folder.appendingPathComponent("patrol.sqlite").path)
         vault = try CredentialVault(path: folder.appendingPathComponent("credentials.sqlite").path)
