@@ -28,7 +28,13 @@ public struct Configuration: Sendable, Equatable {
         public var batchSize = 256
         /// Seconds a result may wait for its batch to fill.
         public var batchInterval = 1.0
+        /// Seconds results may wait with no write and no failed write before the writer counts
+        /// as wedged and the watchdog stops (never less than ten batch intervals).
+        public var stallLimit = 120.0
         public init() {}
+
+        /// The stall limit in force.
+        public var stall: Double { max(stallLimit, 10 * batchInterval) }
     }
 
     public var database = "/var/lib/patrol/patrol.sqlite"
@@ -139,6 +145,7 @@ public struct Configuration: Sendable, Equatable {
         if var section = try top.section("writer") {
             writer.batchSize = try section.integer("batch_size", in: 1...100_000) ?? writer.batchSize
             writer.batchInterval = try section.number("batch_interval", in: 0.01...60) ?? writer.batchInterval
+            writer.stallLimit = try section.number("stall_limit", in: 1...3600) ?? writer.stallLimit
             try section.rejectUnknownKeys()
         }
         if var section = try top.section("patrol") {

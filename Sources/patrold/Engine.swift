@@ -41,6 +41,7 @@ struct Engine {
                 Journal.error("writing probe results failed, will retry: \(error)")
             }
         }
+        FaultInjection.wedge(writer)
         sweeper = Sweeper(pool: pool, streams: district.streams, probe: configuration.probe,
                           schedule: configuration.schedule)
     }

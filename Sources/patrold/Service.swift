@@ -211,7 +211,7 @@ final class Service: @unchecked Sendable {
     private func checkHealth(ping: Bool) {
         let engine = current
         let watchdog = Watchdog(probeDeadline: engine.configuration.probe.deadline.seconds,
-                                writerStall: max(120, 10 * engine.configuration.writer.batchInterval))
+                                writerStall: engine.configuration.writer.stall)
         let reason = watchdog.verdict(pool: engine.pool, writer: engine.writer)
         if reason != wedged {
             if let reason {

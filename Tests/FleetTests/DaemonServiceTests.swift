@@ -26,7 +26,7 @@ struct DaemonServiceTests {
     }
 
     /// A configuration for tests: short deadline and cadences, no per-host cap.
-    func config(deadline: Double = 4, workers: Int = 16, extra: String = "") throws -> String {
+    func config(deadline: Double = 4, workers: Int = 16, stallLimit: Double = 120, extra: String = "") throws -> String {
         try write("patrol.yaml", """
             database: patrol.sqlite
             credentials: credentials.sqlite
@@ -40,6 +40,7 @@ struct DaemonServiceTests {
               per_host_sessions: 64
             writer:
               batch_interval: 0.2
+              stall_limit: \(stallLimit)
             \(extra)
             """)
         return folder.appendingPathComponent("patrol.yaml").path
@@ -147,30 +148,48 @@ struct DaemonServiceTests {
         #expect(daemon.log.text.split(separator: "\n").allSatisfy { $0.hasPrefix("<") }, "\(daemon.log.text)")
     }
 
-    @Test("a wedged pool (every worker stuck past the deadline) stops the watchdog pings")
-    func wedgedPoolStopsWatchdog() throws {
-        let fleet = try Fleet.get()
-        let config = try config(deadline: 1, workers: 2)
-        try importCameras(["/cam/0041", "/cam/0042", "/cam/0043"], port: fleet.port)
+    /// Runs patrold with a fault-injection point that wedges one part for good, and checks that
+    /// the watchdog is pinged until then, names the wedge in the status line and the log, and
+    /// sends no ping after it. Returns the daemon's log and what the status line said.
+    func watchdogStops(fault: String, config: String, wedge: String) throws -> (log: String, status: String) {
         let notify = try NotifySocket(abstract: false, folder: folder)
-        // The fault-injection point: each probe blocks its worker for good, past its deadline.
         let daemon = try Daemon(config: config, notify: notify, watchdogMicroseconds: 500_000,
-                                environment: ["PATROLD_FAULT": "wedge-probes"])
+                                environment: ["PATROLD_FAULT": fault])
         defer { daemon.kill() }
         try #require(notify.wait(within: 60) { $0.contains("READY=1") } != nil, "\(daemon.log.text)")
         var pings = 0
         #expect(notify.wait(within: 30) { message in
             if message == "WATCHDOG=1" { pings += 1 }
             return pings == 3
-        } != nil, "the watchdog is pinged while the pool has not yet wedged")
-        // Deadline 1 s plus the 5 s margin: the watchdog names the wedge in the status line...
-        let wedged = try #require(notify.wait(within: 60) { $0.hasPrefix("STATUS=") && $0.contains("probe pool wedged") },
+        } != nil, "the watchdog is pinged until the \(wedge)")
+        let wedged = try #require(notify.wait(within: 60) { $0.hasPrefix("STATUS=") && $0.contains(wedge) },
                                   "\(daemon.log.text)")
-        #expect(wedged.last?.contains("all 2 workers") == true, "\(wedged)")
-        #expect(daemon.log.wait(for: "<3>probe pool wedged", within: 10) != nil, "\(daemon.log.text)")
-        // ...and sends no ping after it: four intervals of silence.
+        #expect(daemon.log.wait(for: "<3>\(wedge)", within: 10) != nil, "\(daemon.log.text)")
+        // No ping after it: four intervals of silence.
         let after = notify.collect(for: 2)
         #expect(!after.contains("WATCHDOG=1"), "\(after)")
+        return (daemon.log.text, wedged.last ?? "")
+    }
+
+    @Test("a wedged pool (every worker stuck past the deadline) stops the watchdog pings")
+    func wedgedPoolStopsWatchdog() throws {
+        let config = try config(deadline: 1, workers: 2)
+        try importCameras(["/cam/0041", "/cam/0042", "/cam/0043"], port: try Fleet.get().port)
+        // Each probe blocks its worker for good; deadline 1 s plus the 5 s margin names the wedge.
+        let seen = try watchdogStops(fault: "wedge-probes", config: config, wedge: "probe pool wedged")
+        #expect(seen.status.contains("all 2 workers"), "\(seen.status)")
+    }
+
+    @Test("a wedged store writer (results waiting, nothing written) stops the watchdog pings")
+    func wedgedWriterStopsWatchdog() throws {
+        let config = try config(stallLimit: 3)
+        try importCameras(["/cam/0044", "/cam/0045"], port: try Fleet.get().port)
+        // The writer blocks for good before its first batch; results wait past the 3 s stall limit.
+        let seen = try watchdogStops(fault: "wedge-writer", config: config, wedge: "store writer wedged")
+        #expect(seen.status.contains("results waiting"), "\(seen.status)")
+        // The probes themselves went on; nothing was written.
+        #expect(try count("SELECT count(*) FROM probe_result") == 0)
+        #expect(!seen.log.contains("probe pool wedged"))
     }
 
     // MARK: Stopping and reloading
