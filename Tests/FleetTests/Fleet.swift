@@ -79,6 +79,17 @@ final class Fleet: @unchecked Sendable {
 
     static func get() throws -> Fleet { try shared.get() }
 
+    /// Probe settings for tests that need every one of many cameras judged right. The fleet
+    /// serves all the mounts of one picture source from one shared pipeline, so when that
+    /// pipeline falls behind for a moment on a loaded 2-core machine, every mount of it goes
+    /// quiet at once (which a real camera's neighbours do not). A 4 s window rides that out;
+    /// healthy streams still end early, on their keyframe.
+    static var steadyProbe: ProbeSettings {
+        var settings = ProbeSettings()
+        settings.window = .seconds(4)
+        return settings
+    }
+
     func url(_ path: String, credentials: String? = nil, port: Int? = nil) -> StreamURL {
         let userinfo = credentials.map { "\($0)@" } ?? ""
         return try! StreamURL("rtsp://\(userinfo)127.0.0.1:\(port ?? self.port)\(path)")

@@ -61,7 +61,7 @@ struct LedgerFleetTests {
         let urls = Self.cameras.map { fleet.url($0.mount) }
         for hour in [0.0, 12.0] {
             let at = Self.day(number).start(in: Self.zone).addingTimeInterval(hour * 3600)
-            let results = probeAll(urls, settings: ProbeSettings()).map { result in
+            let results = probeAll(urls, settings: Fleet.steadyProbe).map { result in
                 var stamped = result
                 stamped.startedAt = at
                 return stamped

@@ -30,6 +30,8 @@ final class ReadFixture: Sendable {
         try """
             database: patrol.sqlite
             credentials: credentials.sqlite
+            probe:
+              window: 4  # see Fleet.steadyProbe
             schedule:
               per_host_sessions: 64
             status:

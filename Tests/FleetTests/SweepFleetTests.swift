@@ -57,7 +57,7 @@ struct SweepFleetTests {
         let vault = try CredentialVault(path: folder.appendingPathComponent("credentials.sqlite").path)
         try store.apply(Inventory(venues: venues, cameras: cameras), vault: vault)
 
-        let probe = ProbeSettings()
+        let probe = Fleet.steadyProbe
         var schedule = ScheduleSettings()
         schedule.perHostSessions = 1000  // the whole fleet is one host
         let pool = ProbePool(workers: schedule.workers, capacity: cameras.count)
@@ -81,7 +81,12 @@ struct SweepFleetTests {
         }
         #expect(stored.count == cameras.count)
         let wrong = expected.filter { stored[$0.key] != $0.value }.sorted { $0.key < $1.key }
-        #expect(wrong.isEmpty, "\(wrong.map { "\($0.key): expected \($0.value.rawValue), got \(stored[$0.key]?.rawValue ?? "nothing")" })")
+        let details = try store.pool.read { db in
+            try Dictionary(Row.fetchAll(db, sql: "SELECT camera_id, detail FROM probe_result").map {
+                (String($0["camera_id"] as String), String($0["detail"] as String))
+            }, uniquingKeysWith: { first, _ in first })
+        }
+        #expect(wrong.isEmpty, "\(wrong.map { "\($0.key): expected \($0.value.rawValue), got \(stored[$0.key]?.rawValue ?? "nothing") (\(details[$0.key] ?? ""))" })")
         let results = try store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM probe_result") }
         #expect(results == cameras.count)
         #expect(pool.completed == cameras.count)
