@@ -40,7 +40,7 @@ struct ProbeFleetTests {
     @Test("each mount of the fleet gets its outcome", arguments: mounts)
     func outcome(_ mount: Mount) throws {
         let fleet = try Fleet.get()
-        let result = Probe.run(fleet.url(mount.path, credentials: mount.credentials), settings: ProbeSettings())
+        let result = Probe.run(fleet.url(mount.path, credentials: mount.credentials), settings: Fleet.steadyProbe)
         #expect(result.outcome == mount.expected, "\(result.detail)")
         #expect(result.timings.totalMs <= 8_500)
         if mount.expected == .online {
@@ -125,8 +125,7 @@ struct ProbeFleetTests {
             (fleet.url("/x", port: fleet.refusedPort), .refused),
         ]
         let plan = (0..<100).map { mix[$0 % mix.count] }
-        var settings = ProbeSettings()
-        settings.deadline = .seconds(8)
+        let settings = Fleet.steadyProbe  // deadline 8 s
         let started = ContinuousClock.now
         let results = probeAll(plan.map(\.0), settings: settings)
         let elapsed = (ContinuousClock.now - started).seconds
@@ -142,10 +141,10 @@ struct ProbeFleetTests {
         let fleet = try Fleet.get()
         let camera = Fleet.Mounts.path(Fleet.Mounts.stateChange.lowerBound)
         try fleet.set(camera, "black")
-        #expect(Probe.run(fleet.url(camera), settings: ProbeSettings()).outcome == .black)
+        #expect(Probe.run(fleet.url(camera), settings: Fleet.steadyProbe).outcome == .black)
         try fleet.set(camera, "missing")
-        #expect(Probe.run(fleet.url(camera), settings: ProbeSettings()).outcome == .notFound)
+        #expect(Probe.run(fleet.url(camera), settings: Fleet.steadyProbe).outcome == .notFound)
         try fleet.set(camera, "healthy")
-        #expect(Probe.run(fleet.url(camera), settings: ProbeSettings()).outcome == .online)
+        #expect(Probe.run(fleet.url(camera), settings: Fleet.steadyProbe).outcome == .online)
     }
 }
