@@ -10,6 +10,11 @@ extension Store {
         case locked(path: String)
         /// A file, but not Patrol's database (or not a database at all).
         case notPatrol(path: String)
+        /// Patrol's database, not yet upgraded to this version's tables (patrold upgrades it when
+        /// it starts).
+        case outdated(path: String)
+        /// Made by a newer Patrol than this one.
+        case newer(path: String)
         case unavailable(path: String, reason: String)
 
         public var description: String {
@@ -17,6 +22,8 @@ extension Store {
             case .missing(let path): "no database at \(path)"
             case .locked(let path): "the database \(path) is locked by another process"
             case .notPatrol(let path): "\(path) is not a Patrol database"
+            case .outdated(let path): "the database \(path) is from an older Patrol"
+            case .newer(let path): "the database \(path) is from a newer Patrol"
             case .unavailable(let path, let reason): "cannot read the database \(path): \(reason)"
             }
         }
@@ -40,7 +47,13 @@ extension Store {
                     """) ?? 0
             }
             guard tables == 4 else { throw ReadError.notPatrol(path: path) }
-            return try Store(path: path, readOnly: true)
+            let store = try Store(path: path, readOnly: true)
+            let (superseded, complete) = try store.pool.read { db in
+                (try migrator.hasBeenSuperseded(db), try migrator.hasCompletedMigrations(db))
+            }
+            if superseded { throw ReadError.newer(path: path) }
+            if !complete { throw ReadError.outdated(path: path) }
+            return store
         } catch let error as ReadError {
             throw error
         } catch let error as DatabaseError {

@@ -47,6 +47,8 @@ struct DatabaseOptions: ParsableArguments {
                 "run `patrol inventory import` first, or point --db (or --config) at patrold's database"
             case .locked: "try again in a moment"
             case .notPatrol: "point --db (or --config) at patrold's database"
+            case .outdated: "restart patrold, which upgrades it, then try again"
+            case .newer: "use the patrol command that came with the running patrold"
             case .unavailable: "check that you may read the file and its folder"
             }
             throw CommandFailure(message: "\(error): \(advice)", exit: .databaseUnavailable)

@@ -179,6 +179,24 @@ struct ReadingTests {
         try holder.writeWithoutTransaction { try $0.execute(sql: "COMMIT; PRAGMA locking_mode = NORMAL") }
     }
 
+    @Test("a database of an older or a newer Patrol is named as such, and left as it is")
+    func versions() throws {
+        let folder = try TemporaryStore().folder
+        let path = folder.appendingPathComponent("older.sqlite").path
+        // Older: made with every migration but the last.
+        let migrations = Store.migrator.migrations
+        try Store.migrator.migrate(try DatabaseQueue(path: path), upTo: migrations[migrations.count - 2])
+        #expect(throws: Store.ReadError.outdated(path: path)) { try Store.reading(path) }
+        let applied = { try DatabaseQueue(path: path).read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") } }
+        #expect(try applied() == Array(migrations.dropLast()))
+        // Opening it to write (as patrold does) upgrades it; then it reads.
+        _ = try Store(path: path)
+        #expect(try Store.reading(path).cameras().isEmpty)
+        // Newer: a migration this Patrol does not know.
+        try DatabaseQueue(path: path).write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('from a later version')") }
+        #expect(throws: Store.ReadError.newer(path: path)) { try Store.reading(path) }
+    }
+
     @Test("Patrol's database opens read-only: writing is refused")
     func readOnly() throws {
         let t = try TemporaryStore()
