@@ -45,14 +45,14 @@ public enum Standing: String, Sendable, Codable, CaseIterable {
 }
 
 /// An order, warning or suspension the venue has yet to rectify.
-public struct OpenOrder: Sendable, Equatable {
+public struct OpenOrder: Sendable, Equatable, Codable {
     public var kind: EntryKind
     public var opened: PatrolDay
     public var deadline: PatrolDay
 }
 
 /// A venue's state after its history so far.
-public struct VenueState: Sendable, Equatable {
+public struct VenueState: Sendable, Equatable, Codable {
     public var tier: Tier
     public var supervisor: String?
     public var open: OpenOrder?

@@ -98,7 +98,7 @@ public struct DailyPatrol: Sendable {
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM patrol_day WHERE day = ?", arguments: [day.description]) == nil
             else { return nil }
             let interval = day.interval(in: settings.timeZone)
-            let closed = Set(try Store.History(db).closedVenues)
+            let closed = Set(try Store.closedVenues(in: db))
             let cameraDays = try judgeCameras(interval, day: day, skipping: closed, in: db)
             let venues = try Row.fetchAll(db, sql: """
                 SELECT id, tier, supervisor FROM venue WHERE added_at < ? AND (retired_at IS NULL OR retired_at > ?)
@@ -180,15 +180,22 @@ public struct DailyPatrol: Sendable {
 
 extension Store.History {
     /// Venues whose closure is in force: they are no longer judged or probed.
-    var closedVenues: [String] {
-        Set(ledger.effective.filter { $0.kind == .closure }.map(\.venueID)).sorted()
-    }
+    var closedVenues: [String] { Store.closed(ledger) }
 }
 
 extension Store {
     /// Venues closed through the ladder: their cameras leave the probe schedule.
     public func closedVenues() throws -> Set<String> {
-        try pool.read { db in Set(try History(db).closedVenues) }
+        try pool.read { db in Set(try Store.closedVenues(in: db)) }
+    }
+
+    /// The same inside the caller's transaction: only the ledger is read.
+    static func closedVenues(in db: Database) throws -> [String] {
+        closed(LedgerView(try Store.ledger(in: db)))
+    }
+
+    static func closed(_ ledger: LedgerView) -> [String] {
+        Set(ledger.effective.filter { $0.kind == .closure }.map(\.venueID)).sorted()
     }
 
     /// The perimeter cameras that failed on `day`: the city maintenance team's list.

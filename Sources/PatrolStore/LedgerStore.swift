@@ -81,6 +81,20 @@ enum LedgerSchema {
         try appendOnly("ladder_policy", db)
     }
 
+    /// Each venue's place on the ladder as last derived, and what it was derived from: read
+    /// instead of deriving years of history again while nothing it depends on has changed.
+    static func createLadderStates(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE ladder_state (
+                venue_id TEXT PRIMARY KEY,
+                state TEXT NOT NULL,             -- JSON
+                head_seq INTEGER NOT NULL,       -- the ledger's last entry when derived
+                verdict_day TEXT,                -- the last judged day then
+                policy_day TEXT                  -- the last recorded ladder policy then
+            ) WITHOUT ROWID
+            """)
+    }
+
     static func appendOnly(_ table: String, _ db: Database) throws {
         for (event, verb) in [("UPDATE", "changed"), ("DELETE", "deleted")] {
             try db.execute(sql: """
@@ -92,22 +106,26 @@ enum LedgerSchema {
 }
 
 extension LedgerEntry {
+    /// The columns `init(row:)` reads, in its order: select these, never `*`.
+    static let columns = "seq, venue_id, kind, day, deadline, until, tier, supervisor, refers_to, reason, evidence, actor, at, previous_hash, hash"
+
+    /// An entry from a row of `columns`, read by position (thousands of entries at a time).
     init(row: Row) throws {
-        func day(_ column: String) throws -> PatrolDay? {
-            guard let text: String = row[column] else { return nil }
-            guard let day = PatrolDay(text) else { throw LedgerReadError(seq: row["seq"], field: column, value: text) }
+        let names = ["seq", "venue_id", "kind", "day", "deadline", "until", "tier"]
+        func day(_ index: Int) throws -> PatrolDay? {
+            guard let text: String = row[index] else { return nil }
+            guard let day = PatrolDay(text) else { throw LedgerReadError(seq: row[0], field: names[index], value: text) }
             return day
         }
-        func value<T: RawRepresentable>(_ column: String) throws -> T? where T.RawValue == String {
-            guard let text: String = row[column] else { return nil }
-            guard let value = T(rawValue: text) else { throw LedgerReadError(seq: row["seq"], field: column, value: text) }
+        func value<T: RawRepresentable>(_ index: Int) throws -> T? where T.RawValue == String {
+            guard let text: String = row[index] else { return nil }
+            guard let value = T(rawValue: text) else { throw LedgerReadError(seq: row[0], field: names[index], value: text) }
             return value
         }
         let step = Step(
-            venueID: row["venue_id"], kind: try value("kind")!, day: try day("day")!, deadline: try day("deadline"),
-            until: try day("until"), tier: try value("tier"), supervisor: row["supervisor"], refersTo: row["refers_to"],
-            reason: row["reason"], evidence: row["evidence"], actor: row["actor"])
-        self.init(seq: row["seq"], step: step, at: row["at"], previousHash: row["previous_hash"], hash: row["hash"])
+            venueID: row[1], kind: try value(2)!, day: try day(3)!, deadline: try day(4), until: try day(5), tier: try value(6),
+            supervisor: row[7], refersTo: row[8], reason: row[9], evidence: row[10], actor: row[11])
+        self.init(seq: row[0], step: step, at: row[12], previousHash: row[13], hash: row[14])
     }
 }
 
@@ -167,7 +185,7 @@ extension Store {
     /// The ledger's entries after `after` and up to `through` (all of them by default), in
     /// order, inside the caller's transaction.
     public static func ledger(in db: Database, after: Int = 0, through: Int = .max) throws -> [LedgerEntry] {
-        try Row.fetchAll(db, sql: "SELECT * FROM ledger WHERE seq > ? AND seq <= ? ORDER BY seq", arguments: [after, through])
+        try Row.fetchAll(db, sql: "SELECT \(LedgerEntry.columns) FROM ledger WHERE seq > ? AND seq <= ? ORDER BY seq", arguments: [after, through])
             .map(LedgerEntry.init(row:))
     }
 
@@ -189,7 +207,7 @@ extension Store {
                 arguments += [since.description]
             }
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            return try Row.fetchAll(db, sql: "SELECT * FROM ledger \(filter) ORDER BY seq", arguments: arguments)
+            return try Row.fetchAll(db, sql: "SELECT \(LedgerEntry.columns) FROM ledger \(filter) ORDER BY seq", arguments: arguments)
                 .map(LedgerEntry.init(row:))
         }
     }
@@ -203,26 +221,48 @@ extension Store {
         /// The ladder policies recorded as days were patrolled.
         var policies: [PolicyChange]
 
-        /// - Parameter judging: the day being judged in this transaction, and its position.
-        init(_ db: Database, judging: (day: PatrolDay, position: Int)? = nil) throws {
-            ledger = LedgerView(try Store.ledger(in: db))
+        /// - Parameters:
+        ///   - judging: the day being judged in this transaction, and its position.
+        ///   - only: these venues' history alone (with the district's waivers); all when nil.
+        ///   - reasons: read each day's reason and evidence, which the steps carry; a caller that
+        ///     wants only where venues stand skips them.
+        init(_ db: Database, judging: (day: PatrolDay, position: Int)? = nil, only: [String]? = nil, reasons: Bool = true) throws {
+            var filter = "", arguments = StatementArguments()
+            if let only {
+                filter = "WHERE venue_id IN (\(only.map { _ in "?" }.joined(separator: ",")))"
+                arguments = StatementArguments(only)
+            }
+            let ledgerFilter = only == nil ? "" : "WHERE venue_id IN (\((only ?? []).map { _ in "?" }.joined(separator: ",")), '*')"
+            ledger = LedgerView(try Row.fetchAll(db, sql: "SELECT \(LedgerEntry.columns) FROM ledger \(ledgerFilter) ORDER BY seq", arguments: arguments)
+                .map(LedgerEntry.init(row:)))
             positions = [:]
             if let judging { positions[judging.day] = judging.position }
+            var parsed: [String: PatrolDay] = [:]  // a day's text once per day, not once per venue
+            func day(_ text: String) -> PatrolDay? {
+                if let day = parsed[text] { return day }
+                let day = PatrolDay(text)
+                parsed[text] = day
+                return day
+            }
             for row in try Row.fetchAll(db, sql: "SELECT day, position FROM patrol_day") {
-                if let day = PatrolDay(row["day"] as String) { positions[day] = row["position"] }
+                if let day = day(row[0]) { positions[day] = row[1] }
             }
             days = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM venue_day ORDER BY venue_id, day") {
-                guard let day = PatrolDay(row["day"] as String), let tier = Tier(rawValue: row["tier"]),
-                      let verdict = Verdict(rawValue: row["verdict"]) else { continue }
-                let venueID: String = row["venue_id"]
+            // Up to a row per venue and day for years: read by position, through a cursor.
+            let details = reasons ? "reason, evidence" : "'', ''"
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT venue_id, day, tier, supervisor, verdict, \(details) FROM venue_day \(filter) ORDER BY venue_id, day
+                """, arguments: arguments)
+            while let row = try rows.next() {
+                guard let day = day(row[1]), let tier = Tier(rawValue: row[2]), let verdict = Verdict(rawValue: row[4]) else { continue }
+                let venueID: String = row[0]
                 days[venueID, default: []].append(JudgedVenueDay(
-                    venueID: venueID, day: day, tier: tier, supervisor: row["supervisor"], verdict: verdict,
-                    reason: row["reason"], evidence: row["evidence"]))
+                    venueID: venueID, day: day, tier: tier, supervisor: row[3], verdict: verdict, reason: row[5], evidence: row[6]))
             }
             venues = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, tier, supervisor FROM venue") {
-                venues[row["id"]] = (Tier(rawValue: row["tier"]) ?? .general, row["supervisor"])
+            for row in try Row.fetchAll(db, sql: "SELECT id, tier, supervisor FROM venue \(filter.replacingOccurrences(of: "venue_id", with: "id"))",
+                                        arguments: arguments) {
+                venues[row[0]] = (Tier(rawValue: row[1]) ?? .general, row[2])
             }
             policies = try Store.policyChanges(in: db)
         }
@@ -246,17 +286,31 @@ extension Store {
     @discardableResult
     static func reconcile(_ venueIDs: [String]?, policy: LadderPolicy, at: Date, in db: Database,
                           judging: (day: PatrolDay, position: Int)? = nil) throws -> [LedgerEntry] {
-        let history = try History(db, judging: judging)
-        var steps: [Step] = []
-        for venueID in venueIDs ?? history.venueIDs {
-            let (derived, state) = history.derive(venueID, policy: policy)
-            steps += Replay.reconcile(venueID: venueID, derived: derived, ledger: history.ledger)
-            if let own = history.venues[venueID], own.tier != state.tier || own.supervisor != state.supervisor {
+        // A step's identity leaves out its reason and evidence: the venues whose ledger needs
+        // steps are found without reading years of evidence, which is read for those alone.
+        let outline = try History(db, judging: judging, only: venueIDs, reasons: false)
+        var changed: [String] = []
+        var states: [String: VenueState] = [:]
+        for venueID in venueIDs ?? outline.venueIDs {
+            let (derived, state) = outline.derive(venueID, policy: policy)
+            states[venueID] = state
+            if !Replay.reconcile(venueID: venueID, derived: derived, ledger: outline.ledger).isEmpty { changed.append(venueID) }
+            if let own = outline.venues[venueID], own.tier != state.tier || own.supervisor != state.supervisor {
                 try db.execute(sql: "UPDATE venue SET tier = ?, supervisor = ? WHERE id = ?",
                                arguments: [state.tier.rawValue, state.supervisor, venueID])
             }
         }
-        return try append(steps, at: at, in: db)
+        var appended: [LedgerEntry] = []
+        if !changed.isEmpty {
+            let history = try History(db, judging: judging, only: changed)
+            let steps = changed.flatMap { venueID in
+                Replay.reconcile(venueID: venueID, derived: history.derive(venueID, policy: policy).steps, ledger: history.ledger)
+            }
+            appended = try append(steps, at: at, in: db)
+        }
+        // The steps follow from the state, not the other way round: the states hold after them.
+        try LadderStates.save(states, in: db)
+        return appended
     }
 
     /// The ladder policies recorded so far, in order.
@@ -295,17 +349,25 @@ extension Store {
     }
 
     /// Each venue's place on the ladder now.
-    public func ladder(policy: LadderPolicy) throws -> [String: VenueState] {
-        try pool.read { db in try Store.ladder(in: db, policy: policy) }
+    public func ladder(policy: LadderPolicy, venues: [String]? = nil) throws -> [String: VenueState] {
+        try pool.read { db in try Store.ladder(in: db, policy: policy, venues: venues) }
     }
 
-    /// The same inside the caller's transaction.
-    public static func ladder(in db: Database, policy: LadderPolicy) throws -> [String: VenueState] {
-        let history = try History(db)
-        var states: [String: VenueState] = [:]
+    /// The same inside the caller's transaction; only `venues`' states when given. States saved
+    /// by the last derivation are used while nothing they depend on has changed since; the
+    /// others are derived.
+    public static func ladder(in db: Database, policy: LadderPolicy, venues: [String]? = nil) throws -> [String: VenueState] {
+        var states = try LadderStates.fresh(venues, in: db)
+        // Venues are retired, never deleted: the venue table knows every venue with a history.
+        let known = try venues ?? String.fetchAll(db, sql: "SELECT id FROM venue")
+        let stale = known.filter { states[$0] == nil }
+        guard !stale.isEmpty else { return states }
+        let history = try History(db, only: stale, reasons: false)
         for venueID in history.venueIDs { states[venueID] = history.derive(venueID, policy: policy).state }
         return states
     }
+
+
 
     /// Records an operator's act and what follows from it, in one transaction.
     @discardableResult
@@ -348,19 +410,78 @@ extension Store {
         }
         let history: History
         do {
-            history = try History(db)
+            history = try History(db, reasons: false)  // steps are compared by identity
         } catch let error as PolicyReadError {
             check.problem = error.description
             return check
         }
+        let saved = try LadderStates.fresh(nil, in: db)
         for venueID in history.venueIDs {
-            let derived = history.derive(venueID, policy: policy).steps
+            let (derived, state) = history.derive(venueID, policy: policy)
             if let first = Replay.reconcile(venueID: venueID, derived: derived, ledger: history.ledger).first {
                 check.problem = "venue \(venueID): the ledger does not follow from the stored verdicts (\(first.kind == .revoked ? "#\(first.refersTo ?? 0) should not stand" : "missing: \(first)"))"
                 check.seq = first.kind == .revoked ? first.refersTo : nil
                 return check
             }
+            // What `patrol status` and the report show must be what the ledger gives.
+            if let kept = saved[venueID], kept != state {
+                check.problem = "venue \(venueID): the saved ladder state differs from the one the ledger gives"
+                return check
+            }
         }
         return check
+    }
+}
+
+/// The ladder states saved by each derivation (table `ladder_state`). A saved state stands
+/// while the ledger has no newer entry for its venue or the whole district, no later day has
+/// been judged and no newer ladder policy recorded; otherwise it is derived again.
+enum LadderStates {
+    struct Mark: Equatable {
+        var verdictDay: String?
+        var policyDay: String?
+
+        init(_ db: Database) throws {
+            verdictDay = try String.fetchOne(db, sql: "SELECT max(day) FROM venue_day")
+            policyDay = try String.fetchOne(db, sql: "SELECT max(from_day) FROM ladder_policy")
+        }
+    }
+
+    static func save(_ states: [String: VenueState], in db: Database) throws {
+        let head = try Int.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM ledger") ?? 0
+        let mark = try Mark(db)
+        let encoder = JSONEncoder()
+        for (venueID, state) in states {
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO ladder_state (venue_id, state, head_seq, verdict_day, policy_day) VALUES (?, ?, ?, ?, ?)
+                """, arguments: [venueID, String(decoding: try encoder.encode(state), as: UTF8.self), head,
+                                 mark.verdictDay, mark.policyDay])
+        }
+    }
+
+    /// The saved states that still stand, of `venues` (all when nil).
+    static func fresh(_ venues: [String]?, in db: Database) throws -> [String: VenueState] {
+        let mark = try Mark(db)
+        var latest: [String: Int] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT venue_id, max(seq) FROM ledger GROUP BY venue_id") { latest[row[0]] = row[1] }
+        let district = latest["*"] ?? 0
+        var filter = "", arguments = StatementArguments()
+        if let venues {
+            filter = "WHERE venue_id IN (\(venues.map { _ in "?" }.joined(separator: ",")))"
+            arguments = StatementArguments(venues)
+        }
+        let decoder = JSONDecoder()
+        var states: [String: VenueState] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT venue_id, state, head_seq, verdict_day, policy_day FROM ladder_state \(filter)
+            """, arguments: arguments) {
+            let venueID: String = row[0], head: Int = row[2]
+            guard row[3] as String? == mark.verdictDay, row[4] as String? == mark.policyDay,
+                  max(latest[venueID] ?? 0, district) <= head,
+                  let state = try? decoder.decode(VenueState.self, from: Data((row[1] as String).utf8))
+            else { continue }
+            states[venueID] = state
+        }
+        return states
     }
 }

@@ -192,6 +192,9 @@ public final class Store: Sendable {
                 UPDATE venue SET registered_tier = tier, registered_supervisor = supervisor;
                 """)
         }
+        migrator.registerMigration("ladder states: each venue's place on the ladder as last derived") { db in
+            try LedgerSchema.createLadderStates(db)
+        }
         return migrator
     }
 }

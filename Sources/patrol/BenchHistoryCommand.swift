@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PatrolInventory
+import PatrolLedger
 import PatrolStore
 
 /// Fills a fresh database (an inventory, no history) with a realistic synthetic past, so that
@@ -20,11 +21,15 @@ struct BenchHistoryCommand: ParsableCommand {
     @Option(help: "Days of raw probe results (the daemon's retention).")
     var rawDays = 7
 
+    @Option(help: "Days of daily patrols before today: every venue's verdicts, and the ledger derived from them.")
+    var verdictDays = 0
+
     @Option(help: "Seed of the generator: the same seed gives the same history.")
     var seed: UInt64 = 1
 
     func validate() throws {
         guard days > 0, (1...days).contains(rawDays) else { throw ValidationError("need 0 < --raw-days <= --days") }
+        guard verdictDays >= 0 else { throw ValidationError("--verdict-days must be 0 or more") }
     }
 
     func run() throws {
@@ -49,5 +54,19 @@ struct BenchHistoryCommand: ParsableCommand {
             + "(\(rawDays) days), \(report.rollups) roll-ups, \(report.statusChanges) status changes, "
             + "\(report.metadataChanges.count) cameras with metadata changes, \(report.down.count) down now; "
             + String(format: "%.1f s", (ContinuousClock.now - started).seconds))
+        guard verdictDays > 0 else { return }
+        let patrol = try store.patrolSettings()
+        var verdicts = SyntheticVerdicts(last: PatrolDay.containing(Date(), in: patrol.timeZone).adding(-1))
+        verdicts.days = verdictDays
+        verdicts.seed = seed
+        let judging = ContinuousClock.now
+        let filled: (venueDays: Int, entries: Int)
+        do {
+            filled = try database.fill(verdicts, policy: patrol.ladder)
+        } catch let error as Store.VerdictsExist {
+            throw CommandFailure(message: error.description, exit: .invalidInput)
+        }
+        print("\(filled.venueDays) venue-days over \(verdictDays) patrol days, \(filled.entries) ledger entries; "
+            + String(format: "%.1f s", (ContinuousClock.now - judging).seconds))
     }
 }

@@ -108,11 +108,12 @@ struct LadderReading {
     let policy: LadderPolicy
     let today: PatrolDay
 
-    init(_ store: Store, options: DatabaseOptions, now: Date) throws {
+    /// - Parameter venues: only these venues' places (one venue's page need not derive them all).
+    init(_ store: Store, options: DatabaseOptions, now: Date, venues: [String]? = nil) throws {
         let settings = try options.patrolSettings()
         policy = settings.ladder
         today = PatrolDay.containing(now, in: settings.timeZone)
-        states = try store.ladder(policy: policy)
+        states = try store.ladder(policy: policy, venues: venues)
     }
 
     func view(_ venueID: String, tier: Tier, supervisor: String?) -> LadderView {

@@ -24,7 +24,7 @@ struct VenueCommand: ReadCommand {
         guard let detail = try store.venue(id: id) else {
             throw CommandFailure(message: "no venue \(id): `patrol venues` lists them", exit: .notFound)
         }
-        let reading = try LadderReading(store, options: self.store, now: now)
+        let reading = try LadderReading(store, options: self.store, now: now, venues: [id])
         let ladder = reading.view(id, tier: detail.venue.tier, supervisor: detail.venue.supervisor)
         return WithLadder(base: detail, ladder: Ledger(ladder: ladder, entries: try store.ledger(venue: id).map(EntryView.init)))
     }

@@ -120,6 +120,43 @@ struct DailyPatrolTests {
         #expect(try fixture.store.ledger(kinds: [.note]).count == 2)
     }
 
+    @Test("the ladder states saved by each derivation are read only while they stand, and verify checks them")
+    func savedStates() throws {
+        try probe(day: 1) { $0 == "C00002" ? .timeout : .online }
+        try patrol.runDue(now: morning(of: 2))
+        func saved() throws -> [String: Int] {
+            try fixture.store.pool.read { db in
+                try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT venue_id, head_seq FROM ladder_state").map { ($0[0], $0[1]) })
+            }
+        }
+        #expect(try saved() == ["V0001": 1, "V0002": 1, "V0003": 1])
+        #expect(try fixture.store.ladder(policy: LadderPolicy())["V0001"]?.open?.deadline == Self.day(4))
+
+        // An import's tier act is in the ledger before any derivation saw it: that venue is derived again.
+        let seeded = try district(venues: 3)
+        var venues = seeded.venues
+        venues[1].tier = .priority
+        venues[1].supervisor = "张伟 (一组)"
+        try fixture.store.apply(Inventory(venues: venues, cameras: seeded.cameras), vault: fixture.vault, now: morning(of: 2))
+        #expect(try fixture.store.ladder(policy: LadderPolicy())["V0002"]?.tier == .priority)
+        #expect(try saved()["V0002"] == 1)
+
+        // A state edited behind Patrol's back is read as it is (it looks fresh), and verify names it.
+        try fixture.store.pool.write { db in
+            try db.execute(sql: """
+                UPDATE ladder_state SET state = json_set(state, '$.closed', json('true')) WHERE venue_id = 'V0003'
+                """)
+        }
+        #expect(try fixture.store.ladder(policy: LadderPolicy())["V0003"]?.standing == .closed)
+        let check = try fixture.store.verifyLedger(policy: LadderPolicy())
+        #expect(check.problem == "venue V0003: the saved ladder state differs from the one the ledger gives")
+        // The next derivation saves it right again.
+        try probe(day: 2)
+        try patrol.runDue(now: morning(of: 3))
+        #expect(try fixture.store.ladder(policy: LadderPolicy())["V0003"]?.standing == .clean)
+        #expect(try fixture.store.verifyLedger(policy: LadderPolicy()).ok)
+    }
+
     @Test("half a day watched is not enough to judge")
     func halfDay() throws {
         try probe(day: 1, hours: 0..<10) { _ in .timeout }
