@@ -182,6 +182,9 @@ extension Store {
         return sealed
     }
 
+    /// `?, ?, …`: `count` placeholders for an `IN (…)` list.
+    static func placeholders(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ",") }
+
     /// The ledger's entries after `after` and up to `through` (all of them by default), in
     /// order, inside the caller's transaction.
     public static func ledger(in db: Database, after: Int = 0, through: Int = .max) throws -> [LedgerEntry] {
@@ -199,7 +202,7 @@ extension Store {
                 arguments += [venue]
             }
             if !kinds.isEmpty {
-                conditions.append("kind IN (\(kinds.map { _ in "?" }.joined(separator: ",")))")
+                conditions.append("kind IN (\(Store.placeholders(kinds.count)))")
                 arguments += StatementArguments(kinds.map(\.rawValue))
             }
             if let since {
@@ -227,14 +230,14 @@ extension Store {
         ///   - reasons: read each day's reason and evidence, which the steps carry; a caller that
         ///     wants only where venues stand skips them.
         init(_ db: Database, judging: (day: PatrolDay, position: Int)? = nil, only: [String]? = nil, reasons: Bool = true) throws {
-            var filter = "", arguments = StatementArguments()
-            if let only {
-                filter = "WHERE venue_id IN (\(only.map { _ in "?" }.joined(separator: ",")))"
-                arguments = StatementArguments(only)
+            // Each table's rows for `only`, by its venue column; the ledger keeps the district's too.
+            func scope(_ column: String, district: Bool = false) -> String {
+                guard let only else { return "" }
+                return "WHERE \(column) IN (\(Store.placeholders(only.count))\(district ? ", '*'" : ""))"
             }
-            let ledgerFilter = only == nil ? "" : "WHERE venue_id IN (\((only ?? []).map { _ in "?" }.joined(separator: ",")), '*')"
-            ledger = LedgerView(try Row.fetchAll(db, sql: "SELECT \(LedgerEntry.columns) FROM ledger \(ledgerFilter) ORDER BY seq", arguments: arguments)
-                .map(LedgerEntry.init(row:)))
+            let arguments = StatementArguments(only ?? [])
+            ledger = LedgerView(try Row.fetchAll(db, sql: "SELECT \(LedgerEntry.columns) FROM ledger \(scope("venue_id", district: true)) ORDER BY seq",
+                                                 arguments: arguments).map(LedgerEntry.init(row:)))
             positions = [:]
             if let judging { positions[judging.day] = judging.position }
             var parsed: [String: PatrolDay] = [:]  // a day's text once per day, not once per venue
@@ -251,7 +254,7 @@ extension Store {
             // Up to a row per venue and day for years: read by position, through a cursor.
             let details = reasons ? "reason, evidence" : "'', ''"
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT venue_id, day, tier, supervisor, verdict, \(details) FROM venue_day \(filter) ORDER BY venue_id, day
+                SELECT venue_id, day, tier, supervisor, verdict, \(details) FROM venue_day \(scope("venue_id")) ORDER BY venue_id, day
                 """, arguments: arguments)
             while let row = try rows.next() {
                 guard let day = day(row[1]), let tier = Tier(rawValue: row[2]), let verdict = Verdict(rawValue: row[4]) else { continue }
@@ -260,8 +263,7 @@ extension Store {
                     venueID: venueID, day: day, tier: tier, supervisor: row[3], verdict: verdict, reason: row[5], evidence: row[6]))
             }
             venues = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, tier, supervisor FROM venue \(filter.replacingOccurrences(of: "venue_id", with: "id"))",
-                                        arguments: arguments) {
+            for row in try Row.fetchAll(db, sql: "SELECT id, tier, supervisor FROM venue \(scope("id"))", arguments: arguments) {
                 venues[row[0]] = (Tier(rawValue: row[1]) ?? .general, row[2])
             }
             policies = try Store.policyChanges(in: db)
@@ -465,11 +467,8 @@ enum LadderStates {
         var latest: [String: Int] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT venue_id, max(seq) FROM ledger GROUP BY venue_id") { latest[row[0]] = row[1] }
         let district = latest["*"] ?? 0
-        var filter = "", arguments = StatementArguments()
-        if let venues {
-            filter = "WHERE venue_id IN (\(venues.map { _ in "?" }.joined(separator: ",")))"
-            arguments = StatementArguments(venues)
-        }
+        let filter = venues.map { "WHERE venue_id IN (\(Store.placeholders($0.count)))" } ?? ""
+        let arguments = StatementArguments(venues ?? [])
         let decoder = JSONDecoder()
         var states: [String: VenueState] = [:]
         for row in try Row.fetchAll(db, sql: """
