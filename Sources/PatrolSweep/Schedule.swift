@@ -58,15 +58,36 @@ public struct Schedule: Sendable {
     private var heldForHost: [String: Deque<Int>] = [:]
     private(set) var finished = 0
 
-    /// - Parameter spread: start each target at a stable offset within its cadence, so the
-    ///   load is even; otherwise everything is due at `now`.
-    public init(targets: [ScheduleTarget], settings: ScheduleSettings, now: Double, spread: Bool, once: Bool = false) {
+    /// What a schedule knows of a target that a new schedule (after a reload) should keep: when
+    /// its next probe is due and how many probes in a row have failed (its backoff).
+    public struct Memory: Sendable, Equatable {
+        public var due: Double
+        public var failures: Int
+    }
+
+    /// - Parameters:
+    ///   - spread: start each target at a stable offset within its cadence, so the load is even;
+    ///     otherwise everything is due at `now`.
+    ///   - memory: what a previous schedule knew, by target id: a target keeps its due time (no
+    ///     later than one interval from now under its cadence here) and its failures.
+    public init(targets: [ScheduleTarget], settings: ScheduleSettings, now: Double, spread: Bool, once: Bool = false,
+                memory: [String: Memory] = [:]) {
         self.settings = settings
         self.targets = targets
         self.once = once
         dueTimes = targets.map { spread ? now + Self.phase(of: $0.id) * $0.cadence : now }
         failures = Array(repeating: 0, count: targets.count)
+        for (slot, target) in targets.enumerated() {
+            guard let known = memory[target.id] else { continue }
+            failures[slot] = known.failures
+            dueTimes[slot] = min(known.due, now + interval(of: slot))
+        }
         for slot in targets.indices { queue.insert(Due(time: dueTimes[slot], slot: slot)) }
+    }
+
+    /// Each target's memory, by id, for the schedule that follows this one.
+    public var memory: [String: Memory] {
+        Dictionary(uniqueKeysWithValues: targets.indices.map { (targets[$0].id, Memory(due: dueTimes[$0], failures: failures[$0])) })
     }
 
     /// A stable number in [0, 1) from an id, so a restart keeps each camera's phase: FNV-1a,

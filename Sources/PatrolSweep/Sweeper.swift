@@ -40,11 +40,15 @@ public final class Sweeper: @unchecked Sendable {
     }
 
     /// Probes every stream on its cadence until `stop()`; then lets the probes in flight finish
-    /// (each within its deadline), hands over their results and returns.
-    public func run(onBatch: ([(Stream, ProbeResult)]) -> Void) {
+    /// (each within its deadline), hands over their results and returns what the schedule knew,
+    /// for the run that follows a reload.
+    /// - Parameter memory: what the previous run returned: down cameras keep their backoff.
+    @discardableResult
+    public func run(memory: [String: Schedule.Memory] = [:], onBatch: ([(Stream, ProbeResult)]) -> Void) -> [String: Schedule.Memory] {
         var schedule = Schedule(targets: streams.map(\.target), settings: scheduleSettings, now: clock(),
-                                spread: true)
+                                spread: true, memory: memory)
         drive(&schedule, onBatch: onBatch)
+        return schedule.memory
     }
 
     public func stop() {

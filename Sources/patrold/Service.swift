@@ -74,8 +74,9 @@ final class Service: @unchecked Sendable {
         registerJobs()
         Journal.notice("patrold \(PatrolVersion.current) watching \(current.district.streams.count) cameras")
         var results = 0, unwritten = 0
+        var memory: [String: Schedule.Memory] = [:]  // a reload keeps each camera's due time and backoff
         while let engine = next {
-            engine.sweeper.run { batch in
+            memory = engine.sweeper.run(memory: memory) { batch in
                 results += batch.count
                 engine.write(batch)
             }

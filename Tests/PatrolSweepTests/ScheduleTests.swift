@@ -137,4 +137,40 @@ struct ScheduleTests {
         }
         #expect(slow.interval(of: 0) == 900)
     }
+
+    @Test("a new schedule after a reload keeps each camera's due time and backoff; a faster cadence brings it closer")
+    func memory() {
+        var settings = ScheduleSettings()
+        settings.backoffAfter = 3
+        settings.backoffLimit = 600
+        let down = ScheduleTarget(id: "X", host: "a", cadence: 60), up = ScheduleTarget(id: "Y", host: "b", cadence: 60)
+        var before = Schedule(targets: [down, up], settings: settings, now: 0, spread: false)
+        var now = 0.0
+        for _ in 0..<6 {
+            for slot in before.take(now: now) { before.finish(slot, now: now + 1, succeeded: slot == 1) }
+            now = before.nextDue(of: 0)
+        }
+        #expect(before.interval(of: 0) == 600 && before.interval(of: 1) == 60)
+        let memory = before.memory
+        #expect(memory["X"]?.failures == 6 && memory["Y"]?.failures == 0)
+
+        // Reloaded at `now`, with a camera added: X stays in backoff, Y keeps its time, Z starts fresh.
+        let added = ScheduleTarget(id: "Z", host: "c", cadence: 60)
+        let after = Schedule(targets: [added, up, down], settings: settings, now: now, spread: true, memory: memory)
+        #expect(after.interval(of: 2) == 600)
+        #expect(after.nextDue(of: 2) == memory["X"]?.due && after.nextDue(of: 1) == memory["Y"]?.due)
+        #expect(after.nextDue(of: 0) == now + Schedule.phase(of: "Z") * 60)
+        // Without the memory, the down camera would be back at its cadence.
+        #expect(Schedule(targets: [down], settings: settings, now: now, spread: true).interval(of: 0) == 60)
+
+        // X moved to a tier probed every 10 s while in backoff: its backoff is 10 s doubled four
+        // times, and it is due no later than that from now.
+        let faster = Schedule(targets: [ScheduleTarget(id: "X", host: "a", cadence: 10)], settings: settings, now: now,
+                              spread: true, memory: ["X": Schedule.Memory(due: now + 590, failures: 6)])
+        #expect(faster.interval(of: 0) == 160)
+        #expect(faster.nextDue(of: 0) == now + 160)
+        let sooner = Schedule(targets: [ScheduleTarget(id: "X", host: "a", cadence: 10)], settings: settings, now: now,
+                              spread: true, memory: ["X": Schedule.Memory(due: now + 590, failures: 0)])
+        #expect(sooner.nextDue(of: 0) == now + 10)
+    }
 }
