@@ -86,11 +86,6 @@ public struct VenueState: Sendable, Equatable, Codable {
 /// No clock, no I/O: the same history always gives the same steps, which is what lets the
 /// whole ledger be re-derived from the stored verdicts and checked.
 public enum Ladder {
-    public static func derive(venueID: String, tier: Tier, supervisor: String?, events: [LadderEvent],
-                              policy: LadderPolicy) -> (steps: [Step], state: VenueState) {
-        derive(venueID: venueID, tier: tier, supervisor: supervisor, events: events, policies: PolicyHistory(policy))
-    }
-
     /// Each day is judged under the policy in force on it; what a day decided (a deadline, a
     /// re-check) stands when the policy later changes.
     public static func derive(venueID: String, tier: Tier, supervisor: String?, events: [LadderEvent],

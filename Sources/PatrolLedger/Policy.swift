@@ -95,10 +95,6 @@ public struct PolicyHistory: Sendable, Equatable {
     /// In force when nothing is recorded.
     public let otherwise: LadderPolicy
 
-    public init(_ policy: LadderPolicy) {
-        self.init(changes: [], otherwise: policy)
-    }
-
     public init(changes: [PolicyChange], otherwise: LadderPolicy) {
         self.changes = changes.sorted { $0.from < $1.from }
         self.otherwise = otherwise
@@ -114,7 +110,4 @@ public struct PolicyHistory: Sendable, Equatable {
         }
         return low == 0 ? first.policy : changes[low - 1].policy
     }
-
-    /// The policy recorded last: what a new day is judged under unless the rules change.
-    public var latest: LadderPolicy? { changes.last?.policy }
 }

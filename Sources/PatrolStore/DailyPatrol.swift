@@ -115,7 +115,7 @@ public struct DailyPatrol: Sendable {
                     """, arguments: [venueID, day.description, venue["tier"] as String, venue["supervisor"] as String?,
                                      judged.verdict.rawValue, judged.reason, judged.evidence])
             }
-            _ = try Store.adopt(settings.ladder, from: day, at: now, in: db)
+            try Store.adopt(settings.ladder, from: day, at: now, in: db)
             let position = try Int.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM ledger") ?? 0
             let entries = try Store.reconcile(nil, policy: settings.ladder, at: now, in: db, judging: (day, position))
             let report = PatrolDayReport(day: day, cameras: cameraDays.days.reduce(into: [:]) { $0[$1.verdict, default: 0] += 1 },
@@ -178,24 +178,16 @@ public struct DailyPatrol: Sendable {
     }
 }
 
-extension Store.History {
-    /// Venues whose closure is in force: they are no longer judged or probed.
-    var closedVenues: [String] { Store.closed(ledger) }
-}
-
 extension Store {
     /// Venues closed through the ladder: their cameras leave the probe schedule.
     public func closedVenues() throws -> Set<String> {
         try pool.read { db in Set(try Store.closedVenues(in: db)) }
     }
 
-    /// The same inside the caller's transaction: only the ledger is read.
+    /// The same inside the caller's transaction: the venues whose closure is in force, from the
+    /// ledger alone.
     static func closedVenues(in db: Database) throws -> [String] {
-        closed(LedgerView(try Store.ledger(in: db)))
-    }
-
-    static func closed(_ ledger: LedgerView) -> [String] {
-        Set(ledger.effective.filter { $0.kind == .closure }.map(\.venueID)).sorted()
+        Set(LedgerView(try Store.ledger(in: db)).effective.filter { $0.kind == .closure }.map(\.venueID)).sorted()
     }
 
     /// The perimeter cameras that failed on `day`: the city maintenance team's list.

@@ -106,12 +106,15 @@ enum LedgerSchema {
 }
 
 extension LedgerEntry {
-    /// The columns `init(row:)` reads, in its order: select these, never `*`.
-    static let columns = "seq, venue_id, kind, day, deadline, until, tier, supervisor, refers_to, reason, evidence, actor, at, previous_hash, hash"
+    /// The columns `init(row:)` reads, in its order.
+    static let columnNames = ["seq", "venue_id", "kind", "day", "deadline", "until", "tier", "supervisor", "refers_to",
+                              "reason", "evidence", "actor", "at", "previous_hash", "hash"]
+    /// What to select for `init(row:)`, never `*`.
+    static let columns = columnNames.joined(separator: ", ")
 
     /// An entry from a row of `columns`, read by position (thousands of entries at a time).
     init(row: Row) throws {
-        let names = ["seq", "venue_id", "kind", "day", "deadline", "until", "tier"]
+        let names = Self.columnNames
         func day(_ index: Int) throws -> PatrolDay? {
             guard let text: String = row[index] else { return nil }
             guard let day = PatrolDay(text) else { throw LedgerReadError(seq: row[0], field: names[index], value: text) }
@@ -335,14 +338,12 @@ extension Store {
     /// Records `policy` as in force from `day` when it differs from the policy recorded last.
     /// A change after the first is also noted in the ledger (actor `config`), so the rules'
     /// history is part of the chain. Days already patrolled keep the rules they were judged by.
+    @discardableResult
     static func adopt(_ policy: LadderPolicy, from day: PatrolDay, at: Date, in db: Database) throws -> [LedgerEntry] {
         let recorded = try policyChanges(in: db)
         if let last = recorded.last, last.policy == policy || day <= last.from { return [] }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         try db.execute(sql: "INSERT INTO ladder_policy (from_day, policy, recorded_at) VALUES (?, ?, ?)",
-                       arguments: [day.description, String(decoding: try encoder.encode(policy), as: UTF8.self),
-                                   LedgerEntry.timestamp(at)])
+                       arguments: [day.description, Evidence.encode(policy), LedgerEntry.timestamp(at)])
         guard let last = recorded.last else { return [] }
         let note = Step(venueID: "*", kind: .note, day: day,
                         reason: "ladder policy from \(day): \(policy.summary) (until \(day.adding(-1)): \(last.policy.summary))",
@@ -368,8 +369,6 @@ extension Store {
         for venueID in history.venueIDs { states[venueID] = history.derive(venueID, policy: policy).state }
         return states
     }
-
-
 
     /// Records an operator's act and what follows from it, in one transaction.
     @discardableResult
@@ -452,12 +451,10 @@ enum LadderStates {
     static func save(_ states: [String: VenueState], in db: Database) throws {
         let head = try Int.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM ledger") ?? 0
         let mark = try Mark(db)
-        let encoder = JSONEncoder()
         for (venueID, state) in states {
             try db.execute(sql: """
                 INSERT OR REPLACE INTO ladder_state (venue_id, state, head_seq, verdict_day, policy_day) VALUES (?, ?, ?, ?, ?)
-                """, arguments: [venueID, String(decoding: try encoder.encode(state), as: UTF8.self), head,
-                                 mark.verdictDay, mark.policyDay])
+                """, arguments: [venueID, Evidence.encode(state), head, mark.verdictDay, mark.policyDay])
         }
     }
 

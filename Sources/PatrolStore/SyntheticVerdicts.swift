@@ -61,7 +61,7 @@ extension Store {
                     written += 1
                 }
             }
-            _ = try Store.adopt(policy, from: first, at: at, in: db)
+            try Store.adopt(policy, from: first, at: at, in: db)
             let entries = try Store.reconcile(nil, policy: policy, at: at, in: db)
             let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1")
             for offset in 0..<verdicts.days {

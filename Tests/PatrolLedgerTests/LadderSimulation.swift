@@ -89,7 +89,7 @@ struct LadderSimulation {
     mutating func judge(_ verdict: Verdict) {
         let day = today
         let rules = rulesChanged ? newRules! : policy
-        if rules != policies.latest { changes.append(PolicyChange(from: day, policy: rules)) }
+        if rules != changes.last?.policy { changes.append(PolicyChange(from: day, policy: rules)) }
         positions[day] = entries.count
         days.append(JudgedVenueDay(venueID: venueID, day: day, tier: tier, supervisor: supervisor, verdict: verdict,
                                    reason: verdict.rawValue, evidence: Evidence.none))
