@@ -84,6 +84,8 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // What the test targets share: helper programs started and synchronised on.
+        .target(name: "PatrolTestSupport", path: "Tests/PatrolTestSupport"),
         .testTarget(name: "PatrolProbeTests", dependencies: ["PatrolProbe"]),
         .testTarget(name: "PatrolInventoryTests", dependencies: ["PatrolInventory", "PatrolProbe"]),
         .testTarget(
@@ -97,7 +99,7 @@ let package = Package(
             name: "PatrolMailTests",
             dependencies: [
                 "PatrolMail", "PatrolReport", "PatrolStore", "PatrolLedger", "PatrolInventory", "PatrolProbe",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "PatrolTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Tools"]
         ),
@@ -108,7 +110,7 @@ let package = Package(
             name: "FleetTests",
             dependencies: [
                 "PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore", "PatrolLedger", "PatrolReport", "patrol",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "PatrolTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
     ]

@@ -1,5 +1,6 @@
 import Foundation
 import PatrolProbe
+import PatrolTestSupport
 
 /// The sample camera fleet (Samples/fleet), a real gst-rtsp-server, started once for the
 /// whole test run on ports the operating system picks. Tests synchronise on its READY line.
@@ -25,7 +26,8 @@ final class Fleet: @unchecked Sendable {
     }
 
     /// Started on first use; `nil` with the reason when it cannot start.
-    static let shared: Result<Fleet, FleetError> = Result { try Fleet(cameras: cameras) }.mapError { $0 as! FleetError }
+    static let shared: Result<Fleet, FleetError> = Result { try Fleet(cameras: cameras) }
+        .mapError { FleetError(description: "\($0)") }
 
     struct FleetError: Error, CustomStringConvertible {
         var description: String
@@ -35,46 +37,20 @@ final class Fleet: @unchecked Sendable {
     let blackholePort: Int
     let refusedPort: Int
     let controlPath: String
-    private let process: Process
-    private let input: Pipe
+    /// The fleet exits when this test process does (its stdin closes).
+    private let process: ReadyProcess
 
     private init(cameras: Int) throws {
         let script = Self.repository.appendingPathComponent("Samples/fleet/fleet.py").path
         let control = FileManager.default.temporaryDirectory
             .appendingPathComponent("patrol-fleet-test-\(getpid()).sock").path
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [script, "serve", "--port", "0", "--cameras", String(cameras), "--control", control,
-                             "--exit-with-stdin"]
-        let output = Pipe()
-        input = Pipe()
-        process.standardOutput = output
-        process.standardInput = input  // the fleet exits when this test process does
-        process.standardError = FileHandle.standardError
-        try process.run()
-        // Block until the READY line (or the fleet's death): no sleeps.
-        var buffered = Data()
-        var ready: String?
-        while ready == nil {
-            let chunk = output.fileHandleForReading.availableData
-            guard !chunk.isEmpty else { break }
-            buffered.append(chunk)
-            ready = String(decoding: buffered, as: UTF8.self).split(separator: "\n")
-                .first { $0.hasPrefix("READY ") }.map(String.init)
-        }
-        guard let ready else { throw FleetError(description: "the sample fleet exited before it was ready") }
-        var fields: [String: String] = [:]
-        for pair in ready.split(separator: " ").dropFirst() {
-            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            if parts.count == 2 { fields[parts[0]] = parts[1] }
-        }
-        guard let port = fields["port"].flatMap(Int.init), let blackhole = fields["blackhole"].flatMap(Int.init),
-              let refused = fields["refused"].flatMap(Int.init), let controlPath = fields["control"]
-        else { throw FleetError(description: "unexpected READY line: \(ready)") }
-        self.port = port
-        self.blackholePort = blackhole
-        self.refusedPort = refused
-        self.controlPath = controlPath
+        process = try ReadyProcess("/usr/bin/python3", [script, "serve", "--port", "0", "--cameras", String(cameras),
+                                                        "--control", control, "--exit-with-stdin"],
+                                   unready: "the sample fleet exited before it was ready")
+        port = try process.number("port")
+        blackholePort = try process.number("blackhole")
+        refusedPort = try process.number("refused")
+        controlPath = try process.field("control")
     }
 
     static func get() throws -> Fleet { try shared.get() }

@@ -1,5 +1,6 @@
 import Foundation
 import PatrolMail
+import PatrolTestSupport
 
 /// A real SMTP server on 127.0.0.1 (Tools/smtp_receiver.py, aiosmtpd), keeping what it receives
 /// in a folder, with a port that refuses connections and one that never answers. It exits when
@@ -10,8 +11,7 @@ final class Receiver: @unchecked Sendable {
     let port: Int
     let refusedPort: Int
     let silentPort: Int
-    private let process: Process
-    private let input: Pipe
+    private let process: ReadyProcess
 
     struct Received {
         var message: Data
@@ -21,39 +21,14 @@ final class Receiver: @unchecked Sendable {
 
     init() throws {
         folder = try temporaryFolder("received")
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [tools.appendingPathComponent("smtp_receiver.py").path, folder.path]
-        let output = Pipe()
-        input = Pipe()
-        process.standardOutput = output
-        process.standardInput = input
-        process.standardError = FileHandle.standardError
-        try process.run()
-        var buffered = Data()
-        var ready: String?
-        while ready == nil {
-            let chunk = output.fileHandleForReading.availableData
-            guard !chunk.isEmpty else { break }
-            buffered.append(chunk)
-            ready = String(decoding: buffered, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix("READY ") }.map(String.init)
-        }
-        guard let ready else { throw ToolError(description: "the SMTP receiver exited before it was ready (is python3-aiosmtpd installed?)") }
-        var fields: [String: Int] = [:]
-        for pair in ready.split(separator: " ").dropFirst() {
-            let parts = pair.split(separator: "=").map(String.init)
-            if parts.count == 2 { fields[parts[0]] = Int(parts[1]) }
-        }
-        guard let port = fields["port"], let refused = fields["refused"], let silent = fields["silent"]
-        else { throw ToolError(description: "unexpected READY line: \(ready)") }
-        self.port = port
-        refusedPort = refused
-        silentPort = silent
+        process = try ReadyProcess(python, [tools.appendingPathComponent("smtp_receiver.py").path, folder.path],
+                                   unready: "the SMTP receiver exited before it was ready (is python3-aiosmtpd installed?)")
+        port = try process.number("port")
+        refusedPort = try process.number("refused")
+        silentPort = try process.number("silent")
     }
 
     deinit {
-        try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
         try? FileManager.default.removeItem(at: folder)
     }
 
