@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 struct pav_session {
@@ -27,7 +28,21 @@ struct pav_session {
     int64_t stop_at_ns;
     int interrupted;
     int status_code;      // last RTSP/HTTP status >= 300 seen in FFmpeg's log
+    char status_method[16];
+    char sending_method[16];  // the RTSP request last sent, while opening
+    int setup_refused;
+    int redirected;
+    char redirect_target[512];
+    char lower_transport[4];  // "tcp" or "udp", from the SETUP answer's Transport header
+    int awaiting_status;  // the next reply line is a status line
+    int not_rtsp;
+    char answer[64];
+    int opening;          // FFmpeg's RTSP dialogue is read from its log only while opening
     int decode_errors;    // decoder errors logged since the last decode started
+    uint8_t *unit;        // the access unit taken for decoding
+    int unit_stream;
+    int unit_size;
+    int unit_capacity;
 };
 
 // The session whose FFmpeg call is running on this thread, for the log callback: FFmpeg's
@@ -40,13 +55,66 @@ int64_t pav_now_ns(void) {
     return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-// FFmpeg's own log stays silent; it is read only for facts the API does not return:
-// the status code of a refused RTSP/HTTP request and the decoder's error count.
+// FFmpeg's own log stays silent; it is read only for facts the API does not return: the
+// status code of a refused RTSP/HTTP request and the request it answered, a redirect, the
+// transport the server set up, and the decoder's error count. Lines are matched on their
+// format string first, so only the few that matter are ever formatted.
+static void copy_word(char *dst, size_t size, const char *src) {
+    size_t n = 0;
+    while (src[n] && src[n] != ' ' && src[n] != '\r' && src[n] != '\n' && n + 1 < size) {
+        dst[n] = src[n];
+        n++;
+    }
+    dst[n] = 0;
+}
+
+// Every status line replaces the last: a 401 answered with credentials on the second try
+// is no longer the story.
+static void note_status(pav_session *s, int code) {
+    if (code < 300 || code >= 1000) {
+        s->status_code = 0;
+        s->status_method[0] = 0;
+        return;
+    }
+    s->status_code = code;
+    memcpy(s->status_method, s->sending_method, sizeof s->status_method);
+    if (strcmp(s->sending_method, "SETUP") == 0) s->setup_refused = 1;
+}
+
+// One line of an RTSP reply, while opening (FFmpeg traces each as "line='...'").
+static void scan_reply_line(pav_session *s, const char *line) {
+    int status_line = s->awaiting_status;
+    s->awaiting_status = 0;
+    // A status line begins "RTSP/1.0"; a request from the server ends with it.
+    if (status_line && !strstr(line, "RTSP/1.") && !s->not_rtsp) {
+        s->not_rtsp = 1;
+        snprintf(s->answer, sizeof s->answer, "%s", line);
+        s->stop_at_ns = 0;  // nothing usable will follow: stop now, not at the deadline
+        return;
+    }
+    if (strncmp(line, "RTSP/", 5) == 0) {
+        const char *space = strchr(line, ' ');
+        if (space) note_status(s, atoi(space + 1));
+    } else if (strncasecmp(line, "Transport:", 10) == 0 && strcmp(s->sending_method, "SETUP") == 0) {
+        // RTP/AVP/TCP;interleaved=0-1 or RTP/AVP;unicast;client_port=... (RTP/AVP/UDP too)
+        const char *v = line + 10;
+        while (*v == ' ') v++;
+        const char *end = strpbrk(v, ";,");
+        size_t n = end ? (size_t)(end - v) : strlen(v);
+        int tcp = n >= 4 && strncasecmp(v + n - 4, "/TCP", 4) == 0;
+        strcpy(s->lower_transport, tcp ? "tcp" : "udp");
+    }
+}
+
 static void scan_status(pav_session *s, const char *line) {
     const char *p = strstr(line, " failed: ");           // RTSP: "method DESCRIBE failed: 401 Unauthorized"
     if (p && strncmp(line, "method ", 7) == 0) {
         int code = atoi(p + 9);
-        if (code >= 300 && code < 1000) s->status_code = code;
+        if (code >= 300 && code < 1000) {
+            s->status_code = code;
+            copy_word(s->status_method, sizeof s->status_method, line + 7);
+            if (strcmp(s->status_method, "SETUP") == 0) s->setup_refused = 1;
+        }
         return;
     }
     p = strstr(line, "HTTP error ");                      // HTTP: "HTTP error 403 Forbidden"
@@ -56,14 +124,69 @@ static void scan_status(pav_session *s, const char *line) {
     }
 }
 
+// The far end redirected the request. FFmpeg's RTSP client follows it at once, carrying the
+// camera's credentials to wherever it points and without bound (a redirect to itself loops
+// until the deadline). Patrol follows none: the stop time fires now, and the URL FFmpeg is
+// about to connect to is replaced by one that cannot leave the machine, so not even a name
+// lookup of the new host happens. `fmt` is "Status %d: Redirecting to %s\n", its arguments
+// the code and the new URL (the context's own url field).
+static void stop_redirect(pav_session *s, void *avcl, va_list vl) {
+    va_list copy;
+    va_copy(copy, vl);
+    int code = va_arg(copy, int);
+    const char *target = va_arg(copy, const char *);
+    va_end(copy);
+    s->redirected = 1;
+    if (code >= 300 && code < 1000) s->status_code = code;
+    memcpy(s->status_method, s->sending_method, sizeof s->status_method);
+    snprintf(s->redirect_target, sizeof s->redirect_target, "%s", target ? target : "");
+    s->stop_at_ns = 0;
+    AVFormatContext *fmt = avcl;
+    if (fmt->url == target) {
+        char *nowhere = av_strdup("rtsp://127.0.0.1:1/");
+        if (nowhere) {
+            av_free(fmt->url);
+            fmt->url = nowhere;
+        }
+    }
+}
+
 static void log_callback(void *avcl, int level, const char *fmt, va_list vl) {
     pav_session *s = current_session;
-    if (!s || !avcl || level > AV_LOG_WARNING) return;
+    if (!s || !avcl || !fmt) return;
     const AVClass *cls = *(const AVClass **)avcl;
     if (cls == avcodec_get_class()) {
         if (level <= AV_LOG_ERROR) s->decode_errors++;
         return;
     }
+    if (s->opening && cls == avformat_get_class()) {
+        if (strncmp(fmt, "Sending:", 8) == 0) {           // "Sending:\n%s--\n": the request; only its method is kept
+            va_list copy;
+            va_copy(copy, vl);
+            const char *request = va_arg(copy, const char *);
+            va_end(copy);
+            if (request) copy_word(s->sending_method, sizeof s->sending_method, request);
+            s->awaiting_status = 1;
+            return;
+        }
+        if (strncmp(fmt, "line='", 6) == 0) {             // "line='%s'\n": one line of the reply
+            va_list copy;
+            va_copy(copy, vl);
+            const char *line = va_arg(copy, const char *);
+            va_end(copy);
+            if (line) scan_reply_line(s, line);
+            return;
+        }
+        if (strstr(fmt, "Redirecting to")) {
+            stop_redirect(s, avcl, vl);
+            return;
+        }
+        if (strncmp(fmt, "Nonmatching transport", 21) == 0) {
+            s->setup_refused = 1;
+            return;
+        }
+    }
+    if (level > AV_LOG_WARNING) return;
     char line[256];
     va_list copy;
     va_copy(copy, vl);
@@ -95,6 +218,13 @@ static void fill_status(pav_session *s, int ret, pav_status *status) {
     if (ret < 0 && ret > -4096 && AVERROR(-ret) == ret) status->os_errno = -ret;
     status->status_code = s->status_code;
     status->interrupted = s->interrupted;
+    memcpy(status->method, s->status_method, sizeof status->method);
+    memcpy(status->request, s->sending_method, sizeof status->request);
+    status->setup_refused = s->setup_refused;
+    status->redirected = s->redirected;
+    memcpy(status->redirect_target, s->redirect_target, sizeof status->redirect_target);
+    status->not_rtsp = s->not_rtsp;
+    memcpy(status->answer, s->answer, sizeof status->answer);
     status->message[0] = 0;
     if (ret < 0) av_strerror(ret, status->message, sizeof status->message);
 }
@@ -126,6 +256,7 @@ void pav_session_release(pav_session *s) {
     av_frame_free(&s->frame);
     sws_freeContext(s->sws);
     av_free(s->gray);
+    av_free(s->unit);
     current_session = NULL;
     free(s);
 }
@@ -140,7 +271,11 @@ static int is_rtsp(const char *url) { return strncmp(url, "rtsp://", 7) == 0 || 
 int pav_open(pav_session *s, const pav_open_params *params, pav_status *status) {
     current_session = s;
     s->status_code = 0;
+    s->status_method[0] = s->sending_method[0] = s->lower_transport[0] = 0;
+    s->setup_refused = s->redirected = s->not_rtsp = s->awaiting_status = 0;
+    s->redirect_target[0] = s->answer[0] = 0;
     s->interrupted = 0;
+    s->opening = 1;
     int ret = AVERROR(ENOMEM);
     AVDictionary *options = NULL;
     s->fmt = avformat_alloc_context();
@@ -151,6 +286,9 @@ int pav_open(pav_session *s, const pav_open_params *params, pav_status *status) 
     s->fmt->flags |= AVFMT_FLAG_NOBUFFER;
     if (is_rtsp(params->url)) {
         if (params->rtsp_transport) av_dict_set(&options, "rtsp_transport", params->rtsp_transport, 0);
+        // RTP over UDP: room for a keyframe's burst of datagrams (the kernel caps it at
+        // net.core.rmem_max), instead of dropping the datagrams of a large picture.
+        av_dict_set_int(&options, "buffer_size", 4 << 20, 0);
         // FFmpeg 5.1: "timeout" bounds socket I/O and the TCP connect of the RTSP control channel.
         av_dict_set_int(&options, "timeout", params->io_timeout_us, 0);
     } else {
@@ -162,10 +300,13 @@ int pav_open(pav_session *s, const pav_open_params *params, pav_status *status) 
     ret = avformat_open_input(&s->fmt, params->url, NULL, &options);  // frees fmt on failure
 done:
     av_dict_free(&options);
+    s->opening = 0;
     fill_status(s, ret, status);
     current_session = NULL;
     return ret;
 }
+
+const char *pav_rtsp_lower_transport(pav_session *s) { return s->lower_transport[0] ? s->lower_transport : NULL; }
 
 void pav_describe_streams(pav_session *s, pav_streams *out) {
     memset(out, 0, sizeof *out);
@@ -191,6 +332,33 @@ void pav_describe_streams(pav_session *s, pav_streams *out) {
     }
 }
 
+// Bytes of coded picture data in an Annex B access unit: the slice NAL units, without
+// filler data (which constant-bitrate encoders add to keep the rate up), SEI, parameter
+// sets or delimiters. A frozen picture coded at a constant bitrate still codes to near-empty
+// slices; only the padding keeps its frames large. -1 when the packet is not Annex B.
+static int coded_bytes(enum AVCodecID codec, const uint8_t *data, int size) {
+    if (size < 4 || !(data[0] == 0 && data[1] == 0 && (data[2] == 1 || (data[2] == 0 && data[3] == 1)))) return -1;
+    int total = 0, start = -1, type = -1;
+    for (int i = 0; i + 2 < size;) {
+        if (data[i + 2] > 1) { i += 3; continue; }
+        if (data[i] == 0 && data[i + 1] == 0 && data[i + 2] == 1) {
+            if (start >= 0 && type >= 0) total += i - start;
+            start = i + 3;
+            type = -1;
+            if (start < size) {
+                int t = codec == AV_CODEC_ID_HEVC ? (data[start] >> 1) & 0x3f : data[start] & 0x1f;
+                int vcl = codec == AV_CODEC_ID_HEVC ? t < 32 : (t >= 1 && t <= 5);
+                type = vcl ? t : -1;
+            }
+            i += 3;
+        } else {
+            i++;
+        }
+    }
+    if (start >= 0 && type >= 0) total += size - start;
+    return total;
+}
+
 int pav_read(pav_session *s, pav_packet *out, pav_status *status) {
     current_session = s;
     s->interrupted = 0;
@@ -208,6 +376,12 @@ int pav_read(pav_session *s, pav_packet *out, pav_status *status) {
         out->key = (s->pkt->flags & AV_PKT_FLAG_KEY) != 0;
         out->corrupt = (s->pkt->flags & AV_PKT_FLAG_CORRUPT) != 0;
         out->size = s->pkt->size;
+        out->coded_size = s->pkt->size;
+        if (st->codecpar->codec_id == AV_CODEC_ID_H264 || st->codecpar->codec_id == AV_CODEC_ID_HEVC) {
+            int coded = coded_bytes(st->codecpar->codec_id, s->pkt->data, s->pkt->size);
+            if (coded >= 0) out->coded_size = coded;
+        }
+        out->flushed = s->interrupted;
         out->pts = s->pkt->pts == AV_NOPTS_VALUE ? INT64_MIN : s->pkt->pts;
         out->dts = s->pkt->dts == AV_NOPTS_VALUE ? INT64_MIN : s->pkt->dts;
         out->time_base = av_q2d(st->time_base);
@@ -282,24 +456,52 @@ static int expose_luma(pav_session *s, pav_picture *out) {
     return 0;
 }
 
-int pav_decode_held(pav_session *s, pav_picture *out, pav_status *status) {
+int pav_unit_take(pav_session *s, int append) {
+    if (!append) s->unit_size = 0;
+    int size = s->pkt->size;
+    if (size <= 0) return 0;
+    int needed = s->unit_size + size + AV_INPUT_BUFFER_PADDING_SIZE;
+    if (needed > s->unit_capacity) {
+        int capacity = needed > 2 * s->unit_capacity ? needed : 2 * s->unit_capacity;
+        uint8_t *grown = av_realloc(s->unit, capacity);
+        if (!grown) return AVERROR(ENOMEM);
+        s->unit = grown;
+        s->unit_capacity = capacity;
+    }
+    if (!append) s->unit_stream = s->pkt->stream_index;
+    memcpy(s->unit + s->unit_size, s->pkt->data, size);
+    s->unit_size += size;
+    memset(s->unit + s->unit_size, 0, AV_INPUT_BUFFER_PADDING_SIZE);
+    return 0;
+}
+
+int pav_decode_unit(pav_session *s, pav_picture *out, pav_status *status) {
     current_session = s;
     s->interrupted = 0;
     memset(out, 0, sizeof *out);
     int ret = 0;
-    if (!s->fmt || s->pkt->size == 0) {
+    AVPacket *unit = NULL;
+    if (!s->fmt || s->unit_size == 0) {
         ret = AVERROR(EINVAL);
         goto done;
     }
-    if (s->dec_stream != s->pkt->stream_index) {
-        ret = open_decoder(s, s->pkt->stream_index);
+    if (s->dec_stream != s->unit_stream) {
+        ret = open_decoder(s, s->unit_stream);
         if (ret < 0) goto done;
     } else {
         avcodec_flush_buffers(s->dec);  // each decode starts afresh from a keyframe
     }
+    unit = av_packet_alloc();
+    if (!unit) {
+        ret = AVERROR(ENOMEM);
+        goto done;
+    }
+    unit->data = s->unit;  // borrowed: the packet holds no reference and frees nothing
+    unit->size = s->unit_size;
+    unit->flags = AV_PKT_FLAG_KEY;
     s->decode_errors = 0;
     av_frame_unref(s->frame);
-    int sent = avcodec_send_packet(s->dec, s->pkt);
+    int sent = avcodec_send_packet(s->dec, unit);
     avcodec_send_packet(s->dec, NULL);  // drain: the one picture comes out now, not after reordering
     ret = avcodec_receive_frame(s->dec, s->frame);
     if (ret < 0) {
@@ -314,6 +516,7 @@ int pav_decode_held(pav_session *s, pav_picture *out, pav_status *status) {
     if (s->dec->framerate.num > 0 && s->dec->framerate.den > 0) out->declared_fps = av_q2d(s->dec->framerate);
     ret = expose_luma(s, out);
 done:
+    av_packet_free(&unit);
     fill_status(s, ret, status);
     current_session = NULL;
     return ret;
@@ -339,6 +542,7 @@ int pav_error_eof(void) { return AVERROR_EOF; }
 int pav_error_exit(void) { return AVERROR_EXIT; }
 int pav_error_invalid_data(void) { return AVERROR_INVALIDDATA; }
 int pav_error_http_unauthorized(void) { return AVERROR_HTTP_UNAUTHORIZED; }
+int pav_error_http_bad_request(void) { return AVERROR_HTTP_BAD_REQUEST; }
 int pav_error_http_forbidden(void) { return AVERROR_HTTP_FORBIDDEN; }
 int pav_error_http_not_found(void) { return AVERROR_HTTP_NOT_FOUND; }
 int pav_error_http_other_4xx(void) { return AVERROR_HTTP_OTHER_4XX; }

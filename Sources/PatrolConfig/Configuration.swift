@@ -59,7 +59,8 @@ public struct Configuration: Sendable, Equatable {
     /// backoff and the probe's deadline.
     private mutating func coverPatrol() {
         patrol.cover(cadence: [.priority: cadence.priority, .watch: cadence.watch, .general: cadence.general],
-                     backoffLimit: schedule.backoffLimit, deadline: Double(probe.deadline.components.seconds))
+                     backoffLimit: schedule.backoffLimit,
+                     deadline: ([probe.deadline] + probe.hosts.values.compactMap(\.deadline)).max()!.seconds.rounded(.down))
     }
 
     /// Loads `path`; relative paths in it are relative to the file's folder.
@@ -111,6 +112,16 @@ public struct Configuration: Sendable, Equatable {
             if let seconds = try section.number("deadline", in: 0.5...300) { probe.deadline = .milliseconds(Int64(seconds * 1000)) }
             if let seconds = try section.number("window", in: 0.1...60) { probe.window = .milliseconds(Int64(seconds * 1000)) }
             probe.transport = try section.choice("transport", of: ProbeSettings.Transport.self) ?? probe.transport
+            if var hosts = try section.section("hosts") {
+                for host in hosts.keys {
+                    guard var entry = try hosts.section(host) else { continue }
+                    var own = ProbeSettings.HostSettings()
+                    own.transport = try entry.choice("transport", of: ProbeSettings.Transport.self)
+                    if let seconds = try entry.number("deadline", in: 0.5...300) { own.deadline = .milliseconds(Int64(seconds * 1000)) }
+                    try entry.rejectUnknownKeys()
+                    probe.hosts[host.lowercased()] = own
+                }
+            }
             try section.rejectUnknownKeys()
         }
         if var section = try top.section("schedule") {

@@ -3,15 +3,42 @@
 /// Pure bookkeeping: the probe feeds it packets and decoded pictures, asks it what to do
 /// next, and finally asks for the verdict. No clock, no I/O; times are nanoseconds since
 /// the probe started, given by the caller.
+///
+/// Three facts of RTP and of the codecs shape it:
+/// - A picture (an access unit) may reach the probe as several packets: slices, parameter
+///   sets in front of a keyframe. They share one timestamp (RFC 3550: the sampling instant),
+///   so packets with the timestamp of the unit before them belong to it. Frames are counted,
+///   and pictures decoded, as whole units.
+/// - A frame arrived when its bytes did. A read ended by the probe's stop time may still hand
+///   over a frame the demuxer's parser held back: its bytes came earlier, so it moves no clock.
+/// - Live video arrives in step with its timestamps. A media server replaying its cache sends
+///   seconds of old pictures within milliseconds; only frames that keep arriving at the pace
+///   of their timestamps prove that a camera is sending now.
 struct Observation {
     struct Packet {
         var isVideo: Bool
         var isAudio: Bool
         var isKey: Bool
         var size: Int
+        /// Bytes of coded picture data (slices only: no filler, SEI or parameter sets).
+        var codedSize: Int
         /// Presentation time in seconds, when the stream gives one.
         var time: Double?
         var arrival: Int64
+        /// Handed over by a read the stop time ended: its bytes arrived before `arrival`.
+        var flushed = false
+
+        init(isVideo: Bool, isAudio: Bool, isKey: Bool, size: Int, codedSize: Int? = nil, time: Double?,
+             arrival: Int64, flushed: Bool = false) {
+            self.isVideo = isVideo
+            self.isAudio = isAudio
+            self.isKey = isKey
+            self.size = size
+            self.codedSize = codedSize ?? size
+            self.time = time
+            self.arrival = arrival
+            self.flushed = flushed
+        }
     }
 
     struct Picture {
@@ -23,6 +50,23 @@ struct Observation {
         var flaggedCorrupt: Bool
 
         var isClean: Bool { decodeErrors == 0 && !flaggedCorrupt }
+
+        /// What was wrong with it, in the words of the verdict.
+        var damage: String {
+            decodeErrors == 0
+                ? "the decoder flagged it damaged"
+                : "the decoder reported \(decodeErrors) error\(decodeErrors == 1 ? "" : "s")"
+        }
+    }
+
+    /// One picture's packets: everything sharing its timestamp.
+    struct Unit {
+        var time: Double?
+        /// When its first bytes arrived; nil when only a flushed packet brought it.
+        var arrival: Int64?
+        var isKey: Bool
+        var size: Int
+        var codedSize: Int
     }
 
     enum Ending: Equatable {
@@ -34,57 +78,108 @@ struct Observation {
         case streamEnded(String)
     }
 
+    /// What `record(_:)` did with a video packet.
+    enum Placement: Equatable {
+        /// It begins a new picture.
+        case newUnit
+        /// It belongs to the picture before it.
+        case sameUnit
+        case notVideo
+    }
+
     let settings: ProbeSettings
     let declaresVideo: Bool
     let streamsAreDynamic: Bool
+    /// When the stream opened: the earliest a frame the probe cannot date can have arrived.
+    let openedAt: Int64
+    /// Whether frames must be seen arriving at the pace of their timestamps. A server that
+    /// pushes (RTSP, RTMP, HTTP streams) sends a live camera's frames as they are made; a
+    /// segmented stream (HLS) is fetched a segment at a time, as fast as the network allows,
+    /// and its liveness is its playlist's growth instead.
+    let requiresPace: Bool
 
-    private(set) var frames = 0
-    private(set) var keyframes = 0
+    private(set) var units: [Unit] = []
     private(set) var videoBytes = 0
     private(set) var audioPackets = 0
     private(set) var firstFrameAt: Int64?
     private(set) var firstKeyframeAt: Int64?
+    /// When the newest bytes of video arrived.
     private(set) var lastFrameAt: Int64?
-    private var earliestTime: Double?
-    private var latestTime: Double?
-    private var keyframeTimes: [Double] = []
+    private var timedPackets = 0
 
     private(set) var first: Picture?
+    /// The first damaged picture, while no clean one has come.
+    private(set) var damaged: Picture?
     private(set) var laterDifference: Double?
     private(set) var decodeAttempts = 0
+    private(set) var damagedPictures = 0
     private(set) var decodeFailure: String?
-    private var nonKeySizes: [Int] = []
+    private(set) var decodeFailureIsFinal = false
+    /// Frames have been seen arriving at the pace of their timestamps.
+    private(set) var paceProven = false
 
-    init(settings: ProbeSettings, declaresVideo: Bool, streamsAreDynamic: Bool) {
+    init(settings: ProbeSettings, declaresVideo: Bool, streamsAreDynamic: Bool, openedAt: Int64 = 0,
+         requiresPace: Bool = true) {
         self.settings = settings
         self.declaresVideo = declaresVideo
         self.streamsAreDynamic = streamsAreDynamic
+        self.openedAt = openedAt
+        self.requiresPace = requiresPace
+        self.paceProven = !requiresPace
     }
+
+    var frames: Int { units.count }
+    var keyframes: Int { units.lazy.filter(\.isKey).count }
 
     // MARK: Feeding
 
-    mutating func record(_ packet: Packet) {
+    /// Records a packet; for video, says whether it begins a picture or continues one.
+    @discardableResult
+    mutating func record(_ packet: Packet) -> Placement {
         if packet.isAudio { audioPackets += 1 }
-        guard packet.isVideo else { return }
-        frames += 1
+        guard packet.isVideo else { return .notVideo }
         videoBytes += packet.size
-        if firstFrameAt == nil { firstFrameAt = packet.arrival }
-        lastFrameAt = packet.arrival
-        if let time = packet.time {
-            earliestTime = min(earliestTime ?? time, time)
-            latestTime = max(latestTime ?? time, time)
+        let arrival: Int64? = packet.flushed ? nil : packet.arrival
+        if let arrival { lastFrameAt = max(lastFrameAt ?? arrival, arrival) }
+        if packet.time != nil { timedPackets += 1 }
+
+        if var unit = units.last, continues(unit, with: packet) {
+            unit.isKey = unit.isKey || packet.isKey
+            unit.size += packet.size
+            unit.codedSize += packet.codedSize
+            if unit.arrival == nil { unit.arrival = arrival }
+            units[units.count - 1] = unit
+            if packet.isKey, firstKeyframeAt == nil { firstKeyframeAt = arrival ?? datedBefore }
+            return .sameUnit
         }
-        if packet.isKey {
-            keyframes += 1
-            if firstKeyframeAt == nil { firstKeyframeAt = packet.arrival }
-            if let time = packet.time, keyframeTimes.last.map({ time > $0 }) ?? true { keyframeTimes.append(time) }
-        }
-        if !packet.isKey { nonKeySizes.append(packet.size) }
+        // A frame that only a flushed read brought arrived no later than the newest bytes
+        // before it, and no earlier than the open.
+        let dated = arrival ?? datedBefore
+        if firstFrameAt == nil { firstFrameAt = dated }
+        if lastFrameAt == nil { lastFrameAt = dated }
+        if packet.isKey, firstKeyframeAt == nil { firstKeyframeAt = dated }
+        units.append(Unit(time: packet.time, arrival: arrival, isKey: packet.isKey, size: packet.size,
+                          codedSize: packet.codedSize))
+        if !paceProven { paceProven = pacedNow }
+        return .newUnit
     }
 
-    /// Whether the keyframe just recorded should be decoded.
+    private var datedBefore: Int64 { lastFrameAt ?? openedAt }
+
+    /// Packets of one picture share its timestamp. A packet without one belongs to the
+    /// picture before it when the stream otherwise carries timestamps; in a stream that has
+    /// none, every packet is a picture.
+    private func continues(_ unit: Unit, with packet: Packet) -> Bool {
+        switch (unit.time, packet.time) {
+        case let (unitTime?, time?): return unitTime == time
+        case (_?, nil): return true
+        case (nil, _): return false
+        }
+    }
+
+    /// Whether the keyframe that just began a picture should be decoded.
     func wantsDecode(ofKeyframeAt time: Double?) -> Bool {
-        guard let first, first.isClean else { return decodeAttempts < 2 }
+        guard let first else { return !decodeFailureIsFinal && damagedPictures < 2 }
         guard needsSecondPicture else { return false }
         guard let time, let firstTime = first.time else { return true }
         return time - firstTime >= settings.freezeSpan.seconds
@@ -92,53 +187,88 @@ struct Observation {
 
     mutating func record(_ picture: Picture) {
         decodeAttempts += 1
-        guard let current = first else {
-            first = picture
+        guard picture.isClean else {
+            damagedPictures += 1
+            if first == nil, damaged == nil { damaged = picture }
             return
         }
-        if !current.isClean {
-            // A damaged keyframe followed by a clean one: a transient loss, not a broken coder.
-            if picture.isClean { first = picture }
+        guard let current = first else {
+            first = picture
             return
         }
         laterDifference = current.fingerprint.difference(from: picture.fingerprint)
     }
 
     mutating func recordDecodeFailure(_ reason: String, final: Bool) {
-        decodeAttempts = final ? max(decodeAttempts + 1, 2) : decodeAttempts + 1
+        decodeAttempts += 1
         decodeFailure = reason
+        if final { decodeFailureIsFinal = true } else { damagedPictures += 1 }
     }
 
     // MARK: Deciding what to do next
 
-    /// The encoder itself says nothing changes: some frames between keyframes are near
-    /// empty (all blocks skipped), or every frame is a keyframe. A live camera's sensor
-    /// noise never codes to an empty frame; a frozen picture does, once the coder has
-    /// settled. Then the picture is worth a second, independent look.
+    /// The encoder itself says nothing changes: some frames between keyframes carry (almost)
+    /// no coded picture data, or every frame is a keyframe. A live camera's sensor noise never
+    /// codes to an empty frame; a frozen picture does, once the coder has settled. Sizes are
+    /// of the slices alone: the filler a constant-bitrate encoder pads frames with is no
+    /// picture data. Then the picture is worth a second, independent look.
     var staticSuspected: Bool {
-        guard let first, first.isClean, settings.thresholds.fault(of: first.stats) == nil else { return false }
-        if nonKeySizes.isEmpty { return frames >= 4 }
+        guard let first, settings.thresholds.fault(of: first.stats) == nil else { return false }
+        let nonKey = units.lazy.filter { !$0.isKey }
+        if nonKey.isEmpty { return frames >= 4 }
         let limit = settings.thresholds.staticFrameRatio * Double(first.keyframeSize)
-        return nonKeySizes.lazy.filter { Double($0) <= limit }.count >= 2
+        return nonKey.filter { Double($0.codedSize) <= limit }.count >= 2
     }
 
     var needsSecondPicture: Bool { staticSuspected && laterDifference == nil && decodeAttempts < 4 }
 
-    /// A picture was decoded, or decoding has been tried as often as it is worth.
-    var pictureSettled: Bool { first?.isClean == true || decodeAttempts >= 2 }
+    /// A clean picture was decoded, or decoding has been tried as often as it is worth.
+    var pictureSettled: Bool { first != nil || damagedPictures >= 2 || decodeFailureIsFinal }
 
-    var isComplete: Bool { frames >= settings.enoughFrames && pictureSettled && !needsSecondPicture }
+    var isComplete: Bool { frames >= settings.enoughFrames && pictureSettled && !needsSecondPicture && paceProven }
 
-    /// At the end of the window: whether to keep reading (up to the deadline) for a
-    /// keyframe still needed.
-    var wantsExtension: Bool { frames > 0 && (!pictureSettled || needsSecondPicture) }
+    /// At the end of the window: whether to keep reading (up to the deadline) for a keyframe
+    /// still needed, or for frames that show the stream is live.
+    var wantsExtension: Bool { frames > 0 && (!pictureSettled || needsSecondPicture || !paceProven) }
+
+    /// The newest picture and one at least `paceSpan` of stream time before it arrived at
+    /// least half as far apart as their timestamps say; or, in a stream without timestamps,
+    /// pictures kept arriving for `paceSpan`. A second of pictures arriving in a few
+    /// milliseconds is a replayed cache, not a camera sending now.
+    private var pacedNow: Bool {
+        guard let newest = units.last, let newestArrival = newest.arrival else { return false }
+        let span = paceSpan
+        guard let newestTime = newest.time else {
+            let dated = units.compactMap(\.arrival)
+            return dated.count >= 3 && Double(newestArrival - dated[0]) / 1e9 >= span
+        }
+        for unit in units.reversed() {
+            guard let time = unit.time, let arrival = unit.arrival else { continue }
+            let media = newestTime - time
+            if media >= span { return Double(newestArrival - arrival) / 1e9 >= 0.5 * media }
+        }
+        // However fast their timestamps say they came, pictures arriving for a whole second
+        // are a flow, not a replayed cache.
+        let dated = units.compactMap(\.arrival)
+        return dated.count >= 3 && Double(newestArrival - dated[0]) / 1e9 >= 1
+    }
+
+    /// Stream time over which arrival must keep pace: two frame intervals, at least 0.2 s.
+    private var paceSpan: Double { max(0.2, 2 * (frameInterval ?? 0)) }
 
     // MARK: Measurements
 
-    var measuredFps: Double? {
-        guard frames >= 2, let earliestTime, let latestTime, latestTime > earliestTime else { return nil }
-        return Double(frames - 1) / (latestTime - earliestTime)
+    /// The typical time between pictures: the median step between their distinct timestamps,
+    /// so that a lost picture or a packet without a timestamp does not skew it.
+    var frameInterval: Double? {
+        let times = Set(units.compactMap(\.time)).sorted()
+        guard times.count >= 2 else { return nil }
+        let steps = zip(times.dropFirst(), times).map { $0 - $1 }.filter { $0 > 0 }.sorted()
+        guard !steps.isEmpty else { return nil }
+        return steps[steps.count / 2]
     }
+
+    var measuredFps: Double? { frameInterval.map { 1 / $0 } }
 
     var bitrateKbps: Double? {
         guard let fps = measuredFps, frames > 0 else { return nil }
@@ -146,8 +276,25 @@ struct Observation {
     }
 
     var keyframeInterval: Double? {
-        guard keyframeTimes.count >= 2 else { return nil }
-        return keyframeTimes[1] - keyframeTimes[0]
+        var times: [Double] = []
+        for unit in units where unit.isKey {
+            guard let time = unit.time else { continue }
+            if let last = times.last, time <= last { continue }
+            times.append(time)
+            if times.count == 2 { return times[1] - times[0] }
+        }
+        return nil
+    }
+
+    /// Pictures that arrived together, far faster than their timestamps advance: a burst.
+    private var burst: (frames: Int, media: Double, arrival: Double)? {
+        let dated = units.filter { $0.time != nil && $0.arrival != nil }
+        guard dated.count >= 3, let firstTime = dated.first?.time, let lastTime = dated.last?.time,
+              let firstArrival = dated.first?.arrival, let lastArrival = dated.last?.arrival else { return nil }
+        let media = lastTime - firstTime
+        let arrival = Double(lastArrival - firstArrival) / 1e9
+        guard media > 0, arrival < 0.25 * media else { return nil }
+        return (dated.count, media, arrival)
     }
 
     // MARK: The verdict
@@ -158,23 +305,35 @@ struct Observation {
         if !declaresVideo && frames == 0 && (!streamsAreDynamic || audioPackets > 0) {
             return (.noVideo, "the stream has no video track")
         }
-        guard let lastFrameAt, let firstFrameAt else {
+        guard let lastFrameAt else {
             if case .streamEnded(let why) = ending { return (.stalled, "opened, stream ended before any video frame: \(why)") }
             return (.stalled, "opened, but no video frame arrived")
         }
-        if ending == .timeUp {
-            let interval = frames >= 2 ? Double(lastFrameAt - firstFrameAt) / 1e9 / Double(frames - 1) : 0
+        if ending != .enough {
             let silence = Double(now - lastFrameAt) / 1e9
-            if silence > max(1.0, 4 * interval) {
-                return (.stalled, String(format: "frames stopped arriving: none for the last %.1f s", silence))
+            let interval = frameInterval ?? 0
+            if ending == .timeUp, silence > max(1.0, 4 * interval) {
+                return (.stalled, stalledDetail(silence: silence))
+            }
+            if !paceProven {
+                if case .streamEnded(let why) = ending {
+                    return (.stalled, "the stream ended after \(frames) frame(s): \(why)")
+                }
+                return (.stalled, stalledDetail(silence: silence))
             }
         }
         guard let first else {
-            if let decodeFailure { return (.corrupt, "keyframe undecodable: \(decodeFailure)") }
+            if decodeFailureIsFinal, let decodeFailure { return (.corrupt, "keyframe undecodable: \(decodeFailure)") }
+            if damagedPictures >= 2 {
+                let what = damaged.map { ": \($0.damage) on the first" } ?? decodeFailure.map { ": \($0)" } ?? ""
+                return (.corrupt, "\(damagedPictures) keyframes arrived and none decoded cleanly\(what)")
+            }
+            if damagedPictures == 1 {
+                let what = damaged?.damage ?? decodeFailure ?? "it did not decode"
+                return (.online, "frames arrive; the one keyframe received was damaged (\(what)) and no second came "
+                    + "within the deadline: picture not checked")
+            }
             return (.online, "frames arrive; no keyframe within the deadline, picture not checked")
-        }
-        guard first.isClean else {
-            return (.corrupt, "the decoder reported \(max(1, first.decodeErrors)) error(s) on every keyframe it was given")
         }
         switch thresholds.fault(of: first.stats) {
         case .black:
@@ -193,5 +352,18 @@ struct Observation {
             return (.online, String(format: "%d frames at %.1f fps", frames, fps))
         }
         return (.online, "\(frames) frame(s)")
+    }
+
+    private func stalledDetail(silence: Double) -> String {
+        if let burst {
+            return String(format: "a burst of %d frames (%.1f s of video within %.0f ms), then none for %.1f s: "
+                + "a server replaying its cache, nothing live behind it", burst.frames, burst.media,
+                burst.arrival * 1000, silence)
+        }
+        if !paceProven {
+            return String(format: "%d frame(s), not arriving at the pace of their timestamps, then none for %.1f s",
+                          frames, silence)
+        }
+        return String(format: "frames stopped arriving: none for the last %.1f s", silence)
     }
 }

@@ -8,8 +8,9 @@ import PatrolAV
 public enum Probe {
     /// - Parameter onOpen: called once the stream is open and media may flow (schedulers use it
     ///   to tell a probe exchanging data from one waiting on a silent camera).
-    public static func run(_ url: StreamURL, settings: ProbeSettings = ProbeSettings(),
+    public static func run(_ url: StreamURL, settings requested: ProbeSettings = ProbeSettings(),
                            onOpen: (() -> Void)? = nil) -> ProbeResult {
+        let settings = requested.applying(host: url.host)
         let startedAt = Date()
         let start = pav_now_ns()
         let deadline = start + settings.deadline.nanoseconds
@@ -17,8 +18,9 @@ public enum Probe {
             outcome: .timeout, detail: "", statusCode: nil, url: url.redacted, startedAt: startedAt,
             timings: .init(openMs: nil, firstFrameMs: nil, firstKeyframeMs: nil, totalMs: 0),
             measurements: .init(frames: 0, keyframes: 0, videoBytes: 0, fps: nil, bitrateKbps: nil, keyframeInterval: nil),
-            stream: .init(format: nil, transport: transportName(url, settings), codec: nil, profile: nil, level: nil,
-                          width: nil, height: nil, pixelFormat: nil, declaredFps: nil, hasAudio: false, audioCodec: nil),
+            stream: .init(format: nil, transport: url.isRTSP ? settings.transport.order[0].rawValue : url.scheme.rawValue,
+                          codec: nil, profile: nil, level: nil, width: nil, height: nil, pixelFormat: nil,
+                          declaredFps: nil, hasAudio: false, audioCodec: nil),
             picture: nil)
         observe(url, settings: settings, start: start, deadline: deadline, onOpen: onOpen, into: &result)
         result.timings.totalMs = milliseconds(pav_now_ns() - start)
@@ -46,31 +48,42 @@ public enum Probe {
             }
         }
 
-        // 2. Open: for RTSP, OPTIONS, DESCRIBE, SETUP and PLAY, all under the deadline.
+        // 2. Open: for RTSP, OPTIONS, DESCRIBE, SETUP and PLAY, all under the deadline; over
+        //    the next transport when the server refuses the one asked for at SETUP.
         guard let session = pav_session_create() else {
             (result.outcome, result.detail) = (.timeout, "out of memory")
             return
         }
         defer { pav_session_release(session) }
-        pav_set_stop_at(session, deadline)
-        var status = pav_status()
-        let opened = url.ffmpegURL(hostOverride: numericHost).withCString { cURL in
-            settings.transport.rawValue.withCString { cTransport in
-                settings.userAgent.withCString { cAgent in
-                    var params = pav_open_params(
-                        url: cURL, rtsp_transport: url.isRTSP ? cTransport : nil,
-                        // A backstop only: the deadline (interrupt callback) must be what ends a wait.
-                        io_timeout_us: settings.deadline.nanoseconds / 1000 + 1_000_000, user_agent: cAgent)
-                    return pav_open(session, &params, &status)
-                }
+        let transports: [ProbeSettings.Transport?] = url.isRTSP ? settings.transport.order : [nil]
+        var refusedTransports: [(ProbeSettings.Transport, Int?)] = []
+        for (index, transport) in transports.enumerated() {
+            pav_set_stop_at(session, deadline)
+            var status = pav_status()
+            let opened = open(session, url: url, numericHost: numericHost, transport: transport, settings: settings,
+                              status: &status)
+            if opened >= 0 {
+                if let transport { result.stream.transport = string(pav_rtsp_lower_transport(session)) ?? transport.rawValue }
+                break
             }
-        }
-        guard opened >= 0 else {
-            let failure = OpenFailure.classify(
+            let deadlineReached = status.interrupted != 0 || pav_now_ns() >= deadline
+            if let transport, status.setup_refused != 0, status.redirected == 0, !deadlineReached,
+               index + 1 < transports.count {
+                refusedTransports.append((transport, status.status_code > 0 ? Int(status.status_code) : nil))
+                continue
+            }
+            var failure = OpenFailure.classify(
                 averror: opened, osErrno: status.os_errno, statusCode: status.status_code,
-                deadlineReached: status.interrupted != 0 || pav_now_ns() >= deadline,
-                message: message(of: status), budget: settings.deadline)
+                deadlineReached: deadlineReached, message: message(of: status), budget: settings.deadline,
+                method: text(of: status.method), request: text(of: status.request), setupRefused: status.setup_refused != 0,
+                redirectTarget: status.redirected != 0 ? text(of: status.redirect_target) : nil,
+                notRTSP: status.not_rtsp != 0 ? text(of: status.answer) : nil)
+            if let transport, !refusedTransports.isEmpty {
+                let before = refusedTransports.map { "\($0.0.rawValue) refused (\($0.1.map(String.init) ?? "no status"))" }
+                failure.detail += "; asked over \(transport.rawValue) after " + before.joined(separator: ", ")
+            }
             (result.outcome, result.statusCode, result.detail) = (failure.outcome, failure.statusCode, failure.detail)
+            if let transport { result.stream.transport = transport.rawValue }
             return
         }
         let openedAt = pav_now_ns()
@@ -79,18 +92,17 @@ public enum Probe {
 
         var streams = pav_streams()
         pav_describe_streams(session, &streams)
-        result.stream.format = string(streams.format_name)
-        result.stream.codec = string(streams.video_codec)
-        result.stream.audioCodec = string(streams.audio_codec)
-        result.stream.hasAudio = streams.audio_streams > 0
-        if streams.declared_fps > 0 { result.stream.declaredFps = streams.declared_fps }
+        describe(streams, into: &result)
 
-        // 3. Watch frames over the window; decode only the keyframes the verdict needs.
+        // 3. Watch frames over the window; decode whole pictures, only the keyframes the
+        //    verdict needs.
         var observation = Observation(settings: settings, declaresVideo: streams.video_streams > 0,
-                                      streamsAreDynamic: streams.streams_are_dynamic != 0)
+                                      streamsAreDynamic: streams.streams_are_dynamic != 0, openedAt: openedAt - start,
+                                      requiresPace: result.stream.format != "hls")
         let windowEnd = min(openedAt + settings.window.nanoseconds, deadline)
         let extendedEnd = max(windowEnd, deadline - settings.closeMargin.nanoseconds)
         var ending = Observation.Ending.timeUp
+        var pendingKeyframe: (time: Double?, codedSize: Int)?
         let mustRead = streams.video_streams > 0 || streams.streams_are_dynamic != 0
         reading: while mustRead {
             // The stop time is set before each read, never moved while FFmpeg reads: an interrupt
@@ -99,6 +111,7 @@ public enum Probe {
             let stopAt = observation.wantsExtension ? extendedEnd : windowEnd
             pav_set_stop_at(session, stopAt)
             var packet = pav_packet()
+            var status = pav_status()
             let read = pav_read(session, &packet, &status)
             if read < 0 {
                 ending = status.interrupted != 0 || pav_now_ns() >= stopAt
@@ -109,20 +122,41 @@ public enum Probe {
             let time: Double? = packet.pts != Int64.min
                 ? Double(packet.pts) * packet.time_base
                 : (packet.dts != Int64.min ? Double(packet.dts) * packet.time_base : nil)
-            observation.record(Observation.Packet(
-                isVideo: packet.media == PAV_MEDIA_VIDEO, isAudio: packet.media == PAV_MEDIA_AUDIO,
-                isKey: packet.key != 0, size: Int(packet.size), time: time, arrival: packet.arrival_ns - start))
+            let isVideo = packet.media == PAV_MEDIA_VIDEO
+            let placement = observation.record(Observation.Packet(
+                isVideo: isVideo, isAudio: packet.media == PAV_MEDIA_AUDIO, isKey: packet.key != 0,
+                size: Int(packet.size), codedSize: Int(packet.coded_size), time: time,
+                arrival: packet.arrival_ns - start, flushed: packet.flushed != 0))
             if packet.media == PAV_MEDIA_AUDIO { result.stream.hasAudio = true }
-            if packet.media == PAV_MEDIA_VIDEO, packet.key != 0, observation.wantsDecode(ofKeyframeAt: time) {
-                decode(session, keyframeSize: Int(packet.size), time: time, into: &observation, result: &result)
+            switch placement {
+            case .sameUnit where pendingKeyframe != nil:
+                pav_unit_take(session, 1)
+                pendingKeyframe?.codedSize += Int(packet.coded_size)
+            case .newUnit:
+                if let pending = pendingKeyframe {
+                    decode(session, keyframeSize: pending.codedSize, time: pending.time, into: &observation, result: &result)
+                    pendingKeyframe = nil
+                }
+                if packet.key != 0, observation.wantsDecode(ofKeyframeAt: time), pav_unit_take(session, 0) >= 0 {
+                    pendingKeyframe = (time, Int(packet.coded_size))
+                }
+            default:
+                break
             }
-            if observation.isComplete {
+            if pendingKeyframe == nil, observation.isComplete {
                 ending = .enough
                 break reading
             }
             let now = pav_now_ns()
             if now >= extendedEnd || (now >= windowEnd && !observation.wantsExtension) { break reading }
         }
+        if let pending = pendingKeyframe {
+            decode(session, keyframeSize: pending.codedSize, time: pending.time, into: &observation, result: &result)
+        }
+
+        // Containers that add streams while reading (MPEG-TS in RTP, FLV) name them only now.
+        pav_describe_streams(session, &streams)
+        describe(streams, into: &result)
 
         // 4. The verdict.
         (result.outcome, result.detail) = observation.verdict(ending: ending, now: pav_now_ns() - start)
@@ -132,20 +166,47 @@ public enum Probe {
             frames: observation.frames, keyframes: observation.keyframes, videoBytes: observation.videoBytes,
             fps: observation.measuredFps, bitrateKbps: observation.bitrateKbps,
             keyframeInterval: observation.keyframeInterval)
-        if let first = observation.first {
+        if let shown = observation.first ?? observation.damaged {
             result.picture = .init(
-                lumaMean: first.stats.lumaMean, lumaSpread: first.stats.lumaSpread,
-                blackFraction: first.stats.blackFraction, fingerprint: first.fingerprint,
-                decodeErrors: first.decodeErrors, laterDifference: observation.laterDifference)
+                lumaMean: shown.stats.lumaMean, lumaSpread: shown.stats.lumaSpread,
+                blackFraction: shown.stats.blackFraction, fingerprint: shown.fingerprint,
+                decodeErrors: shown.decodeErrors, damaged: !shown.isClean,
+                laterDifference: observation.laterDifference)
         }
     }
 
-    /// Decodes the keyframe the session holds and hands its picture to the observation.
+    private static func open(_ session: OpaquePointer, url: StreamURL, numericHost: String?,
+                             transport: ProbeSettings.Transport?, settings: ProbeSettings,
+                             status: inout pav_status) -> Int32 {
+        url.ffmpegURL(hostOverride: numericHost).withCString { cURL in
+            (transport?.rawValue ?? "").withCString { cTransport in
+                settings.userAgent.withCString { cAgent in
+                    var params = pav_open_params(
+                        url: cURL, rtsp_transport: transport == nil ? nil : cTransport,
+                        // A backstop only: the deadline (interrupt callback) must be what ends a wait.
+                        io_timeout_us: settings.deadline.nanoseconds / 1000 + 1_000_000, user_agent: cAgent)
+                    return pav_open(session, &params, &status)
+                }
+            }
+        }
+    }
+
+    /// What the container declares: codecs, tracks, frame rate. Later calls fill in what
+    /// earlier ones could not name.
+    private static func describe(_ streams: pav_streams, into result: inout ProbeResult) {
+        result.stream.format = result.stream.format ?? string(streams.format_name)
+        if result.stream.codec == nil || result.stream.codec == "none" { result.stream.codec = named(streams.video_codec) }
+        if result.stream.audioCodec == nil { result.stream.audioCodec = named(streams.audio_codec) }
+        if streams.audio_streams > 0 { result.stream.hasAudio = true }
+        if result.stream.declaredFps == nil, streams.declared_fps > 0 { result.stream.declaredFps = streams.declared_fps }
+    }
+
+    /// Decodes the access unit the session took and hands its picture to the observation.
     private static func decode(_ session: OpaquePointer, keyframeSize: Int, time: Double?,
                                into observation: inout Observation, result: inout ProbeResult) {
         var picture = pav_picture()
         var status = pav_status()
-        let decoded = pav_decode_held(session, &picture, &status)
+        let decoded = pav_decode_unit(session, &picture, &status)
         defer { pav_release_decoder(session) }
         guard decoded >= 0, let luma = picture.luma, picture.width > 0, picture.height > 0 else {
             let noDecoder = decoded == pav_error_decoder_not_found()
@@ -170,10 +231,6 @@ public enum Probe {
         if result.stream.declaredFps == nil, picture.declared_fps > 0 { result.stream.declaredFps = picture.declared_fps }
     }
 
-    private static func transportName(_ url: StreamURL, _ settings: ProbeSettings) -> String {
-        url.isRTSP ? settings.transport.rawValue : url.scheme.rawValue
-    }
-
     private static func milliseconds(_ nanoseconds: Int64) -> Double {
         (Double(nanoseconds) / 1e4).rounded() / 100
     }
@@ -182,8 +239,16 @@ public enum Probe {
         pointer.map { String(cString: $0) }
     }
 
-    private static func message(of status: pav_status) -> String {
-        withUnsafeBytes(of: status.message) { raw in
+    /// A codec name FFmpeg gives for a stream it cannot name yet is "none": no name at all.
+    private static func named(_ pointer: UnsafePointer<CChar>?) -> String? {
+        string(pointer).flatMap { $0 == "none" ? nil : $0 }
+    }
+
+    private static func message(of status: pav_status) -> String { text(of: status.message) }
+
+    /// A NUL-terminated C character array of a status, as a String.
+    private static func text<T>(of array: T) -> String {
+        withUnsafeBytes(of: array) { raw in
             String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
         }
     }

@@ -98,17 +98,22 @@ public struct ProbeResult: Sendable, Codable, Equatable {
         public var lumaSpread: Double
         public var blackFraction: Double
         public var fingerprint: Fingerprint
+        /// Errors the decoder reported while decoding the picture.
         public var decodeErrors: Int
+        /// The picture did not decode cleanly (errors, or the decoder flagged it): its facts
+        /// describe damage, not the scene, and it is compared with nothing.
+        public var damaged: Bool
         /// Difference between the first keyframe and a later one, when a second was compared.
         public var laterDifference: Double?
 
         public init(lumaMean: Double, lumaSpread: Double, blackFraction: Double, fingerprint: Fingerprint,
-                    decodeErrors: Int, laterDifference: Double?) {
+                    decodeErrors: Int, damaged: Bool = false, laterDifference: Double?) {
             self.lumaMean = lumaMean
             self.lumaSpread = lumaSpread
             self.blackFraction = blackFraction
             self.fingerprint = fingerprint
             self.decodeErrors = decodeErrors
+            self.damaged = damaged
             self.laterDifference = laterDifference
         }
     }

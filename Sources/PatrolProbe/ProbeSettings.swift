@@ -1,7 +1,36 @@
 /// How one probe is run. Every default is documented in docs/PROBE.md.
 public struct ProbeSettings: Sendable, Equatable {
+    /// How RTP reaches the probe from an RTSP server: interleaved in the RTSP TCP connection,
+    /// or in UDP datagrams. The two-way choices ask for the first and move to the second when
+    /// the server refuses it at SETUP (461 Unsupported Transport, 400, another transport in
+    /// its answer), as FFmpeg's own client does.
     public enum Transport: String, Sendable, CaseIterable, Codable {
-        case tcp, udp
+        case tcp
+        case udp
+        case tcpThenUDP = "tcp,udp"
+        case udpThenTCP = "udp,tcp"
+
+        /// The transports to ask for, in order.
+        public var order: [Transport] {
+            switch self {
+            case .tcp: [.tcp]
+            case .udp: [.udp]
+            case .tcpThenUDP: [.tcp, .udp]
+            case .udpThenTCP: [.udp, .tcp]
+            }
+        }
+    }
+
+    /// What one camera host needs unlike the others: a media server that holds a request
+    /// while it waits for its camera, a UDP-only server.
+    public struct HostSettings: Sendable, Equatable {
+        public var transport: Transport?
+        public var deadline: Duration?
+
+        public init(transport: Transport? = nil, deadline: Duration? = nil) {
+            self.transport = transport
+            self.deadline = deadline
+        }
     }
 
     /// The whole budget of one probe, from the first DNS query to the close. The probe
@@ -11,8 +40,11 @@ public struct ProbeSettings: Sendable, Equatable {
     /// has decoded a keyframe and seen `enoughFrames` frames, and goes on past it (never past
     /// the deadline) only to wait for a keyframe it still needs.
     public var window: Duration = .seconds(2)
-    /// RTSP lower transport; RTP interleaved over the RTSP TCP connection by default.
-    public var transport: Transport = .tcp
+    /// RTSP lower transport: RTP interleaved over the RTSP TCP connection, then UDP when the
+    /// server refuses TCP.
+    public var transport: Transport = .tcpThenUDP
+    /// Settings by camera host (the URL's host, in lower case), over the ones above.
+    public var hosts: [String: HostSettings] = [:]
     public var enoughFrames = 5
     /// The least time between the two keyframes compared for a frozen picture.
     public var freezeSpan: Duration = .milliseconds(500)
@@ -22,6 +54,15 @@ public struct ProbeSettings: Sendable, Equatable {
     public var userAgent = "Patrol"
 
     public init() {}
+
+    /// These settings with the camera host's own applied.
+    public func applying(host: String) -> ProbeSettings {
+        guard let own = hosts[host.lowercased()] else { return self }
+        var settings = self
+        if let transport = own.transport { settings.transport = transport }
+        if let deadline = own.deadline { settings.deadline = deadline }
+        return settings
+    }
 }
 
 extension Duration {

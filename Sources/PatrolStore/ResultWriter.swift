@@ -42,7 +42,7 @@ extension Store {
                 else { continue }
                 var result = original
                 var state = try CameraStateRow.fetchOne(db, key: cameraID) ?? CameraStateRow(cameraID: cameraID)
-                if result.outcome == .online, let picture = result.picture, picture.decodeErrors == 0,
+                if result.outcome == .online, let picture = result.picture, !picture.damaged,
                    let previous = state.fingerprint.flatMap({ Fingerprint(samples: [UInt8]($0)) }),
                    settings.thresholds.isFrozen(previous, picture.fingerprint) {
                     result.outcome = .frozen
@@ -137,7 +137,7 @@ struct CameraStateRow: Codable, FetchableRecord, PersistableRecord {
         lastOutcome = result.outcome.rawValue
         lastDetail = result.detail
         lastProbeAt = result.startedAt
-        if let picture = result.picture, picture.decodeErrors == 0 {
+        if let picture = result.picture, !picture.damaged {
             fingerprint = Data(picture.fingerprint.samples)
             fingerprintAt = result.startedAt
         }

@@ -26,8 +26,8 @@ struct ProbeCommand: ParsableCommand {
     @Option(help: "How long to watch frames once the stream is open, in seconds.")
     var window: Double = 2
 
-    @Option(help: "RTSP transport: tcp or udp.")
-    var transport: ProbeSettings.Transport = .tcp
+    @Option(help: "RTSP transport: tcp, udp, tcp,udp (TCP, then UDP when the server refuses TCP) or udp,tcp.")
+    var transport: ProbeSettings.Transport = ProbeSettings().transport
 
     @Option(help: "User name for the camera (overrides the URL's).")
     var username: String?

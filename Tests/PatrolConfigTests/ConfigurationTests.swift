@@ -26,6 +26,9 @@ struct ConfigurationTests {
         probe:
           deadline: 5
           transport: udp
+          hosts:
+            "ZLM.city.example": {transport: "tcp,udp", deadline: 20}
+            10.20.0.9: {transport: udp}
         schedule:
           cadence: {priority: 30}
           concurrency: 16
@@ -34,6 +37,13 @@ struct ConfigurationTests {
         #expect(configuration.database == folder.appendingPathComponent("data/patrol.sqlite").path)
         #expect(configuration.probe.deadline == .seconds(5))
         #expect(configuration.probe.transport == .udp)
+        #expect(configuration.probe.hosts == [
+            "zlm.city.example": .init(transport: .tcpThenUDP, deadline: .seconds(20)),
+            "10.20.0.9": .init(transport: .udp, deadline: nil),
+        ])
+        let platform = configuration.probe.applying(host: "zlm.City.example")
+        #expect(platform.transport == .tcpThenUDP && platform.deadline == .seconds(20))
+        #expect(configuration.probe.applying(host: "10.20.0.8") == configuration.probe)
         #expect(configuration.cadence.priority == 30 && configuration.cadence.general == 900)
         #expect(configuration.schedule.concurrency == 16)
     }
@@ -87,7 +97,8 @@ struct ConfigurationTests {
     @Test("a bad configuration names the file, the line and the key", arguments: [
         ("probe:\n  deadline: soon\n", 2, "probe.deadline", "expected a number"),
         ("schedule:\n  cadence:\n    prority: 60\n", 3, "schedule.cadence.prority", "unknown key"),
-        ("probe:\n  transport: quic\n", 2, "probe.transport", "not one of: tcp, udp"),
+        ("probe:\n  transport: quic\n", 2, "probe.transport", "not one of: tcp, udp, tcp,udp, udp,tcp"),
+        ("probe:\n  hosts:\n    10.0.0.1: {deadline: 900}\n", 3, "probe.hosts.10.0.0.1.deadline", "out of range"),
         ("schedule:\n  concurrency: 0\n", 2, "schedule.concurrency", "out of range"),
         ("retention: 7\n", 1, "retention", "expected a section"),
         ("probe:\n  deadline: 8\n   window: 2\n", 3, nil, "not valid YAML"),

@@ -53,8 +53,95 @@ struct ObservationTests {
         for i in 0..<5 { o.record(packet(i, key: i == 0, size: 5_000)) }
         // Last frame at 300 ms + 160 ms; the window ends 2.3 s after start.
         #expect(o.verdict(ending: .timeUp, now: 2300 * ms).0 == .stalled)
-        // The same frames with the window ending right after them are fine (no keyframe decoded).
-        #expect(o.verdict(ending: .timeUp, now: 500 * ms).0 == .online)
+        // Frames that keep coming until the window ends are fine (no keyframe decoded).
+        for i in 5..<10 { o.record(packet(i, key: false, size: 5_000)) }
+        #expect(o.paceProven)
+        #expect(o.verdict(ending: .timeUp, now: 700 * ms).0 == .online)
+    }
+
+    @Test("a frame the demuxer hands over when the stop time ends a read arrived before: it moves no clock")
+    func flushedFrame() {
+        var o = observation()
+        for i in 0..<10 { o.record(packet(i, key: i == 0, size: 5_000)) }
+        // Silence from 660 ms; the read ended by the window at 2.3 s returns the frame the
+        // parser still held.
+        o.record(.init(isVideo: true, isAudio: false, isKey: false, size: 5_000, time: 0.4, arrival: 2300 * ms,
+                       flushed: true))
+        #expect(o.frames == 11)
+        #expect(o.lastFrameAt == 300 * ms + 360 * ms)
+        let (outcome, detail) = o.verdict(ending: .timeUp, now: 2300 * ms)
+        #expect(outcome == .stalled)
+        #expect(detail.contains("none for the last 1.6 s"))
+
+        // A stream whose only frame came out of such a read sent nothing the probe can date.
+        var single = observation()
+        single.record(.init(isVideo: true, isAudio: false, isKey: true, size: 50_000, time: 0, arrival: 2300 * ms,
+                            flushed: true))
+        #expect(single.verdict(ending: .timeUp, now: 2300 * ms).0 == .stalled)
+    }
+
+    @Test("a server replaying its cache: a second of pictures within milliseconds, then nothing, is stalled")
+    func cacheBurst() {
+        var o = observation()
+        // 25 frames (one GOP's start) arrive within 5 ms of each other, 300 ms after the start.
+        for i in 0..<25 {
+            o.record(.init(isVideo: true, isAudio: false, isKey: i == 0, size: i == 0 ? 60_000 : 9_000,
+                           time: 100 + Double(i) / 25, arrival: 300 * ms + Int64(i) * 200_000))
+        }
+        o.record(picture(scene(noise: 2), at: 100))
+        #expect(!o.paceProven)
+        #expect(!o.isComplete)
+        #expect(o.wantsExtension)
+        let (outcome, detail) = o.verdict(ending: .timeUp, now: 7_750 * ms)
+        #expect(outcome == .stalled)
+        #expect(detail.contains("burst of 25 frames"))
+
+        // The same burst followed by live frames: a media server with its camera sending.
+        var live = o
+        for i in 25..<35 {
+            live.record(.init(isVideo: true, isAudio: false, isKey: false, size: 9_000, time: 100 + Double(i) / 25,
+                              arrival: 305 * ms + Int64(i - 24) * 40 * ms))
+        }
+        #expect(live.paceProven)
+        #expect(live.isComplete)
+        #expect(live.verdict(ending: .enough, now: 750 * ms).0 == .online)
+    }
+
+    @Test("packets sharing a timestamp are one picture: slices and parameter sets are not frames")
+    func accessUnits() {
+        var o = observation()
+        for i in 0..<10 {
+            let key = i % 5 == 0
+            // Parameter sets and the first slice, then the second slice, with one timestamp.
+            #expect(o.record(packet(i, key: key, size: key ? 30_000 : 4_000)) == .newUnit)
+            #expect(o.record(packet(i, key: key, size: key ? 30_000 : 4_000)) == .sameUnit)
+        }
+        // A packet without a timestamp belongs to the picture before it.
+        #expect(o.record(.init(isVideo: true, isAudio: false, isKey: false, size: 100, time: nil, arrival: 800 * ms))
+            == .sameUnit)
+        #expect(o.frames == 10)
+        #expect(o.keyframes == 2)
+        #expect(abs(o.measuredFps! - 25) < 0.001)
+        #expect(o.keyframeInterval == 0.2)
+    }
+
+    @Test("lost pictures do not lower the measured frame rate; filler data does not hide a static picture")
+    func measurements() {
+        var lossy = observation()
+        for i in [0, 1, 2, 5, 6, 9, 10, 11, 14, 20] { lossy.record(packet(i, key: i == 0, size: 20_000)) }
+        #expect(abs(lossy.measuredFps! - 25) < 0.001)
+
+        // A constant-bitrate encoder pads every frame of a still picture with filler data.
+        var padded = observation()
+        padded.record(.init(isVideo: true, isAudio: false, isKey: true, size: 60_000, codedSize: 58_000, time: 0,
+                            arrival: 300 * ms))
+        padded.record(picture(scene(noise: 3), size: 58_000, at: 0))
+        for i in 1..<10 {
+            padded.record(.init(isVideo: true, isAudio: false, isKey: false, size: 8_000, codedSize: 40,
+                                time: Double(i) / 25, arrival: 300 * ms + Int64(i) * 40 * ms))
+        }
+        #expect(padded.staticSuspected)
+        #expect(padded.needsSecondPicture)
     }
 
     @Test("near-empty frames after the keyframe call for a second keyframe; the same picture is frozen")
@@ -117,11 +204,27 @@ struct ObservationTests {
         #expect(recovered.verdict(ending: .enough, now: 2400 * ms).0 == .online)
 
         var undecodable = observation()
-        undecodable.record(packet(0, key: true, size: 50_000))
+        for i in 0..<10 { undecodable.record(packet(i, key: i == 0, size: 5_000)) }
         undecodable.recordDecodeFailure("Invalid data found when processing input", final: false)
         undecodable.recordDecodeFailure("Invalid data found when processing input", final: false)
         #expect(undecodable.pictureSettled)
-        #expect(undecodable.verdict(ending: .timeUp, now: 500 * ms).0 == .corrupt)
+        #expect(undecodable.verdict(ending: .timeUp, now: 700 * ms).0 == .corrupt)
+    }
+
+    @Test("one damaged keyframe and no second before the deadline: alive, picture not checked, not corrupt")
+    func oneDamagedKeyframe() {
+        var o = observation()
+        o.record(packet(0, key: true, size: 80_000))
+        o.record(picture(scene(noise: 2), size: 80_000, at: 0, errors: 4))
+        for i in 1..<150 { o.record(packet(i, key: false, size: 6_000)) }
+        #expect(!o.pictureSettled)
+        #expect(o.wantsExtension)
+        #expect(o.wantsDecode(ofKeyframeAt: 6))
+        let (outcome, detail) = o.verdict(ending: .timeUp, now: 300 * ms + 6_000 * ms)
+        #expect(outcome == .online)
+        #expect(detail.contains("damaged (the decoder reported 4 errors)"))
+        #expect(detail.contains("picture not checked"))
+        #expect(o.damaged?.decodeErrors == 4)
     }
 
     @Test("frames without any keyframe before the deadline: alive, picture unchecked")
@@ -165,6 +268,9 @@ struct OpenFailureTests {
         Case(averror: pav_error_invalid_data(), expected: .rtspError),
         // A status answered just as the deadline passed is still the status.
         Case(averror: pav_error_http_not_found(), status: 404, deadline: true, expected: .notFound, code: 404),
+        // A 400 is not logged by FFmpeg; its code is read from the answer, or from the error.
+        Case(averror: pav_error_invalid_data(), status: 400, expected: .rtspError, code: 400),
+        Case(averror: pav_error_http_bad_request(), expected: .rtspError, code: 400),
     ]
 
     @Test(arguments: cases)
@@ -173,5 +279,36 @@ struct OpenFailureTests {
                                            deadlineReached: c.deadline, message: "m", budget: .seconds(8))
         #expect(failure.outcome == c.expected)
         #expect(failure.statusCode == c.code)
+    }
+
+    @Test("a redirect is an rtsp_error naming its target, redacted and fit for a terminal")
+    func redirect() {
+        let failure = OpenFailure.classify(
+            averror: pav_error_exit(), osErrno: 0, statusCode: 302, deadlineReached: true, message: "m",
+            budget: .seconds(8), method: "DESCRIBE",
+            redirectTarget: "rtsp://admin:hunter2@10.9.9.9:8554/live?token=abc\u{1B}[31m")
+        #expect(failure.outcome == .rtspError)
+        #expect(failure.statusCode == 302)
+        #expect(failure.detail.contains("rtsp://***@10.9.9.9:8554/live?token=***"))
+        #expect(!failure.detail.contains("hunter2"))
+        #expect(!failure.detail.unicodeScalars.contains { $0.value < 0x20 })
+    }
+
+    @Test("what a refusal answered and what a timeout left unanswered are named")
+    func stages() {
+        let setup = OpenFailure.classify(averror: pav_error_http_other_4xx(), osErrno: 0, statusCode: 461,
+                                         deadlineReached: false, message: "m", budget: .seconds(8), method: "SETUP",
+                                         setupRefused: true)
+        #expect(setup.outcome == .rtspError)
+        #expect(setup.detail == "the camera refused the session with status 461 to SETUP: it does not offer the transport asked for")
+        let held = OpenFailure.classify(averror: pav_error_exit(), osErrno: 0, statusCode: 0, deadlineReached: true,
+                                        message: "m", budget: .seconds(2), request: "DESCRIBE")
+        #expect(held.outcome == .timeout)
+        #expect(held.detail == "no usable answer within the 2.0 s deadline (DESCRIBE unanswered)")
+        let http = OpenFailure.classify(averror: pav_error_exit(), osErrno: 0, statusCode: 0, deadlineReached: true,
+                                        message: "m", budget: .seconds(2), request: "OPTIONS",
+                                        notRTSP: "HTTP/1.1 400 Bad Request")
+        #expect(http.outcome == .rtspError)
+        #expect(http.detail == "the far end answered, but not in RTSP: \"HTTP/1.1 400 Bad Request\"")
     }
 }

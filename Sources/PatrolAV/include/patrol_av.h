@@ -27,6 +27,13 @@ typedef struct {
     int os_errno;     ///< the POSIX errno when averror is AVERROR(errno), else 0
     int status_code;  ///< last RTSP/HTTP status >= 300 the far end answered, else 0
     int interrupted;  ///< 1 when the stop time ended the call
+    char method[16];  ///< the RTSP request the status answered ("SETUP"), empty when unknown
+    char request[16]; ///< the RTSP request sent last while opening (the one a timeout left unanswered)
+    int setup_refused;///< the SETUP was refused or answered with another transport than asked
+    int redirected;   ///< the far end answered with a redirect, which is never followed
+    char redirect_target[512]; ///< the Location it named; may carry credentials: redact before use
+    int not_rtsp;     ///< the far end answered a request with something that is not RTSP
+    char answer[64];  ///< the start of that answer, as received: sanitise before printing
     char message[128];///< av_strerror text (never contains the URL)
 } pav_status;
 
@@ -43,6 +50,12 @@ typedef struct {
     int key;
     int corrupt;
     int size;
+    /// Bytes of coded picture data (H.264/H.265 slice NAL units; filler data, SEI and
+    /// parameter sets excluded); `size` for other codecs.
+    int coded_size;
+    /// The read that returned it was ended by the stop time: the demuxer handed over what
+    /// its parser still held, so the packet's bytes arrived before, not now.
+    int flushed;
     int64_t pts;       ///< INT64_MIN when unknown
     int64_t dts;       ///< INT64_MIN when unknown
     double time_base;  ///< seconds per tick of pts/dts
@@ -93,8 +106,14 @@ int pav_open(pav_session *s, const pav_open_params *params, pav_status *status);
 void pav_describe_streams(pav_session *s, pav_streams *out);
 /// Reads the next packet (held in the session until the next read).
 int pav_read(pav_session *s, pav_packet *out, pav_status *status);
-/// Decodes the held packet alone (it must be a keyframe to yield a picture).
-int pav_decode_held(pav_session *s, pav_picture *out, pav_status *status);
+/// The lower transport the RTSP session was set up with: "tcp", "udp", or NULL if unknown.
+const char *pav_rtsp_lower_transport(pav_session *s);
+/// Starts an access unit with the held packet (`append` 0), or appends the held packet to
+/// the one started (`append` 1): a picture may arrive as several packets sharing one
+/// timestamp (slices, parameter sets in front of a keyframe).
+int pav_unit_take(pav_session *s, int append);
+/// Decodes the access unit taken (it must begin with a keyframe to yield a picture).
+int pav_decode_unit(pav_session *s, pav_picture *out, pav_status *status);
 
 /// Frees the decoder and the picture it made (a probe holds decoder memory only while it
 /// looks at a picture; many probes run at once). The next decode opens a new one.
@@ -109,6 +128,7 @@ int pav_error_eof(void);
 int pav_error_exit(void);
 int pav_error_invalid_data(void);
 int pav_error_http_unauthorized(void);
+int pav_error_http_bad_request(void);
 int pav_error_http_forbidden(void);
 int pav_error_http_not_found(void);
 int pav_error_http_other_4xx(void);
