@@ -58,6 +58,30 @@ struct StoreTests {
         #expect(next.frozenAcrossProbes == 0)
     }
 
+    @Test("a frozen camera whose encoder is settling is frozen on the second probe after it settles; damaged pictures compare with nothing")
+    func frozenWhileSettling() throws {
+        let t = try TemporaryStore()
+        try t.seed(venues: 1)
+        let still = (0..<576).map { UInt8(truncatingIfNeeded: 40 + $0 * 7 % 160) }
+        func probe(_ minute: Double, shift: Int, damaged: Bool = false) -> ProbeResult {
+            var r = result(.online, at: t0.addingTimeInterval(minute * 60))
+            r.picture?.fingerprint = Fingerprint(samples: still.map { UInt8(Int($0) + shift) })!
+            r.picture?.damaged = damaged
+            return r
+        }
+        func frozen(_ r: ProbeResult) throws -> Bool {
+            try t.store.write([(cameraID: "C00001", result: r)]).frozenAcrossProbes == 1
+        }
+        // Two keyframes of the same still differ by 0.009 while the encoder's rate control settles
+        // (shifts of 0 and 2 levels): no verdict of frozen can rest on that.
+        #expect(Fingerprint(samples: still)!.difference(from: probe(0, shift: 2).picture!.fingerprint) > 0.0078)
+        #expect(try !frozen(probe(0, shift: 0)))
+        #expect(try !frozen(probe(15, shift: 2)))
+        // Settled: the next probe shows the same picture as the one before it.
+        #expect(try !frozen(probe(30, shift: 3, damaged: true)))  // a damaged picture is compared with nothing
+        #expect(try frozen(probe(45, shift: 2)))
+    }
+
     @Test("the metadata index keeps the current values and a history of changes")
     func metadata() throws {
         let t = try TemporaryStore()
