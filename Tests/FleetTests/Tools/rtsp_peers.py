@@ -19,6 +19,7 @@ import re
 import socket
 import sys
 import threading
+import time
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--log", required=True)
@@ -62,8 +63,11 @@ def serve(name, conn):
                 if name == "http":
                     conn.sendall(b"HTTP/1.1 400 Bad Request\r\nServer: nginx\r\nContent-Length: 0\r\n\r\n")
                 elif name == "noline":
-                    for _ in range(2000):
+                    # Until the client gives up (at most a minute): the connection never ends
+                    # before the probe's deadline, however busy the machine is.
+                    for _ in range(6000):
                         conn.sendall(b"x" * 512)
+                        time.sleep(0.01)
                     return
                 elif method == "OPTIONS":
                     conn.sendall(f"RTSP/1.0 200 OK\r\nCSeq: {cseq}\r\nPublic: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN\r\n\r\n".encode())
