@@ -182,7 +182,7 @@ class Checks:
         spread = head[-1]["last"] - head[0]["first"]
         within = sum(f["last"] - head[0]["first"] < 0.01 for f in head)
         tail = fr[frames:]
-        ok = spacing == {3600} and spread < 0.15 and within >= frames - 5 and head[0]["key"]
+        ok = spacing == {3600} and spread < 0.05 and within >= frames - 3 and head[0]["key"]
         ok = ok and (len(tail) >= 40 and tail[-1]["last"] > 2.8 if live else not tail)
         return ok, ("first %d frames (RTP 40 ms apart: %s) arrived within %.0f ms, %d of them "
                     "within 10 ms; %d frames after them, the last at %.2f s") % (

@@ -30,6 +30,7 @@ import concurrent.futures
 import heapq
 import logging
 import re
+import socket
 import threading
 import time
 import urllib.parse
@@ -144,10 +145,11 @@ class SessionFeed(Feed):
 
     It starts at the first keyframe of the loop.  That keyframe prerolls the
     pipeline while the DESCRIBE is answered and is held by gst-rtsp-server
-    until PLAY; the next frames wait for the client's SETUP.  Frame k is
+    until PLAY.  At PLAY (`play`, called from the media's state change, before
+    the first packet leaves) come `burst` frames at once, then real time from
+    the Feeder, and nothing more after `frames` (catalog.Session).  Frame k is
     stamped first + k/fps whenever it is sent, so a burst carries the same
-    40 ms spacing as real-time frames.  Then, per catalog.Session: `burst`
-    frames at once, real time after that, and nothing more after `frames`.
+    40 ms spacing as real-time frames.
     """
 
     # Unbounded: a burst must reach the payloader whole.
@@ -160,30 +162,35 @@ class SessionFeed(Feed):
         self.first_pts = None
         self.finished = False
         self.playing = False
+        self.lock = threading.Lock()        # the Feeder and the RTSP thread both push
+
+    def play(self):
+        """The session's PLAY: send the burst now."""
+        with self.lock:
+            if self.playing or self.appsrc is None or self.sent == 0:
+                return
+            self.playing = True
+            # gst-rtsp-server's TCP sink syncs on the clock ("rate control"), which
+            # would pace a burst of frames stamped 40 ms apart back into real time.
+            # The feed paces itself.  (Set again here: the sink exists now.)
+            self.stream.set_rate_control(False)
+            while self.sent < self.session.burst and self._more():
+                self._push(self.appsrc)
 
     def push_next(self, now):
         """Push what is due; False once the session is over (the Feeder forgets it)."""
-        src = self.appsrc
-        if self.finished or (src is not None and self.sent
-                             and src.current_state == Gst.State.NULL):
-            return False                                 # torn down
-        if src is None or src.current_state != Gst.State.PLAYING:
-            return True                                  # not started yet (or paused)
-        if self.sent == 0:
-            self._push(src)                              # prerolls; held until PLAY
-        elif not self.playing:
-            if self.stream is None or not self.stream.transport_filter(None):
-                return True                              # no SETUP yet
-            self.playing = True
-            # gst-rtsp-server's RTP sink syncs on the clock ("rate control"), which
-            # would pace a burst of frames stamped 40 ms apart back into real time.
-            # The feed paces itself.  (Set here: the sink exists once SETUP is done.)
-            self.stream.set_rate_control(False)
-            while self.sent < self.session.burst and self._more():
+        with self.lock:
+            src = self.appsrc
+            if self.finished or (src is not None and self.sent
+                                 and src.current_state == Gst.State.NULL):
+                return False                             # torn down
+            if src is None or src.current_state != Gst.State.PLAYING:
+                return True                              # not started yet (or paused)
+            if self.sent == 0:
+                self._push(src)                          # prerolls; held until PLAY
+            elif self.playing and self._more():
                 self._push(src)
-        elif self._more():
-            self._push(src)
-        return self._more()
+            return self._more()
 
     def _more(self):
         return self.session.frames is None or self.sent < self.session.frames
@@ -293,6 +300,18 @@ class FleetAuth(GstRtspServer.RTSPAuth):
 
 def _drop_all(pad, info):
     return Gst.PadProbeReturn.DROP
+
+
+def _unsync_udp_sinks(bin, sub_bin, element):
+    """Per-session media: the UDP sink sends each packet as soon as it comes.
+
+    Over TCP the stream's rate control decides whether gst-rtsp-server's RTP
+    sink syncs on the clock; its multiudpsink always does.  Either would pace
+    a burst of frames stamped 40 ms apart back into real time.
+    """
+    factory = element.get_factory()
+    if factory and factory.get_name() == "multiudpsink":
+        element.set_property("sync", False)
 
 
 def _starts_idr(buf):
@@ -410,8 +429,12 @@ class SourceFactory(GstRtspServer.RTSPMediaFactory):
             feed = SessionFeed(self.key, self.clip, session)
             feed.appsrc = bin.get_by_name("src")
             feed.stream = media.get_stream(0)
+            media.set_rate_control(False)
             feed.stream.set_rate_control(False)
+            bin.get_parent().connect("deep-element-added", _unsync_udp_sinks)
             media.connect("unprepared", lambda m: setattr(feed, "finished", True))
+            media.connect("new-state", lambda m, state: state == Gst.State.PLAYING
+                          and feed.play())
             if session.drop_keyframe:
                 bin.get_by_name("pay0").get_static_pad("src").add_probe(
                     Gst.PadProbeType.BUFFER | Gst.PadProbeType.BUFFER_LIST,
@@ -526,9 +549,17 @@ class Fleet:
         client.connect("pre-setup-request", self._pre_setup)
 
     def _pre_setup(self, client, ctx):
-        """A source with `refuse_tcp` answers a SETUP that asks for TCP with that status."""
+        """A source with `refuse_tcp` answers a SETUP that asks for TCP with that status.
+
+        A source that sends a burst gets TCP_NODELAY on the connection: with Nagle's
+        algorithm the last frames of a burst waited for the client's delayed ACK
+        (40 ms on Linux), and a media server's GOP cache goes out at once.
+        """
         path = re.sub(r"/stream=\d+$", "", ctx.uri.abspath) if ctx.uri else ""
         source = catalog.SOURCES.get(self.modes.get(path))
+        if source is not None and source.session is not None and source.session.burst:
+            client.get_connection().get_read_socket().set_option(
+                socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if source is not None and source.refuse_tcp:
             _, transport = ctx.request.get_header(GstRtsp.RTSPHeaderField.TRANSPORT, 0)
             if transport and "TCP" in transport.upper():
