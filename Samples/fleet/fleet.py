@@ -2,8 +2,8 @@
 """Patrol sample camera fleet: a real RTSP server full of simulated IP cameras.
 
     fleet.py serve --port P --cameras N [--host 127.0.0.1] [--media-dir DIR]
-                   [--blackhole-port P2] [--control SOCKETPATH] [--faults PLAN]
-                   [--exit-with-stdin]
+                   [--blackhole-port P2] [--slow404-delay S] [--control SOCKETPATH]
+                   [--faults PLAN] [--exit-with-stdin]
     fleet.py set PATH MODE   [--control SOCKETPATH]
     fleet.py get PATH        [--control SOCKETPATH]
     fleet.py reset PATH      [--control SOCKETPATH]
@@ -12,7 +12,7 @@
 `serve` runs in the foreground.  When every mount is registered and every
 shared pipeline is running it prints exactly one line on stdout:
 
-    READY port=<rtsp> blackhole=<port> refused=<port> control=<path> cameras=<N>
+    READY port=<rtsp> blackhole=<port> refused=<port> slow404=<port> control=<path> cameras=<N>
 
 Everything else goes to stderr.  SIGTERM / SIGINT stop it cleanly (exit 0).
 The client subcommands talk to the control socket given by --control or
@@ -61,7 +61,7 @@ def serve(args):
 
     t0 = time.monotonic()
     faults = read_faults(args.faults) if args.faults else []
-    ctl = blackhole = fleet = None
+    ctl = blackhole = slow404 = fleet = None
     result = {"rc": 0}
     try:
         media_dir = args.media_dir or media.default_media_dir()
@@ -73,6 +73,8 @@ def serve(args):
         fleet = rtsp.Fleet(clips, args.cameras, args.host, args.port)
         blackhole = ports.Blackhole(args.host, args.blackhole_port)
         blackhole.start()
+        slow404 = ports.SlowNotFound(args.host, 0, args.slow404_delay)
+        slow404.start()
         refused = ports.find_refused_port("127.0.0.1")
         ctl = control.ControlServer(args.control or _default_control_path(fleet.port), fleet)
 
@@ -95,8 +97,9 @@ def serve(args):
             log.info("serving %d cameras + %d fixed mounts on %s:%d (startup %.1fs)",
                      args.cameras, len(catalog.FIXED_MOUNTS), args.host, fleet.port,
                      time.monotonic() - t0)
-            print("READY port=%d blackhole=%d refused=%d control=%s cameras=%d"
-                  % (fleet.port, blackhole.port, refused, ctl.path, args.cameras), flush=True)
+            print("READY port=%d blackhole=%d refused=%d slow404=%d control=%s cameras=%d"
+                  % (fleet.port, blackhole.port, refused, slow404.port, ctl.path, args.cameras),
+                  flush=True)
 
         threading.Thread(target=start_and_announce, name="startup", daemon=True).start()
         if args.exit_with_stdin:
@@ -116,6 +119,8 @@ def serve(args):
             ctl.close()
         if blackhole:
             blackhole.close()
+        if slow404:
+            slow404.close()
         if fleet:
             # Tearing pipelines down is best effort: never hang the exit on it.
             t = threading.Thread(target=fleet.stop, daemon=True)
@@ -164,6 +169,8 @@ def main(argv=None):
     s.add_argument("--media-dir", help="clip cache (default $XDG_CACHE_HOME/patrol-fleet "
                                        "or ~/.cache/patrol-fleet)")
     s.add_argument("--blackhole-port", type=int, default=0, help="0 = ephemeral")
+    s.add_argument("--slow404-delay", type=float, default=4.0,
+                   help="seconds the slow404 listener holds a DESCRIBE before its 404 (default 4)")
     s.add_argument("--faults", help="fault plan: lines of `PATH MODE` applied at startup")
     s.add_argument("--exit-with-stdin", action="store_true",
                    help="stop when standard input closes (tests: the fleet dies with its parent)")

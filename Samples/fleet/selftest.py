@@ -17,8 +17,8 @@ import time
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fleetlib import catalog, control  # noqa: E402
-from fleetlib.rtspclient import probe  # noqa: E402
+from fleetlib import catalog, control, keyframes, media  # noqa: E402
+from fleetlib.rtspclient import Client, frames_of, probe, sequence_gaps, trace  # noqa: E402
 
 USER, PASSWORD = "admin", catalog.USERS["admin"]
 SPECIAL = "operator:op%401%3Ax%2Fy"          # op@1:x/y percent-encoded
@@ -65,8 +65,8 @@ def decode(url, seconds, vf=None, timeout=30):
 
 
 class Checks:
-    def __init__(self, port, ctl):
-        self.port, self.ctl = port, ctl
+    def __init__(self, port, ctl, slow404=None):
+        self.port, self.ctl, self.slow404 = port, ctl, slow404
         self.results = []
 
     def url(self, path, creds=""):
@@ -140,6 +140,112 @@ class Checks:
         ok = all(k is not None for k in keys) and max(keys) - min(keys) > 0.5
         return ok, "first keyframe after PLAY (s): %s" % keys
 
+    # -- /stack/*: the wire behaviour of each mount --
+    def slices(self, path):
+        """Every frame carries two slice NAL units."""
+        out = subprocess.run(["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error",
+                              "-rtsp_transport", "tcp", "-i", self.url(path), "-frames:v", "60",
+                              "-c", "copy", "-f", "h264", "-"], capture_output=True,
+                             timeout=25).stdout
+        aus = media.split_access_units(out, "h264")
+        counts = sorted({sum(media.is_slice_nal("h264", media.nal_type("h264", au[s]))
+                             for s, _ in media.nal_units(au)) for au in aus})
+        return len(aus) > 10 and counts == [2], "%d frames, slices per frame: %s" % (
+            len(aus), counts)
+
+    def transports(self, path, tcp_status):
+        """A TCP SETUP gets `tcp_status`; a UDP SETUP plays."""
+        tcp = trace(self.url(path), 0.5, "tcp")
+        udp = trace(self.url(path), 2.0, "udp")
+        frames = len(frames_of(udp.get("packets", [])))
+        ok = tcp.get("setup") == tcp_status and udp.get("play") == 200 and frames >= 40
+        return ok, "TCP SETUP %s, UDP SETUP %s PLAY %s, %d frames in 2 s over UDP" % (
+            tcp.get("setup"), udp.get("setup"), udp.get("play"), frames)
+
+    def stops(self, path, frames):
+        """`frames` frames at real time, then silence with the session open."""
+        out = trace(self.url(path), 3.5)
+        fr = frames_of(out.get("packets", []))
+        last = fr[-1]["last"] if fr else None
+        ok = len(fr) == frames and last is not None and 0.7 < last < 1.5
+        return ok, "%d frames, the last %s s after PLAY, none until 3.5 s" % (len(fr), last)
+
+    def burst(self, path, frames, live):
+        """`frames` frames 40 ms apart in RTP time within a few ms of PLAY; then real time
+        (`live`) or nothing."""
+        out = trace(self.url(path), 3.0)
+        fr = frames_of(out.get("packets", []))
+        if len(fr) < frames:
+            return False, "%d frames" % len(fr)
+        head = fr[:frames]
+        spacing = {(b["ts"] - a["ts"]) % (1 << 32) for a, b in zip(head, head[1:])}
+        spread = head[-1]["last"] - head[0]["first"]
+        within = sum(f["last"] - head[0]["first"] < 0.01 for f in head)
+        tail = fr[frames:]
+        ok = spacing == {3600} and spread < 0.05 and within >= frames - 3 and head[0]["key"]
+        ok = ok and (len(tail) >= 40 and tail[-1]["last"] > 2.8 if live else not tail)
+        return ok, ("first %d frames (RTP 40 ms apart: %s) arrived within %.0f ms, %d of them "
+                    "within 10 ms; %d frames after them, the last at %.2f s") % (
+            frames, spacing == {3600}, spread * 1000, within, len(tail),
+            fr[-1]["last"])
+
+    def slow_not_found(self):
+        """OPTIONS answered at once; DESCRIBE held, then 404."""
+        if self.slow404 is None:
+            return False, "no slow404 port in the READY line"
+        c = Client("rtsp://127.0.0.1:%d/live/none" % self.slow404, timeout=30)
+        try:
+            t0 = time.monotonic()
+            options, _, _ = c.request("OPTIONS")
+            t1 = time.monotonic()
+            describe, _, _ = c.request("DESCRIBE")
+            t2 = time.monotonic()
+        finally:
+            c.sock.close()
+        ok = options == 200 and t1 - t0 < 0.5 and describe == 404 and t2 - t1 >= 1.0
+        return ok, "OPTIONS %s after %.2f s, DESCRIBE %s after %.2f s" % (
+            options, t1 - t0, describe, t2 - t1)
+
+    def keyframe_loss(self, path):
+        """One gap in the RTP sequence numbers, inside the first keyframe."""
+        out = trace(self.url(path), 2.0)
+        pk = out.get("packets", [])
+        gaps = sequence_gaps(pk)
+        first = frames_of(pk)[0] if pk else None
+        in_key = [g for g in gaps if first and any(p[1] == g[0] and p[2] == first["ts"]
+                                                   for p in pk)]
+        ok = len(gaps) == 1 and len(in_key) == 1 and first["key"] and len(frames_of(pk)) >= 40
+        return ok, "gaps (after seq, missing): %s; first frame keyframe=%s of %d packets" % (
+            gaps, first and first["key"], first["packets"] if first else 0)
+
+    def frozen_cbr(self, path):
+        """Keyframes decode to (nearly) the same picture but are not identical, and no
+        P-frame is near empty."""
+        diffs = keyframes.keyframe_differences(self.url(path), 4)
+        sizes = keyframes.packet_sizes(self.url(path), 3)
+        key = [s for s, k in sizes if k] or [0]
+        rest = [s for s, k in sizes if not k] or [0]
+        ratio = min(rest) / max(key) if max(key) else 0
+        ok = len(diffs) == 3 and all(0 < d < 0.003 for d in diffs) and ratio > 0.05
+        return ok, "keyframe differences %s; P-frames %d..%d bytes, keyframes %s (min ratio %.3f)" % (
+            diffs, min(rest), max(rest), key, ratio)
+
+    def over_udp(self, path, fps):
+        """Frames over UDP at the frame rate, no datagram lost."""
+        out = trace(self.url(path), 3.0, "udp")
+        pk = out.get("packets", [])
+        fr = frames_of(pk)
+        rate = (len(fr) - 1) / ((fr[-1]["ts"] - fr[0]["ts"]) / 90000) if len(fr) > 1 else 0
+        ok = out.get("media", "").endswith("JPEG") and abs(rate - fps) < 2 and not sequence_gaps(pk)
+        return ok, "%s: %d frames, %.1f fps by RTP time, %d packets, gaps %s" % (
+            out.get("media"), len(fr), rate, len(pk), sequence_gaps(pk))
+
+    def mpegts(self, path):
+        rc, streams, err = ffprobe_streams(self.url(path))
+        kinds = {s.split("|")[0] for s in streams if s}
+        ok = rc == 0 and "codec_name=h264" in kinds and "codec_name=aac" in kinds
+        return ok, "; ".join(sorted(kinds)) or err[-200:]
+
     def runtime(self, path):
         steps = []
         r = control.request(self.ctl, "set %s black" % path)
@@ -199,6 +305,19 @@ def plan(c):
                                                True)),
         ("phases, same cam x4", c.phases, (["/cam/0011"] * 4, False)),
     ]
+    jobs += [
+        ("/stack/slices two slices", c.slices, ("/stack/slices",)),
+        ("/stack/udp-only 461 on TCP", c.transports, ("/stack/udp-only", 461)),
+        ("/stack/udp-only-400 400 on TCP", c.transports, ("/stack/udp-only-400", 400)),
+        ("/stack/stops after 25 frames", c.stops, ("/stack/stops", 25)),
+        ("/stack/cache-burst", c.burst, ("/stack/cache-burst", 25, False)),
+        ("/stack/cache-burst-live", c.burst, ("/stack/cache-burst-live", 25, True)),
+        ("slow404 holds DESCRIBE", c.slow_not_found, ()),
+        ("/stack/long-gop-loss gap", c.keyframe_loss, ("/stack/long-gop-loss",)),
+        ("/stack/frozen-cbr", c.frozen_cbr, ("/stack/frozen-cbr",)),
+        ("/stack/mjpeg over UDP", c.over_udp, ("/stack/mjpeg", 25)),
+        ("/stack/mpegts tracks", c.mpegts, ("/stack/mpegts",)),
+    ]
     if c.ctl:
         jobs.append(("runtime set /cam/0009", c.runtime, ("/cam/0009",)))
     return jobs
@@ -214,7 +333,8 @@ def main():
         path = os.path.join(os.environ.get("PATROL_FLEET_RUN", "/tmp/patrol-fleet"), "ready")
         ready = open(path).read()
     fields = dict(kv.split("=", 1) for kv in ready.split()[1:])
-    c = Checks(int(fields["port"]), fields.get("control"))
+    slow404 = int(fields["slow404"]) if "slow404" in fields else None
+    c = Checks(int(fields["port"]), fields.get("control"), slow404)
     jobs = plan(c)
     t0 = time.monotonic()
     failed = 0

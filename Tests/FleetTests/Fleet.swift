@@ -11,7 +11,8 @@ final class Fleet: @unchecked Sendable {
 
     /// Which mounts tests may change. Suites run in parallel over one fleet, so a mount one suite
     /// changes must be one no other suite expects as the fleet plays it: mounts in `shared` are
-    /// never changed, and each suite that changes mounts owns a range of its own.
+    /// never changed, and each suite that changes mounts owns a range of its own. The fixed
+    /// `/variant`, `/fault` and `/stack` mounts are never changed either.
     enum Mounts {
         /// Played as the fleet defines them, for every suite to read.
         static let shared = 1...100
@@ -36,6 +37,10 @@ final class Fleet: @unchecked Sendable {
     let port: Int
     let blackholePort: Int
     let refusedPort: Int
+    /// A listener that answers OPTIONS at once and holds DESCRIBE for `slowNotFoundDelay`
+    /// before `404 Not Found`, as a media server does for a stream without a publisher.
+    let slowNotFoundPort: Int
+    static let slowNotFoundDelay = 4.0
     let controlPath: String
     /// The fleet exits when this test process does (its stdin closes).
     private let process: ReadyProcess
@@ -45,11 +50,13 @@ final class Fleet: @unchecked Sendable {
         let control = FileManager.default.temporaryDirectory
             .appendingPathComponent("patrol-fleet-test-\(getpid()).sock").path
         process = try ReadyProcess("/usr/bin/python3", [script, "serve", "--port", "0", "--cameras", String(cameras),
-                                                        "--control", control, "--exit-with-stdin"],
+                                                        "--control", control, "--exit-with-stdin",
+                                                        "--slow404-delay", String(Self.slowNotFoundDelay)],
                                    unready: "the sample fleet exited before it was ready")
         port = try process.number("port")
         blackholePort = try process.number("blackhole")
         refusedPort = try process.number("refused")
+        slowNotFoundPort = try process.number("slow404")
         controlPath = try process.field("control")
     }
 

@@ -11,6 +11,10 @@ Three tables:
 
 Cameras /cam/0001.../cam/NNNN are assigned to a variant by `camera_source()`.
 
+The /stack/* mounts reproduce how particular RTSP servers and encoders behave
+on the wire (see README.md, "Stack behaviours"); most of them get a media of
+their own per session (Source.session).
+
 Adding a fault is usually one SOURCES entry (plus a FIXED_MOUNTS line):
 
     "slow-gop": Source(clip="slow-gop", doc="..."),          # + a CLIPS entry
@@ -18,7 +22,7 @@ Adding a fault is usually one SOURCES entry (plus a FIXED_MOUNTS line):
 
 Source options are documented on the dataclass below.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional, Tuple
 
 # --------------------------------------------------------------------------
@@ -81,7 +85,8 @@ class Clip:
     cameras), so decode order == presentation order.
     """
     scene: str                      # key of SCENES
-    codec: str = "h264"             # "h264" or "h265"
+    codec: str = "h264"             # "h264", "h265", "mjpeg" (JPEG frames) or
+                                    # "mpegts" (H.264 + AAC audio in MPEG-TS)
     size: Tuple[int, int] = (1280, 720)
     fps: int = 25
     gop_s: float = 2.0              # keyframe interval in seconds
@@ -89,6 +94,11 @@ class Clip:
     kbps: int = 2000                # 0: constant QP instead of a bitrate, so the
                                     # P-frames of an unchanging picture are pure skips
     seconds: float = 10.0           # loop length
+    # Options added later stay out of repr() so the cache keys of the clips above
+    # do not change; the ffmpeg command line, which the key includes, carries them.
+    x264_params: str = field(default="", repr=False)   # extra libx264 options ("slices=2")
+    cbr: bool = field(default=False, repr=False)        # constant bitrate, filler-padded
+                                                        # frames (nal-hrd=cbr, small VBV)
 
     @property
     def gop_frames(self):
@@ -107,7 +117,34 @@ CLIPS = {
     "static": Clip("static", kbps=1500),
     "frozen": Clip("frozen", kbps=0, seconds=2),  # exactly one GOP, looped
     "black":  Clip("black", kbps=300, seconds=4),
+    # -- /stack/* --
+    "slices":   Clip("motion", gop_s=2, kbps=2000, x264_params="slices=2"),
+    "long-gop": Clip("motion", gop_s=10, kbps=1500, seconds=20),
+    # The frozen picture through a CBR coder: no near-empty P-frames, and 5 GOPs so
+    # that consecutive keyframes are coded at different VBV states.
+    "frozen-cbr": Clip("frozen", gop_s=2, kbps=1000, cbr=True, seconds=10),
+    "mjpeg":    Clip("motion", codec="mjpeg", size=(640, 480), kbps=0, seconds=4),
+    "mpegts":   Clip("motion", codec="mpegts", size=(640, 360), gop_s=2, kbps=800),
 }
+
+
+@dataclass(frozen=True)
+class Session:
+    """What one RTSP session of a per-session source sees.
+
+    The source's factory is not shared: every session gets a pipeline of its own,
+    whose feed starts at the first keyframe of the clip's loop.  Frames are
+    stamped 1/fps apart (the camera's clock) whenever they are sent.
+      burst     - frames sent at once at PLAY, before real time pacing starts
+                  (a media server's GOP cache: a keyframe and what followed it).
+      frames    - after this many frames nothing more is sent; the session stays
+                  open (no EOS, no TEARDOWN): a hung encoder or frozen publisher.
+      drop_keyframe - drop this share of the RTP packets of the first keyframe
+                  (a run in its middle; the sequence numbers show the gap).
+    """
+    burst: int = 0
+    frames: Optional[int] = None
+    drop_keyframe: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -126,6 +163,10 @@ class Source:
       channels - number of independent pipelines (for /cam sharing): each runs
                  the same clip at a different phase.
       healthy  - a monitor must call this online (variants); used by docs/tests.
+      udp_only - RTP over UDP only: a SETUP asking for TCP gets 461 Unsupported
+                 Transport (gst-rtsp-server's own check).
+      refuse_tcp - answer a SETUP asking for TCP with this status instead (400).
+      session  - a media of its own per session, with a scripted behaviour.
     """
     doc: str
     clip: Optional[str] = None
@@ -136,6 +177,9 @@ class Source:
     auth: Optional[str] = None
     channels: int = 1
     healthy: bool = False
+    udp_only: bool = False
+    refuse_tcp: Optional[int] = None
+    session: Optional[Session] = None
 
 
 SOURCES = {
@@ -175,6 +219,28 @@ SOURCES = {
                           auth="basic"),
     "auth-digest": Source("720p stream behind Digest auth (USERS)", clip="720p",
                           auth="digest"),
+
+    # ---- /stack/*: how real servers and encoders behave on the wire ---------
+    "slices":      Source("H.264 720p25 GOP 2s, two slices per frame (x264 slices=2), "
+                          "SPS/PPS before every IDR, motion + noise", clip="slices", healthy=True),
+    "udp-only":    Source("720p25, RTP over UDP only: a TCP SETUP gets 461", clip="720p",
+                          udp_only=True, session=Session(), healthy=True),
+    "udp-only-400": Source("720p25, RTP over UDP only: a TCP SETUP gets 400 Bad Request",
+                           clip="720p", refuse_tcp=400, session=Session(), healthy=True),
+    "stops":       Source("720p25: 25 frames (1 s) per session, then nothing; the session "
+                          "stays open", clip="720p", session=Session(frames=25)),
+    "cache-burst": Source("GOP cache of a frozen publisher: a keyframe + 24 frames at once at "
+                          "PLAY, then nothing", clip="720p", session=Session(burst=25, frames=25)),
+    "cache-burst-live": Source("GOP cache of a live publisher: 25 frames at once at PLAY, then "
+                               "real time", clip="720p", session=Session(burst=25), healthy=True),
+    "long-gop-loss": Source("720p25 GOP 10s; a fifth of the RTP packets of each session's "
+                            "first keyframe dropped", clip="long-gop",
+                            session=Session(drop_keyframe=0.2), healthy=True),
+    "frozen-cbr":  Source("one still picture through a CBR coder (filler data): full-size "
+                          "P-frames, keyframes not byte-identical", clip="frozen-cbr"),
+    "mjpeg":       Source("RTP/JPEG 640x480 25fps, motion + noise", clip="mjpeg", healthy=True),
+    "mpegts":      Source("MPEG-TS over RTP (MP2T): H.264 640x360 25fps + AAC 16 kHz mono",
+                          clip="mpegts", session=Session(), healthy=True),
 }
 
 # Runtime modes besides the source names (see rtsp.Fleet.set_mode):
@@ -199,6 +265,16 @@ FIXED_MOUNTS = {
     "/fault/unavailable": "unavailable",
     "/fault/auth-basic":  "auth-basic",
     "/fault/auth-digest": "auth-digest",
+    "/stack/slices":           "slices",
+    "/stack/udp-only":         "udp-only",
+    "/stack/udp-only-400":     "udp-only-400",
+    "/stack/stops":            "stops",
+    "/stack/cache-burst":      "cache-burst",
+    "/stack/cache-burst-live": "cache-burst-live",
+    "/stack/long-gop-loss":    "long-gop-loss",
+    "/stack/frozen-cbr":       "frozen-cbr",
+    "/stack/mjpeg":            "mjpeg",
+    "/stack/mpegts":           "mpegts",
     # Anything else (e.g. /fault/missing) is not mounted: 404.
 }
 

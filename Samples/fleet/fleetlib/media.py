@@ -2,7 +2,8 @@
 
 Clips are rendered once into the media dir as raw Annex-B elementary streams
 with an access-unit delimiter (AUD) before every frame, then split into
-access units in memory.  The file name carries a content key (clip spec,
+access units in memory.  JPEG clips are split into frames, MPEG-TS clips into
+runs of TS packets, one video frame each.  The file name carries a content key (clip spec,
 scene graph, ffmpeg version, GENERATOR_VERSION), so a changed definition
 renders a new file and an unchanged one is reused: the second start is fast.
 """
@@ -72,18 +73,39 @@ def _scene_graph(clip):
                                      w4=(w // 4) & ~1, h4=(h // 4) & ~1)
 
 
-def _encoder_args(clip):
+def _x264_args(clip):
     g = clip.gop_frames
-    if clip.kbps:
+    if clip.cbr:
+        # Constant bitrate: x264 pads every frame with filler data up to the rate, so
+        # even a still picture's P-frames are full-size. A VBV of 1/5 s keeps it tight.
+        rate = ["-b:v", "%dk" % clip.kbps, "-minrate", "%dk" % clip.kbps,
+                "-maxrate", "%dk" % clip.kbps, "-bufsize", "%dk" % (clip.kbps // 5)]
+    elif clip.kbps:
         rate = ["-b:v", "%dk" % clip.kbps, "-maxrate", "%dk" % clip.kbps,
                 "-bufsize", "%dk" % clip.kbps]
     else:
         rate = ["-qp", str(CONSTANT_QP)]
+    params = ":".join(p for p in (clip.x264_params, "nal-hrd=cbr" if clip.cbr else "") if p)
+    return (["-c:v", "libx264", "-preset", "veryfast", "-profile:v", clip.profile,
+             "-bf", "0", "-g", str(g), "-keyint_min", str(g), "-sc_threshold", "0"]
+            + rate + (["-x264-params", params] if params else []))
+
+
+def _encoder_args(clip):
     if clip.codec == "h264":
-        return (["-c:v", "libx264", "-preset", "veryfast", "-profile:v", clip.profile,
-                 "-bf", "0", "-g", str(g), "-keyint_min", str(g), "-sc_threshold", "0"]
-                + rate + ["-bsf:v", "h264_metadata=aud=insert", "-f", "h264"])
+        return _x264_args(clip) + ["-bsf:v", "h264_metadata=aud=insert", "-f", "h264"]
+    if clip.codec == "mpegts":
+        # A camera's TS: H.264 and AAC (16 kHz mono), PAT/PMT repeated, no start delay.
+        return (_x264_args(clip) + ["-c:a", "aac", "-b:a", "32k", "-ar", "16000", "-ac", "1",
+                                    "-muxdelay", "0", "-muxpreload", "0", "-f", "mpegts"])
+    if clip.codec == "mjpeg":
+        # Baseline JPEG with the standard Huffman tables: RTP/JPEG (RFC 2435) cannot carry
+        # others, so FFmpeg's default optimised tables would decode to garbage.
+        return ["-c:v", "mjpeg", "-q:v", "6", "-huffman", "default", "-f", "mjpeg"]
     if clip.codec == "h265":
+        g = clip.gop_frames
+        rate = (["-b:v", "%dk" % clip.kbps, "-maxrate", "%dk" % clip.kbps,
+                 "-bufsize", "%dk" % clip.kbps] if clip.kbps else ["-qp", str(CONSTANT_QP)])
         params = ("keyint=%d:min-keyint=%d:scenecut=0:bframes=0:open-gop=0:"
                   "repeat-headers=1:log-level=error" % (g, g))
         return (["-c:v", "libx265", "-preset", "ultrafast", "-profile:v", clip.profile,
@@ -94,9 +116,14 @@ def _encoder_args(clip):
 
 def clip_command(clip, out_path):
     frames = round(clip.seconds * clip.fps)
+    graph, maps = _scene_graph(clip) + "[v]", ["-map", "[v]"]
+    if clip.codec == "mpegts":
+        graph += ";sine=frequency=440:sample_rate=16000:duration=%g[a]" % clip.seconds
+        maps += ["-map", "[a]"]
+    pix_fmt = "yuvj420p" if clip.codec == "mjpeg" else "yuv420p"
     return (["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
-             "-filter_complex", _scene_graph(clip) + "[v]", "-map", "[v]",
-             "-frames:v", str(frames), "-pix_fmt", "yuv420p"]
+             "-filter_complex", graph] + maps
+            + ["-frames:v", str(frames), "-pix_fmt", pix_fmt]
             + _encoder_args(clip) + [out_path])
 
 
@@ -104,7 +131,8 @@ def clip_path(media_dir, name, clip, ffmpeg_version):
     key = hashlib.sha256(repr((GENERATOR_VERSION, ffmpeg_version, clip,
                                _scene_graph(clip), clip_command(clip, "-")))
                          .encode()).hexdigest()[:16]
-    return os.path.join(media_dir, "%s-%s.%s" % (name, key, clip.codec))
+    ext = {"mjpeg": "mjpeg", "mpegts": "ts"}.get(clip.codec, clip.codec)
+    return os.path.join(media_dir, "%s-%s.%s" % (name, key, ext))
 
 
 def _render(name, clip, path, running):
@@ -200,12 +228,78 @@ def nal_units(au):
         yield s, end
 
 
+def split_jpeg_frames(data):
+    """Split concatenated JPEG images by walking their markers.
+
+    Marker segments carry their length; after SOS the entropy-coded data runs
+    until the first 0xFF not followed by 0x00 or a restart marker (EOI).
+    """
+    frames, i = [], 0
+    while data.startswith(b"\xff\xd8", i):
+        j = i + 2
+        while True:
+            marker = data[j + 1]
+            j += 2 + int.from_bytes(data[j + 2:j + 4], "big")
+            if marker == 0xDA:                          # SOS: scan to EOI
+                while not (data[j] == 0xFF and data[j + 1] not in range(0xD0, 0xD8)
+                           and data[j + 1] != 0):
+                    j += 1
+                if data[j + 1] != 0xD9:
+                    raise ValueError("JPEG frame without EOI at byte %d" % j)
+                j += 2
+                break
+        frames.append(data[i:j])
+        i = j
+    if i != len(data):
+        raise ValueError("trailing bytes after JPEG frame %d" % len(frames))
+    return frames
+
+
+TS_PACKET = 188
+
+
+def split_ts_frames(data):
+    """Split an MPEG-TS stream into runs of packets, each starting with a video PES.
+
+    Returns (chunks, keyframes).  Audio, PAT/PMT and PCR packets stay where the
+    muxer put them, in the chunk of the video frame they follow (the packets
+    before the first video PES go with the first frame).  A chunk is a keyframe
+    when its first video packet has the random access indicator set.
+    """
+    starts, keys, video_pid = [], [], None
+    for off in range(0, len(data) - TS_PACKET + 1, TS_PACKET):
+        pkt = data[off:off + TS_PACKET]
+        pid = ((pkt[1] & 0x1F) << 8) | pkt[2]
+        afc = (pkt[3] >> 4) & 3
+        adapt = 1 + pkt[4] if afc & 2 else 0
+        payload = pkt[4 + adapt:] if afc & 1 else b""
+        video_pes = (pkt[1] & 0x40 and payload.startswith(b"\x00\x00\x01")
+                     and 0xE0 <= payload[3] <= 0xEF)
+        if not video_pes or (video_pid is not None and pid != video_pid):
+            continue
+        video_pid = pid
+        starts.append(off)
+        keys.append(bool(adapt > 1 and pkt[5] & 0x40))
+    if not starts:
+        raise ValueError("no video in the transport stream")
+    starts[0] = 0
+    chunks = [data[s:e] for s, e in zip(starts, starts[1:] + [len(data)])]
+    return chunks, [k for k, key in enumerate(keys) if key]
+
+
 def load_clip(name, clip, path):
     with open(path, "rb") as f:
-        aus = split_access_units(f.read(), clip.codec)
-    keyframes = [k for k, au in enumerate(aus)
-                 if any(is_keyframe_nal(clip.codec, nal_type(clip.codec, au[s]))
-                        for s, _ in nal_units(au))]
+        data = f.read()
+    if clip.codec == "mjpeg":
+        aus = split_jpeg_frames(data)
+        keyframes = list(range(len(aus)))
+    elif clip.codec == "mpegts":
+        aus, keyframes = split_ts_frames(data)
+    else:
+        aus = split_access_units(data, clip.codec)
+        keyframes = [k for k, au in enumerate(aus)
+                     if any(is_keyframe_nal(clip.codec, nal_type(clip.codec, au[s]))
+                            for s, _ in nal_units(au))]
     expected = round(clip.seconds * clip.fps)
     if len(aus) != expected:
         log.warning("clip %s: %d access units, expected %d", name, len(aus), expected)

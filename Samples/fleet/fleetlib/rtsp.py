@@ -19,10 +19,18 @@ mounts share pipelines instead:
   time (a raw .h264 through h264parse would get DTS only, and rtph264pay
   stamps RTP time from PTS).  Channels of the same clip start at different
   offsets, so they run at different GOP phases.
+
+Per-session sources (catalog.Session, the /stack/* behaviours that happen at
+connect) are the exception: their factory is not shared, so every session
+builds a pipeline of its own with a `SessionFeed` that the Feeder picks up
+while the session lives.
 """
+import collections
 import concurrent.futures
 import heapq
 import logging
+import re
+import socket
 import threading
 import time
 import urllib.parse
@@ -44,8 +52,13 @@ BACKLOG = 1024                      # listen() backlog; default 5 drops bursts
 VIEWER_CHECK_S = 0.25               # how often a feed looks for connected clients
 
 PAYLOAD = {
-    "h264": ("video/x-h264", "h264parse ! rtph264pay name=pay0 pt=96 config-interval=-1"),
-    "h265": ("video/x-h265", "h265parse ! rtph265pay name=pay0 pt=96 config-interval=-1"),
+    "h264": ("video/x-h264,stream-format=byte-stream,alignment=au",
+             "h264parse ! rtph264pay name=pay0 pt=96 config-interval=-1"),
+    "h265": ("video/x-h265,stream-format=byte-stream,alignment=au",
+             "h265parse ! rtph265pay name=pay0 pt=96 config-interval=-1"),
+    "mjpeg": ("image/jpeg", "jpegparse ! rtpjpegpay name=pay0 pt=26"),
+    "mpegts": ('"video/mpegts,systemstream=(boolean)true,packetsize=(int)188"',
+               "rtpmp2tpay name=pay0 pt=33"),
 }
 UNAVAILABLE_LAUNCH = ("( filesrc location=/nonexistent/patrol-fleet/unavailable ! "
                       "h264parse ! rtph264pay name=pay0 pt=96 )")
@@ -80,11 +93,17 @@ class Feed:
         self._viewers = True
         self._next_check = 0.0
 
+    # A few frames of slack; a feed that falls behind drops its oldest frames.
+    QUEUE = "max-buffers=3 leaky-type=downstream"
+
     def launch(self):
         caps, parse_pay = PAYLOAD[self.codec]
-        return ("( appsrc name=src is-live=true format=time max-buffers=3 "
-                "leaky-type=downstream caps=%s,stream-format=byte-stream,alignment=au,"
-                "framerate=%d/1 ! %s )" % (caps, self.fps, parse_pay))
+        if caps.endswith('"'):
+            caps = caps[:-1] + ',framerate=(fraction)%d/1"' % self.fps
+        else:
+            caps += ",framerate=%d/1" % self.fps
+        return ("( appsrc name=src is-live=true format=time %s caps=%s ! %s )"
+                % (self.QUEUE, caps, parse_pay))
 
     def has_viewers(self, now):
         """Whether any client transport is attached (checked every VIEWER_CHECK_S).
@@ -100,14 +119,16 @@ class Feed:
         return self._viewers
 
     def push_next(self, now):
-        """Push the next access unit; without viewers just let time pass."""
+        """Push the next access unit; without viewers just let time pass.
+
+        Returns whether the feed goes on (a shared feed always does)."""
         src = self.appsrc
         if src is None or src.current_state != Gst.State.PLAYING:
-            return
+            return True
         if self.has_viewers(now):
             clock = src.get_clock()
             if clock is None:
-                return
+                return True
             buf = self.buffers[self.index]
             out = buf.copy_region(Gst.BufferCopyFlags.MEMORY, 0, buf.get_size())
             out.pts = out.dts = clock.get_time() - src.base_time
@@ -116,35 +137,121 @@ class Feed:
         # The camera keeps running whether or not anybody watches: a client
         # that connects later joins wherever the loop is by then.
         self.index = (self.index + 1) % len(self.buffers)
+        return True
+
+
+class SessionFeed(Feed):
+    """The feed of one session's own pipeline (a per-session source).
+
+    It starts at the first keyframe of the loop.  That keyframe prerolls the
+    pipeline while the DESCRIBE is answered and is held by gst-rtsp-server
+    until PLAY.  At PLAY (`play`, called from the media's state change, before
+    the first packet leaves) come `burst` frames at once, then real time from
+    the Feeder, and nothing more after `frames` (catalog.Session).  Frame k is
+    stamped first + k/fps whenever it is sent, so a burst carries the same
+    40 ms spacing as real-time frames.
+    """
+
+    # Unbounded: a burst must reach the payloader whole.
+    QUEUE = ""
+
+    def __init__(self, name, clip, session):
+        super().__init__(name, clip, clip.keyframes[0] if clip.keyframes else 0)
+        self.session = session
+        self.sent = 0
+        self.first_pts = None
+        self.finished = False
+        self.playing = False
+        self.lock = threading.Lock()        # the Feeder and the RTSP thread both push
+
+    def play(self):
+        """The session's PLAY: send the burst now."""
+        with self.lock:
+            if self.playing or self.appsrc is None or self.sent == 0:
+                return
+            self.playing = True
+            # gst-rtsp-server's TCP sink syncs on the clock ("rate control"), which
+            # would pace a burst of frames stamped 40 ms apart back into real time.
+            # The feed paces itself.  (Set again here: the sink exists now.)
+            self.stream.set_rate_control(False)
+            while self.sent < self.session.burst and self._more():
+                self._push(self.appsrc)
+
+    def push_next(self, now):
+        """Push what is due; False once the session is over (the Feeder forgets it)."""
+        with self.lock:
+            src = self.appsrc
+            if self.finished or (src is not None and self.sent
+                                 and src.current_state == Gst.State.NULL):
+                return False                             # torn down
+            if src is None or src.current_state != Gst.State.PLAYING:
+                return True                              # not started yet (or paused)
+            if self.sent == 0:
+                self._push(src)                          # prerolls; held until PLAY
+            elif self.playing and self._more():
+                self._push(src)
+            return self._more()
+
+    def _more(self):
+        return self.session.frames is None or self.sent < self.session.frames
+
+    def _push(self, src):
+        buf = self.buffers[self.index]
+        out = buf.copy_region(Gst.BufferCopyFlags.MEMORY, 0, buf.get_size())
+        if self.first_pts is None:
+            self.first_pts = src.get_clock().get_time() - src.base_time
+        out.pts = out.dts = self.first_pts + self.sent * self.duration
+        out.duration = self.duration
+        src.emit("push-buffer", out)
+        self.sent += 1
+        self.index = (self.index + 1) % len(self.buffers)
 
 
 class Feeder(threading.Thread):
-    """One thread pacing every Feed at its own frame rate."""
+    """One thread pacing every Feed at its own frame rate.
+
+    Session feeds come and go (`add`); a feed whose push_next returns False is
+    dropped.
+    """
 
     def __init__(self, feeds):
         super().__init__(name="feeder", daemon=True)
-        self.feeds = feeds
+        self.feeds = list(feeds)
         self.stopping = False
+        self._added = collections.deque()       # appends and pops are thread-safe
+
+    def add(self, feed):
+        """Start pacing `feed` from the next tick (the shared feeds tick every few ms)."""
+        self._added.append(feed)
 
     def run(self):
         now = time.monotonic()
-        heap = [(now + 0.002 * k, k) for k in range(len(self.feeds))]
+        heap = [(now + 0.002 * k, k, feed) for k, feed in enumerate(self.feeds)]
         heapq.heapify(heap)
-        while not self.stopping and heap:
-            due, k = heap[0]
-            delay = due - time.monotonic()
+        serial = len(heap)
+        while not self.stopping:
+            while self._added:
+                heapq.heappush(heap, (time.monotonic(), serial, self._added.popleft()))
+                serial += 1
+            delay = heap[0][0] - time.monotonic() if heap else 0.04
             if delay > 0:
                 time.sleep(delay)
-            feed = self.feeds[k]
+            if not heap:
+                continue
+            due, k, feed = heap[0]
             try:
-                feed.push_next(due)
+                alive = feed.push_next(due)
             except Exception:                                   # keep the others going
                 log.exception("feed %s failed", feed.name)
+                alive = not isinstance(feed, SessionFeed)
+            if not alive:
+                heapq.heappop(heap)
+                continue
             nxt = due + feed.period
             now = time.monotonic()
             if nxt < now - 0.5:           # stalled (suspend, overload): resync, no burst
                 nxt = now
-            heapq.heapreplace(heap, (nxt, k))
+            heapq.heapreplace(heap, (nxt, k, feed))
 
 
 # -- auth ---------------------------------------------------------------------
@@ -195,6 +302,71 @@ def _drop_all(pad, info):
     return Gst.PadProbeReturn.DROP
 
 
+def _unsync_udp_sinks(bin, sub_bin, element):
+    """Per-session media: the UDP sink sends each packet as soon as it comes.
+
+    Over TCP the stream's rate control decides whether gst-rtsp-server's RTP
+    sink syncs on the clock; its multiudpsink always does.  Either would pace
+    a burst of frames stamped 40 ms apart back into real time.
+    """
+    factory = element.get_factory()
+    if factory and factory.get_name() == "multiudpsink":
+        element.set_property("sync", False)
+
+
+def _starts_idr(buf):
+    """Whether an RTP packet is the first FU-A fragment of an H.264 IDR slice."""
+    head = buf.extract_dup(0, 14)
+    offset = 12 + 4 * (head[0] & 0x0F)
+    if offset + 2 > buf.get_size():
+        return False
+    fu = buf.extract_dup(offset, 2)
+    return fu[0] & 0x1F == 28 and fu[1] & 0x80 and fu[1] & 0x1F == 5
+
+
+def _drop_from_first_keyframe(key, share):
+    """A pad probe for pay0's src pad that drops `share` of the RTP packets of the
+    first keyframe: a run in its middle, after the payloader numbered them, so
+    the client sees a gap in the sequence numbers (what live555 does over TCP
+    when its send buffer is full during the keyframe burst at connect).
+
+    rtph264pay pushes the fragments of a slice as one buffer list, which is not
+    writable here: the probe drops the list and pushes a copy without the run.
+    """
+    state = {"done": False}
+    local = threading.local()
+
+    def probe(pad, info):
+        if state["done"] or getattr(local, "pushing", False):
+            return Gst.PadProbeReturn.OK
+        if not info.type & Gst.PadProbeType.BUFFER_LIST:
+            return Gst.PadProbeReturn.OK
+        packets = info.get_buffer_list()
+        n = packets.length()
+        if n < 3 or not _starts_idr(packets.get(0)):
+            return Gst.PadProbeReturn.OK
+        state["done"] = True
+        count = max(1, round(n * share))
+        first = (n - count) // 2
+        kept = Gst.BufferList.new()
+        dropped = []
+        for i in range(n):
+            buf = packets.get(i)
+            if first <= i < first + count:
+                dropped.append(int.from_bytes(buf.extract_dup(2, 2), "big"))
+            else:
+                kept.insert(-1, buf)
+        log.info("%s: dropped RTP packets %d-%d of %d of the first keyframe (seq %d-%d)",
+                 key, first, first + count - 1, n, dropped[0], dropped[-1])
+        local.pushing = True
+        try:
+            pad.push_list(kept)
+        finally:
+            local.pushing = False
+        return Gst.PadProbeReturn.DROP
+    return probe
+
+
 def _silence_sinks(bin, sub_bin, element):
     """no-rtp: drop everything that reaches a network sink (RTP and RTCP)."""
     factory = element.get_factory()
@@ -204,16 +376,25 @@ def _silence_sinks(bin, sub_bin, element):
 
 
 class SourceFactory(GstRtspServer.RTSPMediaFactory):
-    """Factory for one Source channel; all mounts using it share one media."""
+    """Factory for one Source channel; all mounts using it share one media.
 
-    def __init__(self, key, source, feed=None):
+    A per-session source (`source.session`) is the exception: each session
+    gets a media of its own, fed by a SessionFeed of `clip` that
+    `start_feed` hands to the Feeder.
+    """
+
+    def __init__(self, key, source, feed=None, clip=None, start_feed=None):
         super().__init__()
         self.key = key
         self.source = source
         self.feed = feed
+        self.clip = clip
+        self.start_feed = start_feed
         self.challenge = "digest" if source.auth == "digest" else "basic"
         self.media = None               # the kept-alive shared media
-        if feed is not None:
+        if source.session is not None:
+            launch = SessionFeed(key, clip, source.session).launch()
+        elif feed is not None:
             launch = feed.launch()
         elif source.broken:
             launch = UNAVAILABLE_LAUNCH
@@ -222,14 +403,17 @@ class SourceFactory(GstRtspServer.RTSPMediaFactory):
         else:
             launch = NEVER_BUILT_LAUNCH
         self.set_launch(launch)
-        self.set_shared(not source.broken)
+        self.set_shared(not source.broken and source.session is None)
+        if source.udp_only:
+            self.set_protocols(GstRtsp.RTSPLowerTrans.UDP)    # TCP SETUP: 461
         self.set_permissions(_permissions(source.auth))
         self.connect("media-configure", self._on_media_configure)
 
     @property
     def keep_running(self):
         """Whether this factory has a pipeline that should run from startup."""
-        return not self.source.broken and self.source.auth != "deny"
+        return (not self.source.broken and self.source.auth != "deny"
+                and self.source.session is None)
 
     def do_gen_key(self, url):
         return self.key                 # same media whatever the mount path
@@ -240,6 +424,22 @@ class SourceFactory(GstRtspServer.RTSPMediaFactory):
             self.feed.appsrc = bin.get_by_name("src")
         if self.source.no_rtp:
             bin.get_parent().connect("deep-element-added", _silence_sinks)
+        session = self.source.session
+        if session is not None:
+            feed = SessionFeed(self.key, self.clip, session)
+            feed.appsrc = bin.get_by_name("src")
+            feed.stream = media.get_stream(0)
+            media.set_rate_control(False)
+            feed.stream.set_rate_control(False)
+            bin.get_parent().connect("deep-element-added", _unsync_udp_sinks)
+            media.connect("unprepared", lambda m: setattr(feed, "finished", True))
+            media.connect("new-state", lambda m, state: state == Gst.State.PLAYING
+                          and feed.play())
+            if session.drop_keyframe:
+                bin.get_by_name("pay0").get_static_pad("src").add_probe(
+                    Gst.PadProbeType.BUFFER | Gst.PadProbeType.BUFFER_LIST,
+                    _drop_from_first_keyframe(self.key, session.drop_keyframe))
+            self.start_feed(feed)
 
     def start(self, server, port):
         """Construct and prepare the shared media, and never release it."""
@@ -271,6 +471,7 @@ class Fleet:
         self.server.set_service(str(port))
         self.server.set_backlog(BACKLOG)
         self.server.set_auth(FleetAuth())
+        self.server.connect("client-connected", self._on_client_connected)
         self.mounts = self.server.get_mount_points()
         self.server.attach(None)
         self.port = self.server.get_bound_port()
@@ -279,8 +480,9 @@ class Fleet:
         self.modes = {}                 # path -> mode name
         self.initial = {}               # path -> mode at startup
         self.lock = threading.Lock()
+        self.feeder = Feeder([])
         self._build_factories(clips)
-        self.feeder = Feeder(self.feeds)
+        self.feeder.feeds = self.feeds
         for n in range(1, cameras + 1):
             self._mount(catalog.camera_path(n), "healthy", initial=True)
         for path, name in catalog.FIXED_MOUNTS.items():
@@ -294,6 +496,10 @@ class Fleet:
             for ch in range(source.channels):
                 key = name if source.channels == 1 else "%s#%d" % (name, ch)
                 feed = None
+                if source.session is not None:
+                    self.factories[key] = SourceFactory(key, source, clip=clips[source.clip],
+                                                        start_feed=self.feeder.add)
+                    continue
                 if source.clip:
                     clip = clips[source.clip]
                     if source.corrupt:
@@ -338,6 +544,27 @@ class Fleet:
             self.mounts.remove_factory(path)
         if out.get("play") != 200:
             raise RuntimeError("warm-up of %s failed: %s" % (factory.key, out))
+
+    def _on_client_connected(self, server, client):
+        client.connect("pre-setup-request", self._pre_setup)
+
+    def _pre_setup(self, client, ctx):
+        """A source with `refuse_tcp` answers a SETUP that asks for TCP with that status.
+
+        A source that sends a burst gets TCP_NODELAY on the connection: with Nagle's
+        algorithm the last frames of a burst waited for the client's delayed ACK
+        (40 ms on Linux), and a media server's GOP cache goes out at once.
+        """
+        path = re.sub(r"/stream=\d+$", "", ctx.uri.abspath) if ctx.uri else ""
+        source = catalog.SOURCES.get(self.modes.get(path))
+        if source is not None and source.session is not None and source.session.burst:
+            client.get_connection().get_read_socket().set_option(
+                socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if source is not None and source.refuse_tcp:
+            _, transport = ctx.request.get_header(GstRtsp.RTSPHeaderField.TRANSPORT, 0)
+            if transport and "TCP" in transport.upper():
+                return GstRtsp.RTSPStatusCode(source.refuse_tcp)
+        return GstRtsp.RTSPStatusCode.OK
 
     def stop(self):
         self.feeder.stopping = True

@@ -240,3 +240,117 @@ def _play(c, url, seconds, until_first_rtp):
     except (OSError, RTSPError):
         pass
     return out
+
+
+def _udp_pair():
+    """Two UDP sockets on consecutive ports (RTP even, RTCP odd) on 127.0.0.1."""
+    for _ in range(50):
+        rtp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        rtp.bind(("127.0.0.1", 0))
+        port = rtp.getsockname()[1]
+        if port % 2 == 0:
+            rtcp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            try:
+                rtcp.bind(("127.0.0.1", port + 1))
+                rtp.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+                return rtp, rtcp
+            except OSError:
+                rtcp.close()
+        rtp.close()
+    raise RTSPError("no free UDP port pair")
+
+
+def trace(url, seconds, transport="tcp"):
+    """DESCRIBE, SETUP the first stream over `transport` ("tcp" or "udp"), PLAY,
+    and record every RTP packet of it for `seconds`; then TEARDOWN.
+
+    Returns a dict: the status of each request (`setup` alone when SETUP failed),
+    `media`, and `packets`: one (arrival, seq, timestamp, marker, size, is_key)
+    per RTP packet, arrival in seconds since the PLAY request was sent.  The
+    connection stays open the whole time, so a server that stops sending is seen
+    going quiet, not closing.
+    """
+    c = Client(url)
+    udp = None
+    try:
+        out = {"url": re.sub(r"//[^@/]*@", "//", url)}
+        status, hdrs, sdp = c.request("DESCRIBE", headers=["Accept: application/sdp"])
+        out["describe"] = status
+        if status != 200:
+            return out
+        base = dict(hdrs).get("content-base", c.url)
+        block = sdp.split("\nm=")[1]
+        codec = re.search(r"a=rtpmap:\d+ ([\w\-]+)/", block)
+        out["media"] = "%s/%s" % (block.split()[0], codec.group(1) if codec else "?")
+        ctrl = re.search(r"a=control:(\S+)", block)
+        ctrl = ctrl.group(1) if ctrl else ""
+        uri = ctrl if ctrl.startswith("rtsp://") else base.rstrip("/") + "/" + ctrl
+        if transport == "udp":
+            udp = _udp_pair()
+            port = udp[0].getsockname()[1]
+            spec = "RTP/AVP;unicast;client_port=%d-%d" % (port, port + 1)
+        else:
+            spec = "RTP/AVP/TCP;unicast;interleaved=0-1"
+        status, hdrs, _ = c.request("SETUP", uri, ["Transport: " + spec])
+        out["setup"] = status
+        if status != 200:
+            return out
+        c.session = dict(hdrs)["session"].split(";")[0]
+        packets = []
+        video = codec.group(1) if codec else ""
+        t0 = time.monotonic()
+
+        def on_rtp(ch, pkt):
+            if ch % 2 == 0 and len(pkt) >= 12:
+                packets.append((round(time.monotonic() - t0, 4), int.from_bytes(pkt[2:4], "big"),
+                                int.from_bytes(pkt[4:8], "big"), bool(pkt[1] & 0x80), len(pkt),
+                                keyframe_in(video, pkt)))
+
+        status, _, _ = c.request("PLAY", base, ["Range: npt=0.000-"], on_rtp)
+        out["play"] = status
+        if udp:
+            deadline = t0 + seconds
+            while time.monotonic() < deadline:
+                udp[0].settimeout(max(0.01, deadline - time.monotonic()))
+                try:
+                    on_rtp(0, udp[0].recv(65536))
+                except socket.timeout:
+                    break
+        else:
+            c.read_frames(seconds, on_rtp)
+        out["packets"] = packets
+        try:
+            c.request("TEARDOWN", base)
+        except (OSError, RTSPError):
+            pass
+        return out
+    finally:
+        c.sock.close()
+        for s in udp or ():
+            s.close()
+
+
+def frames_of(packets):
+    """Group traced packets by RTP timestamp, in arrival order: one dict per frame
+    with its first and last arrival, timestamp, bytes, packet count and is_key."""
+    frames = []
+    for arrival, seq, ts, marker, size, key in packets:
+        if not frames or frames[-1]["ts"] != ts:
+            frames.append({"first": arrival, "last": arrival, "ts": ts, "bytes": 0,
+                           "packets": 0, "key": False})
+        f = frames[-1]
+        f["last"] = arrival
+        f["bytes"] += size - 12
+        f["packets"] += 1
+        f["key"] = f["key"] or key
+    return frames
+
+
+def sequence_gaps(packets):
+    """(after seq, missing count) for every gap in the RTP sequence numbers."""
+    gaps = []
+    for a, b in zip(packets, packets[1:]):
+        step = (b[1] - a[1]) % 65536
+        if step != 1:
+            gaps.append((a[1], step - 1))
+    return gaps
