@@ -311,15 +311,14 @@ struct Observation {
         }
         if ending != .enough {
             let silence = Double(now - lastFrameAt) / 1e9
-            let interval = frameInterval ?? 0
-            if ending == .timeUp, silence > max(1.0, 4 * interval) {
+            if ending == .timeUp, silence > silenceLimit {
                 return (.stalled, stalledDetail(silence: silence))
             }
             if !paceProven {
                 if case .streamEnded(let why) = ending {
                     return (.stalled, "the stream ended after \(frames) frame(s): \(why)")
                 }
-                return (.stalled, stalledDetail(silence: silence))
+                return (.stalled, "\(frames) frame(s), never arriving at the pace of their timestamps")
             }
         }
         guard let first else {
@@ -360,10 +359,15 @@ struct Observation {
                 + "a server replaying its cache, nothing live behind it", burst.frames, burst.media,
                 burst.arrival * 1000, silence)
         }
-        if !paceProven {
-            return String(format: "%d frame(s), not arriving at the pace of their timestamps, then none for %.1f s",
-                          frames, silence)
-        }
         return String(format: "frames stopped arriving: none for the last %.1f s", silence)
+    }
+
+    /// How long without a picture means the pictures stopped: four frame intervals, at least 1 s.
+    var silenceLimit: Double { max(1.0, 4 * (frameInterval ?? 0)) }
+
+    /// When reading past the window may stop: once silence would be decisive, nothing that
+    /// could still arrive changes the verdict. Nanoseconds since the start, like the packets.
+    var silenceDecidesAt: Int64? {
+        lastFrameAt.map { $0 + Int64(silenceLimit * 1e9) }
     }
 }

@@ -108,7 +108,11 @@ public enum Probe {
             // The stop time is set before each read, never moved while FFmpeg reads: an interrupt
             // in the middle of an interleaved RTP frame leaves the RTSP demuxer out of step, so
             // the probe only lets it fire where it will stop reading anyway.
-            let stopAt = observation.wantsExtension ? extendedEnd : windowEnd
+            // Past the window, reading goes on only while something can still change the verdict:
+            // a silence long enough to call the stream stalled ends it.
+            let stopAt = observation.wantsExtension
+                ? min(extendedEnd, max(windowEnd, observation.silenceDecidesAt.map { start + $0 } ?? extendedEnd))
+                : windowEnd
             pav_set_stop_at(session, stopAt)
             var packet = pav_packet()
             var status = pav_status()

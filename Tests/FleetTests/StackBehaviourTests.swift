@@ -36,12 +36,16 @@ struct StackBehaviourTests {
         #expect(refused.statusCode == status, "status \(String(describing: refused.statusCode))")
     }
 
-    /// Frames for about a second, then nothing while the session stays open: a hung encoder.
-    @Test("frames that stop after a second, session open, are stalled")
-    func stops() throws {
+    /// Frames that stop while the probe still watches, the session open: a hung encoder. The
+    /// demuxer hands over the frame its parser held when the probe's stop time ends a read; that
+    /// frame arrived long before, and must not make the stream look fresh.
+    @Test("frames that stop while the probe watches, session open, are stalled",
+          arguments: ["/stack/stops", "/stack/stops-waiting"])
+    func stops(_ path: String) throws {
         let fleet = try Fleet.get()
-        let result = Probe.run(fleet.url("/stack/stops"), settings: ProbeSettings())
+        let result = Probe.run(fleet.url(path), settings: ProbeSettings())
         #expect(result.outcome == .stalled, "\(result.detail)")
+        #expect(result.detail.contains("frames stopped arriving"), "\(result.detail)")
     }
 
     /// A media server's GOP cache sent at PLAY: a keyframe and a second of frames within

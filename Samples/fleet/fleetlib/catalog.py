@@ -227,8 +227,11 @@ SOURCES = {
                           udp_only=True, session=Session(), healthy=True),
     "udp-only-400": Source("720p25, RTP over UDP only: a TCP SETUP gets 400 Bad Request",
                            clip="720p", refuse_tcp=400, session=Session(), healthy=True),
-    "stops":       Source("720p25: 25 frames (1 s) per session, then nothing; the session "
-                          "stays open", clip="720p", session=Session(frames=25)),
+    "stops":       Source("720p25: 3 frames per session (fewer than a probe needs), then "
+                          "nothing; the session stays open", clip="720p", session=Session(frames=3)),
+    "stops-waiting": Source("a still picture (near-empty P-frames: a probe waits for a second "
+                            "keyframe): 25 frames (1 s) per session, then nothing; the session "
+                            "stays open", clip="frozen", session=Session(frames=25)),
     "cache-burst": Source("GOP cache of a frozen publisher: a keyframe + 24 frames at once at "
                           "PLAY, then nothing", clip="720p", session=Session(burst=25, frames=25)),
     "cache-burst-live": Source("GOP cache of a live publisher: 25 frames at once at PLAY, then "
@@ -269,6 +272,7 @@ FIXED_MOUNTS = {
     "/stack/udp-only":         "udp-only",
     "/stack/udp-only-400":     "udp-only-400",
     "/stack/stops":            "stops",
+    "/stack/stops-waiting":    "stops-waiting",
     "/stack/cache-burst":      "cache-burst",
     "/stack/cache-burst-live": "cache-burst-live",
     "/stack/long-gop-loss":    "long-gop-loss",
