@@ -27,6 +27,8 @@ public final class CredentialVault: Sendable {
                     )
                     """)
             }
+        } catch let error as DatabaseError {
+            throw Store.OpenError.unavailable(path: path, reason: error.message ?? "\(error.resultCode)")
         } catch {
             throw Store.OpenError.unavailable(path: path, reason: "\(error)")
         }

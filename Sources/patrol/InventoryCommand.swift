@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PatrolOutput
 import PatrolInventory
 import PatrolStore
 
@@ -44,10 +45,10 @@ struct ImportInventory: ParsableCommand {
         let vault = try store.openVault()
         let changes = try database.apply(inventory, vault: vault)
         let perimeter = inventory.cameras.filter { $0.placement == .perimeter }.count
-        print("\(inventory.venues.count) venues, \(inventory.cameras.count) cameras (\(perimeter) perimeter, "
+        try Output.line("\(inventory.venues.count) venues, \(inventory.cameras.count) cameras (\(perimeter) perimeter, "
             + "\(inventory.cameras.count - perimeter) interior)")
-        print(changes.summary)
-        if verbose && !changes.isEmpty { print(changes.description) }
+        try Output.line(changes.summary)
+        if verbose && !changes.isEmpty { try Output.line(changes.description) }
     }
 }
 
@@ -75,6 +76,6 @@ struct ExportInventory: ParsableCommand {
         let previousMask = withCredentials ? umask(0o077) : nil
         defer { previousMask.map { _ = umask($0) } }
         try inventory.write(venues: venues, cameras: cameras, includeCredentials: withCredentials)
-        print("\(inventory.venues.count) venues and \(inventory.cameras.count) cameras written to \(folder)")
+        try Output.line("\(inventory.venues.count) venues and \(inventory.cameras.count) cameras written to \(folder)")
     }
 }
