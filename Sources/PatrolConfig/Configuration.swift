@@ -37,6 +37,13 @@ public struct Configuration: Sendable, Equatable {
         public var stall: Double { max(stallLimit, 10 * batchInterval) }
     }
 
+    public struct InventoryImport: Sendable, Equatable {
+        /// The share of the cameras (or of the venues) in service that one import may retire
+        /// without `--allow-retire`: more is refused, as files cut short would do.
+        public var maxRetirePercent = 10.0
+        public init() {}
+    }
+
     public var database = "/var/lib/patrol/patrol.sqlite"
     /// The credential vault: readable by the service user only.
     public var credentials = "/var/lib/patrol/credentials.sqlite"
@@ -50,6 +57,8 @@ public struct Configuration: Sendable, Equatable {
     public var patrol = PatrolSettings()
     /// Who gets the daily report, and how it leaves.
     public var mail = MailSettings()
+    /// What a re-import of the inventory may do unasked.
+    public var inventory = InventoryImport()
 
     public init() {
         coverPatrol()
@@ -107,6 +116,10 @@ public struct Configuration: Sendable, Equatable {
         var top = top
         database = try top.string("database") ?? database
         credentials = try top.string("credentials") ?? credentials
+        if var section = try top.section("inventory") {
+            inventory.maxRetirePercent = try section.number("max_retire_percent", in: 0...100) ?? inventory.maxRetirePercent
+            try section.rejectUnknownKeys()
+        }
         if var section = try top.section("probe") {
             if let seconds = try section.number("deadline", in: 0.5...300) { probe.deadline = .milliseconds(Int64(seconds * 1000)) }
             if let seconds = try section.number("window", in: 0.1...60) { probe.window = .milliseconds(Int64(seconds * 1000)) }

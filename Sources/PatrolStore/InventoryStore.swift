@@ -32,12 +32,18 @@ extension Store {
     /// Makes the stored inventory equal to `new`, changing only what changed: new venues and
     /// cameras are added, changed ones updated, missing ones retired (kept, with their history,
     /// and un-retired if they come back). Credentials go to the vault, never to this database.
+    /// - Parameters:
+    ///   - zone: the patrol's time zone, which names the day of the ledger's entries.
+    ///   - approve: sees the changes and what was in service before anything is written; what
+    ///     it throws stops the import with nothing changed.
     @discardableResult
-    /// - Parameter zone: the patrol's time zone, which names the day of the ledger's entries.
     public func apply(_ new: Inventory, vault: CredentialVault, now: Date = Date(),
-                      zone: TimeZone = PatrolSettings().timeZone) throws -> InventoryChanges {
-        let changes = InventoryChanges.between(old: try inventory(vault: vault, registered: true), new: new)
+                      zone: TimeZone = PatrolSettings().timeZone,
+                      approve: (_ changes: InventoryChanges, _ before: Inventory) throws -> Void = { _, _ in }) throws -> InventoryChanges {
+        let old = try inventory(vault: vault, registered: true)
+        let changes = InventoryChanges.between(old: old, new: new)
         guard !changes.isEmpty else { return changes }
+        try approve(changes, old)
         var secrets: [String: StreamURL.Credentials?] = [:]
         for camera in changes.addedCameras + changes.changedCameras.map(\.new) { secrets[camera.id] = camera.stream.credentials }
         for camera in changes.removedCameras { secrets[camera.id] = .some(nil) }
