@@ -183,6 +183,10 @@ struct InventoryLoader {
             report(row, "url", Redaction.scrub(Self.describe(error), secrets: secrets))
             return nil
         }
+        if parsed.pathAndQuery.contains("=***") {
+            report(row, "url", "the URL carries a secret shown as *** (from an export without --with-credentials): give its real value")
+            return nil
+        }
         if let port = parsed.port, !(1...65535).contains(port) {
             report(row, "url", "port \(port) is out of range (1-65535)")
             return nil

@@ -49,9 +49,14 @@ struct ImportInventory: ParsableCommand {
         let database = try store.openStore()
         let vault = try store.openVault()
         let limit = try store.configuration().inventory.maxRetirePercent
-        let changes = try database.apply(inventory, vault: vault) { changes, before in
-            guard !allowRetire, let refusal = Self.retireRefusal(changes, before: before, limit: limit) else { return }
-            throw CommandFailure(message: refusal, exit: .invalidInput)
+        let changes: InventoryChanges
+        do {
+            changes = try database.apply(inventory, vault: vault, approve: { changes, before in
+                guard !allowRetire, let refusal = Self.retireRefusal(changes, before: before, limit: limit) else { return }
+                throw CommandFailure(message: refusal, exit: .invalidInput)
+            }, afterVaultWrite: FaultInjection.afterVaultWrite)
+        } catch let error as Store.ConcurrentImport {
+            throw CommandFailure(message: "\(error)", exit: .databaseUnavailable)
         }
         let perimeter = inventory.cameras.filter { $0.placement == .perimeter }.count
         try Output.line("\(inventory.venues.count) venues, \(inventory.cameras.count) cameras (\(perimeter) perimeter, "
