@@ -209,6 +209,9 @@ public struct Configuration: Sendable, Equatable {
             mail.maintenance = try section.strings("maintenance").map { try $0.map { try address($0, key: "maintenance", in: section) } } ?? []
             if var teams = try section.section("supervisors") {
                 for name in teams.keys {
+                    if name.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+                        throw teams.error(name, "a supervisor's name cannot carry a control character", at: teams.mark(of: name))
+                    }
                     mail.supervisors[name] = try teams.strings(name).map { try $0.map { try address($0, key: "supervisors", in: section) } }
                 }
                 try teams.rejectUnknownKeys()
@@ -248,6 +251,12 @@ public struct Configuration: Sendable, Equatable {
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, mailbox.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
             throw section.error(key, "'\(text)' is not a mail address (name@host, or Name <name@host>)", at: section.mark(of: key))
         }
-        return MailAddress(mailbox, name: name?.isEmpty == true ? nil : name)
+        let address = MailAddress(mailbox, name: name?.isEmpty == true ? nil : name)
+        do {
+            try address.validate()
+        } catch {
+            throw section.error(key, "\(text.debugDescription) is not a usable mail address: \(error)", at: section.mark(of: key))
+        }
+        return address
     }
 }

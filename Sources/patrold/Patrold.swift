@@ -106,6 +106,7 @@ struct Patrold: ParsableCommand {
             Journal.error("daily patrol failed: \(StorageFailure.explain(error) ?? "\(error)")")
             throw ExitCode(74)
         }
+        Patrolling.requeue(configuration, store: store)
         // The reports just queued, and any still waiting: sendmail's failures stay queued.
         Mailing().sendNow(Mailing.sender(configuration.mail, store: store))
     }
