@@ -114,7 +114,8 @@ let package = Package(
             dependencies: [
                 "PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore", "PatrolLedger", "PatrolReport", "patrol",
                 "PatrolTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
-            ]
+            ],
+            exclude: ["Tools"]
         ),
     ]
 )

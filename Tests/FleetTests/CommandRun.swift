@@ -16,10 +16,14 @@ struct CommandRun {
 
     /// - Parameter redirect: shell redirections applied to the command (`2>/dev/full`, `2>&-`,
     ///   `>/dev/full`): it then runs through `/bin/sh`, which sets them up and execs it.
+    /// - Parameter launcher: a program (and its arguments) that runs the command, e.g. under a filter.
     init(_ tool: String, _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil,
-         redirect: String? = nil) throws {
+         redirect: String? = nil, launcher: [String] = []) throws {
         let process = Process()
-        if let redirect {
+        if let program = launcher.first {
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = Array(launcher.dropFirst()) + [Self.binary(tool).path] + arguments
+        } else if let redirect {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             process.arguments = ["-c", "exec \"$0\" \"$@\" \(redirect)", Self.binary(tool).path] + arguments
         } else {
