@@ -41,5 +41,5 @@ public enum StorageFailure {
 }
 
 private extension CocoaError {
-    var isFileError: Bool { (CocoaError.Code.fileNoSuchFile.rawValue...CocoaError.Code.fileWriteVolumeReadOnly.rawValue).contains(code.rawValue) }
+    var isFileError: Bool { (CocoaError.Code.fileWriteUnknown.rawValue...CocoaError.Code.fileWriteVolumeReadOnly.rawValue).contains(code.rawValue) }
 }
