@@ -54,6 +54,35 @@ struct UnwritableOutputTests {
         #expect(listed.stdout.contains("平安宾馆"))
     }
 
+    @Test("patrold logs to a pipe nobody reads (SIGPIPE ignored, as systemd starts it) and goes on")
+    func brokenPipe() throws {
+        let process = Process()
+        process.executableURL = CommandRun.binary("patrold")
+        process.arguments = ["--config", config, "--once"]
+        let output = Pipe(), log = Pipe()
+        process.standardOutput = output
+        process.standardError = log
+        // The reader is gone before the daemon writes its first line: every log line meets EPIPE.
+        try log.fileHandleForReading.close()
+        try process.run()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+        #expect(printed.contains("sweep of 0 cameras"))
+    }
+
+    @Test("a name stored with an escape sequence and line ends is shown escaped in patrol's tables")
+    func storedControlCharacters() throws {
+        let store = try Store(path: folder.appendingPathComponent("patrol.sqlite").path)
+        try store.pool.write { try $0.execute(sql: "UPDATE venue SET name = ? WHERE id = 'V1'", arguments: ["平安\u{1B}[2J宾馆\r\n伪造一行"]) }
+        let venues = try CommandRun("patrol", ["venues", "--config", config])
+        #expect(venues.status == 0, "\(venues.all)")
+        #expect(!venues.stdout.contains("\u{1B}") && !venues.stdout.contains("\r"))
+        #expect(venues.stdout.contains("平安\\x1B[2J宾馆\\x0D\\x0A伪造一行"), "\(venues.stdout)")
+        // The header, the venue's one line, the count: the name started no line of its own.
+        #expect(venues.stdout.split(separator: "\n").map { $0.prefix(2) } == ["ID", "V1", "1 "], "\(venues.stdout)")
+    }
+
     @Test("output that cannot be written exits 74 with one line, for patrol and patrold alike")
     func fullOutput() throws {
         let venues = try CommandRun("patrol", ["venues", "--config", config], redirect: ">/dev/full")
