@@ -68,10 +68,13 @@ let package = Package(
         ),
         // The daily report's mail: MIME messages in UTF-8, a durable outbox in SQLite, sendmail.
         .target(name: "PatrolMail", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        // Standard output and error through write(2): log lines that never trap, output whose
+        // failure is reported; control characters made visible for the terminal.
+        .target(name: "PatrolOutput"),
         .executableTarget(
             name: "patrol",
             dependencies: [
-                "PatrolProbe", "PatrolInventory", "PatrolStore", "PatrolLedger", "PatrolReport", "PatrolMail", "PatrolConfig",
+                "PatrolOutput", "PatrolProbe", "PatrolInventory", "PatrolStore", "PatrolLedger", "PatrolReport", "PatrolMail", "PatrolConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -79,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "patrold",
             dependencies: [
-                "PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore", "PatrolLedger", "PatrolReport", "PatrolMail",
+                "PatrolOutput", "PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore", "PatrolLedger", "PatrolReport", "PatrolMail",
                 "PatrolConfig", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -93,7 +96,7 @@ let package = Package(
             dependencies: ["PatrolSweep", .product(name: "Atomics", package: "swift-atomics")]
         ),
         .testTarget(name: "PatrolLedgerTests", dependencies: ["PatrolLedger", "PatrolInventory", "PatrolProbe"]),
-        .testTarget(name: "PatrolStoreTests", dependencies: ["PatrolStore", "PatrolLedger"]),
+        .testTarget(name: "PatrolStoreTests", dependencies: ["PatrolStore", "PatrolLedger", "PatrolTestSupport"]),
         .testTarget(name: "PatrolConfigTests", dependencies: ["PatrolConfig", "PatrolStore", "PatrolMail"]),
         .testTarget(
             name: "PatrolMailTests",

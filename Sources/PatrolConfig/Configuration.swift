@@ -37,6 +37,13 @@ public struct Configuration: Sendable, Equatable {
         public var stall: Double { max(stallLimit, 10 * batchInterval) }
     }
 
+    public struct InventoryImport: Sendable, Equatable {
+        /// The share of the cameras (or of the venues) in service that one import may retire
+        /// without `--allow-retire`: more is refused, as files cut short would do.
+        public var maxRetirePercent = 10.0
+        public init() {}
+    }
+
     public var database = "/var/lib/patrol/patrol.sqlite"
     /// The credential vault: readable by the service user only.
     public var credentials = "/var/lib/patrol/credentials.sqlite"
@@ -50,6 +57,8 @@ public struct Configuration: Sendable, Equatable {
     public var patrol = PatrolSettings()
     /// Who gets the daily report, and how it leaves.
     public var mail = MailSettings()
+    /// What a re-import of the inventory may do unasked.
+    public var inventory = InventoryImport()
 
     public init() {
         coverPatrol()
@@ -108,6 +117,10 @@ public struct Configuration: Sendable, Equatable {
         var top = top
         database = try top.string("database") ?? database
         credentials = try top.string("credentials") ?? credentials
+        if var section = try top.section("inventory") {
+            inventory.maxRetirePercent = try section.number("max_retire_percent", in: 0...100) ?? inventory.maxRetirePercent
+            try section.rejectUnknownKeys()
+        }
         if var section = try top.section("probe") {
             if let seconds = try section.number("deadline", in: 0.5...300) { probe.deadline = .milliseconds(Int64(seconds * 1000)) }
             if let seconds = try section.number("window", in: 0.1...60) { probe.window = .milliseconds(Int64(seconds * 1000)) }
@@ -207,6 +220,9 @@ public struct Configuration: Sendable, Equatable {
             mail.maintenance = try section.strings("maintenance").map { try $0.map { try address($0, key: "maintenance", in: section) } } ?? []
             if var teams = try section.section("supervisors") {
                 for name in teams.keys {
+                    if name.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+                        throw teams.error(name, "a supervisor's name cannot carry a control character", at: teams.mark(of: name))
+                    }
                     mail.supervisors[name] = try teams.strings(name).map { try $0.map { try address($0, key: "supervisors", in: section) } }
                 }
                 try teams.rejectUnknownKeys()
@@ -246,6 +262,12 @@ public struct Configuration: Sendable, Equatable {
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, mailbox.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
             throw section.error(key, "'\(text)' is not a mail address (name@host, or Name <name@host>)", at: section.mark(of: key))
         }
-        return MailAddress(mailbox, name: name?.isEmpty == true ? nil : name)
+        let address = MailAddress(mailbox, name: name?.isEmpty == true ? nil : name)
+        do {
+            try address.validate()
+        } catch {
+            throw section.error(key, "\(text.debugDescription) is not a usable mail address: \(error)", at: section.mark(of: key))
+        }
+        return address
     }
 }

@@ -67,7 +67,7 @@ public struct Venue: Sendable, Hashable, Codable, Identifiable {
 /// One camera stream of a venue.
 ///
 /// The stream's credentials live only in `stream` (which never prints them). `address` is the
-/// same stream without any user name or password, as it may be shown, stored or exported.
+/// same stream without any user name, password or query secret, as it may be shown, stored or exported.
 public struct Camera: Sendable, Hashable, Identifiable {
     /// The inventory's identifier, e.g. `C00001`.
     public var id: String
@@ -76,7 +76,8 @@ public struct Camera: Sendable, Hashable, Identifiable {
     public var placement: Placement
     /// The stream to probe, with its credentials.
     public let stream: StreamURL
-    /// The stream's address without credentials: `rtsp://10.20.1.17:554/Streaming/Channels/101`.
+    /// The stream's address without credentials, credential-like query values shown as `***`:
+    /// `rtsp://10.20.1.17:554/Streaming/Channels/101`, `rtsp://10.0.0.5/live?token=***`.
     public let address: String
 
     /// A camera streaming from `url`; `credentials`, when given, replace any in the URL.
@@ -88,10 +89,14 @@ public struct Camera: Sendable, Hashable, Identifiable {
         self.id = id
         self.venueID = venueID
         self.placement = placement
-        self.address = parsed.address
         // Rebuilt from the address so that a camera is equal however its credentials were given.
-        self.stream = try StreamURL(address, credentials: parsed.credentials)
+        self.stream = try StreamURL(parsed.address, credentials: parsed.credentials)
+        self.address = Redaction.scrubURLs(in: parsed.address)
     }
+
+    /// Whether the address's query carries credential-like values (`?token=…`): `address`
+    /// shows them as `***`, the vault keeps them, and only `stream` has them.
+    public var hasQuerySecrets: Bool { address != stream.address }
 
     /// What makes two cameras the same stream: the address without credentials, the host's
     /// case and the scheme's default port.
@@ -144,8 +149,9 @@ extension Camera: Codable {
         try container.encode(id, forKey: .id)
         try container.encode(venueID, forKey: .venueID)
         try container.encode(placement, forKey: .placement)
-        try container.encode(address, forKey: .url)
-        if encoder.userInfo[.includeCredentials] as? Bool == true, let credentials = stream.credentials {
+        let withCredentials = encoder.userInfo[.includeCredentials] as? Bool == true
+        try container.encode(withCredentials ? stream.address : address, forKey: .url)
+        if withCredentials, let credentials = stream.credentials {
             try container.encode(credentials.username, forKey: .username)
             try container.encode(credentials.password, forKey: .password)
         }

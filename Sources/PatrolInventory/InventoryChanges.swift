@@ -108,7 +108,7 @@ extension Camera {
                 switch field {
                 case .venueID: old.venueID != new.venueID
                 case .placement: old.placement != new.placement
-                case .url: old.address != new.address
+                case .url: old.stream.address != new.stream.address
                 case .credentials: old.stream.credentials != new.stream.credentials
                 }
             }

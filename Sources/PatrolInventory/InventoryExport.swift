@@ -5,7 +5,8 @@ extension Inventory {
     ///
     /// UTF-8, LF line ends, a header row, fields quoted only when needed.
     /// - Parameter includeCredentials: write each camera's username and password in their
-    ///   columns; otherwise those columns stay empty. URLs never carry credentials.
+    ///   columns, and its URL with its query's secrets (`?token=…`); otherwise those columns stay
+    ///   empty and query secrets show as `***`. URLs never carry a user name or password.
     public func write(venues: URL, cameras: URL, includeCredentials: Bool) throws {
         try Data(venuesCSV().utf8).write(to: venues, options: .atomic)
         try Data(camerasCSV(includeCredentials: includeCredentials).utf8).write(to: cameras, options: .atomic)
@@ -29,7 +30,7 @@ extension Inventory {
         for camera in cameras {
             let credentials = includeCredentials ? camera.stream.credentials : nil
             text += CSV.line([
-                camera.id, camera.venueID, camera.placement.rawValue, camera.address,
+                camera.id, camera.venueID, camera.placement.rawValue, includeCredentials ? camera.stream.address : camera.address,
                 credentials?.username ?? "", credentials?.password ?? "",
             ])
         }

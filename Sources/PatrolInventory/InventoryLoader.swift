@@ -33,12 +33,21 @@ struct InventoryLoader {
     static let cameraColumns = ["id", "venue_id", "placement", "url"]
     static let credentialColumns = ["username", "password"]
 
-    /// A record by column name; a column absent from the file reads as empty.
+    /// The longest value each column takes, in characters (docs/SWEEP.md). A longer one is refused.
+    static let lengthLimits: [String: Int] = [
+        "id": 64, "name": 200, "kind": 32, "tier": 32, "district": 100, "grid": 64, "address": 300,
+        "owner_contact": 100, "supervisor": 200, "venue_id": 64, "placement": 32, "url": 2000,
+        "username": 256, "password": 256,
+    ]
+
+    /// A record by column name; a column absent from the file reads as empty. A column whose value
+    /// was refused (a control character, too long) reads as empty too, and counts as given.
     struct Row {
         var file: String
         var line: Int
         var values: [String: String]
-        subscript(column: String) -> String { values[column] ?? "" }
+        var refused: Set<String> = []
+        subscript(column: String) -> String { refused.contains(column) ? "" : values[column] ?? "" }
     }
 
     /// A file's records of the header's width.
@@ -89,7 +98,13 @@ struct InventoryLoader {
                 continue
             }
             let values = zip(header, record.fields).filter { wanted.contains($0.0) }
-            rows.append(Row(file: file, line: record.line, values: Dictionary(values, uniquingKeysWith: { a, _ in a })))
+            var row = Row(file: file, line: record.line, values: Dictionary(values, uniquingKeysWith: { a, _ in a }))
+            for (column, value) in row.values.sorted(by: { $0.key < $1.key }) {
+                guard let reason = Self.refusal(of: value, in: column) else { continue }
+                report(row, column, reason)
+                row.refused.insert(column)
+            }
+            rows.append(row)
         }
         return Table(rows: rows)
     }
@@ -168,6 +183,14 @@ struct InventoryLoader {
             report(row, "url", Redaction.scrub(Self.describe(error), secrets: secrets))
             return nil
         }
+        if parsed.pathAndQuery.contains("=***") {
+            report(row, "url", "the URL carries a secret shown as *** (from an export without --with-credentials): give its real value")
+            return nil
+        }
+        if let port = parsed.port, !(1...65535).contains(port) {
+            report(row, "url", "port \(port) is out of range (1-65535)")
+            return nil
+        }
         if parsed.credentials != nil, !(row["username"].isEmpty && row["password"].isEmpty) {
             report(row, "url", "credentials are given both in the URL and in the username/password columns; keep one")
             return nil
@@ -186,6 +209,7 @@ struct InventoryLoader {
     }
 
     private mutating func columnCredentials(_ row: Row) -> StreamURL.Credentials? {
+        guard row.refused.isDisjoint(with: Self.credentialColumns) else { return nil }
         switch (row["username"].isEmpty, row["password"].isEmpty) {
         case (false, false): return .init(username: row["username"], password: row["password"])
         case (false, true): report(row, "password", "a username needs a password")
@@ -220,7 +244,24 @@ struct InventoryLoader {
         return id
     }
 
+    /// Why `value` cannot be taken for `column`, if it cannot: a control character (ESC, NUL, a
+    /// line end: a name printed on a terminal or put in a mail must stay text) or a length past
+    /// the column's limit. Never quotes the value (it may be a password).
+    static func refusal(of value: String, in column: String) -> String? {
+        if let control = value.unicodeScalars.first(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value)
+            || $0 == "\u{2028}" || $0 == "\u{2029}" }) {
+            let code = String(control.value, radix: 16, uppercase: true)
+            return "contains a control character (U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code)): "
+                + "the field must be plain text on one line"
+        }
+        if let limit = lengthLimits[column], value.count > limit {
+            return "is \(value.count) characters long; the limit is \(limit)"
+        }
+        return nil
+    }
+
     private mutating func required(_ row: Row, _ column: String) -> String? {
+        if row.refused.contains(column) { return nil }
         let value = row[column]
         if value.isEmpty { report(row, column, "required field is empty") }
         return value.isEmpty ? nil : value

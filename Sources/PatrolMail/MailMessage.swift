@@ -38,6 +38,14 @@ public struct MailAddress: Sendable, Hashable, Codable, CustomStringConvertible 
         self.name = name
     }
 
+    /// Throws unless the address can be written in a header as it is: a plain `local@domain`
+    /// in printable ASCII, and a display name without control characters (CR or LF would let it
+    /// write headers of its own). The configuration checks every address with it when loaded.
+    public func validate() throws(MailError) {
+        _ = try HeaderField.checkedAddress(address)
+        if let name { try HeaderField.requireNoControls(name, field: "display name") }
+    }
+
     /// `name <address>`, or the bare address: for people reading a listing, not for a header.
     public var description: String {
         guard let name, !name.isEmpty else { return address }

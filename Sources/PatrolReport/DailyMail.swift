@@ -27,6 +27,44 @@ public enum DailyMail {
         return messages
     }
 
+    /// What the daily patrol runs inside each day's transaction: the day's report queued for
+    /// mail, or, when the report cannot be built or queued, nothing of it kept (a savepoint) and
+    /// `failed` told, while the day's verdicts and ledger entries commit all the same. The mail
+    /// side never stops a day from being judged and recorded; `enqueueMissing` tries again.
+    public static func completion(settings: MailSettings, patrol: PatrolSettings,
+                                  queued: @escaping @Sendable (PatrolDay, [Outbox.Enqueued]) -> Void,
+                                  failed: @escaping @Sendable (PatrolDay, any Error) -> Void) -> DailyPatrol.Completion {
+        { db, report in
+            do {
+                var enqueued: [Outbox.Enqueued] = []
+                try db.inSavepoint {
+                    enqueued = try enqueue(db, day: report.day, settings: settings, patrol: patrol)
+                    return .commit
+                }
+                queued(report.day, enqueued)
+            } catch {
+                failed(report.day, error)
+            }
+        }
+    }
+
+    /// Queues the report of each of the last `days` patrolled days that has none in the outbox
+    /// (building or queueing it failed when the day was judged), each day in its own transaction.
+    /// Returns each day tried, with what was queued or why it failed again.
+    public static func enqueueMissing(_ store: Store, settings: MailSettings, patrol: PatrolSettings, days: Int = 7,
+                                      now: Date = Date()) throws -> [(day: PatrolDay, result: Result<[Outbox.Enqueued], any Error>)] {
+        guard settings.hasRecipients else { return [] }
+        let missing = try store.pool.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT day FROM (SELECT day FROM patrol_day ORDER BY day DESC LIMIT ?)
+                WHERE day NOT IN (SELECT day FROM mail_outbox) ORDER BY day
+                """, arguments: [days]).compactMap(PatrolDay.init)
+        }
+        return missing.map { day in
+            (day, Result { try store.pool.write { db in try enqueue(db, day: day, settings: settings, patrol: patrol, now: now) } })
+        }
+    }
+
     /// Builds the day's report inside the caller's transaction and queues its messages.
     /// Enqueueing the same day again adds nothing.
     @discardableResult

@@ -16,7 +16,7 @@ public final class BatchWriter: @unchecked Sendable {
         public var waitingSince: Date?
         /// The last transaction that wrote a batch.
         public var lastWrite: Date?
-        /// The last failed write, and why.
+        /// The last failed write, and why (one line, as `StorageFailure` words it).
         public var lastFailure: Date?
         public var lastError: String?
     }
@@ -89,7 +89,7 @@ public final class BatchWriter: @unchecked Sendable {
             } catch {
                 updateHealth { health in
                     health.lastFailure = Date()
-                    health.lastError = "\(error)"
+                    health.lastError = StorageFailure.explain(error) ?? "\(error)"
                 }
                 report(.failure(error))
                 // Keep the results; try again later rather than lose them.

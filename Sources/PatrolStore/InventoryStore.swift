@@ -5,44 +5,93 @@ import PatrolInventory
 import PatrolProbe
 
 extension Store {
-    /// The venues and cameras in service (not retired), with credentials when a vault is given.
+    /// The venues and cameras in service (not retired), with their secrets when a vault is given.
     /// - Parameter registered: each venue's tier and supervisor as the inventory files last set
     ///   them (what an export writes and a re-import is compared with), rather than where the
     ///   ladder and the operators' acts have since moved them.
     public func inventory(vault: CredentialVault? = nil, registered: Bool = false) throws -> Inventory {
-        let credentials = try vault?.credentials() ?? [:]
-        return try pool.read { db in
-            let venues = try Row.fetchAll(db, sql: "SELECT * FROM venue WHERE retired_at IS NULL ORDER BY id").map { row in
-                var venue = Venue(row: row)
-                if registered, let tier = (row["registered_tier"] as String?).flatMap(Tier.init(rawValue:)) {
-                    venue.tier = tier
-                    venue.supervisor = row["registered_supervisor"]
+        try inventoryInForce(vault: vault, registered: registered).inventory
+    }
+
+    /// The inventory and the vault generation it goes with. The generation is read in the same
+    /// snapshot as the rows; its secrets are read after, and the generation again: an import
+    /// that committed meanwhile (and may have pruned what was read) makes it read again.
+    private func inventoryInForce(vault: CredentialVault?, registered: Bool) throws -> (inventory: Inventory, generation: Int64) {
+        while true {
+            let (venues, cameraRows, generation) = try pool.read { db in
+                let venues = try Row.fetchAll(db, sql: "SELECT * FROM venue WHERE retired_at IS NULL ORDER BY id").map { row in
+                    var venue = Venue(row: row)
+                    if registered, let tier = (row["registered_tier"] as String?).flatMap(Tier.init(rawValue:)) {
+                        venue.tier = tier
+                        venue.supervisor = row["registered_supervisor"]
+                    }
+                    return venue
                 }
-                return venue
+                let cameras = try Row.fetchAll(db, sql: "SELECT id, venue_id, placement, url FROM camera WHERE retired_at IS NULL ORDER BY id")
+                return (venues, cameras, try Self.vaultGeneration(db))
             }
-            let cameras = try Row.fetchAll(db, sql: "SELECT * FROM camera WHERE retired_at IS NULL ORDER BY id").map { row in
+            let secrets = try vault?.secrets(generation: generation) ?? [:]
+            if vault != nil, try pool.read({ try Self.vaultGeneration($0) }) != generation { continue }
+            let cameras = try cameraRows.map { row in
                 let id: String = row["id"]
                 return try Camera(id: id, venueID: row["venue_id"], placement: Placement(rawValue: row["placement"]) ?? .interior,
-                                  url: row["url"], credentials: credentials[id])
+                                  url: secrets[id]?.url ?? row["url"], credentials: secrets[id]?.credentials)
             }
-            return Inventory(venues: venues, cameras: cameras)
+            return (Inventory(venues: venues, cameras: cameras), generation)
         }
+    }
+
+    static func vaultGeneration(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT generation FROM vault_generation WHERE id = 1") ?? 0
+    }
+
+    /// Why an import stopped without changing anything because another one went first.
+    public struct ConcurrentImport: Error, CustomStringConvertible {
+        public var description: String { "another inventory import changed the inventory meanwhile: nothing was changed; run the import again" }
     }
 
     /// Makes the stored inventory equal to `new`, changing only what changed: new venues and
     /// cameras are added, changed ones updated, missing ones retired (kept, with their history,
-    /// and un-retired if they come back). Credentials go to the vault, never to this database.
+    /// and un-retired if they come back). Secrets go to the vault, never to this database.
+    ///
+    /// The vault first gets a new generation of secrets (the old one stays), then one
+    /// transaction of this database applies the changes and names the new generation; then the
+    /// old generation is pruned. Stopped anywhere, the two agree: before that transaction
+    /// commits, readers take the old inventory with the old generation; after, the new with the new.
+    /// - Parameters:
+    ///   - zone: the patrol's time zone, which names the day of the ledger's entries.
+    ///   - approve: sees the changes and what was in service before anything is written; what
+    ///     it throws stops the import with nothing changed.
+    ///   - afterVaultWrite: runs between the vault's commit and this database's transaction (a
+    ///     fault-injection point for tests).
     @discardableResult
-    /// - Parameter zone: the patrol's time zone, which names the day of the ledger's entries.
     public func apply(_ new: Inventory, vault: CredentialVault, now: Date = Date(),
-                      zone: TimeZone = PatrolSettings().timeZone) throws -> InventoryChanges {
-        let changes = InventoryChanges.between(old: try inventory(vault: vault, registered: true), new: new)
-        guard !changes.isEmpty else { return changes }
-        var secrets: [String: StreamURL.Credentials?] = [:]
-        for camera in changes.addedCameras + changes.changedCameras.map(\.new) { secrets[camera.id] = camera.stream.credentials }
+                      zone: TimeZone = PatrolSettings().timeZone,
+                      approve: (_ changes: InventoryChanges, _ before: Inventory) throws -> Void = { _, _ in },
+                      afterVaultWrite: (() -> Void)? = nil) throws -> InventoryChanges {
+        let (old, base) = try inventoryInForce(vault: vault, registered: true)
+        let changes = InventoryChanges.between(old: old, new: new)
+        // Addresses stored with their query's secrets by an older Patrol move to the vault too.
+        let exposed = try pool.read { db in
+            Set(try Row.fetchAll(db, sql: "SELECT id, url FROM camera WHERE retired_at IS NULL")
+                .filter { Redaction.scrubURLs(in: $0["url"]) != $0["url"] as String }.map { $0["id"] as String })
+        }
+        let changing = Set((changes.addedCameras + changes.changedCameras.map(\.new) + changes.removedCameras).map(\.id))
+        let resaved = new.cameras.filter { exposed.contains($0.id) && !changing.contains($0.id) }
+        guard !changes.isEmpty || !resaved.isEmpty else { return changes }
+        try approve(changes, old)
+        var secrets: [String: CredentialVault.Secret?] = [:]
+        let written = changes.addedCameras + changes.changedCameras.map(\.new) + resaved
+        for camera in written {
+            secrets[camera.id] = CredentialVault.Secret(credentials: camera.stream.credentials,
+                                                        url: camera.hasQuerySecrets ? camera.stream.address : nil)
+        }
         for camera in changes.removedCameras { secrets[camera.id] = .some(nil) }
-        try vault.set(secrets)
+        let generation = try vault.stage(from: base, secrets)
+        afterVaultWrite?()
         try pool.write { db in
+            guard try Self.vaultGeneration(db) == base else { throw ConcurrentImport() }
+            try db.execute(sql: "UPDATE vault_generation SET generation = ? WHERE id = 1", arguments: [generation])
             // The tier and supervisor in force change only where the files changed them: the
             // ladder's moves since the last import stand.
             let retiering = Set(changes.changedVenues.filter { $0.old.tier != $0.new.tier }.map(\.new.id))
@@ -81,7 +130,7 @@ extension Store {
                 }
                 return acts
             }, at: now, in: db)
-            for camera in changes.addedCameras + changes.changedCameras.map(\.new) {
+            for camera in written {
                 try db.execute(sql: """
                     INSERT INTO camera (id, venue_id, placement, url, host, has_credentials, added_at, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -98,6 +147,8 @@ extension Store {
                 try db.execute(sql: "UPDATE venue SET retired_at = ? WHERE id = ?", arguments: [now, venue.id])
             }
         }
+        // Nobody reads older generations now; should this fail, the next import prunes them.
+        try? vault.prune(below: generation)
         return changes
     }
 

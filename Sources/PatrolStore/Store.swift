@@ -195,6 +195,16 @@ public final class Store: Sendable {
         migrator.registerMigration("ladder states: each venue's place on the ladder as last derived") { db in
             try LedgerSchema.createLadderStates(db)
         }
+        migrator.registerMigration("vault generation: the credential vault's rows the inventory goes with") { db in
+            // Generation 0: the vault's rows from before generations.
+            try db.execute(sql: """
+                CREATE TABLE vault_generation (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    generation INTEGER NOT NULL
+                );
+                INSERT INTO vault_generation (id, generation) VALUES (1, 0);
+                """)
+        }
         return migrator
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PatrolOutput
 import PatrolProbe
 
 /// Measures the probe's own cost: N probes of one stream in this process, one after the
@@ -35,7 +36,7 @@ struct BenchCommand: ParsableCommand {
             "outcomes": Dictionary(uniqueKeysWithValues: outcomes.map { ($0.key.rawValue, $0.value) }),
         ]
         let data = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
-        print(String(decoding: data, as: UTF8.self))
+        try Output.line(String(decoding: data, as: UTF8.self))
     }
 
     static func cpuSeconds() -> Double {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PatrolOutput
 import PatrolInventory
 import PatrolLedger
 import PatrolStore
@@ -50,7 +51,7 @@ struct BenchHistoryCommand: ParsableCommand {
         } catch let error as Store.HistoryExists {
             throw CommandFailure(message: error.description, exit: .invalidInput)
         }
-        print("\(report.cameras) cameras: \(report.probes) probes over \(days) days, \(report.rawResults) raw results "
+        try Output.line("\(report.cameras) cameras: \(report.probes) probes over \(days) days, \(report.rawResults) raw results "
             + "(\(rawDays) days), \(report.rollups) roll-ups, \(report.statusChanges) status changes, "
             + "\(report.metadataChanges.count) cameras with metadata changes, \(report.down.count) down now; "
             + String(format: "%.1f s", (ContinuousClock.now - started).seconds))
@@ -66,7 +67,7 @@ struct BenchHistoryCommand: ParsableCommand {
         } catch let error as Store.VerdictsExist {
             throw CommandFailure(message: error.description, exit: .invalidInput)
         }
-        print("\(filled.venueDays) venue-days over \(verdictDays) patrol days, \(filled.entries) ledger entries; "
+        try Output.line("\(filled.venueDays) venue-days over \(verdictDays) patrol days, \(filled.entries) ledger entries; "
             + String(format: "%.1f s", (ContinuousClock.now - judging).seconds))
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PatrolOutput
 import PatrolInventory
 import PatrolStore
 
@@ -18,7 +19,9 @@ struct ImportInventory: ParsableCommand {
         discussion: """
         Every problem is reported as file:line:field: reason, and the command exits 65 without \
         changing anything. A re-import changes only what changed; cameras missing from the new \
-        files are retired, keeping their history. Credentials go to the credential vault.
+        files are retired, keeping their history. An import that would retire more than \
+        inventory.max_retire_percent (10%) of the cameras or of the venues in service is refused \
+        (exit 65, nothing changed) unless --allow-retire is given. Credentials go to the credential vault.
         """
     )
 
@@ -31,6 +34,9 @@ struct ImportInventory: ParsableCommand {
     @Flag(help: "List every change, not only the counts.")
     var verbose = false
 
+    @Flag(help: "Retire however many venues and cameras the files leave out.")
+    var allowRetire = false
+
     @OptionGroup var store: StoreOptions
 
     func run() throws {
@@ -42,12 +48,34 @@ struct ImportInventory: ParsableCommand {
         }
         let database = try store.openStore()
         let vault = try store.openVault()
-        let changes = try database.apply(inventory, vault: vault)
+        let limit = try store.configuration().inventory.maxRetirePercent
+        let changes: InventoryChanges
+        do {
+            changes = try database.apply(inventory, vault: vault, approve: { changes, before in
+                guard !allowRetire, let refusal = Self.retireRefusal(changes, before: before, limit: limit) else { return }
+                throw CommandFailure(message: refusal, exit: .invalidInput)
+            }, afterVaultWrite: FaultInjection.afterVaultWrite)
+        } catch let error as Store.ConcurrentImport {
+            throw CommandFailure(message: "\(error)", exit: .databaseUnavailable)
+        }
         let perimeter = inventory.cameras.filter { $0.placement == .perimeter }.count
-        print("\(inventory.venues.count) venues, \(inventory.cameras.count) cameras (\(perimeter) perimeter, "
+        try Output.line("\(inventory.venues.count) venues, \(inventory.cameras.count) cameras (\(perimeter) perimeter, "
             + "\(inventory.cameras.count - perimeter) interior)")
-        print(changes.summary)
-        if verbose && !changes.isEmpty { print(changes.description) }
+        try Output.line(changes.summary)
+        if verbose && !changes.isEmpty { try Output.line(changes.description) }
+    }
+}
+
+extension ImportInventory {
+    /// Why the import must not go ahead unasked: it retires more than `limit` percent of the
+    /// cameras or of the venues in service (two files cut to their header would retire them all).
+    static func retireRefusal(_ changes: InventoryChanges, before: Inventory, limit: Double) -> String? {
+        func share(_ retired: Int, of total: Int) -> Double { total == 0 ? 0 : Double(retired) * 100 / Double(total) }
+        let venues = changes.removedVenues.count, cameras = changes.removedCameras.count
+        guard share(cameras, of: before.cameras.count) > limit || share(venues, of: before.venues.count) > limit else { return nil }
+        return "this import would retire \(venues) of \(before.venues.count) venues and \(cameras) of \(before.cameras.count) "
+            + "cameras, more than inventory.max_retire_percent (\(limit.formatted())%) allows; nothing was changed. "
+            + "Check the files, or run again with --allow-retire"
     }
 }
 
@@ -75,6 +103,6 @@ struct ExportInventory: ParsableCommand {
         let previousMask = withCredentials ? umask(0o077) : nil
         defer { previousMask.map { _ = umask($0) } }
         try inventory.write(venues: venues, cameras: cameras, includeCredentials: withCredentials)
-        print("\(inventory.venues.count) venues and \(inventory.cameras.count) cameras written to \(folder)")
+        try Output.line("\(inventory.venues.count) venues and \(inventory.cameras.count) cameras written to \(folder)")
     }
 }

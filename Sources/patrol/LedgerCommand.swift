@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PatrolOutput
 import PatrolLedger
 import PatrolStore
 
@@ -74,11 +75,11 @@ struct LedgerVerify: ParsableCommand {
         let check = try store.openForReading().verifyLedger(policy: store.patrolSettings().ladder)
         let result = Verification(ok: check.ok, entries: check.entries, patrolDays: check.days, problem: check.problem, seq: check.seq)
         if output.json {
-            print(try Format.json(result))
+            try Output.line(try Format.json(result))
         } else if let problem = check.problem {
-            print("ledger does NOT verify: \(problem)")
+            try Output.line("ledger does NOT verify: \(problem)")
         } else {
-            print("ledger verified: \(check.entries) entries, chain intact, \(check.days) patrol days, re-derived identically")
+            try Output.line("ledger verified: \(check.entries) entries, chain intact, \(check.days) patrol days, re-derived identically")
         }
         if !check.ok { throw ExitCode(CommandFailure.Exit.failure.rawValue) }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PatrolOutput
 import PatrolInventory
 import PatrolLedger
 import PatrolStore
@@ -30,7 +31,7 @@ struct ActOptions: ParsableArguments {
         let step = try make(try store.today(), database, try database.ladder(policy: settings.ladder))
         let recorded = try database.record(step, policy: settings.ladder)
         let views = recorded.map(EntryView.init)
-        print(output.json ? try Format.json(views) : "recorded:\n" + EntryView.table(views))
+        try Output.line(output.json ? try Format.json(views) : "recorded:\n" + EntryView.table(views))
     }
 
     /// The venue, which must exist; and its place on the ladder.

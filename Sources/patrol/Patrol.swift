@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import PatrolOutput
 import PatrolProbe
+import PatrolStore
 
 @main
 struct Patrol: ParsableCommand {
@@ -13,7 +15,7 @@ struct Patrol: ParsableCommand {
         --json. Operator acts (waive, reinstate, violation, revoke, note, tier, supervisor) need \
         --by NAME and --reason TEXT and go into the ledger. Exit status: 0 ok, 1 ledger does not \
         verify, 64 bad usage, 65 act refused, 66 no such camera, venue or entry, 74 database \
-        unavailable, 78 bad configuration (docs/CLI.md).
+        unavailable or output unwritable, 78 bad configuration (docs/CLI.md).
 
         Which interior cameras of priority venues are down, and since when?
           patrol cameras --tier priority --placement interior --down
@@ -31,14 +33,25 @@ struct Patrol: ParsableCommand {
 
     static func main() {
         Probe.tuneProcess()
+        Output.ignoreBrokenPipes()
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch let failure as CommandFailure {
-            FileHandle.standardError.write(Data("patrol: \(failure.message)\n".utf8))
-            Foundation.exit(failure.exit.rawValue)
+            fail(failure)
+        } catch let failure as Output.WriteError {
+            // A reader that went away (`patrol … | head`) needs no message.
+            if !failure.isBrokenPipe { Output.log("patrol: \(failure)\n") }
+            Foundation.exit(CommandFailure.Exit.databaseUnavailable.rawValue)
         } catch {
+            // A database or file that cannot be written: one line, never SQLite's statement.
+            if let line = StorageFailure.explain(error) { fail(CommandFailure(message: line, exit: .databaseUnavailable)) }
             exit(withError: error)
         }
+    }
+
+    private static func fail(_ failure: CommandFailure) -> Never {
+        Output.log("patrol: \(failure.message)\n")
+        Foundation.exit(failure.exit.rawValue)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PatrolOutput
 import PatrolProbe
 
 struct ProbeCommand: ParsableCommand {
@@ -54,9 +55,9 @@ struct ProbeCommand: ParsableCommand {
         let result = Probe.run(stream, settings: settings)
         if json {
             let data = try ProbeResult.jsonEncoder().encode(result)
-            print(String(decoding: data, as: UTF8.self))
+            try Output.line(String(decoding: data, as: UTF8.self))
         } else {
-            print(ProbeSummary(result).text)
+            try Output.line(ProbeSummary(result).text)
         }
         throw result.outcome.exitCode
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PatrolOutput
 import PatrolStore
 
 /// The `--json` flag every read command takes.
@@ -26,6 +27,6 @@ extension ReadCommand {
     }
 
     func run() throws {
-        print(try render())
+        try Output.line(try render())
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PatrolOutput
 import PatrolLedger
 import PatrolMail
 import PatrolReport
@@ -56,15 +57,19 @@ struct ReportDailyCommand: ParsableCommand {
         }
         let audience: ReportAudience = maintenance ? .maintenance : supervisor.map { .supervisor($0) } ?? .office
         switch format {
-        case .text: print(ReportText.render(report, for: audience, timeZone: settings.timeZone))
-        case .html: print(ReportHTML.render(report, for: audience, timeZone: settings.timeZone))
+        case .text:
+            // For a terminal: a name carrying control characters shows them escaped.
+            let text = ReportText.render(report, for: audience, timeZone: settings.timeZone)
+            try Output.line(text.split(separator: "\n", omittingEmptySubsequences: false).map { Output.printable(String($0)) }
+                .joined(separator: "\n"))
+        case .html: try Output.line(ReportHTML.render(report, for: audience, timeZone: settings.timeZone))
         case .csv:
             let text = switch table {
             case .cameras: ReportCSV.cameras(report, for: audience)
             case .venues: ReportCSV.venues(report, for: audience)
             case .maintenance: ReportCSV.maintenance(report, timeZone: settings.timeZone)
             }
-            FileHandle.standardOutput.write(Data(text.utf8))
+            try Output.print(text)
         }
     }
 }

@@ -32,7 +32,7 @@ struct DatabaseOptions: ParsableArguments {
         do {
             return try Store(path: path)
         } catch {
-            throw CommandFailure(message: "\(error)", exit: .databaseUnavailable)
+            throw CommandFailure(message: StorageFailure.explain(error) ?? "\(error)", exit: .databaseUnavailable)
         }
     }
 
@@ -89,7 +89,7 @@ struct StoreOptions: ParsableArguments {
         do {
             return try CredentialVault(path: path)
         } catch {
-            throw CommandFailure(message: "\(error)", exit: .databaseUnavailable)
+            throw CommandFailure(message: StorageFailure.explain(error) ?? "\(error)", exit: .databaseUnavailable)
         }
     }
 }

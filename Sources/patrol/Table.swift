@@ -1,3 +1,4 @@
+import PatrolOutput
 import PatrolReport
 
 /// A plain-text table whose columns line up on a terminal, Chinese text included: cells are
@@ -30,8 +31,10 @@ struct Table {
         return table.render()
     }
 
+    /// Adds a row. Control characters in a cell (a name stored before import refused them, a
+    /// reason typed with one) are shown escaped, `\x1B`: a cell never drives the terminal.
     mutating func add(_ cells: [String]) {
-        rows.append(cells)
+        rows.append(cells.map(Output.printable))
     }
 
     /// The lines of the table, two spaces between columns, no trailing blanks.

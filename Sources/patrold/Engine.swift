@@ -38,7 +38,7 @@ struct Engine {
                 }
                 if !report.statusChanges.isEmpty { onStatusChange() }
             case .failure(let error):
-                Journal.error("writing probe results failed, will retry: \(error)")
+                Journal.error("writing probe results failed, will retry: \(StorageFailure.explain(error) ?? "\(error)")")
             }
         }
         FaultInjection.wedge(writer)

@@ -1,7 +1,9 @@
 import Foundation
+import PatrolOutput
 
 /// Log lines for journald: one event per line on stderr, with the syslog priority prefix
-/// (`<3>` error … `<7>` debug) that journald reads. Never give it credentials: pass
+/// (`<3>` error … `<7>` debug) that journald reads. A line that cannot be written (a full
+/// disk, a closed descriptor, journald gone) is dropped: the daemon goes on. Never give it credentials: pass
 /// `StreamURL`s (which print redacted), not strings built from the inventory's secrets.
 enum Journal {
     enum Priority: Int {
@@ -10,7 +12,7 @@ enum Journal {
 
     static func log(_ priority: Priority, _ message: String) {
         let line = "<\(priority.rawValue)>" + message.replacingOccurrences(of: "\n", with: " ") + "\n"
-        FileHandle.standardError.write(Data(line.utf8))
+        Output.log(line)
     }
 
     static func error(_ message: String) { log(.error, message) }

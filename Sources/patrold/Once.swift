@@ -1,4 +1,6 @@
+import ArgumentParser
 import Foundation
+import PatrolOutput
 import PatrolStore
 
 /// `patrold --once`: every camera probed once, the results written, the summary printed.
@@ -10,6 +12,11 @@ enum Once {
         Journal.info("sweeping \(engine.district.streams.count) cameras")
         engine.sweeper.sweepOnce(onBatch: engine.write)
         engine.finish()
+        let health = engine.writer.health
+        if health.pending > 0 {
+            Journal.error("\(health.pending) probe results could not be written: \(health.lastError ?? "?")")
+            throw ExitCode(74)
+        }
         summary.seconds = (ContinuousClock.now - clock).seconds
         // The outcomes as stored (a picture identical to the previous probe's is frozen).
         for (camera, outcome) in try store.outcomes(since: startedAt) {
@@ -17,6 +24,6 @@ enum Once {
         }
         try store.recordSweep(startedAt: startedAt, finishedAt: Date(), probes: summary.probes, summary: summary.line)
         Journal.info("sweep done: \(summary.line)")
-        print(summary.table)
+        try Output.line(summary.table)
     }
 }

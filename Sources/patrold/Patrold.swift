@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PatrolOutput
 import PatrolConfig
 import PatrolInventory
 import PatrolProbe
@@ -33,10 +34,19 @@ struct Patrold: ParsableCommand {
 
     static func main() {
         Probe.tuneProcess()
+        Output.ignoreBrokenPipes()
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch let failure as Output.WriteError {
+            Journal.error("\(failure)")
+            Foundation.exit(74)
         } catch {
+            // A database that cannot be written: one line saying what to do, never SQLite's statement.
+            if let line = StorageFailure.explain(error) {
+                Journal.error(line)
+                Foundation.exit(74)
+            }
             exit(withError: error)
         }
     }
@@ -55,7 +65,7 @@ struct Patrold: ParsableCommand {
             vault = try CredentialVault(path: configuration.credentials)
             inventory = try store.inventory(vault: vault)
         } catch {
-            Journal.error("\(error)")
+            Journal.error(StorageFailure.explain(error) ?? "\(error)")
             throw ExitCode(74)
         }
         if patrol {
@@ -66,7 +76,7 @@ struct Patrold: ParsableCommand {
         do {
             district = District(inventory: inventory, cadence: configuration.cadence, closed: try store.closedVenues())
         } catch {
-            Journal.error("\(error)")
+            Journal.error(StorageFailure.explain(error) ?? "\(error)")
             throw ExitCode(74)
         }
         if district.streams.isEmpty {
@@ -91,11 +101,12 @@ struct Patrold: ParsableCommand {
         FaultInjection.announce()
         do {
             let reports = try Patrolling.runDue(Patrolling.daily(configuration, store: store), now: now)
-            print(reports.isEmpty ? "no patrol day due" : reports.map(\.summary).joined(separator: "\n"))
+            try Output.line(reports.isEmpty ? "no patrol day due" : reports.map(\.summary).joined(separator: "\n"))
         } catch {
-            Journal.error("daily patrol failed: \(error)")
+            Journal.error("daily patrol failed: \(StorageFailure.explain(error) ?? "\(error)")")
             throw ExitCode(74)
         }
+        Patrolling.requeue(configuration, store: store)
         // The reports just queued, and any still waiting: sendmail's failures stay queued.
         Mailing().sendNow(Mailing.sender(configuration.mail, store: store))
     }

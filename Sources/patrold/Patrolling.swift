@@ -12,16 +12,34 @@ final class Patrolling: Sendable {
     private let run = SingleRun(label: "patrol.daily")
 
     /// The daily patrol of `configuration`: each day completed with its report queued for mail
-    /// in the same transaction.
+    /// in the same transaction; a report that cannot be built or queued is logged and left to
+    /// `requeue`, and the day is judged and recorded all the same.
     static func daily(_ configuration: Configuration, store: Store) -> DailyPatrol {
-        let mail = configuration.mail, patrol = configuration.patrol
-        let queue: DailyPatrol.Completion = { db, report in
-            let queued = try DailyMail.enqueue(db, day: report.day, settings: mail, patrol: patrol)
+        let completion = DailyMail.completion(settings: configuration.mail, patrol: configuration.patrol, queued: { day, queued in
             if !queued.isEmpty {
-                Journal.info("report \(report.day) queued for \(queued.map(\.entry.audience.rawValue).joined(separator: ", "))")
+                Journal.info("report \(day) queued for \(queued.map(\.entry.audience.rawValue).joined(separator: ", "))")
             }
+        }, failed: { day, error in
+            Journal.error("report \(day) could not be queued, will try again: \(error)")
+        })
+        return DailyPatrol(store: store, settings: configuration.patrol, completion: completion,
+                           beforeCommit: FaultInjection.beforePatrolCommit)
+    }
+
+    /// Queues the reports of recent patrolled days that have none, logging each try.
+    static func requeue(_ configuration: Configuration, store: Store) {
+        do {
+            for (day, result) in try DailyMail.enqueueMissing(store, settings: configuration.mail, patrol: configuration.patrol) {
+                switch result {
+                case .success(let queued):
+                    Journal.info("report \(day) queued for \(queued.map(\.entry.audience.rawValue).joined(separator: ", "))")
+                case .failure(let error):
+                    Journal.error("report \(day) could not be queued, will try again: \(error)")
+                }
+            }
+        } catch {
+            Journal.error("reports to queue cannot be read: \(StorageFailure.explain(error) ?? "\(error)")")
         }
-        return DailyPatrol(store: store, settings: patrol, completion: queue, beforeCommit: FaultInjection.beforePatrolCommit)
     }
 
     /// Patrols every due day now; returns the reports, oldest first. A failing day stops the
@@ -39,15 +57,17 @@ final class Patrolling: Sendable {
         return reports
     }
 
-    /// Starts a run on the patrol's own queue unless one is under way; `done` gets its reports.
-    func start(_ patrol: DailyPatrol, done: @escaping @Sendable ([PatrolDayReport]) -> Void) {
+    /// Starts a run of `configuration`'s patrol on its own queue unless one is under way, then
+    /// queues any report still missing; `done` gets the days' reports.
+    func start(_ configuration: Configuration, store: Store, done: @escaping @Sendable ([PatrolDayReport]) -> Void) {
         run.start {
             var reports: [PatrolDayReport] = []
             do {
-                reports = try Self.runDue(patrol, now: Date())
+                reports = try Self.runDue(Self.daily(configuration, store: store), now: Date())
             } catch {
-                Journal.error("daily patrol failed, will try again: \(error)")
+                Journal.error("daily patrol failed, will try again: \(StorageFailure.explain(error) ?? "\(error)")")
             }
+            Self.requeue(configuration, store: store)
             done(reports)
         }
     }

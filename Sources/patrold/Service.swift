@@ -112,7 +112,7 @@ final class Service: @unchecked Sendable {
         }
         jobs.add("patrol", .every(60)) { [self] in
             let engine = current
-            patrolling.start(Patrolling.daily(engine.configuration, store: store)) { [self] reports in
+            patrolling.start(engine.configuration, store: store) { [self] reports in
                 guard !reports.isEmpty else { return }
                 mailing.start(Mailing.sender(engine.configuration.mail, store: store))
                 queue.async { [self] in

@@ -14,10 +14,22 @@ struct CommandRun {
         return Fleet.repository.appendingPathComponent(".build/debug/\(name)")
     }
 
-    init(_ tool: String, _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) throws {
+    /// - Parameter redirect: shell redirections applied to the command (`2>/dev/full`, `2>&-`,
+    ///   `>/dev/full`): it then runs through `/bin/sh`, which sets them up and execs it.
+    /// - Parameter launcher: a program (and its arguments) that runs the command, e.g. under a filter.
+    init(_ tool: String, _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil,
+         redirect: String? = nil, launcher: [String] = []) throws {
         let process = Process()
-        process.executableURL = Self.binary(tool)
-        process.arguments = arguments
+        if let program = launcher.first {
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = Array(launcher.dropFirst()) + [Self.binary(tool).path] + arguments
+        } else if let redirect {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "exec \"$0\" \"$@\" \(redirect)", Self.binary(tool).path] + arguments
+        } else {
+            process.executableURL = Self.binary(tool)
+            process.arguments = arguments
+        }
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         if let directory { process.currentDirectoryURL = directory }
         let out = Pipe(), err = Pipe()

@@ -65,6 +65,46 @@ struct DaemonCommandTests {
         #expect(cameras.contains("rtsp://10.0.0.1/live") && !cameras.contains("cam-pass"))
     }
 
+    @Test("files that would retire most of the district are refused unless --allow-retire; nothing changes meanwhile")
+    func mostRetired() throws {
+        let config = try config()
+        let venuesPath = folder.appendingPathComponent("venues.csv").path, camerasPath = folder.appendingPathComponent("cameras.csv").path
+        try write("venues.csv", venues())
+        try write("cameras.csv", "id,venue_id,placement,url\nC1,V1,perimeter,rtsp://admin:cam-pass@10.0.0.1/live\nC2,V2,interior,rtsp://10.0.0.2/live\n")
+        #expect(try CommandRun("patrol", ["inventory", "import", venuesPath, camerasPath, "--config", config]).status == 0)
+
+        try write("venues.csv", "id,name,kind,tier,district,grid,address,owner_contact,supervisor\n")
+        try write("cameras.csv", "id,venue_id,placement,url\n")
+        let refused = try CommandRun("patrol", ["inventory", "import", venuesPath, camerasPath, "--config", config])
+        #expect(refused.status == 65)
+        #expect(refused.stderr.contains("would retire 2 of 2 venues and 2 of 2 cameras"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("--allow-retire"))
+        #expect(try count("SELECT count(*) FROM camera WHERE retired_at IS NULL") == 2)
+        #expect(try count("SELECT count(*) FROM venue WHERE retired_at IS NULL") == 2)
+
+        let allowed = try CommandRun("patrol", ["inventory", "import", venuesPath, camerasPath, "--config", config, "--allow-retire"])
+        #expect(allowed.status == 0, "\(allowed.all)")
+        #expect(try count("SELECT count(*) FROM camera WHERE retired_at IS NULL") == 0)
+    }
+
+    @Test("the share an import may retire unasked is inventory.max_retire_percent")
+    func retireLimit() throws {
+        let venuesPath = folder.appendingPathComponent("venues.csv").path, camerasPath = folder.appendingPathComponent("cameras.csv").path
+        var config = try config("inventory:\n  max_retire_percent: 50\n")
+        try write("venues.csv", venues(count: 4))
+        try write("cameras.csv", "id,venue_id,placement,url\n")
+        #expect(try CommandRun("patrol", ["inventory", "import", venuesPath, camerasPath, "--config", config]).status == 0)
+        try write("venues.csv", venues(count: 2))
+        #expect(try CommandRun("patrol", ["inventory", "import", venuesPath, camerasPath, "--config", config]).status == 0)
+        try write("venues.csv", venues(count: 4))
+        #expect(try CommandRun("patrol", ["inventory", "import", venuesPath, camerasPath, "--config", config]).status == 0)
+        config = try self.config("inventory:\n  max_retire_percent: 25\n")
+        try write("venues.csv", venues(count: 2))
+        let refused = try CommandRun("patrol", ["inventory", "import", venuesPath, camerasPath, "--config", config])
+        #expect(refused.status == 65)
+        #expect(refused.stderr.contains("would retire 2 of 4 venues and 0 of 0 cameras, more than inventory.max_retire_percent (25%)"))
+    }
+
     @Test("a bad configuration stops the daemon with the file, line and key")
     func badConfiguration() throws {
         let config = try config("probe:\n  deadline: soon\n")

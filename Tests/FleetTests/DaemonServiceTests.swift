@@ -89,6 +89,31 @@ struct DaemonServiceTests {
         #expect(text.isEmpty, "\(text)")
     }
 
+    @Test("patrold looks names up, opens, decodes and writes under the unit's system-call filter")
+    func systemCallFilter() throws {
+        let fleet = try Fleet.get()
+        let unit = try String(contentsOf: Fleet.repository.appendingPathComponent("systemd/patrold.service"), encoding: .utf8)
+        let denied = try #require(unit.split(separator: "\n").first { $0.hasPrefix("SystemCallFilter=~") }?
+            .dropFirst("SystemCallFilter=~".count).split(separator: " ").map(String.init))
+        #expect(denied == ["@privileged", "@resources"])
+        #expect(unit.contains("SystemCallErrorNumber=EPERM"))
+        let config = try config(deadline: 4, workers: 4)
+        try write("venues.csv", "id,name,kind,tier,district,grid,address,owner_contact,supervisor\nV1,平安宾馆,hotel,general,城东,G01,城东路1号,13800000001,\n")
+        // `localhost`: the name goes through getaddrinfo, as a camera's host name would.
+        try write("cameras.csv", "id,venue_id,placement,url\n" + ["/cam/0031", "/cam/0032", "/fault/black"].enumerated().map {
+            "C\($0.offset + 1),V1,interior,rtsp://localhost:\(fleet.port)\($0.element)"
+        }.joined(separator: "\n") + "\n")
+        let imported = try CommandRun("patrol", ["inventory", "import", "venues.csv", "cameras.csv", "--config", "patrol.yaml"],
+                                      directory: folder)
+        try #require(imported.status == 0, "\(imported.all)")
+        let tool = Fleet.repository.appendingPathComponent("Tests/FleetTests/Tools/deny-syscalls").path
+        let run = try CommandRun("patrold", ["--config", config, "--once"], launcher: [tool] + denied + ["--"])
+        #expect(run.status == 0, "\(run.all)")
+        #expect(run.stdout.contains("online                 0         2         2"), "\(run.stdout)")
+        #expect(run.stdout.contains("black                  0         1         1"), "\(run.stdout)")
+        #expect(try count("SELECT count(*) FROM probe_result") == 3)
+    }
+
     // MARK: Notifications
 
     @Test("READY once the store is migrated, WATCHDOG at half the interval, RELOADING and READY on SIGHUP, STOPPING on SIGTERM")

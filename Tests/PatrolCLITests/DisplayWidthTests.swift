@@ -51,3 +51,16 @@ struct DisplayWidthTests {
         #expect(text == "kind        hotel\nsupervisor  张伟 (一组)\nowner       13800000001")
     }
 }
+
+@Suite("Control characters in table cells")
+struct TableEscapeTests {
+    @Test("escape sequences, line ends and NUL in a stored name are shown escaped, never sent raw")
+    func escaped() {
+        var table = Table([.left("ID"), .left("NAME")])
+        table.add(["V1", "平安\u{1B}[2J\u{1B}[31m宾馆\r\nBcc: x\u{0}y\u{9B}"])
+        let text = table.render()
+        #expect(!text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" } && !text.contains("\u{9B}"))
+        #expect(text.hasSuffix("V1  平安\\x1B[2J\\x1B[31m宾馆\\x0D\\x0ABcc: x\\x00y\\x9B"))
+        #expect(text.split(separator: "\n").count == 2)
+    }
+}

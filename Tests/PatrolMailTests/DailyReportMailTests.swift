@@ -131,4 +131,49 @@ struct DailyReportMailTests {
         #expect(try patrol() == 0)  // nothing due the second time, nothing queued twice
         #expect(try store.pool.read { db in try Outbox.pending(db) }.count == 3)
     }
+
+    @Test("a report that cannot be built never stops the day: verdicts and ledger are recorded, the report is queued once later")
+    func mailNeverStopsTheDay() throws {
+        final class Failures: @unchecked Sendable {
+            var days: [String] = []  // written on the patrol's thread, read after it returns
+        }
+        let failures = Failures()
+        // A sender with a control character, as a configuration from before load-time checks held.
+        var broken = settings
+        broken.from = MailAddress("patrol\u{1B}@district.example")
+        let completion = DailyMail.completion(settings: broken, patrol: PatrolSettings(), queued: { _, _ in },
+                                              failed: { day, _ in failures.days.append(day.description) })
+        let daily = DailyPatrol(store: store, settings: PatrolSettings(), completion: completion)
+        #expect(try daily.runDue(now: Self.day.adding(1).start(in: Self.zone, hour: 7)).map(\.day) == [Self.day])
+        #expect(failures.days == ["2026-11-21"])
+        #expect(try store.lastPatrolDay() == Self.day)
+        #expect(try store.ledger().map { "\($0.venueID) \($0.kind.rawValue)" } == ["V1 order"])
+        #expect(try store.pool.read { db in try Outbox.entries(db, day: "2026-11-21") }.isEmpty)
+
+        // Still broken: tried again, nothing queued.
+        let again = try DailyMail.enqueueMissing(store, settings: broken, patrol: PatrolSettings())
+        #expect(again.map(\.day) == [Self.day])
+        #expect(throws: MailError.self) { try again.first?.result.get() }
+        // Mended: queued once, whatever the number of tries.
+        let mended = try DailyMail.enqueueMissing(store, settings: settings, patrol: PatrolSettings())
+        #expect(try mended.first?.result.get().count == 3)
+        #expect(try DailyMail.enqueueMissing(store, settings: settings, patrol: PatrolSettings()).isEmpty)
+        #expect(try store.pool.read { db in try Outbox.pending(db) }.count == 3)
+    }
+
+    @Test("a venue name with CR/LF (stored before import refused it) cannot add a header to the report's mail")
+    func noHeaderInjection() throws {
+        try store.pool.write { db in
+            try db.execute(sql: "UPDATE venue SET name = ?, supervisor = ? WHERE id = 'V1'",
+                           arguments: ["平安宾馆\r\nBcc: all@evil.example\r\n\r\n", "张伟 (一组)"])
+        }
+        #expect(try patrol() == 1)
+        for entry in try store.pool.read({ db in try Outbox.pending(db) }) {
+            let bytes = try #require(try store.pool.read { db in try Outbox.message(db, id: entry.id) })
+            let text = String(decoding: bytes, as: UTF8.self)
+            let headers = text.components(separatedBy: "\n\n").first ?? ""
+            #expect(!headers.lowercased().contains("bcc"), "\(headers)")
+            #expect(headers.contains("To: ") && headers.contains("Subject: "))
+        }
+    }
 }

@@ -2,52 +2,16 @@ import Foundation
 import GRDB
 import PatrolLedger
 import PatrolProbe
+import PatrolTestSupport
 import Testing
 @testable import PatrolStore
 
-/// A small file system of its own, a real tmpfs, that can be filled to the last byte. Mounting
-/// one needs root, which CI has (it installs packages); elsewhere these tests are disabled.
-struct SmallDisk {
-    let folder: URL
-    private var filler: URL { folder.appendingPathComponent("filler") }
-
-    static let available: Bool = (try? SmallDisk.with { _ in true }) ?? false
-
-    /// Mounts a fresh 8 MB tmpfs for `body`, and unmounts it after.
-    static func with<T>(_ body: (SmallDisk) throws -> T) throws -> T {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("patrol-disk-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try run("/bin/mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", folder.path)
-        defer { try? run("/bin/umount", "-l", folder.path) }
-        return try body(SmallDisk(folder: folder))
-    }
-
-    private static func run(_ tool: String, _ arguments: String...) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw CocoaError(.fileWriteNoPermission, userInfo: [NSLocalizedDescriptionKey: "\(tool) \(arguments) failed"])
-        }
-    }
-
-    /// Takes every free byte.
+extension SmallDisk {
+    /// Takes every free byte, after emptying `store`'s write-ahead log: its next transaction
+    /// needs bytes the disk no longer has.
     func fill(_ store: Store) throws {
-        // An empty write-ahead log: the next transaction needs bytes the disk no longer has.
         _ = try store.pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
-        _ = FileManager.default.createFile(atPath: filler.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: filler)
-        defer { try? handle.close() }
-        let chunk = Data(repeating: 0x55, count: 4096)
-        while (try? handle.write(contentsOf: chunk)) != nil {}
-    }
-
-    func free() throws {
-        try FileManager.default.removeItem(at: filler)
+        try fill()
     }
 }
 
@@ -93,6 +57,24 @@ struct FullDiskTests {
         }
         #expect(perCamera == Array(repeating: 20, count: 30))
         #expect(try t.store.pool.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") } == "ok")
+    }
+
+    @Test("a write the full disk refuses is explained in one line saying what to do, without SQL")
+    func explained() throws {
+        try SmallDisk.with { disk in
+            let t = try TemporaryStore(in: disk.folder)
+            try t.seed(venues: 10)
+            try disk.fill(t.store)
+            let error = try #require(throws: DatabaseError.self) {
+                try t.store.pool.write { db in
+                    for index in 0..<2000 {
+                        try db.execute(sql: "INSERT INTO sweep (started_at, finished_at, probes, summary) VALUES (?, ?, 0, ?)",
+                                       arguments: [t0, t0, String(repeating: "x", count: 100 + index)])
+                    }
+                }
+            }
+            #expect(StorageFailure.explain(error) == "the database cannot be written: the disk is full; free space on it, then try again")
+        }
     }
 
     @Test("a patrol day that cannot be written is not half-applied, and the next run applies it once")

@@ -161,6 +161,25 @@ struct StoreTests {
         #expect(try t.store.inventory().cameras.first?.stream.credentials == nil)
     }
 
+    @Test("of two imports that overlap, the second to reach the main database changes nothing and says so")
+    func overlappingImports() throws {
+        let t = try TemporaryStore()
+        try t.store.apply(try district(venues: 2, password: "first"), vault: t.vault)
+        // While one import sits between its vault write and its main transaction, another runs whole.
+        #expect(throws: Store.ConcurrentImport.self) {
+            try t.store.apply(try district(venues: 2, password: "slow"), vault: t.vault, afterVaultWrite: {
+                _ = try? t.store.apply(try district(venues: 2, password: "fast"), vault: t.vault)
+            })
+        }
+        let passwords = Set(try t.store.inventory(vault: t.vault).cameras.compactMap { $0.stream.credentials?.password })
+        #expect(passwords == ["fast"])
+        // The overtaken import's generation, older than the one in force, went with the other's prune.
+        #expect(try t.vault.generations().count == 1)
+        try t.store.apply(try district(venues: 2, password: "next"), vault: t.vault)
+        #expect(try t.vault.generations().count == 1)
+        #expect(Set(try t.store.inventory(vault: t.vault).cameras.compactMap { $0.stream.credentials?.password }) == ["next"])
+    }
+
     @Test("the database is readable by another connection while written, and by the sqlite3 tool")
     func concurrentRead() throws {
         let t = try TemporaryStore()
