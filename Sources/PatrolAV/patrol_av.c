@@ -338,24 +338,23 @@ void pav_describe_streams(pav_session *s, pav_streams *out) {
 // slices; only the padding keeps its frames large. -1 when the packet is not Annex B.
 static int coded_bytes(enum AVCodecID codec, const uint8_t *data, int size) {
     if (size < 4 || !(data[0] == 0 && data[1] == 0 && (data[2] == 1 || (data[2] == 0 && data[3] == 1)))) return -1;
-    int total = 0, start = -1, type = -1;
-    for (int i = 0; i + 2 < size;) {
-        if (data[i + 2] > 1) { i += 3; continue; }
-        if (data[i] == 0 && data[i + 1] == 0 && data[i + 2] == 1) {
-            if (start >= 0 && type >= 0) total += i - start;
-            start = i + 3;
-            type = -1;
-            if (start < size) {
-                int t = codec == AV_CODEC_ID_HEVC ? (data[start] >> 1) & 0x3f : data[start] & 0x1f;
-                int vcl = codec == AV_CODEC_ID_HEVC ? t < 32 : (t >= 1 && t <= 5);
-                type = vcl ? t : -1;
-            }
-            i += 3;
-        } else {
-            i++;
+    int total = 0, start = -1, vcl = 0;
+    const uint8_t *end = data + size;
+    // Start codes are 00 00 01; memchr finds the 01s (rare in coded data, absent from filler).
+    for (const uint8_t *p = data + 2; p < end; p++) {
+        p = memchr(p, 1, (size_t)(end - p));
+        if (!p) break;
+        if (p[-1] != 0 || p[-2] != 0) continue;
+        int here = (int)(p - data) - 2;
+        if (start >= 0 && vcl) total += here - start;
+        start = here + 3;
+        vcl = 0;
+        if (start < size) {
+            int t = codec == AV_CODEC_ID_HEVC ? (data[start] >> 1) & 0x3f : data[start] & 0x1f;
+            vcl = codec == AV_CODEC_ID_HEVC ? t < 32 : (t >= 1 && t <= 5);
         }
     }
-    if (start >= 0 && type >= 0) total += size - start;
+    if (start >= 0 && vcl) total += size - start;
     return total;
 }
 

@@ -106,6 +106,15 @@ struct Observation {
     /// When the newest bytes of video arrived.
     private(set) var lastFrameAt: Int64?
     private var timedPackets = 0
+    private(set) var keyframes = 0
+    /// The distinct timestamps of the last 33 pictures, in order.
+    private var recentTimes: [Double] = []
+    private var datedUnits = 0
+    private var firstDatedArrival: Int64?
+    /// Non-key pictures whose packets are all in, and those of them that carry (almost) no
+    /// coded picture data beside the first clean keyframe.
+    private var closedNonKey = 0
+    private var closedNearEmpty = 0
 
     private(set) var first: Picture?
     /// The first damaged picture, while no clean one has come.
@@ -126,10 +135,10 @@ struct Observation {
         self.openedAt = openedAt
         self.requiresPace = requiresPace
         self.paceProven = !requiresPace
+        recentTimes.reserveCapacity(34)
     }
 
     var frames: Int { units.count }
-    var keyframes: Int { units.lazy.filter(\.isKey).count }
 
     // MARK: Feeding
 
@@ -144,9 +153,11 @@ struct Observation {
         if packet.time != nil { timedPackets += 1 }
 
         if var unit = units.last, continues(unit, with: packet) {
+            if packet.isKey, !unit.isKey { keyframes += 1 }
             unit.isKey = unit.isKey || packet.isKey
             unit.size += packet.size
             unit.codedSize += packet.codedSize
+            if unit.arrival == nil, let arrival { noteDated(arrival) }
             if unit.arrival == nil { unit.arrival = arrival }
             units[units.count - 1] = unit
             if packet.isKey, firstKeyframeAt == nil { firstKeyframeAt = arrival ?? datedBefore }
@@ -158,10 +169,44 @@ struct Observation {
         if firstFrameAt == nil { firstFrameAt = dated }
         if lastFrameAt == nil { lastFrameAt = dated }
         if packet.isKey, firstKeyframeAt == nil { firstKeyframeAt = dated }
+        if let closed = units.last { close(closed) }
         units.append(Unit(time: packet.time, arrival: arrival, isKey: packet.isKey, size: packet.size,
                           codedSize: packet.codedSize))
+        if packet.isKey { keyframes += 1 }
+        if let arrival { noteDated(arrival) }
+        if let time = packet.time { noteTime(time) }
         if !paceProven { paceProven = pacedNow }
         return .newUnit
+    }
+
+    private mutating func noteDated(_ arrival: Int64) {
+        datedUnits += 1
+        if firstDatedArrival == nil { firstDatedArrival = arrival }
+    }
+
+    private mutating func noteTime(_ time: Double) {
+        if let last = recentTimes.last, time > last {
+            recentTimes.append(time)
+        } else if let at = recentTimes.firstIndex(where: { $0 >= time }) {
+            guard recentTimes[at] != time else { return }
+            recentTimes.insert(time, at: at)
+        } else {
+            recentTimes.append(time)
+        }
+        if recentTimes.count > 33 { recentTimes.removeFirst() }
+    }
+
+    /// A picture whose packets are all in: counted for the static check.
+    private mutating func close(_ unit: Unit) {
+        guard !unit.isKey else { return }
+        closedNonKey += 1
+        if let limit = nearEmptyLimit, Double(unit.codedSize) <= limit { closedNearEmpty += 1 }
+    }
+
+    /// Coded bytes below which a non-key picture carries no change: a share of the first clean
+    /// keyframe's.
+    private var nearEmptyLimit: Double? {
+        first.map { settings.thresholds.staticFrameRatio * Double($0.keyframeSize) }
     }
 
     private var datedBefore: Int64 { lastFrameAt ?? openedAt }
@@ -194,6 +239,9 @@ struct Observation {
         }
         guard let current = first else {
             first = picture
+            // Count the pictures that came before it against its size.
+            let limit = settings.thresholds.staticFrameRatio * Double(picture.keyframeSize)
+            closedNearEmpty = units.dropLast().lazy.filter { !$0.isKey && Double($0.codedSize) <= limit }.count
             return
         }
         laterDifference = current.fingerprint.difference(from: picture.fingerprint)
@@ -214,10 +262,8 @@ struct Observation {
     /// picture data. Then the picture is worth a second, independent look.
     var staticSuspected: Bool {
         guard let first, settings.thresholds.fault(of: first.stats) == nil else { return false }
-        let nonKey = units.lazy.filter { !$0.isKey }
-        if nonKey.isEmpty { return frames >= 4 }
-        let limit = settings.thresholds.staticFrameRatio * Double(first.keyframeSize)
-        return nonKey.filter { Double($0.codedSize) <= limit }.count >= 2
+        if closedNonKey == 0 && units.last?.isKey != false { return frames >= 4 }
+        return closedNearEmpty >= 2
     }
 
     var needsSecondPicture: Bool { staticSuspected && laterDifference == nil && decodeAttempts < 4 }
@@ -238,10 +284,8 @@ struct Observation {
     private var pacedNow: Bool {
         guard let newest = units.last, let newestArrival = newest.arrival else { return false }
         let span = paceSpan
-        guard let newestTime = newest.time else {
-            let dated = units.compactMap(\.arrival)
-            return dated.count >= 3 && Double(newestArrival - dated[0]) / 1e9 >= span
-        }
+        let flowing = datedUnits >= 3 ? Double(newestArrival - (firstDatedArrival ?? newestArrival)) / 1e9 : 0
+        guard let newestTime = newest.time else { return flowing >= span }
         for unit in units.reversed() {
             guard let time = unit.time, let arrival = unit.arrival else { continue }
             let media = newestTime - time
@@ -249,8 +293,7 @@ struct Observation {
         }
         // However fast their timestamps say they came, pictures arriving for a whole second
         // are a flow, not a replayed cache.
-        let dated = units.compactMap(\.arrival)
-        return dated.count >= 3 && Double(newestArrival - dated[0]) / 1e9 >= 1
+        return flowing >= 1
     }
 
     /// Stream time over which arrival must keep pace: two frame intervals, at least 0.2 s.
@@ -258,14 +301,18 @@ struct Observation {
 
     // MARK: Measurements
 
-    /// The typical time between pictures: the median step between their distinct timestamps,
-    /// so that a lost picture or a packet without a timestamp does not skew it.
+    /// The typical time between pictures: the median step between the distinct timestamps of
+    /// the last 33 pictures, so that a lost picture or a packet without a timestamp does not
+    /// skew it, at a cost that does not grow with the probe (no allocation either).
     var frameInterval: Double? {
-        let times = Set(units.compactMap(\.time)).sorted()
-        guard times.count >= 2 else { return nil }
-        let steps = zip(times.dropFirst(), times).map { $0 - $1 }.filter { $0 > 0 }.sorted()
-        guard !steps.isEmpty else { return nil }
-        return steps[steps.count / 2]
+        let count = recentTimes.count - 1
+        guard count > 0 else { return nil }
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: count) { buffer in
+            var steps = buffer
+            for i in 0..<count { steps[i] = recentTimes[i + 1] - recentTimes[i] }
+            steps.sort()
+            return steps[count / 2]
+        }
     }
 
     var measuredFps: Double? { frameInterval.map { 1 / $0 } }
