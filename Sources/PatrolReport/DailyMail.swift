@@ -30,10 +30,11 @@ public enum DailyMail {
     /// Builds the day's report inside the caller's transaction and queues its messages.
     /// Enqueueing the same day again adds nothing.
     @discardableResult
+    /// - Parameter trusted: the ledger's public key (hex) the report checks the seals against.
     public static func enqueue(_ db: Database, day: PatrolDay, settings: MailSettings, patrol: PatrolSettings,
-                               now: Date = Date()) throws -> [Outbox.Enqueued] {
+                               trusted: String? = nil, now: Date = Date()) throws -> [Outbox.Enqueued] {
         guard settings.hasRecipients else { return [] }
-        let report = try DailyReport.build(db, day: day, policy: patrol.ladder)
+        let report = try DailyReport.build(db, day: day, policy: patrol.ladder, trusted: trusted)
         return try messages(report, settings: settings, timeZone: patrol.timeZone).map { audience, message in
             try Outbox.enqueue(db, message: message, audience: audience, day: day.description, now: now,
                                timeZone: patrol.timeZone, messageIDDomain: settings.messageIDDomain)

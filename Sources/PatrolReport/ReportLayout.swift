@@ -268,12 +268,21 @@ struct ReportLayout {
     }
 
     static func integrity(_ check: LedgerCheck) -> Section {
-        guard check.ok else { return Section(heading: "Ledger integrity", lines: [integrityLine(check)], alarming: true) }
+        guard check.ok else { return Section(heading: "Ledger integrity", lines: [integrityLine(check), headLine(check)], alarming: true) }
         return Section(heading: "Ledger integrity", lines: [
             "The ledger holds: \(counted(check.entries, "entry", "entries")) over "
                 + "\(counted(check.days, "patrol day")), the hash chain intact, nothing cut off the end, and every step follows "
                 + "from the stored verdicts.",
+            "Seals: \(check.sealing).",
+            headLine(check),
         ])
+    }
+
+    /// The head as it leaves the machine: this mail is the witness a later check compares with.
+    static func headLine(_ check: LedgerCheck) -> String {
+        guard let head = check.head else { return "Ledger head: none yet (the ledger is empty)." }
+        return "Ledger head: \(head). Keep this mail: `patrol ledger verify --head \(head)` shows later whether anything up to "
+            + "entry #\(head.seq) was changed or removed."
     }
 
     // MARK: Times

@@ -42,7 +42,7 @@ extension Store {
         for camera in changes.addedCameras + changes.changedCameras.map(\.new) { secrets[camera.id] = camera.stream.credentials }
         for camera in changes.removedCameras { secrets[camera.id] = .some(nil) }
         try vault.set(secrets)
-        try pool.write { db in
+        try sealedWrite(at: now) { db in
             // The tier and supervisor in force change only where the files changed them: the
             // ladder's moves since the last import stand.
             let retiering = Set(changes.changedVenues.filter { $0.old.tier != $0.new.tier }.map(\.new.id))

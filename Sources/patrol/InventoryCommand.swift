@@ -40,7 +40,7 @@ struct ImportInventory: ParsableCommand {
         } catch {
             throw CommandFailure(message: "\(error)\nnothing was imported", exit: .invalidInput)
         }
-        let database = try store.openStore()
+        let database = try store.database.openSealingStore(ledgerKey: nil)
         let vault = try store.openVault()
         let changes = try database.apply(inventory, vault: vault)
         let perimeter = inventory.cameras.filter { $0.placement == .perimeter }.count

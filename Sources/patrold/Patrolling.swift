@@ -16,7 +16,8 @@ final class Patrolling: Sendable {
     static func daily(_ configuration: Configuration, store: Store) -> DailyPatrol {
         let mail = configuration.mail, patrol = configuration.patrol
         let queue: DailyPatrol.Completion = { db, report in
-            let queued = try DailyMail.enqueue(db, day: report.day, settings: mail, patrol: patrol)
+            let trusted = try store.ledgerKey?.trustedPublicKey()
+            let queued = try DailyMail.enqueue(db, day: report.day, settings: mail, patrol: patrol, trusted: trusted)
             if !queued.isEmpty {
                 Journal.info("report \(report.day) queued for \(queued.map(\.entry.audience.rawValue).joined(separator: ", "))")
             }
