@@ -238,8 +238,16 @@ public struct LedgerHead: Sendable, Equatable, CustomStringConvertible {
 
 public enum Hex {
     public static func encode<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
-        bytes.map { String(format: "%02x", $0) }.joined()
+        var text: [UInt8] = []
+        text.reserveCapacity(bytes.underestimatedCount * 2)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
+
+    private static let digits = Array("0123456789abcdef".utf8)
 
     /// SHA-256 of `data`, in hex.
     public static func sha256(_ data: Data) -> String { encode(SHA256.hash(data: data)) }

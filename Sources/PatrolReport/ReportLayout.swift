@@ -271,8 +271,8 @@ struct ReportLayout {
         guard check.ok else { return Section(heading: "Ledger integrity", lines: [integrityLine(check), headLine(check)], alarming: true) }
         return Section(heading: "Ledger integrity", lines: [
             "The ledger holds: \(counted(check.entries, "entry", "entries")) over "
-                + "\(counted(check.days, "patrol day")), the hash chain intact, nothing cut off the end, and every step follows "
-                + "from the stored verdicts.",
+                + "\(counted(check.days, "patrol day")), the hash chain and its seals intact, and every step follows "
+                + "from the stored verdicts, reasons and evidence included.",
             "Seals: \(check.sealing).",
             headLine(check),
         ])

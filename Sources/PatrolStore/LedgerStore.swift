@@ -455,46 +455,50 @@ extension Store {
         }
         var history: History
         do {
-            history = try History(db, reasons: false)  // steps are found by identity first
+            history = try History(db, reasons: false)
         } catch let error as PolicyReadError {
             return fail(error.description, seq: nil)
         }
+        // A step carries its day's reason and evidence: they are read for the days the ledger has
+        // derived steps on, not for years of compliant days.
+        var stepDays: [String: Set<String>] = [:]
+        for entry in history.ledger.effective where entry.isDerived && entry.kind != .revoked {
+            stepDays[entry.venueID, default: []].insert(entry.day.description)
+        }
+        for (venueID, days) in stepDays {
+            var details: [PatrolDay: (String, String)] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT day, reason, evidence FROM venue_day WHERE venue_id = ? AND day IN (\(Store.placeholders(days.count)))
+                """, arguments: StatementArguments([venueID] + days.sorted())) {
+                if let day = PatrolDay(row[0]) { details[day] = (row[1], row[2]) }
+            }
+            history.days[venueID] = history.days[venueID]?.map { judged in
+                var judged = judged
+                if let (reason, evidence) = details[judged.day] { (judged.reason, judged.evidence) = (reason, evidence) }
+                return judged
+            }
+        }
         let saved = try LadderStates.fresh(nil, in: db)
-        var stepDays: [String: Set<PatrolDay>] = [:]
         for venueID in history.venueIDs {
             let (derived, state) = history.derive(venueID, policy: policy)
             if let first = Replay.reconcile(venueID: venueID, derived: derived, ledger: history.ledger).first {
                 return fail("venue \(venueID): the ledger does not follow from the stored verdicts (\(first.kind == .revoked ? "#\(first.refersTo ?? 0) should not stand" : "missing: \(first)"))",
                             seq: first.kind == .revoked ? first.refersTo : nil)
             }
-            // What `patrol status` and the report show must be what the ledger gives.
-            if let kept = saved[venueID], kept != state {
-                return fail("venue \(venueID): the saved ladder state differs from the one the ledger gives", seq: nil)
-            }
-            if !derived.isEmpty { stepDays[venueID] = Set(derived.map(\.day)) }
-        }
-        // Then each step's reason and evidence: read for the days that have steps alone.
-        for (venueID, days) in stepDays.sorted(by: { $0.key < $1.key }) {
-            var details: [String: (String, String)] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT day, reason, evidence FROM venue_day WHERE venue_id = ? AND day IN (\(Store.placeholders(days.count)))
-                """, arguments: StatementArguments([venueID] + days.map(\.description))) {
-                details[row[0]] = (row[1], row[2])
-            }
-            history.days[venueID] = history.days[venueID]?.map { judged in
-                var judged = judged
-                if let (reason, evidence) = details[judged.day.description] { (judged.reason, judged.evidence) = (reason, evidence) }
-                return judged
-            }
+            // The same steps by identity; then each one's words and evidence.
             var standing = history.ledger.inForce(for: venueID).filter { $0.venueID == venueID && $0.isDerived && $0.kind != .revoked }
-            for step in history.derive(venueID, policy: policy).steps {
+            for step in derived {
                 guard let index = standing.firstIndex(where: { $0.step.identity == step.identity }) else { continue }
                 let entry = standing.remove(at: index)
-                for (field, recorded, derived) in [("reason", entry.reason, step.reason), ("evidence", entry.evidence, step.evidence)]
-                where recorded != derived {
+                for (field, recorded, expected) in [("reason", entry.reason, step.reason), ("evidence", entry.evidence, step.evidence)]
+                where recorded != expected {
                     return fail("ledger entry #\(entry.seq) (venue \(venueID), \(entry.kind.rawValue) of \(entry.day)): its \(field) is not "
                         + "the one the stored verdicts give", seq: entry.seq)
                 }
+            }
+            // What `patrol status` and the report show must be what the ledger gives.
+            if let kept = saved[venueID], kept != state {
+                return fail("venue \(venueID): the saved ladder state differs from the one the ledger gives", seq: nil)
             }
         }
         return check
