@@ -139,8 +139,9 @@ public enum LedgerKeyError: Error, Equatable, CustomStringConvertible {
         case .malformed(let path): "the ledger key \(path) is not an Ed25519 key in hex"
         case .exists(let path): "the ledger key \(path) exists already: a key is never overwritten (`patrol ledger rotate-key` replaces one)"
         case .missing(let path, let key):
-            "the ledger is sealed by key \(LedgerKey.fingerprint(key)), but the ledger key \(path) is missing: "
-                + "restore it from its backup (docs/DEPLOY.md); Patrol does not write unsealed entries into a sealed ledger"
+            "the ledger is sealed by key \(LedgerKey.fingerprint(key)), but the ledger key \(path) is missing: point "
+                + "ledger_key (or --ledger-key) at it, or restore it from its backup (docs/DEPLOY.md); Patrol does not write "
+                + "unsealed entries into a sealed ledger"
         case .superseded(let path, let holds, let key):
             "the ledger key \(path) is key \(LedgerKey.fingerprint(holds)), but the ledger was last sealed by key "
                 + "\(LedgerKey.fingerprint(key)): after a rotation put the new key in its place; otherwise restore the right key "
