@@ -169,7 +169,8 @@ struct ReportLayout {
             Group(heading: "Reinstated", kinds: [.reinstated], empty: "No venue reinstated.", actor: true),
             Group(heading: "Waivers", kinds: [.waiver], empty: "No days waived.", actor: true),
             Group(heading: "Other ledger entries",
-                  kinds: [.deadlineMissed, .deadlineExtended, .relapse, .commended, .tierChanged, .supervisorChanged, .revoked, .note],
+                  kinds: [.deadlineMissed, .deadlineExtended, .relapse, .commended, .tierChanged, .supervisorChanged, .revoked, .note,
+                          .keyRotated],
                   empty: "No other ledger entries.", deadline: true, step: true, actor: true),
         ]
         let listings = groups.map { group in

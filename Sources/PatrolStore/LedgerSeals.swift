@@ -18,7 +18,7 @@ enum LedgerSeals {
                 predates INTEGER NOT NULL,       -- first seal: entries 1..predates were written before sealing began
                 predates_day TEXT,               -- first seal: the last patrol day judged before then
                 day TEXT,                        -- the patrol day whose verdicts this seal closes
-                verdicts TEXT,                   -- SHA-256 of that day's patrol_day, camera_day and venue_day rows
+                verdicts TEXT,                   -- SHA-256 of that day's patrol_day, camera_day, venue_day and ladder_policy rows
                 public_key TEXT NOT NULL,        -- Ed25519, hex: the key that signed
                 at TEXT NOT NULL,                -- UTC, ISO 8601 with milliseconds
                 signature TEXT NOT NULL          -- Ed25519 over every field above but id, hex
@@ -70,8 +70,9 @@ enum LedgerSeals {
         try insert(try seal.signed(by: key), in: db)
     }
 
-    /// SHA-256 over the day's `patrol_day` row, then its `camera_day` rows by camera and its
-    /// `venue_day` rows by venue, each value tagged with its SQLite type and length-prefixed.
+    /// SHA-256 over the day's `patrol_day` row, then its `camera_day` rows by camera, its
+    /// `venue_day` rows by venue and the ladder policy recorded from it, if any: each value tagged
+    /// with its SQLite type and length-prefixed.
     static func verdictDigest(_ day: PatrolDay, in db: Database) throws -> String {
         var canonical = Data()
         func add(_ table: String, _ sql: String) throws {
@@ -101,6 +102,7 @@ enum LedgerSeals {
         try add("venue_day", """
             SELECT venue_id, day, tier, supervisor, verdict, reason, evidence FROM venue_day WHERE day = ? ORDER BY venue_id
             """)
+        try add("ladder_policy", "SELECT from_day, policy, recorded_at FROM ladder_policy WHERE from_day = ?")
         return Hex.sha256(canonical)
     }
 }
@@ -258,7 +260,8 @@ struct SealCheck {
             }
             if let day = seal.day {
                 guard try LedgerSeals.verdictDigest(day, in: db) == seal.verdicts else {
-                    fail("the verdicts of patrol day \(day) (its camera-day, venue-day or patrol-day rows) were altered after "
+                    fail("the verdicts of patrol day \(day) (its camera-day, venue-day or patrol-day rows, or the rules recorded "
+                        + "from it) were altered after "
                         + "they were \(sealed)", seq: nil); return
                 }
                 sealedDays.insert(day)

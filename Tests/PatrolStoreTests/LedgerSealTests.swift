@@ -218,7 +218,7 @@ struct LedgerSealTests {
         #expect(check.problem?.contains("which no rotation sealed by key") == true)
     }
 
-    @Test("a camera-day or venue-day verdict edited: the day's sealed digest names the day")
+    @Test("a camera-day or venue-day verdict, or the rules recorded from a day, edited: the day's sealed digest names the day")
     func editAVerdict() throws {
         try patrolTwoDays()
         let row = "FROM camera_day WHERE day = '2026-11-10' AND camera_id = 'C00002'"
@@ -238,6 +238,11 @@ struct LedgerSealTests {
                            arguments: [genuine[0], genuine[1], genuine[2]])
         }
         #expect(try verify().ok, "the rows restored exactly verify again")
+        // The ladder rules recorded from a day are part of its digest.
+        let recorded = try #require(try fixture.store.pool.read { db in try String.fetchOne(db, sql: "SELECT recorded_at FROM ladder_policy") })
+        try tamper { db in try db.execute(sql: "UPDATE ladder_policy SET recorded_at = '2026-01-01T00:00:00.000Z'") }
+        #expect(try verify().problem?.contains("the verdicts of patrol day 2026-11-10") == true)
+        try tamper { db in try db.execute(sql: "UPDATE ladder_policy SET recorded_at = ?", arguments: [recorded]) }
         try tamper { db in try db.execute(sql: "UPDATE venue_day SET verdict = 'unknown' WHERE day = '2026-11-11' AND venue_id = 'V0003'") }
         check = try verify()
         #expect(check.problem?.contains("the verdicts of patrol day 2026-11-11") == true)
