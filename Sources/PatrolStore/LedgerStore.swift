@@ -165,6 +165,8 @@ public struct LedgerCheck: Sendable, Equatable {
     public var sealedBy: String?
     /// Whether `sealedBy` was compared with a public key the verifier trusts.
     public var trusted = false
+    /// The sealed verdicts were recomputed for the days from this one on; every day's when nil.
+    public var verdictsFrom: PatrolDay?
 
     public init(entries: Int, days: Int, problem: String? = nil, seq: Int? = nil) {
         self.entries = entries
@@ -183,6 +185,7 @@ public struct LedgerCheck: Sendable, Equatable {
         var text = "sealed by key \(LedgerKey.fingerprint(sealedBy))"
         text += trusted ? ", the trusted key" : " (not compared with a trusted public key: none was given)"
         if predates > 0 { text += "; entries #1–#\(predates) predate the key: chained but not sealed" }
+        if let verdictsFrom { text += "; the verdicts recomputed from \(verdictsFrom) on (`patrol ledger verify` recomputes every day's)" }
         return text
     }
 }
@@ -415,8 +418,11 @@ extension Store {
     }
 
     /// The same inside the caller's transaction.
+    /// - Parameter verdictsFrom: recompute the sealed verdict digests of the days from this one on
+    ///   only (the daily report: the day it reports); every day's when nil. Everything else is
+    ///   checked whole.
     public static func verifyLedger(in db: Database, policy: LadderPolicy, trusted: String? = nil,
-                                    head expected: LedgerHead? = nil) throws -> LedgerCheck {
+                                    head expected: LedgerHead? = nil, verdictsFrom: PatrolDay? = nil) throws -> LedgerCheck {
         let entries: [LedgerEntry]
         do {
             entries = try Store.ledger(in: db)
@@ -442,7 +448,8 @@ extension Store {
                     + "#\(expected.seq) was changed, removed or replaced", seq: expected.seq)
             }
         }
-        let seals = try SealCheck(entries, trusted: trusted, in: db)
+        let seals = try SealCheck(entries, trusted: trusted, verdictsFrom: verdictsFrom, in: db)
+        check.verdictsFrom = verdictsFrom
         check.predates = seals.predates
         check.sealedBy = seals.sealedBy
         check.trusted = trusted != nil && seals.sealedBy != nil

@@ -233,6 +233,13 @@ struct LedgerSealTests {
         var check = try verify()
         #expect(!check.ok)
         #expect(check.problem?.contains("the verdicts of patrol day 2026-11-10") == true)
+        // The daily report recomputes the day it reports alone; `patrol ledger verify` every day.
+        let reported = try fixture.store.pool.read { db in
+            try Store.verifyLedger(in: db, policy: LadderPolicy(), trusted: try fixture.store.ledgerKey?.trustedPublicKey(),
+                                   verdictsFrom: Self.day(2))
+        }
+        #expect(reported.ok)
+        #expect(reported.sealing.contains("the verdicts recomputed from 2026-11-11 on"))
         try tamper { db in
             try db.execute(sql: "UPDATE camera_day SET verdict = ?, reason = ?, online_s = ? WHERE day = '2026-11-10' AND camera_id = 'C00002'",
                            arguments: [genuine[0], genuine[1], genuine[2]])
