@@ -126,6 +126,8 @@ public enum LedgerKeyError: Error, Equatable, CustomStringConvertible {
     case exists(path: String)
     /// The ledger is sealed, and the key to go on sealing it is not there.
     case missing(path: String, sealedBy: String)
+    /// There is no key yet, and it cannot be made where it is to live (patrold at first start).
+    case notCreated(path: String, reason: String)
     /// The file holds another key than the one that sealed the ledger last.
     case superseded(path: String, holds: String, sealedBy: String)
 
@@ -142,6 +144,9 @@ public enum LedgerKeyError: Error, Equatable, CustomStringConvertible {
             "the ledger is sealed by key \(LedgerKey.fingerprint(key)), but the ledger key \(path) is missing: point "
                 + "ledger_key (or --ledger-key) at it, or restore it from its backup (docs/DEPLOY.md); Patrol does not write "
                 + "unsealed entries into a sealed ledger"
+        case .notCreated(let path, let reason):
+            "there is no ledger key \(path) yet, and patrold cannot make it (\(reason)): make it with `patrol ledger keygen` "
+                + "as root and give it to the service user (docs/DEPLOY.md)"
         case .superseded(let path, let holds, let key):
             "the ledger key \(path) is key \(LedgerKey.fingerprint(holds)), but the ledger was last sealed by key "
                 + "\(LedgerKey.fingerprint(key)): after a rotation put the new key in its place; otherwise restore the right key "

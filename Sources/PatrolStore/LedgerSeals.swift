@@ -162,7 +162,11 @@ extension Store {
         var created = false
         if try file.load() == nil {
             if let sealed = try sealingPublicKey() { throw LedgerKeyError.missing(path: file.path, sealedBy: sealed) }
-            try file.create()
+            do {
+                try file.create()
+            } catch .unwritable(_, let reason) {
+                throw LedgerKeyError.notCreated(path: file.path, reason: reason)
+            }
             created = true
         }
         return (created, try beginSealing(at: at))

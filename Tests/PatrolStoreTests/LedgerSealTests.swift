@@ -291,6 +291,24 @@ struct LedgerSealTests {
         #expect(try fixture.store.ledger().count == 2)
     }
 
+    @Test("patrold's first start makes the key (mode 0600) where it may, and says what to do where it may not")
+    func firstStart() throws {
+        let database = fixture.folder.appendingPathComponent("fresh.sqlite").path
+        let nowhere = LedgerKeyFile(path: fixture.folder.appendingPathComponent("no-such-folder/ledger.key").path)
+        do {
+            _ = try Store(path: database, ledgerKey: nowhere).prepareSealing()
+            Issue.record("a key that cannot be made must stop patrold")
+        } catch let error as LedgerKeyError {
+            #expect("\(error)".contains("make it with `patrol ledger keygen`"))
+        }
+        let file = LedgerKeyFile(path: fixture.folder.appendingPathComponent("fresh.key").path)
+        let store = try Store(path: database, ledgerKey: file)
+        #expect(try store.prepareSealing() == (created: true, began: true))
+        #expect(try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int == 0o600)
+        #expect(try store.prepareSealing() == (created: false, began: false))
+        #expect(try store.verifyLedger(policy: LadderPolicy(), trusted: try file.trustedPublicKey()).ok)
+    }
+
     @Test("a database made before sealing upgrades in place: its entries are reported as predating the key, and fixed from then on")
     func migrationFromAnUnsealedLedger() throws {
         let old = try LedgerSealTests(sealed: false)
