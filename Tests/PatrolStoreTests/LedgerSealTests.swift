@@ -309,6 +309,18 @@ struct LedgerSealTests {
         #expect(try store.verifyLedger(policy: LadderPolicy(), trusted: try file.trustedPublicKey()).ok)
     }
 
+    @Test("synthetic patrols for the benchmarks are sealed like real days when the store has the key")
+    func syntheticVerdictsAreSealed() throws {
+        var verdicts = SyntheticVerdicts(last: Self.day(30))
+        verdicts.days = 30
+        verdicts.failedShare = 0.2
+        let filled = try fixture.store.fill(verdicts, policy: LadderPolicy(), at: Self.morning(of: 31))
+        #expect(filled.venueDays == 90 && filled.entries > 0)
+        let check = try verify()
+        #expect(check.ok, "\(check.problem ?? "")")
+        #expect(check.predates == 0 && check.trusted)
+    }
+
     @Test("a database made before sealing upgrades in place: its entries are reported as predating the key, and fixed from then on")
     func migrationFromAnUnsealedLedger() throws {
         let old = try LedgerSealTests(sealed: false)
