@@ -199,6 +199,10 @@ struct LedgerRotateKey: ParsableCommand {
         print(act.output.json ? try Format.json(views) : "recorded:\n" + EntryView.table(views))
         do {
             try incoming.move(to: current)
+            if !act.output.json {
+                print("ledger head: \(LedgerHead(seq: entry.seq, hash: entry.hash))")
+                print("\(current.path) is now key \(LedgerKey.fingerprint(new.publicKey)): back it up; the old key is no longer needed")
+            }
         } catch {
             throw CommandFailure(message: "the ledger now names key \(LedgerKey.fingerprint(new.publicKey)), but \(error): move "
                 + "\(incoming.path) to \(current.path) and \(incoming.publicPath) to \(current.publicPath) before patrold starts again",

@@ -175,6 +175,24 @@ struct LedgerCommandTests {
         #expect(exposed.stderr.contains("chmod 600 \(key)"))
     }
 
+    @Test("rotate-key hands the ledger to a new key: the entry names it, the key moves in place, and the ledger verifies with it")
+    func rotateKey() throws {
+        #expect(try patrol(["ledger", "keygen"]).status == 0)
+        let next = folder.appendingPathComponent("next.key").path
+        let made = try patrol(["ledger", "keygen", "--ledger-key", next])
+        #expect(made.status == 0, "\(made.all)")
+        let newPublic = try String(contentsOfFile: next + ".pub", encoding: .utf8)
+        let rotated = try patrol(["ledger", "rotate-key", "--new-key", next, "--by", "王芳", "--reason", "yearly rotation"])
+        #expect(rotated.status == 0, "\(rotated.all)")
+        #expect(rotated.stdout.contains("key_rotated") && rotated.stdout.contains("is now key \(newPublic.prefix(16))"))
+        #expect(!FileManager.default.fileExists(atPath: next))
+        #expect(try String(contentsOfFile: folder.appendingPathComponent("ledger.key.pub").path, encoding: .utf8) == newPublic)
+        let verified = try #require(try json(try patrol(["ledger", "verify", "--json"])) as? [String: Any])
+        #expect(verified["ok"] as? Bool == true && verified["trusted"] as? Bool == true, "\(verified)")
+        #expect(try patrol(["note", "V2", "--by", "王芳", "--reason", "after the rotation"]).status == 0)
+        #expect(try patrol(["ledger", "verify"]).status == 0)
+    }
+
     func runSQLite(_ sql: String) throws -> (status: Int32, stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
