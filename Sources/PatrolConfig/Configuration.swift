@@ -47,6 +47,9 @@ public struct Configuration: Sendable, Equatable {
     public var database = "/var/lib/patrol/patrol.sqlite"
     /// The credential vault: readable by the service user only.
     public var credentials = "/var/lib/patrol/credentials.sqlite"
+    /// The ledger key (Ed25519, readable by the service user only) that seals the ledger;
+    /// relative to the configuration file's folder, so /etc/patrol/ledger.key by default.
+    public var ledgerKey = "ledger.key"
     public var probe = ProbeSettings()
     public var cadence = Cadence()
     public var schedule = ScheduleSettings()
@@ -82,7 +85,7 @@ public struct Configuration: Sendable, Equatable {
         }
         var configuration = try parse(text, file: path)
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-        for keyPath in [\Configuration.database, \Configuration.credentials] where !configuration[keyPath: keyPath].hasPrefix("/") {
+        for keyPath in [\Configuration.database, \Configuration.credentials, \Configuration.ledgerKey] where !configuration[keyPath: keyPath].hasPrefix("/") {
             configuration[keyPath: keyPath] = folder.appendingPathComponent(configuration[keyPath: keyPath]).standardizedFileURL.path
         }
         return configuration
@@ -117,6 +120,7 @@ public struct Configuration: Sendable, Equatable {
         var top = top
         database = try top.string("database") ?? database
         credentials = try top.string("credentials") ?? credentials
+        ledgerKey = try top.string("ledger_key") ?? ledgerKey
         if var section = try top.section("inventory") {
             inventory.maxRetirePercent = try section.number("max_retire_percent", in: 0...100) ?? inventory.maxRetirePercent
             try section.rejectUnknownKeys()

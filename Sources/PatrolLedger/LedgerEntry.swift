@@ -22,6 +22,8 @@ public enum EntryKind: String, Codable, Sendable, CaseIterable {
     case seriousViolation = "serious_violation"
     case revoked
     case note
+    /// The ledger key changed: sealed by the old key, naming the new one (docs/LEDGER.md).
+    case keyRotated = "key_rotated"
 }
 
 /// One line of the ledger: a sealed step, append-only, chained by SHA-256 to the line before.
@@ -62,14 +64,19 @@ public struct LedgerEntry: Sendable, Equatable {
             ("supervisor", step.supervisor), ("refers_to", step.refersTo.map(String.init)), ("reason", step.reason),
             ("evidence", step.evidence), ("actor", step.actor), ("at", at), ("previous", previousHash),
         ]
-        return fields.map { name, value in
+        return Self.canonical(fields)
+    }
+
+    /// `name=LENGTH:value` lines, `name=-` for none: no two lists of fields encode alike.
+    static func canonical(_ fields: [(String, String?)]) -> String {
+        fields.map { name, value in
             guard let value else { return "\(name)=-\n" }
             return "\(name)=\(value.utf8.count):\(value)\n"
         }.joined()
     }
 
     public var computedHash: String {
-        SHA256.hash(data: Data(canonicalEncoding.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.sha256(Data(canonicalEncoding.utf8))
     }
 
     public static func timestamp(_ date: Date) -> String {

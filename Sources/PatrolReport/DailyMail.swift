@@ -32,13 +32,14 @@ public enum DailyMail {
     /// `failed` told, while the day's verdicts and ledger entries commit all the same. The mail
     /// side never stops a day from being judged and recorded; `enqueueMissing` tries again.
     public static func completion(settings: MailSettings, patrol: PatrolSettings,
+                                  trusted: @escaping @Sendable () throws -> String? = { nil },
                                   queued: @escaping @Sendable (PatrolDay, [Outbox.Enqueued]) -> Void,
                                   failed: @escaping @Sendable (PatrolDay, any Error) -> Void) -> DailyPatrol.Completion {
         { db, report in
             do {
                 var enqueued: [Outbox.Enqueued] = []
                 try db.inSavepoint {
-                    enqueued = try enqueue(db, day: report.day, settings: settings, patrol: patrol)
+                    enqueued = try enqueue(db, day: report.day, settings: settings, patrol: patrol, trusted: trusted())
                     return .commit
                 }
                 queued(report.day, enqueued)
@@ -52,7 +53,7 @@ public enum DailyMail {
     /// (building or queueing it failed when the day was judged), each day in its own transaction.
     /// Returns each day tried, with what was queued or why it failed again.
     public static func enqueueMissing(_ store: Store, settings: MailSettings, patrol: PatrolSettings, days: Int = 7,
-                                      now: Date = Date()) throws -> [(day: PatrolDay, result: Result<[Outbox.Enqueued], any Error>)] {
+                                      trusted: String? = nil, now: Date = Date()) throws -> [(day: PatrolDay, result: Result<[Outbox.Enqueued], any Error>)] {
         guard settings.hasRecipients else { return [] }
         let missing = try store.pool.read { db in
             try String.fetchAll(db, sql: """
@@ -61,17 +62,20 @@ public enum DailyMail {
                 """, arguments: [days]).compactMap(PatrolDay.init)
         }
         return missing.map { day in
-            (day, Result { try store.pool.write { db in try enqueue(db, day: day, settings: settings, patrol: patrol, now: now) } })
+            (day, Result { try store.pool.write { db in
+                try enqueue(db, day: day, settings: settings, patrol: patrol, trusted: trusted, now: now)
+            } })
         }
     }
 
     /// Builds the day's report inside the caller's transaction and queues its messages.
     /// Enqueueing the same day again adds nothing.
     @discardableResult
+    /// - Parameter trusted: the ledger's public key (hex) the report checks the seals against.
     public static func enqueue(_ db: Database, day: PatrolDay, settings: MailSettings, patrol: PatrolSettings,
-                               now: Date = Date()) throws -> [Outbox.Enqueued] {
+                               trusted: String? = nil, now: Date = Date()) throws -> [Outbox.Enqueued] {
         guard settings.hasRecipients else { return [] }
-        let report = try DailyReport.build(db, day: day, policy: patrol.ladder)
+        let report = try DailyReport.build(db, day: day, policy: patrol.ladder, trusted: trusted)
         return try messages(report, settings: settings, timeZone: patrol.timeZone).map { audience, message in
             try Outbox.enqueue(db, message: message, audience: audience, day: day.description, now: now,
                                timeZone: patrol.timeZone, messageIDDomain: settings.messageIDDomain)

@@ -169,7 +169,8 @@ struct ReportLayout {
             Group(heading: "Reinstated", kinds: [.reinstated], empty: "No venue reinstated.", actor: true),
             Group(heading: "Waivers", kinds: [.waiver], empty: "No days waived.", actor: true),
             Group(heading: "Other ledger entries",
-                  kinds: [.deadlineMissed, .deadlineExtended, .relapse, .commended, .tierChanged, .supervisorChanged, .revoked, .note],
+                  kinds: [.deadlineMissed, .deadlineExtended, .relapse, .commended, .tierChanged, .supervisorChanged, .revoked, .note,
+                          .keyRotated],
                   empty: "No other ledger entries.", deadline: true, step: true, actor: true),
         ]
         let listings = groups.map { group in
@@ -268,12 +269,21 @@ struct ReportLayout {
     }
 
     static func integrity(_ check: LedgerCheck) -> Section {
-        guard check.ok else { return Section(heading: "Ledger integrity", lines: [integrityLine(check)], alarming: true) }
+        guard check.ok else { return Section(heading: "Ledger integrity", lines: [integrityLine(check), headLine(check)], alarming: true) }
         return Section(heading: "Ledger integrity", lines: [
             "The ledger holds: \(counted(check.entries, "entry", "entries")) over "
-                + "\(counted(check.days, "patrol day")), the hash chain intact, nothing cut off the end, and every step follows "
-                + "from the stored verdicts.",
+                + "\(counted(check.days, "patrol day")), the hash chain and its seals intact, and every step follows "
+                + "from the stored verdicts, reasons and evidence included.",
+            "Seals: \(check.sealing).",
+            headLine(check),
         ])
+    }
+
+    /// The head as it leaves the machine: this mail is the witness a later check compares with.
+    static func headLine(_ check: LedgerCheck) -> String {
+        guard let head = check.head else { return "Ledger head: none yet (the ledger is empty)." }
+        return "Ledger head: \(head). Keep this mail: `patrol ledger verify --head \(head)` shows later whether anything up to "
+            + "entry #\(head.seq) was changed or removed."
     }
 
     // MARK: Times

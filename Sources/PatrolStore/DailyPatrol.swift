@@ -33,6 +33,8 @@ public struct PatrolDayReport: Sendable, Equatable {
     public var venues: [Verdict: Int]
     public var outageHours: Int
     public var entries: [LedgerEntry]
+    /// The ledger's last entry once the day was done: logged, so the journal witnesses it too.
+    public var head: LedgerHead?
 
     public var summary: String {
         func counts(_ counts: [Verdict: Int]) -> String {
@@ -40,6 +42,7 @@ public struct PatrolDayReport: Sendable, Equatable {
         }
         return "patrol \(day): venues \(counts(venues)); cameras \(counts(cameras)); \(entries.count) ledger entries"
             + (outageHours > 0 ? "; \(outageHours) h of Patrol's own outage not judged" : "")
+            + (head.map { "; ledger head \($0)" } ?? "")
     }
 }
 
@@ -97,6 +100,7 @@ public struct DailyPatrol: Sendable {
         try store.pool.write { db -> PatrolDayReport? in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM patrol_day WHERE day = ?", arguments: [day.description]) == nil
             else { return nil }
+            let key = try store.sealingKey(at: now, in: db)
             let interval = day.interval(in: settings.timeZone)
             let closed = Set(try Store.closedVenues(in: db))
             let cameraDays = try judgeCameras(interval, day: day, skipping: closed, in: db)
@@ -118,14 +122,17 @@ public struct DailyPatrol: Sendable {
             try Store.adopt(settings.ladder, from: day, at: now, in: db)
             let position = try Int.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM ledger") ?? 0
             let entries = try Store.reconcile(nil, policy: settings.ladder, at: now, in: db, judging: (day, position))
-            let report = PatrolDayReport(day: day, cameras: cameraDays.days.reduce(into: [:]) { $0[$1.verdict, default: 0] += 1 },
-                                         venues: venueCounts, outageHours: cameraDays.outageHours, entries: entries)
             let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1")
+            let report = PatrolDayReport(day: day, cameras: cameraDays.days.reduce(into: [:]) { $0[$1.verdict, default: 0] += 1 },
+                                         venues: venueCounts, outageHours: cameraDays.outageHours, entries: entries,
+                                         head: head.map { LedgerHead(seq: $0["seq"], hash: $0["hash"]) })
             try db.execute(sql: """
                 INSERT INTO patrol_day (day, judged_at, position, head_seq, head_hash, cameras, venues, outage_hours, summary)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [day.description, LedgerEntry.timestamp(now), position, head?["seq"] ?? 0, head?["hash"] ?? "",
                                  cameraDays.days.count, venueCounts.values.reduce(0, +), cameraDays.outageHours, report.summary])
+            // The day's entries and verdicts are signed before anything reads them (the report).
+            try Store.seal(with: key, day: day, at: now, in: db)
             try completion?(db, report)
             beforeCommit?(day)
             return report

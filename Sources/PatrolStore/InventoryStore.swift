@@ -89,7 +89,7 @@ extension Store {
         for camera in changes.removedCameras { secrets[camera.id] = .some(nil) }
         let generation = try vault.stage(from: base, secrets)
         afterVaultWrite?()
-        try pool.write { db in
+        try sealedWrite(at: now) { db in
             guard try Self.vaultGeneration(db) == base else { throw ConcurrentImport() }
             try db.execute(sql: "UPDATE vault_generation SET generation = ? WHERE id = 1", arguments: [generation])
             // The tier and supervisor in force change only where the files changed them: the

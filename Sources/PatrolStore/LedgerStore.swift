@@ -157,8 +157,37 @@ public struct LedgerCheck: Sendable, Equatable {
     public var problem: String?
     /// The entry it concerns, when there is one.
     public var seq: Int?
+    /// The ledger's last entry: what a report or a receipt hands on as `HASH:N`.
+    public var head: LedgerHead?
+    /// Entries `1...predates` were written before the ledger was sealed: chained, not sealed.
+    public var predates = 0
+    /// The key of the last seal (hex), if the ledger is sealed.
+    public var sealedBy: String?
+    /// Whether `sealedBy` was compared with a public key the verifier trusts.
+    public var trusted = false
+    /// The sealed verdicts were recomputed for the days from this one on; every day's when nil.
+    public var verdictsFrom: PatrolDay?
+
+    public init(entries: Int, days: Int, problem: String? = nil, seq: Int? = nil) {
+        self.entries = entries
+        self.days = days
+        self.problem = problem
+        self.seq = seq
+    }
 
     public var ok: Bool { problem == nil }
+
+    /// What the seals prove, in one sentence.
+    public var sealing: String {
+        guard let sealedBy else {
+            return entries == 0 ? "nothing sealed yet" : "entries #1–#\(entries) are chained but not sealed (no ledger key has signed them)"
+        }
+        var text = "sealed by key \(LedgerKey.fingerprint(sealedBy))"
+        text += trusted ? ", the trusted key" : " (not compared with a trusted public key: none was given)"
+        if predates > 0 { text += "; entries #1–#\(predates) predate the key: chained but not sealed" }
+        if let verdictsFrom { text += "; the verdicts recomputed from \(verdictsFrom) on (`patrol ledger verify` recomputes every day's)" }
+        return text
+    }
 }
 
 extension Store {
@@ -373,21 +402,27 @@ extension Store {
     /// Records an operator's act and what follows from it, in one transaction.
     @discardableResult
     public func record(_ act: Step, policy: LadderPolicy, at: Date = Date()) throws -> [LedgerEntry] {
-        try pool.write { db in
+        try sealedWrite(at: at) { db in
             let recorded = try Store.append([act], at: at, in: db)
             let venues = act.venueID == "*" ? nil : [act.venueID]
             return try recorded + Store.reconcile(venues, policy: policy, at: at, in: db)
         }
     }
 
-    /// Checks the chain, that no entry was cut off its end (each patrol day recorded the head it
-    /// left), and that deriving the ledger again from the stored verdicts changes nothing.
-    public func verifyLedger(policy: LadderPolicy) throws -> LedgerCheck {
-        try pool.read { db in try Store.verifyLedger(in: db, policy: policy) }
+    /// Checks the chain, its seals, that no entry was cut off its end (each patrol day recorded
+    /// the head it left; `head`, one seen earlier, must still be there), and that deriving the
+    /// ledger again from the stored verdicts changes nothing, reasons and evidence included.
+    /// - Parameter trusted: the ledger's public key as the verifier knows it (hex), if it has one.
+    public func verifyLedger(policy: LadderPolicy, trusted: String? = nil, head: LedgerHead? = nil) throws -> LedgerCheck {
+        try pool.read { db in try Store.verifyLedger(in: db, policy: policy, trusted: trusted, head: head) }
     }
 
     /// The same inside the caller's transaction.
-    public static func verifyLedger(in db: Database, policy: LadderPolicy) throws -> LedgerCheck {
+    /// - Parameter verdictsFrom: recompute the sealed verdict digests of the days from this one on
+    ///   only (the daily report: the day it reports); every day's when nil. Everything else is
+    ///   checked whole.
+    public static func verifyLedger(in db: Database, policy: LadderPolicy, trusted: String? = nil,
+                                    head expected: LedgerHead? = nil, verdictsFrom: PatrolDay? = nil) throws -> LedgerCheck {
         let entries: [LedgerEntry]
         do {
             entries = try Store.ledger(in: db)
@@ -396,38 +431,81 @@ extension Store {
         }
         let heads = try Row.fetchAll(db, sql: "SELECT day, head_seq, head_hash FROM patrol_day ORDER BY day")
         var check = LedgerCheck(entries: entries.count, days: heads.count)
-        if let broken = Chain.verify(entries) {
-            check.problem = broken.description
-            check.seq = broken.seq
+        check.head = entries.last.map { LedgerHead(seq: $0.seq, hash: $0.hash) }
+        func fail(_ problem: String, seq: Int?) -> LedgerCheck {
+            check.problem = problem
+            check.seq = seq
             return check
         }
+        if let broken = Chain.verify(entries) { return fail(broken.description, seq: broken.seq) }
+        if let expected {
+            guard expected.seq <= entries.count else {
+                return fail("ledger entry #\(expected.seq) is missing: the head \(expected) was seen earlier, and the ledger now ends at "
+                    + "#\(entries.count)", seq: expected.seq)
+            }
+            guard entries[expected.seq - 1].hash == expected.hash else {
+                return fail("the ledger up to entry #\(expected.seq) is not the one seen earlier as \(expected): an entry up to "
+                    + "#\(expected.seq) was changed, removed or replaced", seq: expected.seq)
+            }
+        }
+        let seals = try SealCheck(entries, trusted: trusted, verdictsFrom: verdictsFrom, in: db)
+        check.verdictsFrom = verdictsFrom
+        check.predates = seals.predates
+        check.sealedBy = seals.sealedBy
+        check.trusted = trusted != nil && seals.sealedBy != nil
+        if let problem = seals.problem { return fail(problem, seq: seals.seq) }
         for head in heads {
             let seq: Int = head["head_seq"], hash: String = head["head_hash"]
             guard seq == 0 || (seq <= entries.count && entries[seq - 1].hash == hash) else {
-                check.problem = "ledger entry #\(seq) is missing or altered: patrol day \(head["day"] as String) ended there"
-                check.seq = seq
-                return check
+                return fail("ledger entry #\(seq) is missing or altered: patrol day \(head["day"] as String) ended there", seq: seq)
             }
         }
-        let history: History
+        var history: History
         do {
-            history = try History(db, reasons: false)  // steps are compared by identity
+            history = try History(db, reasons: false)
         } catch let error as PolicyReadError {
-            check.problem = error.description
-            return check
+            return fail(error.description, seq: nil)
+        }
+        // A step carries its day's reason and evidence: they are read for the days the ledger has
+        // derived steps on, not for years of compliant days.
+        var stepDays: [String: Set<String>] = [:]
+        for entry in history.ledger.effective where entry.isDerived && entry.kind != .revoked {
+            stepDays[entry.venueID, default: []].insert(entry.day.description)
+        }
+        for (venueID, days) in stepDays {
+            var details: [PatrolDay: (String, String)] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT day, reason, evidence FROM venue_day WHERE venue_id = ? AND day IN (\(Store.placeholders(days.count)))
+                """, arguments: StatementArguments([venueID] + days.sorted())) {
+                if let day = PatrolDay(row[0]) { details[day] = (row[1], row[2]) }
+            }
+            history.days[venueID] = history.days[venueID]?.map { judged in
+                var judged = judged
+                if let (reason, evidence) = details[judged.day] { (judged.reason, judged.evidence) = (reason, evidence) }
+                return judged
+            }
         }
         let saved = try LadderStates.fresh(nil, in: db)
         for venueID in history.venueIDs {
             let (derived, state) = history.derive(venueID, policy: policy)
             if let first = Replay.reconcile(venueID: venueID, derived: derived, ledger: history.ledger).first {
-                check.problem = "venue \(venueID): the ledger does not follow from the stored verdicts (\(first.kind == .revoked ? "#\(first.refersTo ?? 0) should not stand" : "missing: \(first)"))"
-                check.seq = first.kind == .revoked ? first.refersTo : nil
-                return check
+                return fail("venue \(venueID): the ledger does not follow from the stored verdicts (\(first.kind == .revoked ? "#\(first.refersTo ?? 0) should not stand" : "missing: \(first)"))",
+                            seq: first.kind == .revoked ? first.refersTo : nil)
+            }
+            // The same steps by identity; then each one's words and evidence.
+            var standing = history.ledger.inForce(for: venueID).filter { $0.venueID == venueID && $0.isDerived && $0.kind != .revoked }
+            for step in derived {
+                guard let index = standing.firstIndex(where: { $0.step.identity == step.identity }) else { continue }
+                let entry = standing.remove(at: index)
+                for (field, recorded, expected) in [("reason", entry.reason, step.reason), ("evidence", entry.evidence, step.evidence)]
+                where recorded != expected {
+                    return fail("ledger entry #\(entry.seq) (venue \(venueID), \(entry.kind.rawValue) of \(entry.day)): its \(field) is not "
+                        + "the one the stored verdicts give", seq: entry.seq)
+                }
             }
             // What `patrol status` and the report show must be what the ledger gives.
             if let kept = saved[venueID], kept != state {
-                check.problem = "venue \(venueID): the saved ladder state differs from the one the ledger gives"
-                return check
+                return fail("venue \(venueID): the saved ladder state differs from the one the ledger gives", seq: nil)
             }
         }
         return check

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PatrolLedger
 import PatrolMail
 import PatrolProbe
 
@@ -9,6 +10,9 @@ import PatrolProbe
 public final class Store: Sendable {
     public let path: String
     public let pool: DatabasePool
+    /// The key that seals the ledger's entries as they are written (docs/LEDGER.md); without
+    /// one, entries are written unsealed into a ledger never sealed, and refused by a sealed one.
+    public let ledgerKey: LedgerKeyFile?
 
     public enum OpenError: Error, CustomStringConvertible {
         case unavailable(path: String, reason: String)
@@ -21,8 +25,9 @@ public final class Store: Sendable {
     }
 
     /// Opens (creating if needed) and migrates the database at `path`.
-    public init(path: String, readOnly: Bool = false) throws {
+    public init(path: String, readOnly: Bool = false, ledgerKey: LedgerKeyFile? = nil) throws {
         self.path = path
+        self.ledgerKey = ledgerKey
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.readonly = readOnly
@@ -204,6 +209,9 @@ public final class Store: Sendable {
                 );
                 INSERT INTO vault_generation (id, generation) VALUES (1, 0);
                 """)
+        }
+        migrator.registerMigration("ledger seals: signed heads of the ledger and of each patrol day's verdicts") { db in
+            try LedgerSeals.create(db)
         }
         return migrator
     }

@@ -31,6 +31,7 @@ extension Store {
     public func fill(_ verdicts: SyntheticVerdicts, policy: LadderPolicy, at: Date = Date()) throws -> (venueDays: Int, entries: Int) {
         try pool.write { db in
             guard try Int.fetchOne(db, sql: "SELECT count(*) FROM patrol_day") == 0 else { throw VerdictsExist() }
+            let key = try sealingKey(at: at, in: db)
             var interior: [String: [String]] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT id, venue_id FROM camera WHERE placement = 'interior' ORDER BY id") {
                 interior[row[1], default: []].append(row[0])
@@ -70,6 +71,8 @@ extension Store {
                     VALUES (?, ?, 0, ?, ?, ?, ?, 0, 'synthetic')
                     """, arguments: [first.adding(offset).description, LedgerEntry.timestamp(at), head?["seq"] ?? 0,
                                      head?["hash"] ?? "", interior.values.map(\.count).reduce(0, +), venues.count])
+                // Sealed like a real day when the store has the ledger key: the first day's seal lists the entries.
+                try Store.seal(with: key, day: first.adding(offset), at: at, in: db)
             }
             return (written, entries.count)
         }

@@ -46,7 +46,7 @@ struct ImportInventory: ParsableCommand {
         } catch {
             throw CommandFailure(message: "\(error)\nnothing was imported", exit: .invalidInput)
         }
-        let database = try store.openStore()
+        let database = try store.database.openSealingStore(ledgerKey: nil)
         let vault = try store.openVault()
         let limit = try store.configuration().inventory.maxRetirePercent
         let changes: InventoryChanges

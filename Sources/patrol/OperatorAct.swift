@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PatrolConfig
 import PatrolOutput
 import PatrolInventory
 import PatrolLedger
@@ -13,6 +14,7 @@ struct ActOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Why: the ledger keeps it with the entry.", valueName: "text"))
     var reason: String
 
+    @OptionGroup var key: LedgerKeyOptions
     @OptionGroup var store: DatabaseOptions
     @OptionGroup var output: OutputOptions
 
@@ -27,11 +29,22 @@ struct ActOptions: ParsableArguments {
     /// Records `step` (built for today's patrol day) and prints it with what followed from it.
     func record(_ make: (PatrolDay, Store, [String: VenueState]) throws -> Step) throws {
         let settings = try store.patrolSettings()
-        let database = try store.openStore()
+        let database = try store.openSealingStore(ledgerKey: key.ledgerKey)
         let step = try make(try store.today(), database, try database.ladder(policy: settings.ladder))
-        let recorded = try database.record(step, policy: settings.ladder)
+        let recorded: [LedgerEntry]
+        do {
+            recorded = try database.record(step, policy: settings.ladder)
+        } catch let error as LedgerKeyError {
+            throw CommandFailure(message: "\(error)", exit: .configuration)
+        }
         let views = recorded.map(EntryView.init)
-        try Output.line(output.json ? try Format.json(views) : "recorded:\n" + EntryView.table(views))
+        if output.json {
+            try Output.line(try Format.json(views))
+        } else {
+            try Output.line("recorded:\n" + EntryView.table(views))
+            // A receipt: `patrol ledger verify --head` checks later that these entries still stand.
+            if let last = recorded.last { try Output.line("ledger head: \(LedgerHead(seq: last.seq, hash: last.hash))") }
+        }
     }
 
     /// The venue, which must exist; and its place on the ladder.
@@ -49,5 +62,36 @@ extension Step {
          supervisor: String? = nil, refersTo: Int? = nil) {
         self.init(venueID: venue, kind: kind, day: day, until: until, tier: tier, supervisor: supervisor, refersTo: refersTo,
                   reason: options.reason, actor: options.by)
+    }
+}
+
+/// Where the ledger key is: `--ledger-key`, else the configuration's `ledger_key`.
+struct LedgerKeyOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Ledger key file (overrides the configuration's ledger_key; with --db alone, ledger.key beside the database).",
+                               valueName: "file"))
+    var ledgerKey: String?
+}
+
+extension DatabaseOptions {
+    /// `override`, else the configuration's `ledger_key`; with `--db` and no configuration,
+    /// `ledger.key` beside the database.
+    func ledgerKeyFile(_ override: String?) throws -> LedgerKeyFile {
+        if let override { return LedgerKeyFile(path: override) }
+        if config != nil || (db == nil && FileManager.default.fileExists(atPath: Self.defaultConfig)) {
+            return LedgerKeyFile(path: try configuration().ledgerKey)
+        }
+        let database = try db ?? configuration().database
+        return LedgerKeyFile(path: URL(fileURLWithPath: database).deletingLastPathComponent().appendingPathComponent("ledger.key").path)
+    }
+
+    /// Opens the database to write ledger entries, sealed with the ledger key.
+    func openSealingStore(ledgerKey override: String?) throws -> Store {
+        let key = try ledgerKeyFile(override)
+        let path = try db ?? configuration().database
+        do {
+            return try Store(path: path, ledgerKey: key)
+        } catch {
+            throw CommandFailure(message: "\(error)", exit: .databaseUnavailable)
+        }
     }
 }

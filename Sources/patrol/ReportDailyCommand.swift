@@ -51,7 +51,9 @@ struct ReportDailyCommand: ParsableCommand {
         }
         let report: DailyReport
         do {
-            report = try DailyReport.build(from: database, day: day, policy: settings.ladder)
+            // The seals are checked against the ledger's public key when it is there to read.
+            let trusted = (try? store.ledgerKeyFile(nil).trustedPublicKey()) ?? nil
+            report = try DailyReport.build(from: database, day: day, policy: settings.ladder, trusted: trusted)
         } catch let error as ReportError {
             throw CommandFailure(message: "\(error)", exit: .notFound)
         }

@@ -3,6 +3,7 @@ import Foundation
 import PatrolOutput
 import PatrolConfig
 import PatrolInventory
+import PatrolLedger
 import PatrolProbe
 import PatrolStore
 
@@ -61,12 +62,22 @@ struct Patrold: ParsableCommand {
         }
         let store: Store, vault: CredentialVault, inventory: Inventory
         do {
-            store = try Store(path: configuration.database)
+            store = try Store(path: configuration.database, ledgerKey: LedgerKeyFile(path: configuration.ledgerKey))
             vault = try CredentialVault(path: configuration.credentials)
             inventory = try store.inventory(vault: vault)
         } catch {
             Journal.error(StorageFailure.explain(error) ?? "\(error)")
             throw ExitCode(74)
+        }
+        do {
+            let sealing = try store.prepareSealing()
+            if sealing.created {
+                Journal.notice("ledger key created: \(configuration.ledgerKey), public key beside it; back it up (docs/DEPLOY.md)")
+            }
+            if sealing.began { Journal.notice("the ledger is sealed from now on; the entries before are chained but not sealed") }
+        } catch {
+            Journal.error("\(error)")
+            throw ExitCode(78)
         }
         if patrol {
             try patrolDue(configuration, store: store)

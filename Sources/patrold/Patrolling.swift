@@ -15,7 +15,8 @@ final class Patrolling: Sendable {
     /// in the same transaction; a report that cannot be built or queued is logged and left to
     /// `requeue`, and the day is judged and recorded all the same.
     static func daily(_ configuration: Configuration, store: Store) -> DailyPatrol {
-        let completion = DailyMail.completion(settings: configuration.mail, patrol: configuration.patrol, queued: { day, queued in
+        let completion = DailyMail.completion(settings: configuration.mail, patrol: configuration.patrol,
+                                              trusted: { try store.ledgerKey?.trustedPublicKey() }, queued: { day, queued in
             if !queued.isEmpty {
                 Journal.info("report \(day) queued for \(queued.map(\.entry.audience.rawValue).joined(separator: ", "))")
             }
@@ -29,7 +30,9 @@ final class Patrolling: Sendable {
     /// Queues the reports of recent patrolled days that have none, logging each try.
     static func requeue(_ configuration: Configuration, store: Store) {
         do {
-            for (day, result) in try DailyMail.enqueueMissing(store, settings: configuration.mail, patrol: configuration.patrol) {
+            let trusted = try store.ledgerKey?.trustedPublicKey()
+            for (day, result) in try DailyMail.enqueueMissing(store, settings: configuration.mail, patrol: configuration.patrol,
+                                                              trusted: trusted) {
                 switch result {
                 case .success(let queued):
                     Journal.info("report \(day) queued for \(queued.map(\.entry.audience.rawValue).joined(separator: ", "))")

@@ -24,7 +24,8 @@ struct Reload {
         }
         let old = running.configuration
         for (key, was, now) in [("database", old.database, configuration.database),
-                                ("credentials", old.credentials, configuration.credentials)] where was != now {
+                                ("credentials", old.credentials, configuration.credentials),
+                                ("ledger_key", old.ledgerKey, configuration.ledgerKey)] where was != now {
             throw Rejection(description: "\(path): \(key): changed from \(was) to \(now); moving the store takes a restart")
         }
         let inventory: Inventory, closed: Set<String>

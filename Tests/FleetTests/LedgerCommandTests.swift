@@ -143,6 +143,56 @@ struct LedgerCommandTests {
         #expect(result["ok"] as? Bool == false && result["seq"] as? Int == 1)
     }
 
+    @Test("keygen, acts sealed with the key, `verify --head` against an act's receipt, and a key others may read refused")
+    func sealedByTheKey() throws {
+        let keygen = try patrol(["ledger", "keygen"])
+        #expect(keygen.status == 0, "\(keygen.all)")
+        let key = folder.appendingPathComponent("ledger.key").path
+        let mode = try #require(try FileManager.default.attributesOfItem(atPath: key)[.posixPermissions] as? Int)
+        #expect(mode == 0o600)
+        #expect(FileManager.default.fileExists(atPath: key + ".pub"))
+        #expect(try patrol(["ledger", "keygen"]).status == 65, "a key is never overwritten")
+
+        let note = try patrol(["note", "V2", "--by", "王芳", "--reason", "visited"])
+        #expect(note.status == 0, "\(note.all)")
+        let receipt = try #require(note.stdout.split(separator: "\n").first { $0.hasPrefix("ledger head: ") }?.dropFirst(13))
+        #expect(receipt.hasSuffix(":2"))
+        let verified = try #require(try json(try patrol(["ledger", "verify", "--json", "--head", String(receipt)])) as? [String: Any])
+        #expect(verified["ok"] as? Bool == true && verified["trusted"] as? Bool == true && verified["predates"] as? Int == 1)
+        #expect(try patrol(["ledger", "verify"]).stdout.contains("entries #1–#1 predate the key: chained but not sealed"))
+        #expect(try patrol(["ledger", "verify", "--head", "nonsense"]).status == 64)
+
+        // The note cut off with its seal: the ledger alone cannot tell, the receipt can.
+        #expect(try runSQLite("DROP TRIGGER ledger_no_delete; DROP TRIGGER ledger_seal_no_delete; "
+            + "DELETE FROM ledger WHERE seq = 2; DELETE FROM ledger_seal WHERE head_seq = 2;").status == 0)
+        let cut = try patrol(["ledger", "verify", "--head", String(receipt)])
+        #expect(cut.status == 1, "\(cut.all)")
+        #expect(cut.stdout.contains("ledger entry #2 is missing"))
+
+        #expect(chmod(key, 0o644) == 0)
+        let exposed = try patrol(["note", "V2", "--by", "王芳", "--reason", "visited again"])
+        #expect(exposed.status == 78, "\(exposed.all)")
+        #expect(exposed.stderr.contains("chmod 600 \(key)"))
+    }
+
+    @Test("rotate-key hands the ledger to a new key: the entry names it, the key moves in place, and the ledger verifies with it")
+    func rotateKey() throws {
+        #expect(try patrol(["ledger", "keygen"]).status == 0)
+        let next = folder.appendingPathComponent("next.key").path
+        let made = try patrol(["ledger", "keygen", "--ledger-key", next])
+        #expect(made.status == 0, "\(made.all)")
+        let newPublic = try String(contentsOfFile: next + ".pub", encoding: .utf8)
+        let rotated = try patrol(["ledger", "rotate-key", "--new-key", next, "--by", "王芳", "--reason", "yearly rotation"])
+        #expect(rotated.status == 0, "\(rotated.all)")
+        #expect(rotated.stdout.contains("key_rotated") && rotated.stdout.contains("is now key \(newPublic.prefix(16))"))
+        #expect(!FileManager.default.fileExists(atPath: next))
+        #expect(try String(contentsOfFile: folder.appendingPathComponent("ledger.key.pub").path, encoding: .utf8) == newPublic)
+        let verified = try #require(try json(try patrol(["ledger", "verify", "--json"])) as? [String: Any])
+        #expect(verified["ok"] as? Bool == true && verified["trusted"] as? Bool == true, "\(verified)")
+        #expect(try patrol(["note", "V2", "--by", "王芳", "--reason", "after the rotation"]).status == 0)
+        #expect(try patrol(["ledger", "verify"]).status == 0)
+    }
+
     func runSQLite(_ sql: String) throws -> (status: Int32, stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")

@@ -161,5 +161,13 @@ struct LedgerFleetTests {
         #expect(try store.verifyLedger(policy: settings.ladder).ok)
         let rows = try store.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM venue_day")! }
         #expect(rows == 6)
+        // patrold made the ledger key at its first start, beside the configuration, and sealed
+        // each day; the journal's line for the last day names the head.
+        let key = LedgerKeyFile(path: folder.appendingPathComponent("ledger.key").path)
+        #expect(try FileManager.default.attributesOfItem(atPath: key.path)[.posixPermissions] as? Int == 0o600)
+        let check = try store.verifyLedger(policy: settings.ladder, trusted: try key.trustedPublicKey())
+        #expect(check.ok && check.trusted && check.predates == 0, "\(check.problem ?? "")")
+        let head = try #require(check.head)
+        #expect(again.stdout.contains("patrol 2026-10-02") && again.stdout.contains("ledger head \(head)"), "\(again.all)")
     }
 }

@@ -13,6 +13,9 @@ struct ConfigurationTests {
         var loaded = try Configuration.load(Self.sample.path)
         #expect(loaded.database == "/var/lib/patrol/patrol.sqlite")
         loaded.database = Configuration().database
+        // The ledger key's default is relative: beside the configuration file.
+        #expect(loaded.ledgerKey == Self.sample.deletingLastPathComponent().appendingPathComponent("ledger.key").path)
+        loaded.ledgerKey = Configuration().ledgerKey
         #expect(loaded == Configuration())
     }
 
@@ -35,6 +38,7 @@ struct ConfigurationTests {
         """.write(to: file, atomically: true, encoding: .utf8)
         let configuration = try Configuration.load(file.path)
         #expect(configuration.database == folder.appendingPathComponent("data/patrol.sqlite").path)
+        #expect(configuration.ledgerKey == folder.appendingPathComponent("ledger.key").path)
         #expect(configuration.probe.deadline == .seconds(5))
         #expect(configuration.probe.transport == .udp)
         #expect(configuration.probe.hosts == [

@@ -1,5 +1,6 @@
 import Foundation
 import PatrolLedger
+import PatrolStore
 import Testing
 @testable import PatrolReport
 
@@ -118,6 +119,28 @@ func words(_ line: String) -> [String] { line.split(separator: " ").map(String.i
         #expect(section(text, "Ledger integrity").contains("The ledger holds: 0 entries over 30 patrol days"))
         #expect(!text.contains("!!"))
         #expect(emptyDay().subject(for: .office) == "Patrol daily report 2026-11-21: no new orders")
+    }
+
+    @Test("the ledger's head and its seals leave the machine in every report, held or failed")
+    func theLedgerHeadIsInTheReport() {
+        let head = LedgerHead(seq: 113, hash: String(repeating: "3f", count: 32))
+        var report = emptyDay()
+        report.integrity = LedgerCheck(entries: 113, days: 30)
+        report.integrity.head = head
+        report.integrity.sealedBy = String(repeating: "ab", count: 32)
+        report.integrity.trusted = true
+        report.integrity.predates = 40
+        let integrity = section(ReportText.render(report, timeZone: shanghai), "Ledger integrity")
+        #expect(integrity.contains("Ledger head: \(head.hash):113."))
+        #expect(integrity.contains("`patrol ledger verify --head \(head.hash):113`"))
+        #expect(integrity.contains("sealed by key abababababababab, the trusted key; entries #1–#40 predate the key: chained but not sealed"))
+        report.integrity.problem = "ledger entry #57 was altered after it was sealed 2026-11-20T22:00:00.000Z: its hash is not the sealed one"
+        report.integrity.seq = 57
+        let failed = section(ReportText.render(report, timeZone: shanghai), "Ledger integrity")
+        #expect(failed.contains("LEDGER CHECK FAILED: ledger entry #57 was altered after it was sealed"))
+        #expect(failed.contains("Ledger head: \(head.hash):113."))
+        let html = ReportHTML.render(report, timeZone: shanghai)
+        #expect(html.contains("Ledger head: \(head.hash):113."))
     }
 
     @Test func aDayWithoutTheDayBefore() {

@@ -20,10 +20,7 @@ struct DailyPatrolTests {
         // V0001..V0003, general; cameras C00001 (perimeter), C00002 and C00003 (interior) at V0001, and so on.
         try fixture.seed(venues: 3)
         // The inventory existed before the first day.
-        try fixture.store.pool.write { db in
-            try db.execute(sql: "UPDATE venue SET added_at = ?", arguments: [Self.day1.start(in: Self.zone).addingTimeInterval(-86_400)])
-            try db.execute(sql: "UPDATE camera SET added_at = ?", arguments: [Self.day1.start(in: Self.zone).addingTimeInterval(-86_400)])
-        }
+        try fixture.onRecord(before: Self.day1, in: Self.zone)
         patrol = DailyPatrol(store: fixture.store, settings: PatrolSettings())
     }
 
@@ -31,13 +28,7 @@ struct DailyPatrolTests {
 
     /// Writes a day of probes, every 15 minutes for every camera, as the sweep would.
     func probe(day number: Int, hours: Range<Double> = 0..<24, _ outcome: (String) -> Outcome = { _ in .online }) throws {
-        let start = Self.day(number).start(in: Self.zone)
-        let cameras = (1...9).map { String(format: "C%05d", $0) }
-        var batch: [(cameraID: String, result: ProbeResult)] = []
-        for seconds in stride(from: hours.lowerBound * 3600, to: hours.upperBound * 3600, by: 900) {
-            for camera in cameras { batch.append((camera, result(outcome(camera), at: start.addingTimeInterval(seconds)))) }
-        }
-        try fixture.store.write(batch)
+        try fixture.probe(Self.day(number), in: Self.zone, cameras: 9, hours: hours, outcome)
     }
 
     func morning(of number: Int) -> Date { Self.day(number).start(in: Self.zone, hour: 7) }

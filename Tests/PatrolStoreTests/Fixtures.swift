@@ -1,5 +1,6 @@
 import Foundation
 import PatrolInventory
+import PatrolLedger
 import PatrolProbe
 @testable import PatrolStore
 
@@ -9,10 +10,16 @@ struct TemporaryStore {
     let store: Store
     let vault: CredentialVault
 
-    init(in parent: URL = FileManager.default.temporaryDirectory) throws {
+    /// - Parameter sealed: with a ledger key (made in the folder, mode 0600) that seals the ledger.
+    init(in parent: URL = FileManager.default.temporaryDirectory, sealed: Bool = false) throws {
         folder = parent.appendingPathComponent("patrol-store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        store = try Store(path: folder.appendingPathComponent("patrol.sqlite").path)
+        var key: LedgerKeyFile?
+        if sealed {
+            key = LedgerKeyFile(path: folder.appendingPathComponent("ledger.key").path)
+            try key?.create()
+        }
+        store = try Store(path: folder.appendingPathComponent("patrol.sqlite").path, ledgerKey: key)
         vault = try CredentialVault(path: folder.appendingPathComponent("credentials.sqlite").path)
     }
 
@@ -22,6 +29,27 @@ struct TemporaryStore {
         let inventory = try district(venues: venues, tier: tier)
         try store.apply(inventory, vault: vault)
         return inventory
+    }
+
+    /// Backdates the inventory to the day before `day`: a camera is judged only for days it was on record.
+    func onRecord(before day: PatrolDay, in zone: TimeZone) throws {
+        try store.pool.write { db in
+            try db.execute(sql: "UPDATE venue SET added_at = ?", arguments: [day.start(in: zone).addingTimeInterval(-86_400)])
+            try db.execute(sql: "UPDATE camera SET added_at = ?", arguments: [day.start(in: zone).addingTimeInterval(-86_400)])
+        }
+    }
+
+    /// Writes a day of probes of cameras C00001…C0000`cameras`, every 15 minutes, as the sweep would.
+    func probe(_ day: PatrolDay, in zone: TimeZone, cameras: Int, hours: Range<Double> = 0..<24,
+               _ outcome: (String) -> Outcome = { _ in .online }) throws {
+        let start = day.start(in: zone)
+        var batch: [(cameraID: String, result: ProbeResult)] = []
+        for seconds in stride(from: hours.lowerBound * 3600, to: hours.upperBound * 3600, by: 900) {
+            for camera in (1...cameras).map({ String(format: "C%05d", $0) }) {
+                batch.append((camera, result(outcome(camera), at: start.addingTimeInterval(seconds))))
+            }
+        }
+        try store.write(batch)
     }
 }
 
