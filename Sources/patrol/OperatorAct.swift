@@ -90,8 +90,10 @@ extension DatabaseOptions {
         let path = try db ?? configuration().database
         do {
             return try Store(path: path, ledgerKey: key)
+        } catch let error as LedgerKeyError {
+            throw CommandFailure(message: "\(error)", exit: .configuration)
         } catch {
-            throw CommandFailure(message: "\(error)", exit: .databaseUnavailable)
+            throw CommandFailure(message: StorageFailure.explain(error) ?? "\(error)", exit: .databaseUnavailable)
         }
     }
 }
