@@ -126,6 +126,11 @@ struct Observation {
     private(set) var decodeFailureIsFinal = false
     /// Frames have been seen arriving at the pace of their timestamps.
     private(set) var paceProven = false
+    /// The picture whose arrival proved the pace.
+    private var provedBy: Int?
+    /// Pictures in a row that kept pace. One is not enough: a server that ends the stream makes
+    /// the demuxer hand over the picture its parser held, late, and alone.
+    private var pacedInARow = 0
 
     init(settings: ProbeSettings, declaresVideo: Bool, streamsAreDynamic: Bool, openedAt: Int64 = 0,
          requiresPace: Bool = true) {
@@ -175,7 +180,13 @@ struct Observation {
         if packet.isKey { keyframes += 1 }
         if let arrival { noteDated(arrival) }
         if let time = packet.time { noteTime(time) }
-        if !paceProven { paceProven = pacedNow }
+        if !paceProven {
+            pacedInARow = pacedNow ? pacedInARow + 1 : 0
+            if pacedInARow >= 2 {
+                paceProven = true
+                provedBy = units.count - 1
+            }
+        }
         return .newUnit
     }
 
@@ -245,6 +256,19 @@ struct Observation {
             return
         }
         laterDifference = current.fingerprint.difference(from: picture.fingerprint)
+    }
+
+    /// The stream ended (end of file, a closed connection). The demuxer's parser then hands over
+    /// the picture it held, as when the stop time ends a read: the last picture's bytes arrived
+    /// before the end, so it dates nothing, and proves no pace.
+    mutating func streamEnded() {
+        guard let last = units.indices.last, units[last].arrival != nil else { return }
+        units[last].arrival = nil
+        lastFrameAt = units[..<last].last(where: { $0.arrival != nil })?.arrival ?? openedAt
+        if provedBy == last {
+            paceProven = !requiresPace
+            provedBy = nil
+        }
     }
 
     mutating func recordDecodeFailure(_ reason: String, final: Bool) {
@@ -363,7 +387,9 @@ struct Observation {
             }
             if !paceProven {
                 if case .streamEnded(let why) = ending {
-                    return (.stalled, "the stream ended after \(frames) frame(s): \(why)")
+                    let what = burst.map { String(format: "a burst of %d frames (%.1f s of video within %.0f ms)", $0.frames,
+                                                  $0.media, $0.arrival * 1000) } ?? "\(frames) frame(s)"
+                    return (.stalled, "the stream ended after \(what): \(why)")
                 }
                 return (.stalled, "\(frames) frame(s), never arriving at the pace of their timestamps")
             }

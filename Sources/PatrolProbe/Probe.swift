@@ -121,6 +121,7 @@ public enum Probe {
                 ending = status.interrupted != 0 || pav_now_ns() >= stopAt
                     ? .timeUp
                     : .streamEnded(read == pav_error_eof() ? "end of stream" : message(of: status))
+                if ending != .timeUp { observation.streamEnded() }
                 break reading
             }
             let time: Double? = packet.pts != Int64.min

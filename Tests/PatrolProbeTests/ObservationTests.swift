@@ -107,6 +107,28 @@ struct ObservationTests {
         #expect(live.verdict(ending: .enough, now: 750 * ms).0 == .online)
     }
 
+    @Test("a replayed cache whose server then closes the stream: the picture handed over at the end proves no pace")
+    func burstThenEnd() {
+        var o = observation()
+        for i in 0..<34 {
+            o.record(.init(isVideo: true, isAudio: false, isKey: i == 0, size: i == 0 ? 60_000 : 9_000,
+                           time: 100 + Double(i) / 25, arrival: 3 * ms + Int64(i) * 30_000))
+        }
+        // The parser's last picture comes out when the server closes the connection, 1 s later.
+        o.record(.init(isVideo: true, isAudio: false, isKey: false, size: 9_000, time: 100 + 34.0 / 25,
+                       arrival: 1_070 * ms))
+        o.record(picture(scene(noise: 2), at: 100))
+        // One late picture alone proves nothing: live pictures keep coming, one after another.
+        #expect(!o.paceProven)
+        #expect(!o.isComplete)
+        o.streamEnded()
+        #expect(!o.paceProven)
+        #expect(o.lastFrameAt == 3 * ms + 33 * 30_000)
+        let (outcome, detail) = o.verdict(ending: .streamEnded("end of stream"), now: 1_070 * ms)
+        #expect(outcome == .stalled)
+        #expect(detail.hasPrefix("the stream ended after a burst of 34 frames"), "\(detail)")
+    }
+
     @Test("packets sharing a timestamp are one picture: slices and parameter sets are not frames")
     func accessUnits() {
         var o = observation()

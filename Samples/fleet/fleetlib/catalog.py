@@ -139,11 +139,15 @@ class Session:
                   (a media server's GOP cache: a keyframe and what followed it).
       frames    - after this many frames nothing more is sent; the session stays
                   open (no EOS, no TEARDOWN): a hung encoder or frozen publisher.
+      end_after - seconds after PLAY when the server ends the stream (end of
+                  stream: gst-rtsp-server sends RTCP BYE), as a media server does when it
+                  drops a source whose publisher went quiet.
       drop_keyframe - drop this share of the RTP packets of the first keyframe
                   (a run in its middle; the sequence numbers show the gap).
     """
     burst: int = 0
     frames: Optional[int] = None
+    end_after: Optional[float] = None
     drop_keyframe: float = 0.0
 
 
@@ -234,6 +238,9 @@ SOURCES = {
                             "stays open", clip="frozen", session=Session(frames=25)),
     "cache-burst": Source("GOP cache of a frozen publisher: a keyframe + 24 frames at once at "
                           "PLAY, then nothing", clip="720p", session=Session(burst=25, frames=25)),
+    "cache-burst-end": Source("GOP cache of a dead publisher: a keyframe + 24 frames at once at "
+                              "PLAY, then nothing, and the stream ends 1 s later", clip="720p",
+                              session=Session(burst=25, frames=25, end_after=1.0)),
     "cache-burst-live": Source("GOP cache of a live publisher: 25 frames at once at PLAY, then "
                                "real time", clip="720p", session=Session(burst=25), healthy=True),
     "long-gop-loss": Source("720p25 GOP 10s; a fifth of the RTP packets of each session's "
@@ -275,6 +282,7 @@ FIXED_MOUNTS = {
     "/stack/stops-waiting":    "stops-waiting",
     "/stack/cache-burst":      "cache-burst",
     "/stack/cache-burst-live": "cache-burst-live",
+    "/stack/cache-burst-end":  "cache-burst-end",
     "/stack/long-gop-loss":    "long-gop-loss",
     "/stack/frozen-cbr":       "frozen-cbr",
     "/stack/mjpeg":            "mjpeg",

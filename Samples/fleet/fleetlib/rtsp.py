@@ -162,6 +162,8 @@ class SessionFeed(Feed):
         self.first_pts = None
         self.finished = False
         self.playing = False
+        self.played_at = None
+        self.ended = False
         self.lock = threading.Lock()        # the Feeder and the RTSP thread both push
 
     def play(self):
@@ -170,6 +172,7 @@ class SessionFeed(Feed):
             if self.playing or self.appsrc is None or self.sent == 0:
                 return
             self.playing = True
+            self.played_at = time.monotonic()
             # gst-rtsp-server's TCP sink syncs on the clock ("rate control"), which
             # would pace a burst of frames stamped 40 ms apart back into real time.
             # The feed paces itself.  (Set again here: the sink exists now.)
@@ -190,7 +193,14 @@ class SessionFeed(Feed):
                 self._push(src)                          # prerolls; held until PLAY
             elif self.playing and self._more():
                 self._push(src)
-            return self._more()
+            if self._ending_due():
+                src.emit("end-of-stream")                # the server ends the stream: RTCP BYE
+                self.ended = True
+            return self._more() or (self.session.end_after is not None and not self.ended)
+
+    def _ending_due(self):
+        return (self.session.end_after is not None and not self.ended and self.played_at is not None
+                and time.monotonic() - self.played_at >= self.session.end_after)
 
     def _more(self):
         return self.session.frames is None or self.sent < self.session.frames
