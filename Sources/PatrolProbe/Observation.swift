@@ -97,6 +97,8 @@ struct Observation {
     /// segmented stream (HLS) is fetched a segment at a time, as fast as the network allows,
     /// and its liveness is its playlist's growth instead.
     let requiresPace: Bool
+    /// The codec's pictures may be split by parameter sets between their slices (H.264, H.265).
+    let splitPictures: Bool
 
     private(set) var units: [Unit] = []
     private(set) var videoBytes = 0
@@ -133,7 +135,8 @@ struct Observation {
     private var pacedInARow = 0
 
     init(settings: ProbeSettings, declaresVideo: Bool, streamsAreDynamic: Bool, openedAt: Int64 = 0,
-         requiresPace: Bool = true) {
+         requiresPace: Bool = true, splitPictures: Bool = true) {
+        self.splitPictures = splitPictures
         self.settings = settings
         self.declaresVideo = declaresVideo
         self.streamsAreDynamic = streamsAreDynamic
@@ -164,6 +167,10 @@ struct Observation {
             unit.codedSize += packet.codedSize
             if unit.arrival == nil, let arrival { noteDated(arrival) }
             if unit.arrival == nil { unit.arrival = arrival }
+            if unit.time == nil, let time = packet.time {
+                unit.time = time
+                noteTime(time)
+            }
             units[units.count - 1] = unit
             if packet.isKey, firstKeyframeAt == nil { firstKeyframeAt = arrival ?? datedBefore }
             return .sameUnit
@@ -225,11 +232,17 @@ struct Observation {
     /// Packets of one picture share its timestamp. A packet without one belongs to the
     /// picture before it when the stream otherwise carries timestamps; in a stream that has
     /// none, every packet is a picture.
+    ///
+    /// One exception: FFmpeg's RTSP demuxer gives the very first packet of a stream no timestamp.
+    /// When it is a part of an H.264/H.265 keyframe that parameter sets split (SPS/PPS repeated
+    /// before each slice), the rest of that keyframe follows with the first timestamp; the two
+    /// parts are one picture.
     private func continues(_ unit: Unit, with packet: Packet) -> Bool {
         switch (unit.time, packet.time) {
         case let (unitTime?, time?): return unitTime == time
         case (_?, nil): return true
-        case (nil, _): return false
+        case (nil, _?): return splitPictures && units.count == 1 && timedPackets == 1 && unit.isKey && packet.isKey
+        case (nil, nil): return false
         }
     }
 

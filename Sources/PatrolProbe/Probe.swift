@@ -98,7 +98,8 @@ public enum Probe {
         //    verdict needs.
         var observation = Observation(settings: settings, declaresVideo: streams.video_streams > 0,
                                       streamsAreDynamic: streams.streams_are_dynamic != 0, openedAt: openedAt - start,
-                                      requiresPace: result.stream.format != "hls")
+                                      requiresPace: result.stream.format != "hls",
+                                      splitPictures: ["h264", "hevc"].contains(result.stream.codec ?? "h264"))
         let windowEnd = min(openedAt + settings.window.nanoseconds, deadline)
         let extendedEnd = max(windowEnd, deadline - settings.closeMargin.nanoseconds)
         var ending = Observation.Ending.timeUp

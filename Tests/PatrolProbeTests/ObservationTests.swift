@@ -147,6 +147,26 @@ struct ObservationTests {
         #expect(o.keyframeInterval == 0.2)
     }
 
+    @Test("the stream's first packet has no timestamp: the rest of its keyframe still joins it")
+    func untimedStart() {
+        var h264 = observation()
+        #expect(h264.record(.init(isVideo: true, isAudio: false, isKey: true, size: 1_586, time: nil, arrival: 300 * ms))
+            == .newUnit)
+        #expect(h264.record(.init(isVideo: true, isAudio: false, isKey: true, size: 12_791, time: 0, arrival: 301 * ms))
+            == .sameUnit)
+        #expect(h264.record(packet(1, key: false, size: 9_000)) == .newUnit)
+        #expect(h264.frames == 2 && h264.keyframes == 1)
+        // Later on, an untimed packet never starts a picture that a timed one then joins.
+        #expect(h264.record(.init(isVideo: true, isAudio: false, isKey: true, size: 900, time: nil, arrival: 400 * ms))
+            == .sameUnit)
+
+        // Where parameter sets never split a picture (MJPEG), every keyframe packet is a picture.
+        var jpeg = Observation(settings: settings, declaresVideo: true, streamsAreDynamic: false, splitPictures: false)
+        jpeg.record(.init(isVideo: true, isAudio: false, isKey: true, size: 30_000, time: nil, arrival: 300 * ms))
+        #expect(jpeg.record(.init(isVideo: true, isAudio: false, isKey: true, size: 30_000, time: 0, arrival: 340 * ms))
+            == .newUnit)
+    }
+
     @Test("lost pictures do not lower the measured frame rate; filler data does not hide a static picture")
     func measurements() {
         var lossy = observation()

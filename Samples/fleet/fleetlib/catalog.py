@@ -226,7 +226,9 @@ SOURCES = {
 
     # ---- /stack/*: how real servers and encoders behave on the wire ---------
     "slices":      Source("H.264 720p25 GOP 2s, two slices per frame (x264 slices=2), "
-                          "SPS/PPS before every IDR, motion + noise", clip="slices", healthy=True),
+                          "SPS/PPS before every IDR, motion + noise; each session starts at a "
+                          "keyframe, as a camera's own encoder does for a new client",
+                          clip="slices", session=Session(), healthy=True),
     "udp-only":    Source("720p25, RTP over UDP only: a TCP SETUP gets 461", clip="720p",
                           udp_only=True, session=Session(), healthy=True),
     "udp-only-400": Source("720p25, RTP over UDP only: a TCP SETUP gets 400 Bad Request",
