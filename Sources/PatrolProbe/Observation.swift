@@ -326,7 +326,7 @@ struct Observation {
         for unit in units.reversed() {
             guard let time = unit.time, let arrival = unit.arrival else { continue }
             let media = newestTime - time
-            if media >= span { return Double(newestArrival - arrival) / 1e9 >= 0.5 * media }
+            if media >= span { return Double(newestArrival - arrival) / 1e9 >= 0.5 * media || flowing >= 1 }
         }
         // However fast their timestamps say they came, pictures arriving for a whole second
         // are a flow, not a replayed cache.

@@ -129,6 +129,22 @@ struct ObservationTests {
         #expect(detail.hasPrefix("the stream ended after a burst of 34 frames"), "\(detail)")
     }
 
+    @Test("pictures that keep coming for a second are a flow, however fast their timestamps run")
+    func fastFlow() {
+        var o = observation()
+        // A server sending a file six times faster than real time, without a break.
+        for i in 0..<40 {
+            o.record(.init(isVideo: true, isAudio: false, isKey: i % 50 == 0, size: 9_000, time: Double(i) / 25,
+                           arrival: 300 * ms + Int64(i) * 6_700_000))
+        }
+        #expect(!o.paceProven)
+        for i in 40..<160 {
+            o.record(.init(isVideo: true, isAudio: false, isKey: false, size: 9_000, time: Double(i) / 25,
+                           arrival: 300 * ms + Int64(i) * 6_700_000))
+        }
+        #expect(o.paceProven)
+    }
+
     @Test("packets sharing a timestamp are one picture: slices and parameter sets are not frames")
     func accessUnits() {
         var o = observation()
