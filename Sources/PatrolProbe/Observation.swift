@@ -112,7 +112,9 @@ struct Observation {
     /// The distinct timestamps of the last 33 pictures, in order.
     private var recentTimes: [Double] = []
     private var datedUnits = 0
-    private var firstDatedArrival: Int64?
+    /// Since when pictures have kept coming without a break of more than a quarter second.
+    private var flowStart: Int64?
+    private var lastDatedArrival: Int64?
     /// Non-key pictures whose packets are all in, and those of them that carry (almost) no
     /// coded picture data beside the first clean keyframe.
     private var closedNonKey = 0
@@ -199,7 +201,8 @@ struct Observation {
 
     private mutating func noteDated(_ arrival: Int64) {
         datedUnits += 1
-        if firstDatedArrival == nil { firstDatedArrival = arrival }
+        if flowStart == nil || arrival - (lastDatedArrival ?? arrival) > 250_000_000 { flowStart = arrival }
+        lastDatedArrival = max(lastDatedArrival ?? arrival, arrival)
     }
 
     private mutating func noteTime(_ time: Double) {
@@ -314,23 +317,29 @@ struct Observation {
     /// still needed, or for frames that show the stream is live.
     var wantsExtension: Bool { frames > 0 && (!pictureSettled || needsSecondPicture || !paceProven) }
 
-    /// The newest picture and one at least `paceSpan` of stream time before it arrived at
-    /// least half as far apart as their timestamps say; or, in a stream without timestamps,
-    /// pictures kept arriving for `paceSpan`. A second of pictures arriving in a few
-    /// milliseconds is a replayed cache, not a camera sending now.
+    /// The newest picture and one at least `paceSpan` of stream time before it arrived at least
+    /// half as far apart as their timestamps say, and so did the newest and the one just before
+    /// it; or pictures have kept coming, without a break of more than a quarter second, for a
+    /// whole second (for `paceSpan` in a stream without timestamps). A second of pictures
+    /// arriving in a few milliseconds is a replayed cache, not a camera sending now; and the last
+    /// picture of such a burst, which the demuxer's parser hands over only when the next bytes
+    /// come (or the stream ends), arrives together with the one after it, not a frame apart.
     private var pacedNow: Bool {
         guard let newest = units.last, let newestArrival = newest.arrival else { return false }
         let span = paceSpan
-        let flowing = datedUnits >= 3 ? Double(newestArrival - (firstDatedArrival ?? newestArrival)) / 1e9 : 0
+        let flowing = datedUnits >= 3 ? Double(newestArrival - (flowStart ?? newestArrival)) / 1e9 : 0
         guard let newestTime = newest.time else { return flowing >= span }
+        if flowing >= 1 { return true }
+        if units.count >= 2, let time = units[units.count - 2].time, let arrival = units[units.count - 2].arrival,
+           Double(newestArrival - arrival) / 1e9 < 0.5 * (newestTime - time) {
+            return false
+        }
         for unit in units.reversed() {
             guard let time = unit.time, let arrival = unit.arrival else { continue }
             let media = newestTime - time
-            if media >= span { return Double(newestArrival - arrival) / 1e9 >= 0.5 * media || flowing >= 1 }
+            if media >= span { return Double(newestArrival - arrival) / 1e9 >= 0.5 * media }
         }
-        // However fast their timestamps say they came, pictures arriving for a whole second
-        // are a flow, not a replayed cache.
-        return flowing >= 1
+        return false
     }
 
     /// Stream time over which arrival must keep pace: two frame intervals, at least 0.2 s.
