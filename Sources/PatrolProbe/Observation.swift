@@ -167,8 +167,10 @@ struct Observation {
             unit.isKey = unit.isKey || packet.isKey
             unit.size += packet.size
             unit.codedSize += packet.codedSize
-            if unit.arrival == nil, let arrival { noteDated(arrival) }
-            if unit.arrival == nil { unit.arrival = arrival }
+            if unit.arrival == nil, let arrival {
+                unit.arrival = arrival
+                noteDated(arrival)
+            }
             if unit.time == nil, let time = packet.time {
                 unit.time = time
                 noteTime(time)

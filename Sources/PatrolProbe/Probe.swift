@@ -103,7 +103,9 @@ public enum Probe {
         let windowEnd = min(openedAt + settings.window.nanoseconds, deadline)
         let extendedEnd = max(windowEnd, deadline - settings.closeMargin.nanoseconds)
         var ending = Observation.Ending.timeUp
-        var pendingKeyframe: (time: Double?, codedSize: Int)?
+        // The keyframe whose packets the session is gathering for a decode: a picture of the
+        // observation's, decoded once the next one begins (or reading ends).
+        var pendingKeyframe: Int?
         let mustRead = streams.video_streams > 0 || streams.streams_are_dynamic != 0
         reading: while mustRead {
             // The stop time is set before each read, never moved while FFmpeg reads: an interrupt
@@ -128,23 +130,21 @@ public enum Probe {
             let time: Double? = packet.pts != Int64.min
                 ? Double(packet.pts) * packet.time_base
                 : (packet.dts != Int64.min ? Double(packet.dts) * packet.time_base : nil)
-            let isVideo = packet.media == PAV_MEDIA_VIDEO
             let placement = observation.record(Observation.Packet(
-                isVideo: isVideo, isAudio: packet.media == PAV_MEDIA_AUDIO, isKey: packet.key != 0,
+                isVideo: packet.media == PAV_MEDIA_VIDEO, isAudio: packet.media == PAV_MEDIA_AUDIO, isKey: packet.key != 0,
                 size: Int(packet.size), codedSize: Int(packet.coded_size), time: time,
                 arrival: packet.arrival_ns - start, flushed: packet.flushed != 0))
             if packet.media == PAV_MEDIA_AUDIO { result.stream.hasAudio = true }
             switch placement {
             case .sameUnit where pendingKeyframe != nil:
                 pav_unit_take(session, 1)
-                pendingKeyframe?.codedSize += Int(packet.coded_size)
             case .newUnit:
                 if let pending = pendingKeyframe {
-                    decode(session, keyframeSize: pending.codedSize, time: pending.time, into: &observation, result: &result)
+                    decode(session, unit: pending, into: &observation, result: &result)
                     pendingKeyframe = nil
                 }
                 if packet.key != 0, observation.wantsDecode(ofKeyframeAt: time), pav_unit_take(session, 0) >= 0 {
-                    pendingKeyframe = (time, Int(packet.coded_size))
+                    pendingKeyframe = observation.frames - 1
                 }
             default:
                 break
@@ -156,9 +156,7 @@ public enum Probe {
             let now = pav_now_ns()
             if now >= extendedEnd || (now >= windowEnd && !observation.wantsExtension) { break reading }
         }
-        if let pending = pendingKeyframe {
-            decode(session, keyframeSize: pending.codedSize, time: pending.time, into: &observation, result: &result)
-        }
+        if let pending = pendingKeyframe { decode(session, unit: pending, into: &observation, result: &result) }
 
         // Containers that add streams while reading (MPEG-TS in RTP, FLV) name them only now.
         pav_describe_streams(session, &streams)
@@ -207,9 +205,11 @@ public enum Probe {
         if result.stream.declaredFps == nil, streams.declared_fps > 0 { result.stream.declaredFps = streams.declared_fps }
     }
 
-    /// Decodes the access unit the session took and hands its picture to the observation.
-    private static func decode(_ session: OpaquePointer, keyframeSize: Int, time: Double?,
+    /// Decodes the access unit the session took (the observation's picture `unit`) and hands
+    /// its picture to the observation.
+    private static func decode(_ session: OpaquePointer, unit index: Int,
                                into observation: inout Observation, result: inout ProbeResult) {
+        let unit = observation.units[index]
         var picture = pav_picture()
         var status = pav_status()
         let decoded = pav_decode_unit(session, &picture, &status)
@@ -226,7 +226,7 @@ public enum Probe {
             bitDepth: Int(picture.bit_depth), fullRange: picture.full_range != 0)
         observation.record(Observation.Picture(
             stats: PictureStats.measure(plane, blackPixel: observation.settings.thresholds.blackPixel),
-            fingerprint: Fingerprint(plane), keyframeSize: keyframeSize, time: time,
+            fingerprint: Fingerprint(plane), keyframeSize: unit.codedSize, time: unit.time,
             decodeErrors: Int(picture.decode_errors), flaggedCorrupt: picture.corrupt_flag != 0))
         result.stream.codec = string(picture.codec) ?? result.stream.codec
         result.stream.profile = string(picture.profile)

@@ -7,7 +7,7 @@ Each listener answers OPTIONS like an RTSP server and then misbehaves:
   catcher   the redirect's target: it only records what reaches it (never answers)
   loop      DESCRIBE is answered `302` with a Location naming this same listener
   http      an HTTP server on an RTSP port: every request gets `HTTP/1.1 400 Bad Request`
-  noline    answers every request with bytes that never end a line
+  noline    answers the first request with bytes that never end a line, and holds the connection
 
 Every accepted connection is logged to --log as `<listener> CONNECT`, and a request that
 carries an Authorization header as `<listener> AUTH` (the header itself is never written).
@@ -19,7 +19,6 @@ import re
 import socket
 import sys
 import threading
-import time
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--log", required=True)
@@ -63,11 +62,11 @@ def serve(name, conn):
                 if name == "http":
                     conn.sendall(b"HTTP/1.1 400 Bad Request\r\nServer: nginx\r\nContent-Length: 0\r\n\r\n")
                 elif name == "noline":
-                    # Until the client gives up (at most a minute): the connection never ends
-                    # before the probe's deadline, however busy the machine is.
-                    for _ in range(6000):
-                        conn.sendall(b"x" * 512)
-                        time.sleep(0.01)
+                    # Bytes without a line end, then the connection is held open until the
+                    # client gives up: it never ends before the probe's deadline.
+                    conn.sendall(b"x" * 4096)
+                    while conn.recv(4096):
+                        pass
                     return
                 elif method == "OPTIONS":
                     conn.sendall(f"RTSP/1.0 200 OK\r\nCSeq: {cseq}\r\nPublic: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN\r\n\r\n".encode())
