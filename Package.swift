@@ -52,12 +52,12 @@ let package = Package(
         // SQLite through GRDB: inventory, camera state, probe history, roll-ups, metadata index.
         .target(
             name: "PatrolStore",
-            dependencies: ["PatrolProbe", "PatrolInventory", "PatrolLedger", "PatrolMail", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["PatrolProbe", "PatrolInventory", "PatrolLedger", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // The daily compliance report: read from the store, rendered as text, HTML and CSV.
         .target(
             name: "PatrolReport",
-            dependencies: ["PatrolInventory", "PatrolLedger", "PatrolStore", "PatrolMail", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["PatrolInventory", "PatrolLedger", "PatrolStore", "PatrolMail"]
         ),
         // The configuration file (YAML), with errors that name the key and the line.
         .target(
@@ -66,8 +66,8 @@ let package = Package(
                 "PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore", "PatrolMail", .product(name: "Yams", package: "Yams"),
             ]
         ),
-        // The daily report's mail: MIME messages in UTF-8, a durable outbox in SQLite, sendmail.
-        .target(name: "PatrolMail", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        // The daily report's mail: MIME messages in UTF-8, rendered into the store's outbox, sendmail.
+        .target(name: "PatrolMail", dependencies: ["PatrolStore"]),
         // Standard output and error through write(2): log lines that never trap, output whose
         // failure is reported; control characters made visible for the terminal.
         .target(name: "PatrolOutput"),
@@ -76,7 +76,6 @@ let package = Package(
             dependencies: [
                 "PatrolOutput", "PatrolProbe", "PatrolInventory", "PatrolStore", "PatrolLedger", "PatrolReport", "PatrolMail", "PatrolConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .executableTarget(
@@ -84,7 +83,6 @@ let package = Package(
             dependencies: [
                 "PatrolOutput", "PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore", "PatrolLedger", "PatrolReport", "PatrolMail",
                 "PatrolConfig", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         // What the test targets share: helper programs started and synchronised on.

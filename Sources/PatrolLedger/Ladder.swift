@@ -81,6 +81,21 @@ public struct VenueState: Sendable, Equatable, Codable {
     }
 }
 
+extension VenueState {
+    /// A deadline missed and not yet made good on `today`: an open warning or suspension, or an
+    /// order whose deadline has passed (before the morning's patrol has escalated it).
+    public func isOverdue(on today: PatrolDay) -> Bool {
+        guard let open else { return false }
+        return open.kind != .order || open.deadline < today
+    }
+
+    /// An open order, warning or suspension whose deadline is `today` or the day after.
+    public func isDue(on today: PatrolDay) -> Bool {
+        guard let open else { return false }
+        return open.deadline >= today && open.deadline <= today.adding(1)
+    }
+}
+
 /// The escalation ladder: a pure function of a venue's history and the policy.
 ///
 /// No clock, no I/O: the same history always gives the same steps, which is what lets the
@@ -196,7 +211,7 @@ public enum Ladder {
             state.recheckUntil = nil
             let policy = policies.on(day)
             let window = policy.failureWindowDays
-            let count = state.failures.filter { day - $0 < window }.count
+            let count = policy.recentFailures(state.failures, on: day)
             let deadline = day.adding(policy.deadline(for: state.tier))
             switch count {
             case 1:

@@ -33,6 +33,11 @@ public struct LadderPolicy: Sendable, Equatable {
     public init() {}
 
     public func deadline(for tier: Tier) -> Int { deadlineDays[tier] ?? 3 }
+
+    /// The failures of `failures` that count on `day`: those within the window, the day included.
+    public func recentFailures(_ failures: [PatrolDay], on day: PatrolDay) -> Int {
+        failures.filter { day - $0 < failureWindowDays }.count
+    }
 }
 
 extension LadderPolicy: Codable {

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import PatrolStore
 
 /// How long a failed message waits before its next attempt: `firstDelay` after the first failure,
 /// multiplied by `multiplier` after each further one, never more than `longestDelay`. There is no
@@ -35,7 +35,7 @@ public struct RetryPolicy: Sendable, Equatable {
 ///
 /// `sendDue` blocks while sendmail runs; call it from a thread of its own.
 public struct MailSender: Sendable {
-    public var database: any DatabaseWriter
+    public var store: Store
     public var sendmail: Sendmail
     public var retry: RetryPolicy
     /// The time now; tests pass a clock of their own.
@@ -43,9 +43,9 @@ public struct MailSender: Sendable {
     /// The most messages one `sendDue` takes.
     public var batchLimit = 100
 
-    public init(database: any DatabaseWriter, sendmail: Sendmail = Sendmail(), retry: RetryPolicy = RetryPolicy(),
+    public init(store: Store, sendmail: Sendmail = Sendmail(), retry: RetryPolicy = RetryPolicy(),
                 clock: @escaping @Sendable () -> Date = { Date() }) {
-        self.database = database
+        self.store = store
         self.sendmail = sendmail
         self.retry = retry
         self.clock = clock
@@ -78,43 +78,17 @@ public struct MailSender: Sendable {
 
     /// When the next pending message falls due, if any is pending: when to call `sendDue` again.
     public func nextAttempt() throws -> Date? {
-        try database.read { db in
-            try Date.fetchOne(db, sql: "SELECT min(next_attempt_at) FROM mail_outbox WHERE sent_at IS NULL")
-        }
+        try store.nextMailAttempt()
     }
 
     /// Takes the due messages: counts the attempt and moves their next attempt past the time
     /// sending them all may take, in one transaction.
-    private func claimDue() throws -> [(Int64, Data)] {
-        let now = clock()
-        return try database.write { db in
-            let due = try Row.fetchAll(db, sql: """
-                SELECT id, message FROM mail_outbox WHERE sent_at IS NULL AND next_attempt_at <= ?
-                ORDER BY next_attempt_at, id LIMIT ?
-                """, arguments: [now, batchLimit]).map { (row: Row) -> (Int64, Data) in (row["id"], row["message"]) }
-            guard !due.isEmpty else { return [] }
-            let claim = now.addingTimeInterval(Double(due.count) * sendmail.timeout + 60)
-            for (id, _) in due {
-                try db.execute(sql: """
-                    UPDATE mail_outbox SET attempts = attempts + 1, last_attempt_at = ?, next_attempt_at = ?
-                    WHERE id = ?
-                    """, arguments: [now, claim, id])
-            }
-            return due
-        }
+    private func claimDue() throws -> [(id: Int64, bytes: Data)] {
+        let timeout = sendmail.timeout
+        return try store.claimDueMail(now: clock(), limit: batchLimit) { count in Double(count) * timeout + 60 }
     }
 
     private func record(id: Int64, failure: String?) throws -> OutboxEntry {
-        let now = clock()
-        return try database.write { db in
-            if let failure {
-                let attempts = try Int.fetchOne(db, sql: "SELECT attempts FROM mail_outbox WHERE id = ?", arguments: [id]) ?? 1
-                try db.execute(sql: "UPDATE mail_outbox SET last_error = ?, next_attempt_at = ? WHERE id = ?",
-                               arguments: [failure, now.addingTimeInterval(retry.delay(afterAttempts: attempts)), id])
-            } else {
-                try db.execute(sql: "UPDATE mail_outbox SET sent_at = ?, last_error = NULL WHERE id = ?", arguments: [now, id])
-            }
-            return try Outbox.entries(db, where: "id = ?", [id])[0]
-        }
+        try store.recordMailAttempt(id: id, failure: failure, now: clock(), retry: retry.delay(afterAttempts:))
     }
 }

@@ -1,11 +1,12 @@
 import Foundation
-import GRDB
 import PatrolLedger
 import PatrolMail
 import PatrolStore
 
-/// The daily report as mail: one message per audience, put in the outbox inside the
-/// transaction that completes the patrol day, so a report is never lost and never made twice.
+/// The daily report as mail: one message per audience. Every patrolled day without mail in the
+/// outbox gets its report queued (`enqueueMissing`, run after each patrol and on every tick of
+/// the daemon's patrol job): a report is never lost, never made twice (one per day and
+/// audience), and a report that cannot be built never stops a day from being judged.
 public enum DailyMail {
     /// The messages for `report`: the whole report to the office, each supervisor's part to
     /// that supervisor, the maintenance list to the maintenance team. Nobody configured, no message.
@@ -27,58 +28,26 @@ public enum DailyMail {
         return messages
     }
 
-    /// What the daily patrol runs inside each day's transaction: the day's report queued for
-    /// mail, or, when the report cannot be built or queued, nothing of it kept (a savepoint) and
-    /// `failed` told, while the day's verdicts and ledger entries commit all the same. The mail
-    /// side never stops a day from being judged and recorded; `enqueueMissing` tries again.
-    public static func completion(settings: MailSettings, patrol: PatrolSettings,
-                                  trusted: @escaping @Sendable () throws -> String? = { nil },
-                                  queued: @escaping @Sendable (PatrolDay, [Outbox.Enqueued]) -> Void,
-                                  failed: @escaping @Sendable (PatrolDay, any Error) -> Void) -> DailyPatrol.Completion {
-        { db, report in
-            do {
-                var enqueued: [Outbox.Enqueued] = []
-                try db.inSavepoint {
-                    enqueued = try enqueue(db, day: report.day, settings: settings, patrol: patrol, trusted: trusted())
-                    return .commit
-                }
-                queued(report.day, enqueued)
-            } catch {
-                failed(report.day, error)
-            }
-        }
-    }
-
     /// Queues the report of each of the last `days` patrolled days that has none in the outbox
-    /// (building or queueing it failed when the day was judged), each day in its own transaction.
-    /// Returns each day tried, with what was queued or why it failed again.
+    /// (just patrolled, or building or queueing it failed before), each day on its own. Returns
+    /// each day tried, with what was queued or why it failed.
     public static func enqueueMissing(_ store: Store, settings: MailSettings, patrol: PatrolSettings, days: Int = 7,
-                                      trusted: String? = nil, now: Date = Date()) throws -> [(day: PatrolDay, result: Result<[Outbox.Enqueued], any Error>)] {
+                                      trusted: String? = nil, now: Date = Date()) throws -> [(day: PatrolDay, result: Result<[Enqueued], any Error>)] {
         guard settings.hasRecipients else { return [] }
-        let missing = try store.pool.read { db in
-            try String.fetchAll(db, sql: """
-                SELECT day FROM (SELECT day FROM patrol_day ORDER BY day DESC LIMIT ?)
-                WHERE day NOT IN (SELECT day FROM mail_outbox) ORDER BY day
-                """, arguments: [days]).compactMap(PatrolDay.init)
-        }
-        return missing.map { day in
-            (day, Result { try store.pool.write { db in
-                try enqueue(db, day: day, settings: settings, patrol: patrol, trusted: trusted, now: now)
-            } })
+        return try store.patrolledDaysWithoutMail(recent: days).map { day in
+            (day, Result { try enqueue(store, day: day, settings: settings, patrol: patrol, trusted: trusted, now: now) })
         }
     }
 
-    /// Builds the day's report inside the caller's transaction and queues its messages.
-    /// Enqueueing the same day again adds nothing.
-    @discardableResult
+    /// Builds the day's report and queues its messages. Enqueueing the same day again adds nothing.
     /// - Parameter trusted: the ledger's public key (hex) the report checks the seals against.
-    public static func enqueue(_ db: Database, day: PatrolDay, settings: MailSettings, patrol: PatrolSettings,
-                               trusted: String? = nil, now: Date = Date()) throws -> [Outbox.Enqueued] {
+    @discardableResult
+    public static func enqueue(_ store: Store, day: PatrolDay, settings: MailSettings, patrol: PatrolSettings,
+                               trusted: String? = nil, now: Date = Date()) throws -> [Enqueued] {
         guard settings.hasRecipients else { return [] }
-        let report = try DailyReport.build(db, day: day, policy: patrol.ladder, trusted: trusted)
-        return try messages(report, settings: settings, timeZone: patrol.timeZone).map { audience, message in
-            try Outbox.enqueue(db, message: message, audience: audience, day: day.description, now: now,
-                               timeZone: patrol.timeZone, messageIDDomain: settings.messageIDDomain)
-        }
+        let report = try DailyReport.build(from: store, day: day, policy: patrol.ladder, trusted: trusted)
+        return try Outbox.enqueue(store, messages: messages(report, settings: settings, timeZone: patrol.timeZone),
+                                  day: day.description, now: now, timeZone: patrol.timeZone,
+                                  messageIDDomain: settings.messageIDDomain)
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import PatrolInventory
 import PatrolLedger
 import PatrolStore
@@ -129,59 +128,36 @@ extension DailyReport {
     /// Reads the report for `day` from the store, in one snapshot.
     /// - Parameter trusted: the ledger's public key (hex) its seals are checked against.
     public static func build(from store: Store, day: PatrolDay, policy: LadderPolicy, trusted: String? = nil) throws -> DailyReport {
-        try store.pool.read { db in try build(db, day: day, policy: policy, trusted: trusted) }
+        guard let record = try store.patrolDayRecord(day, policy: policy, trusted: trusted) else { throw ReportError.notPatrolled(day) }
+        return build(record, policy: policy)
     }
 
-    /// The same inside a transaction the caller holds (the daily patrol's, for the outbox). The
-    /// ledger check recomputes the sealed verdicts of the day reported, not of every day before:
-    /// the daily patrol stays as fast in its fifth year as in its first.
-    public static func build(_ db: Database, day: PatrolDay, policy: LadderPolicy, trusted: String? = nil) throws -> DailyReport {
-        try build(db, day: day, states: try Store.ladder(in: db, policy: policy),
-                  integrity: try Store.verifyLedger(in: db, policy: policy, trusted: trusted, verdictsFrom: day), policy: policy)
-    }
-
-    static func build(_ db: Database, day: PatrolDay, states: [String: VenueState], integrity: LedgerCheck,
-                      policy: LadderPolicy) throws -> DailyReport {
-        guard let patrolled = try Row.fetchOne(db, sql: "SELECT position, head_seq FROM patrol_day WHERE day = ?",
-                                               arguments: [day.description])
-        else { throw ReportError.notPatrolled(day) }
+    /// The report a patrolled day's record makes.
+    public static func build(_ record: PatrolDayRecord, policy: LadderPolicy) -> DailyReport {
+        let day = record.day, states = record.states
         var names: [String: VenueName] = [:], addresses: [String: String] = [:], kinds: [String: String] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT id, name, kind, tier, supervisor, address FROM venue") {
-            let id: String = row["id"]
-            let state = states[id]
-            names[id] = VenueName(id: id, name: row["name"], tier: state?.tier ?? Tier(rawValue: row["tier"]) ?? .general,
-                                  supervisor: state?.supervisor ?? row["supervisor"])
-            addresses[id] = row["address"]
-            kinds[id] = row["kind"]
+        for venue in record.venues {
+            let state = states[venue.id]
+            names[venue.id] = VenueName(id: venue.id, name: venue.name, tier: state?.tier ?? venue.tier,
+                                        supervisor: state?.supervisor ?? venue.supervisor)
+            addresses[venue.id] = venue.address
+            kinds[venue.id] = venue.kind
         }
         func name(_ id: String) -> VenueName { names[id] ?? VenueName(id: id, name: id, tier: .general, supervisor: nil) }
 
         // The cameras' day, and the day before for the change.
-        let cameraRows = try Row.fetchAll(db, sql: "SELECT * FROM camera_day WHERE day = ? ORDER BY camera_id",
-                                          arguments: [day.description])
-        let cameras: [CameraRow] = cameraRows.compactMap { row in
-            guard let placement = Placement(rawValue: row["placement"]), let verdict = Verdict(rawValue: row["verdict"])
-            else { return nil }
-            let facts = CameraDayFacts(watchedSeconds: row["watched_s"], onlineSeconds: row["online_s"],
-                                       frozenOrBlackSeconds: row["frozen_black_s"], probes: row["probes"], mainFailure: nil)
-            return CameraRow(cameraID: row["camera_id"], venue: name(row["venue_id"]), placement: placement, verdict: verdict,
-                             reason: row["reason"], onlinePercent: facts.onlinePercent,
-                             frozenOrBlackMinutes: facts.frozenOrBlackMinutes, watchedHours: facts.watchedHours,
-                             probes: facts.probes, mainFailure: row["main_failure"])
+        let cameras: [CameraRow] = record.cameras.map { camera in
+            CameraRow(cameraID: camera.cameraID, venue: name(camera.venueID), placement: camera.placement, verdict: camera.verdict,
+                      reason: camera.reason, onlinePercent: camera.facts.onlinePercent,
+                      frozenOrBlackMinutes: camera.facts.frozenOrBlackMinutes, watchedHours: camera.facts.watchedHours,
+                      probes: camera.facts.probes, mainFailure: camera.facts.mainFailure?.rawValue)
         }
         let figures = Figures(cameras)
-        let before = try Row.fetchAll(db, sql: "SELECT placement, verdict, main_failure FROM camera_day WHERE day = ?",
-                                      arguments: [day.adding(-1).description])
-        let previous: Figures? = before.isEmpty ? nil : Figures(before.compactMap { row in
-            guard let placement = Placement(rawValue: row["placement"]), let verdict = Verdict(rawValue: row["verdict"]) else { return nil }
-            return (placement, verdict, row["main_failure"])
-        })
+        let previous: Figures? = record.camerasBefore.isEmpty ? nil
+            : Figures(record.camerasBefore.map { ($0.placement, $0.verdict, $0.facts.mainFailure?.rawValue) })
 
         // What happened: every entry since the previous patrol day's head.
-        let since = try Int.fetchOne(db, sql: "SELECT head_seq FROM patrol_day WHERE day < ? ORDER BY day DESC LIMIT 1",
-                                     arguments: [day.description]) ?? 0
-        let head: Int = patrolled["head_seq"]
-        let events = try Store.ledger(in: db, after: since, through: head).map { entry in
+        let events = record.entries.map { entry in
             Event(seq: entry.seq, kind: entry.kind, venue: entry.venueID == "*" ? nil : name(entry.venueID), day: entry.day,
                   deadline: entry.deadline, actor: entry.actor, line: entry.reason)
         }
@@ -191,45 +167,33 @@ extension DailyReport {
         var due: [Due] = [], offenders: [Offender] = []
         for (id, state) in states.sorted(by: { $0.key < $1.key }) where names[id] != nil {
             standings[state.standing, default: 0] += 1
-            if let open = state.open, open.deadline <= day.adding(2), open.deadline >= day.adding(1) {
+            // Read the morning after: due that day or the next.
+            if let open = state.open, state.isDue(on: day.adding(1)) {
                 due.append(Due(venue: name(id), kind: open.kind, opened: open.opened, deadline: open.deadline))
             }
-            let failures = state.failures.filter { day - $0 < policy.failureWindowDays }.count
+            let failures = policy.recentFailures(state.failures, on: day)
             if failures >= 2 { offenders.append(Offender(venue: name(id), failures: failures, standing: state.standing)) }
         }
         due.sort { ($0.deadline, $0.venue.id) < ($1.deadline, $1.venue.id) }
         offenders.sort { ($1.failures, $0.venue.id) < ($0.failures, $1.venue.id) }
-        let commended = try String.fetchAll(db, sql: """
-            SELECT DISTINCT venue_id FROM ledger WHERE kind = 'commended' AND day > ? AND day <= ? ORDER BY venue_id
-            """, arguments: [day.adding(-90).description, day.description])
 
         // The city's list: perimeter cameras that failed the day, and since when.
-        let maintenance = try Row.fetchAll(db, sql: """
-            SELECT d.camera_id, d.venue_id, d.reason, s.failing_since, s.status_since, s.status FROM camera_day d
-            LEFT JOIN camera_state s ON s.camera_id = d.camera_id
-            WHERE d.day = ? AND d.placement = 'perimeter' AND d.verdict = 'failed' ORDER BY d.venue_id, d.camera_id
-            """, arguments: [day.description]).map { row in
-            let status: String? = row["status"]
-            let since: Date? = row["failing_since"] ?? (status == "down" ? row["status_since"] : nil)
-            return MaintenanceItem(cameraID: row["camera_id"], venue: name(row["venue_id"]),
-                                   address: addresses[row["venue_id"]] ?? "", reason: row["reason"], since: since)
+        let maintenance = record.failedPerimeter.map { camera in
+            MaintenanceItem(cameraID: camera.cameraID, venue: name(camera.venueID), address: addresses[camera.venueID] ?? "",
+                            reason: camera.reason, since: camera.since)
         }
-
-        let verdicts = try Row.fetchAll(db, sql: "SELECT venue_id, verdict, reason FROM venue_day WHERE day = ?",
-                                        arguments: [day.description])
-            .reduce(into: [String: (Verdict?, String)]()) { $0[$1["venue_id"]] = (Verdict(rawValue: $1["verdict"]), $1["reason"]) }
         let venues: [VenueRow] = names.keys.sorted().map { id in
             let state = states[id] ?? VenueState(tier: name(id).tier, supervisor: name(id).supervisor)
-            let judged = verdicts[id]
-            return VenueRow(venue: name(id), kind: kinds[id] ?? "", verdict: judged?.0, reason: judged?.1 ?? "not judged",
+            let judged = record.venueVerdicts[id]
+            return VenueRow(venue: name(id), kind: kinds[id] ?? "", verdict: judged?.verdict, reason: judged?.reason ?? "not judged",
                             standing: state.standing, deadline: state.open?.deadline)
         }
 
         return DailyReport(
             day: day, figures: figures, previous: previous, standings: standings, events: events, due: due,
             priority: names.values.filter { $0.tier == .priority && states[$0.id]?.closed != true }.sorted { $0.id < $1.id },
-            maintenance: maintenance, repeatOffenders: offenders, commendations: commended.map(name), integrity: integrity,
-            cameras: cameras, venues: venues)
+            maintenance: maintenance, repeatOffenders: offenders, commendations: record.commended.map(name),
+            integrity: record.integrity, cameras: cameras, venues: venues)
     }
 }
 

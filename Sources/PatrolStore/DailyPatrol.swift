@@ -50,18 +50,14 @@ public struct PatrolDayReport: Sendable, Equatable {
 public struct DailyPatrol: Sendable {
     public let store: Store
     public let settings: PatrolSettings
-    /// Runs inside the day's transaction once its entries are written (the report's outbox).
-    public typealias Completion = @Sendable (_ db: Database, _ report: PatrolDayReport) throws -> Void
-    let completion: Completion?
-    /// A fault-injection point for crash tests: runs inside the transaction just before commit.
-    let beforeCommit: (@Sendable (PatrolDay) -> Void)?
+    /// A fault-injection point for crash tests: runs inside the transaction just before commit;
+    /// what it throws rolls the day back.
+    let beforeCommit: (@Sendable (PatrolDay) throws -> Void)?
 
-    public init(store: Store, settings: PatrolSettings, completion: Completion? = nil,
-                beforeCommit: (@Sendable (PatrolDay) -> Void)? = nil) {
+    public init(store: Store, settings: PatrolSettings, beforeCommit: (@Sendable (PatrolDay) throws -> Void)? = nil) {
         self.store = store
         self.settings = settings
         self.beforeCommit = beforeCommit
-        self.completion = completion
     }
 
     /// The days not yet patrolled whose patrol time has come, oldest first: after downtime,
@@ -133,8 +129,7 @@ public struct DailyPatrol: Sendable {
                                  cameraDays.days.count, venueCounts.values.reduce(0, +), cameraDays.outageHours, report.summary])
             // The day's entries and verdicts are signed before anything reads them (the report).
             try Store.seal(with: key, day: day, at: now, in: db)
-            try completion?(db, report)
-            beforeCommit?(day)
+            try beforeCommit?(day)
             return report
         }
     }
@@ -204,6 +199,15 @@ extension Store {
                 SELECT camera_id, venue_id, reason FROM camera_day
                 WHERE day = ? AND placement = 'perimeter' AND verdict = 'failed' ORDER BY camera_id
                 """, arguments: [day.description]).map { ($0["camera_id"], $0["venue_id"], $0["reason"]) }
+        }
+    }
+
+    /// The last day patrolled, with the venues it judged and the ledger's head after it.
+    public func lastPatrol() throws -> (day: PatrolDay, venues: Int, headSeq: Int)? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT day, venues, head_seq FROM patrol_day ORDER BY day DESC LIMIT 1").flatMap { row in
+                PatrolDay(row["day"] as String).map { ($0, row["venues"], row["head_seq"]) }
+            }
         }
     }
 

@@ -131,3 +131,17 @@ extension Store {
                               probing: Probing(lastProbeAt: lastProbe, lastSweep: lastSweep, now: now, staleAfter: staleAfter))
     }
 }
+
+extension Store {
+    /// The cameras in service by debounced status (cameras never probed have no status yet).
+    public func cameraStatusCounts() throws -> [CameraStatus: Int] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT s.status, count(*) AS n FROM camera_state s JOIN camera c ON c.id = s.camera_id
+                WHERE c.retired_at IS NULL GROUP BY s.status
+                """).reduce(into: [CameraStatus: Int]()) { counts, row in
+                if let status = CameraStatus(rawValue: row["status"]) { counts[status] = row["n"] }
+            }
+        }
+    }
+}

@@ -1,7 +1,6 @@
 import Foundation
 import GRDB
 import PatrolLedger
-import PatrolMail
 import PatrolProbe
 
 /// Patrol's SQLite database: one file, WAL mode, so the daemon writes while the command line
@@ -133,8 +132,17 @@ public final class Store: Sendable {
                     period TEXT NOT NULL CHECK (period IN ('hour', 'day')),
                     start DATETIME NOT NULL,
                     probes INTEGER NOT NULL DEFAULT 0,
-                    \(RollupCounts.columns.map { "\($0) INTEGER NOT NULL DEFAULT 0" }.joined(separator: ",\n    "))
-                    ,
+                    n_online INTEGER NOT NULL DEFAULT 0,
+                    n_refused INTEGER NOT NULL DEFAULT 0,
+                    n_timeout INTEGER NOT NULL DEFAULT 0,
+                    n_unauthorized INTEGER NOT NULL DEFAULT 0,
+                    n_not_found INTEGER NOT NULL DEFAULT 0,
+                    n_rtsp_error INTEGER NOT NULL DEFAULT 0,
+                    n_no_video INTEGER NOT NULL DEFAULT 0,
+                    n_stalled INTEGER NOT NULL DEFAULT 0,
+                    n_frozen INTEGER NOT NULL DEFAULT 0,
+                    n_black INTEGER NOT NULL DEFAULT 0,
+                    n_corrupt INTEGER NOT NULL DEFAULT 0,
                     fps_sum REAL NOT NULL DEFAULT 0,
                     fps_count INTEGER NOT NULL DEFAULT 0,
                     bitrate_sum REAL NOT NULL DEFAULT 0,
@@ -183,7 +191,26 @@ public final class Store: Sendable {
             try LedgerSchema.create(db)
         }
         migrator.registerMigration("outbox: the daily report's mail, kept until sendmail takes it") { db in
-            try Outbox.createTables(db)
+            try db.execute(sql: """
+                CREATE TABLE mail_outbox (
+                    id INTEGER PRIMARY KEY,
+                    day TEXT NOT NULL,                  -- the patrol day reported on, YYYY-MM-DD
+                    audience TEXT NOT NULL,             -- office, supervisors, maintenance…
+                    message_id TEXT NOT NULL UNIQUE,    -- <…@…>, as in the message's header
+                    sender TEXT NOT NULL,
+                    recipients TEXT NOT NULL,           -- one mailbox a line, To then Cc
+                    subject TEXT NOT NULL,
+                    message BLOB NOT NULL,              -- the rendered bytes, given to sendmail as they are
+                    enqueued_at DATETIME NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+                    last_attempt_at DATETIME,
+                    last_error TEXT,                    -- why the last attempt failed; NULL once sent
+                    next_attempt_at DATETIME NOT NULL,
+                    sent_at DATETIME,                   -- when sendmail took it; NULL while pending
+                    UNIQUE (day, audience)
+                );
+                CREATE INDEX mail_outbox_pending ON mail_outbox(next_attempt_at) WHERE sent_at IS NULL;
+                """)
         }
         migrator.registerMigration("ladder policy: the rules in force from each patrol day") { db in
             try LedgerSchema.createPolicies(db)
@@ -217,8 +244,9 @@ public final class Store: Sendable {
     }
 }
 
-/// The outcome counters of a roll-up row, one column per outcome.
+/// The outcome counters of a roll-up row, one column per outcome: `n_` and the outcome's name.
+/// A new outcome needs a migration that adds its column (a test checks every outcome has one).
 enum RollupCounts {
     static func column(_ outcome: String) -> String { "n_\(outcome)" }
-    static let columns = Outcome.allCases.map { column($0.rawValue) }
+    static var columns: [String] { Outcome.allCases.map { column($0.rawValue) } }
 }

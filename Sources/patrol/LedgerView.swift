@@ -81,7 +81,7 @@ struct LadderView: Encodable {
         opened = state.open?.opened.description
         deadline = state.open?.deadline.description
         recheckUntil = state.recheckUntil?.description
-        failuresInWindow = state.failures.filter { today - $0 < policy.failureWindowDays }.count
+        failuresInWindow = policy.recentFailures(state.failures, on: today)
         cleanStreak = state.cleanStreak
     }
 
@@ -120,18 +120,8 @@ struct LadderReading {
         LadderView(states[venueID] ?? VenueState(tier: tier, supervisor: supervisor), policy: policy, today: today)
     }
 
-    /// A deadline missed and not yet made good: an open warning or suspension, or an order
-    /// whose deadline has passed (before the morning's patrol has escalated it).
-    func isOverdue(_ state: VenueState) -> Bool {
-        guard let open = state.open else { return false }
-        return open.kind != .order || open.deadline < today
-    }
-
-    /// An open order, warning or suspension whose deadline is today or tomorrow.
-    func isDue(_ state: VenueState) -> Bool {
-        guard let open = state.open else { return false }
-        return open.deadline >= today && open.deadline <= today.adding(1)
-    }
+    func isOverdue(_ state: VenueState) -> Bool { state.isOverdue(on: today) }
+    func isDue(_ state: VenueState) -> Bool { state.isDue(on: today) }
 }
 
 /// The ladder's part of `patrol status`.

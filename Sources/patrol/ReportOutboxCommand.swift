@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import GRDB
 import PatrolMail
 import PatrolStore
 
@@ -18,10 +17,8 @@ struct ReportOutboxCommand: ReadCommand {
     @OptionGroup var output: OutputOptions
 
     func report(from store: Store, now: Date) throws -> [OutboxEntry] {
-        try store.pool.read { db in
-            if let day { return try Outbox.entries(db, day: day) }
-            return try Outbox.pending(db)
-        }
+        if let day { return try store.mail(day: day) }
+        return try store.pendingMail()
     }
 
     func text(_ entries: [OutboxEntry], now: Date) -> String {

@@ -10,7 +10,7 @@ final class Mailing: Sendable {
     private let run = SingleRun(label: "patrol.mail")
 
     static func sender(_ settings: MailSettings, store: Store) -> MailSender {
-        MailSender(database: store.pool, sendmail: Sendmail(path: settings.sendmail, extraArguments: settings.sendmailArguments),
+        MailSender(store: store, sendmail: Sendmail(path: settings.sendmail, extraArguments: settings.sendmailArguments),
                    retry: settings.retry)
     }
 

@@ -11,23 +11,15 @@ import PatrolStore
 final class Patrolling: Sendable {
     private let run = SingleRun(label: "patrol.daily")
 
-    /// The daily patrol of `configuration`: each day completed with its report queued for mail
-    /// in the same transaction; a report that cannot be built or queued is logged and left to
-    /// `requeue`, and the day is judged and recorded all the same.
+    /// The daily patrol of `configuration`. Each day's report is queued for mail once the day is
+    /// recorded (`requeue`); a report that cannot be built or queued is logged and tried again,
+    /// and never holds a day back.
     static func daily(_ configuration: Configuration, store: Store) -> DailyPatrol {
-        let completion = DailyMail.completion(settings: configuration.mail, patrol: configuration.patrol,
-                                              trusted: { try store.ledgerKey?.trustedPublicKey() }, queued: { day, queued in
-            if !queued.isEmpty {
-                Journal.info("report \(day) queued for \(queued.map(\.entry.audience.rawValue).joined(separator: ", "))")
-            }
-        }, failed: { day, error in
-            Journal.error("report \(day) could not be queued, will try again: \(error)")
-        })
-        return DailyPatrol(store: store, settings: configuration.patrol, completion: completion,
-                           beforeCommit: FaultInjection.beforePatrolCommit)
+        DailyPatrol(store: store, settings: configuration.patrol, beforeCommit: FaultInjection.beforePatrolCommit)
     }
 
-    /// Queues the reports of recent patrolled days that have none, logging each try.
+    /// Queues the reports of recent patrolled days that have none (the days just patrolled, and
+    /// any whose report failed before), logging each try.
     static func requeue(_ configuration: Configuration, store: Store) {
         do {
             let trusted = try store.ledgerKey?.trustedPublicKey()

@@ -1,4 +1,3 @@
-import GRDB
 import PatrolStore
 
 /// The one line the daemon shows in `systemctl status` (systemd's STATUS=): the cameras up and
@@ -23,18 +22,9 @@ struct ServiceStatus: Equatable {
     /// Reads the cameras up and down from the store; `cameras` is the number in the schedule.
     mutating func count(in store: Store, cameras: Int) throws {
         self.cameras = cameras
-        let counts = try store.pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT s.status, count(*) AS n FROM camera_state s JOIN camera c ON c.id = s.camera_id
-                WHERE c.retired_at IS NULL GROUP BY s.status
-                """).reduce(into: [String: Int]()) { $0[$1["status"]] = $1["n"] }
-        }
-        up = counts[CameraStatus.up.rawValue] ?? 0
-        down = counts[CameraStatus.down.rawValue] ?? 0
-        lastPatrol = try store.pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT day, venues, head_seq FROM patrol_day ORDER BY day DESC LIMIT 1").map {
-                "\($0["day"] as String) judged (\($0["venues"] as Int) venues; ledger at #\($0["head_seq"] as Int))"
-            }
-        }
+        let counts = try store.cameraStatusCounts()
+        up = counts[.up] ?? 0
+        down = counts[.down] ?? 0
+        lastPatrol = try store.lastPatrol().map { "\($0.day) judged (\($0.venues) venues; ledger at #\($0.headSeq))" }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import PatrolInventory
 import PatrolLedger
 import PatrolMail
@@ -8,7 +7,7 @@ import PatrolReport
 import PatrolStore
 import Testing
 
-/// A patrolled day's report, queued in the same transaction that completes the day, sent
+/// A patrolled day's report, queued once the day is recorded, sent
 /// through Debian's msmtp (as /usr/sbin/sendmail) to a real SMTP server, and read back.
 @Suite("The daily report through the real mail path")
 struct DailyReportMailTests {
@@ -57,37 +56,39 @@ struct DailyReportMailTests {
                     picture: nil)
     }
 
-    /// Patrols what is due, queueing each day's report in the same transaction; the days patrolled.
+    /// Patrols what is due, then queues the report of every patrolled day that has none, as the
+    /// daemon does after each patrol; the days patrolled.
     @discardableResult
     func patrol() throws -> Int {
-        let mail = settings, patrol = PatrolSettings()
-        let daily = DailyPatrol(store: store, settings: patrol) { db, report in
-            try DailyMail.enqueue(db, day: report.day, settings: mail, patrol: patrol)
+        let daily = DailyPatrol(store: store, settings: PatrolSettings())
+        let days = try daily.runDue(now: Self.day.adding(1).start(in: Self.zone, hour: 6, minute: 5)).count
+        for queued in try DailyMail.enqueueMissing(store, settings: settings, patrol: PatrolSettings()) {
+            _ = try queued.result.get()
         }
-        return try daily.runDue(now: Self.day.adding(1).start(in: Self.zone, hour: 6, minute: 5)).count
+        return days
     }
 
     @Test("sendmail missing: the reports wait in the outbox; then each arrives once, with its parts and Chinese intact")
     func delivered() throws {
         #expect(try patrol() == 1)
-        let pending = try store.pool.read { db in try Outbox.pending(db) }
+        let pending = try store.pendingMail()
         #expect(pending.map(\.audience.rawValue).sorted() == ["maintenance", "office", "supervisor:张伟 (一组)"])
 
         // No sendmail at that path: nothing is lost.
         let clock = TestClock(Date())
-        let missing = MailSender(database: store.pool, sendmail: Sendmail(path: "/nonexistent/sendmail"), clock: { clock.now })
+        let missing = MailSender(store: store, sendmail: Sendmail(path: "/nonexistent/sendmail"), clock: { clock.now })
         #expect(try missing.sendDue().failed.count == 3)
-        #expect(try store.pool.read { db in try Outbox.pending(db) }.allSatisfy { $0.attempts == 1 && $0.lastError != nil })
+        #expect(try store.pendingMail().allSatisfy { $0.attempts == 1 && $0.lastError != nil })
 
         let receiver = try Receiver()
         let home = try MailHome()
         try home.use(port: receiver.port)
         clock.advance(3600)
-        let sender = MailSender(database: store.pool, sendmail: home.sendmail(), clock: { clock.now })
+        let sender = MailSender(store: store, sendmail: home.sendmail(), clock: { clock.now })
         #expect(try sender.sendDue().sent.count == 3)
         clock.advance(86_400)
         #expect(try sender.sendDue().sent.isEmpty)
-        #expect(try store.pool.read { db in try Outbox.pending(db) }.isEmpty)
+        #expect(try store.pendingMail().isEmpty)
 
         let received = try receiver.received()
         #expect(received.count == 3)
@@ -120,35 +121,47 @@ struct DailyReportMailTests {
         #expect(maintenance.attachments.compactMap(\.filename) == ["patrol-maintenance-2026-11-21.csv"])
     }
 
-    @Test("the report is queued with the day or not at all: a failing report leaves the day unpatrolled")
-    func sameTransaction() throws {
+    @Test("a day is recorded first, its report queued after, once: a crash between only delays the report")
+    func queuedAfterTheDay() throws {
+        // The day commits; the report is not queued yet (as after a crash right after the commit).
+        #expect(try DailyPatrol(store: store, settings: PatrolSettings())
+            .runDue(now: Self.day.adding(1).start(in: Self.zone, hour: 7)).map(\.day) == [Self.day])
+        #expect(try store.pendingMail().isEmpty)
+        #expect(try store.patrolledDaysWithoutMail(recent: 7) == [Self.day])
+        // The next pass queues it; later passes and a rerun of the patrol add nothing.
+        #expect(try patrol() == 0)
+        #expect(try store.pendingMail().count == 3)
+        #expect(try store.patrolledDaysWithoutMail(recent: 7).isEmpty)
+        #expect(try patrol() == 0)
+        #expect(try DailyMail.enqueueMissing(store, settings: settings, patrol: PatrolSettings()).isEmpty)
+        #expect(try store.pendingMail().count == 3)
+    }
+
+    @Test("a day that fails before it commits leaves nothing behind, and no report")
+    func failedDayNoReport() throws {
         struct Broken: Error {}
-        let daily = DailyPatrol(store: store, settings: PatrolSettings()) { _, _ in throw Broken() }
+        let daily = DailyPatrol(store: store, settings: PatrolSettings(), beforeCommit: { _ in throw Broken() })
         #expect(throws: Broken.self) { try daily.runDue(now: Self.day.adding(1).start(in: Self.zone, hour: 7)) }
         #expect(try store.lastPatrolDay() == nil)
-        #expect(try store.pool.read { db in try Outbox.pending(db) }.isEmpty)
+        #expect(try DailyMail.enqueueMissing(store, settings: settings, patrol: PatrolSettings()).isEmpty)
+        #expect(try store.pendingMail().isEmpty)
         #expect(try patrol() == 1)
-        #expect(try patrol() == 0)  // nothing due the second time, nothing queued twice
-        #expect(try store.pool.read { db in try Outbox.pending(db) }.count == 3)
+        #expect(try store.pendingMail().count == 3)
     }
 
     @Test("a report that cannot be built never stops the day: verdicts and ledger are recorded, the report is queued once later")
     func mailNeverStopsTheDay() throws {
-        final class Failures: @unchecked Sendable {
-            var days: [String] = []  // written on the patrol's thread, read after it returns
-        }
-        let failures = Failures()
         // A sender with a control character, as a configuration from before load-time checks held.
         var broken = settings
         broken.from = MailAddress("patrol\u{1B}@district.example")
-        let completion = DailyMail.completion(settings: broken, patrol: PatrolSettings(), queued: { _, _ in },
-                                              failed: { day, _ in failures.days.append(day.description) })
-        let daily = DailyPatrol(store: store, settings: PatrolSettings(), completion: completion)
+        let daily = DailyPatrol(store: store, settings: PatrolSettings())
         #expect(try daily.runDue(now: Self.day.adding(1).start(in: Self.zone, hour: 7)).map(\.day) == [Self.day])
-        #expect(failures.days == ["2026-11-21"])
+        let first = try DailyMail.enqueueMissing(store, settings: broken, patrol: PatrolSettings())
+        #expect(first.map(\.day) == [Self.day])
+        #expect(throws: MailError.self) { try first.first?.result.get() }
         #expect(try store.lastPatrolDay() == Self.day)
         #expect(try store.ledger().map { "\($0.venueID) \($0.kind.rawValue)" } == ["V1 order"])
-        #expect(try store.pool.read { db in try Outbox.entries(db, day: "2026-11-21") }.isEmpty)
+        #expect(try store.mail(day: "2026-11-21").isEmpty)
 
         // Still broken: tried again, nothing queued.
         let again = try DailyMail.enqueueMissing(store, settings: broken, patrol: PatrolSettings())
@@ -158,7 +171,7 @@ struct DailyReportMailTests {
         let mended = try DailyMail.enqueueMissing(store, settings: settings, patrol: PatrolSettings())
         #expect(try mended.first?.result.get().count == 3)
         #expect(try DailyMail.enqueueMissing(store, settings: settings, patrol: PatrolSettings()).isEmpty)
-        #expect(try store.pool.read { db in try Outbox.pending(db) }.count == 3)
+        #expect(try store.pendingMail().count == 3)
     }
 
     @Test("a venue name with CR/LF (stored before import refused it) cannot add a header to the report's mail")
@@ -168,8 +181,8 @@ struct DailyReportMailTests {
                            arguments: ["平安宾馆\r\nBcc: all@evil.example\r\n\r\n", "张伟 (一组)"])
         }
         #expect(try patrol() == 1)
-        for entry in try store.pool.read({ db in try Outbox.pending(db) }) {
-            let bytes = try #require(try store.pool.read { db in try Outbox.message(db, id: entry.id) })
+        for entry in try store.pendingMail() {
+            let bytes = try #require(try store.mailBytes(id: entry.id))
             let text = String(decoding: bytes, as: UTF8.self)
             let headers = text.components(separatedBy: "\n\n").first ?? ""
             #expect(!headers.lowercased().contains("bcc"), "\(headers)")

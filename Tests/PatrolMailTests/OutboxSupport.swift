@@ -1,12 +1,10 @@
 import Foundation
-import GRDB
 import PatrolMail
+import PatrolStore
 
-/// A real SQLite file in a temporary folder, with the outbox table.
-func outboxDatabase() throws -> DatabaseQueue {
-    let database = try DatabaseQueue(path: try temporaryFolder("outbox").appendingPathComponent("patrol.sqlite").path)
-    try database.write { try Outbox.createTables($0) }
-    return database
+/// A real store on a SQLite file in a temporary folder: the outbox is one of its tables.
+func outboxStore() throws -> Store {
+    try Store(path: try temporaryFolder("outbox").appendingPathComponent("patrol.sqlite").path)
 }
 
 /// A clock tests move by hand.
@@ -26,24 +24,22 @@ final class TestClock: @unchecked Sendable {
 struct OutboxRig {
     let receiver: Receiver
     let home: MailHome
-    let database: DatabaseQueue
+    let store: Store
     let clock = TestClock(reportMorning)
 
     init(port: (Receiver) -> Int = \.port) throws {
         receiver = try Receiver()
         home = try MailHome()
         try home.use(port: port(receiver))
-        database = try outboxDatabase()
+        store = try outboxStore()
     }
 
-    func enqueue(_ audience: Audience, _ message: MailMessage = sampleReport()) throws -> Outbox.Enqueued {
-        try database.write { db in
-            try Outbox.enqueue(db, message: message, audience: audience, day: "2025-03-14", now: clock.now,
-                               timeZone: beijing, messageIDDomain: "patrol.district.example")
-        }
+    func enqueue(_ audience: Audience, _ message: MailMessage = sampleReport()) throws -> Enqueued {
+        try Outbox.enqueue(store, message: message, audience: audience, day: "2025-03-14", now: clock.now,
+                           timeZone: beijing, messageIDDomain: "patrol.district.example")
     }
 
     func sender(_ sendmail: Sendmail? = nil) -> MailSender {
-        MailSender(database: database, sendmail: sendmail ?? home.sendmail(), clock: { [clock] in clock.now })
+        MailSender(store: store, sendmail: sendmail ?? home.sendmail(), clock: { [clock] in clock.now })
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import PatrolStore
 import Testing
 @testable import PatrolMail
 
@@ -8,7 +8,7 @@ struct OutboxTests {
     @Test("the day's report goes out through sendmail and arrives whole, exactly once")
     func delivers() throws {
         let rig = try OutboxRig()
-        let (receiver, database, clock) = (rig.receiver, rig.database, rig.clock)
+        let (receiver, store, clock) = (rig.receiver, rig.store, rig.clock)
         let report = sampleReport()
         let queued = try rig.enqueue(.office, report)
         #expect(queued.isNew)
@@ -20,7 +20,7 @@ struct OutboxTests {
         #expect(result.sent.map(\.id) == [queued.entry.id])
         #expect(result.sent.first?.state == .sent)
         #expect(result.sent.first?.attempts == 1)
-        #expect(try database.read(Outbox.pending).isEmpty)
+        #expect(try store.pendingMail().isEmpty)
         #expect(try sender.nextAttempt() == nil)
         // A later run finds nothing to send.
         clock.advance(86_400)
@@ -51,53 +51,47 @@ struct OutboxTests {
 
     @Test("a (day, audience) is queued once; the first message's bytes and Message-ID stand")
     func idempotent() throws {
-        let database = try outboxDatabase()
-        let first = try database.write { db in
-            try Outbox.enqueue(db, message: sampleReport(), audience: .office, day: "2025-03-14", now: reportMorning)
-        }
+        let store = try outboxStore()
+        let first = try Outbox.enqueue(store, message: sampleReport(), audience: .office, day: "2025-03-14", now: reportMorning)
         var changed = sampleReport()
         changed.subject = "another subject"
-        let second = try database.write { db in
-            try Outbox.enqueue(db, message: changed, audience: .office, day: "2025-03-14", now: reportMorning + 60)
-        }
+        let second = try Outbox.enqueue(store, message: changed, audience: .office, day: "2025-03-14", now: reportMorning + 60)
         #expect(first.isNew && !second.isNew)
         #expect(second.entry == first.entry)
-        let other = try database.write { db in
-            try Outbox.enqueue(db, message: sampleReport(), audience: .maintenance, day: "2025-03-14", now: reportMorning)
-        }
+        let other = try Outbox.enqueue(store, message: sampleReport(), audience: .maintenance, day: "2025-03-14",
+                                       now: reportMorning)
         #expect(other.isNew && other.entry.messageID != first.entry.messageID)
-        #expect(try database.read { try Outbox.entries($0, day: "2025-03-14") }.map(\.audience) == [.office, .maintenance])
-        let bytes = try database.read { try Outbox.message($0, id: first.entry.id) }
+        #expect(try store.mail(day: "2025-03-14").map(\.audience) == [.office, .maintenance])
+        let bytes = try store.mailBytes(id: first.entry.id)
         #expect(bytes.map { String(decoding: $0, as: UTF8.self).contains("Message-ID: \(first.entry.messageID)\n") } == true)
         #expect(bytes?.count == first.entry.size)
     }
 
-    @Test("queued in the caller's transaction: a rolled back day leaves no message")
-    func transactional() throws {
-        let database = try outboxDatabase()
-        struct DayFailed: Error {}
-        #expect(throws: DayFailed.self) {
-            try database.write { db in
-                try Outbox.enqueue(db, message: sampleReport(), audience: .office, day: "2025-03-14", now: reportMorning)
-                throw DayFailed()
-            }
-        }
-        #expect(try database.read(Outbox.pending).isEmpty)
-        // A message that cannot be rendered fails the enqueue, and so the caller's transaction.
+    @Test("a day's messages are queued together: one that cannot be rendered queues none")
+    func allOrNothing() throws {
+        let store = try outboxStore()
         var broken = sampleReport()
         broken.subject = "日报\r\nBcc: everyone@evil.example"
         #expect(throws: MailError.self) {
-            try database.write { try Outbox.enqueue($0, message: broken, audience: .office, day: "2025-03-14") }
+            try Outbox.enqueue(store, messages: [(.office, sampleReport()), (.supervisors, broken)], day: "2025-03-14",
+                               now: reportMorning)
         }
+        #expect(try store.pendingMail().isEmpty)
         #expect(throws: MailError.invalidDay("14/03/2025")) {
-            try database.write { try Outbox.enqueue($0, message: sampleReport(), audience: .office, day: "14/03/2025") }
+            try Outbox.enqueue(store, message: sampleReport(), audience: .office, day: "14/03/2025")
         }
+        #expect(try store.pendingMail().isEmpty)
+        // Queued whole once the broken one is mended.
+        let queued = try Outbox.enqueue(store, messages: [(.office, sampleReport()), (.supervisors, sampleReport())],
+                                        day: "2025-03-14", now: reportMorning)
+        #expect(queued.map(\.isNew) == [true, true])
+        #expect(try store.pendingMail().map(\.audience) == [.office, .supervisors])
     }
 
     @Test("no sendmail: the message waits with a clear error; a later run with sendmail delivers it once")
     func missingSendmail() throws {
         let rig = try OutboxRig()
-        let (database, clock) = (rig.database, rig.clock)
+        let (store, clock) = (rig.store, rig.clock)
         let queued = try rig.enqueue(.supervisors)
         let missing = rig.sender(rig.home.sendmail(path: "/nonexistent/sbin/sendmail"))
         let result = try missing.sendDue()
@@ -107,7 +101,7 @@ struct OutboxTests {
         #expect(failed.attempts == 1)
         #expect(failed.lastError == "/nonexistent/sbin/sendmail is not installed (install msmtp-mta or postfix, or set the sendmail path)")
         #expect(failed.nextAttemptAt == reportMorning + 60)
-        #expect(try database.read(Outbox.pending) == [failed])
+        #expect(try store.pendingMail() == [failed])
 
         let working = rig.sender()
         #expect(try working.sendDue() == MailSender.Report())  // not due yet
@@ -122,7 +116,7 @@ struct OutboxTests {
     @Test("sendmail failing (msmtp at a closed port): attempts, errors and backoff recorded; later delivered once")
     func failingSendmail() throws {
         let rig = try OutboxRig(port: \.refusedPort)
-        let (receiver, database, clock) = (rig.receiver, rig.database, rig.clock)
+        let (receiver, store, clock) = (rig.receiver, rig.store, rig.clock)
         let queued = try rig.enqueue(.maintenance)
         let sender = rig.sender()
         #expect(try sender.nextAttempt() == reportMorning)
@@ -142,7 +136,7 @@ struct OutboxTests {
         #expect(delays == [60, 120, 240])
 
         // The listing an operator sees.
-        let pending = try database.read(Outbox.pending)
+        let pending = try store.pendingMail()
         #expect(pending.count == 1)
         #expect(pending[0].audience == .maintenance)
         #expect(pending[0].recipients == ["综治办 <office@district.example>", "duty@district.example",
@@ -164,18 +158,18 @@ struct OutboxTests {
         #expect(received.count == 1)
         #expect(try ParsedMessage(received[0].message).message_id == queued.entry.messageID)
         // The very bytes queued in the morning (on the wire, lines end in CRLF).
-        let queuedBytes = try #require(try database.read { try Outbox.message($0, id: queued.entry.id) })
+        let queuedBytes = try #require(try store.mailBytes(id: queued.entry.id))
         #expect(received[0].message == Data(String(decoding: queuedBytes, as: UTF8.self).replacingOccurrences(of: "\n", with: "\r\n").utf8))
     }
 
     @Test("a message being sent is claimed: a second sender does not take it")
     func claimed() throws {
         let rig = try OutboxRig(port: \.silentPort)
-        let database = rig.database
+        let store = rig.store
         _ = try rig.enqueue(.office)
         // The first sender's sendmail hangs until its timeout; meanwhile the row is claimed.
         let hanging = rig.sender(rig.home.sendmail(timeout: 2))
-        #expect(try database.read(Outbox.pending)[0].attempts == 0)
+        #expect(try store.pendingMail()[0].attempts == 0)
         let first = DispatchSemaphore(value: 0)
         final class Box: @unchecked Sendable { var report: MailSender.Report? }
         let box = Box()
@@ -186,12 +180,12 @@ struct OutboxTests {
         // Wait on the claim itself (the attempt is counted when claimed), not on time.
         var attempts = 0
         while attempts == 0 {
-            attempts = try database.read { try Int.fetchOne($0, sql: "SELECT attempts FROM mail_outbox") ?? 0 }
+            attempts = try store.pendingMail().first?.attempts ?? 0
             if attempts == 0 { sched_yield() }
         }
         #expect(try rig.sender().sendDue() == MailSender.Report())
         // Not taken though still in its first attempt: no failure recorded yet.
-        #expect(try database.read(Outbox.pending).map(\.lastError) == [nil])
+        #expect(try store.pendingMail().map(\.lastError) == [nil])
         first.wait()
         #expect(box.report?.failed.first?.lastError?.contains("did not finish within 2 s") == true)
         #expect(try rig.receiver.received().isEmpty)

@@ -258,7 +258,7 @@ struct DailyPatrolTests {
     func atomic() throws {
         try probe(day: 1) { $0 == "C00002" ? .timeout : .online }
         struct Crash: Error {}
-        let failing = DailyPatrol(store: fixture.store, settings: PatrolSettings(), completion: { _, _ in throw Crash() })
+        let failing = DailyPatrol(store: fixture.store, settings: PatrolSettings(), beforeCommit: { _ in throw Crash() })
         #expect(throws: Crash.self) { try failing.runDue(now: morning(of: 2)) }
         let rows = try fixture.store.pool.read { db in
             try ["ledger", "camera_day", "venue_day", "patrol_day"].map { try Int.fetchOne(db, sql: "SELECT count(*) FROM \($0)")! }

@@ -27,6 +27,14 @@ struct StoreTests {
         #expect(try t.store.write([(cameraID: "C99999", result: result(.online, at: t0))]).results == 0)
     }
 
+    @Test("the migrated schema has a roll-up counter for every outcome the probe can give")
+    func rollupColumns() throws {
+        let t = try TemporaryStore()
+        let columns = try t.store.pool.read { try Row.fetchAll($0, sql: "PRAGMA table_info(rollup)").map { $0["name"] as String } }
+        let missing = Outcome.allCases.map { "n_\($0.rawValue)" }.filter { !columns.contains($0) }
+        #expect(missing == [], "a new outcome needs a migration adding its roll-up column")
+    }
+
     @Test("flapping once does not change state; staying down does, with an event")
     func debounce() throws {
         let t = try TemporaryStore()
