@@ -1,5 +1,6 @@
 import Foundation
 import PatrolInventory
+import PatrolLedger
 import PatrolMail
 import PatrolProbe
 import PatrolStore

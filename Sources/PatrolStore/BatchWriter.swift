@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import PatrolLedger
 import PatrolProbe
 
 /// The single store writer: finished probes are handed over as they come and written in
@@ -22,7 +23,7 @@ public final class BatchWriter: @unchecked Sendable {
     }
 
     private let store: Store
-    private let settings: WriterSettings
+    private let judge: ProbeJudge
     private let batchSize: Int
     private let interval: Double
     private let report: Report
@@ -33,10 +34,10 @@ public final class BatchWriter: @unchecked Sendable {
     private let healthLock = NSLock()
     private var vitals = Health()  // under `healthLock`
 
-    public init(store: Store, settings: WriterSettings, batchSize: Int, interval: Double,
+    public init(store: Store, judge: ProbeJudge, batchSize: Int, interval: Double,
                 report: @escaping Report = { _ in }) {
         self.store = store
-        self.settings = settings
+        self.judge = judge
         self.batchSize = max(1, batchSize)
         self.interval = interval
         self.report = report
@@ -78,7 +79,7 @@ public final class BatchWriter: @unchecked Sendable {
         while !waiting.isEmpty && (!fullBatchesOnly || waiting.count >= batchSize) {
             let batch = Array(waiting.prefix(batchSize))
             do {
-                let done = try store.write(batch, settings: settings)
+                let done = try store.write(batch, judge: judge)
                 waiting.removeFirst(batch.count)
                 updateHealth { health in
                     health.pending -= batch.count

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PatrolLedger
 import PatrolProbe
 
 /// Everything the store knows about one camera, for `patrol camera ID`.

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import PatrolInventory
+import PatrolLedger
 import PatrolProbe
 
 /// Which cameras in service to list; every criterion given must hold.

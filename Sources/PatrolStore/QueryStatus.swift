@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import PatrolInventory
+import PatrolLedger
 import PatrolProbe
 
 /// A count of cameras under one name (a status, an outcome, a tier), perimeter beside interior.

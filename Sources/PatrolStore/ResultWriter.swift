@@ -12,46 +12,27 @@ public struct BatchReport: Sendable, Equatable {
     public var frozenAcrossProbes = 0
 }
 
-public struct StatusChange: Sendable, Equatable {
-    public var cameraID: String
-    public var from: CameraStatus
-    public var to: CameraStatus
-    public var outcome: Outcome
-    public var at: Date
-}
-
-/// Settings the writer applies to every batch.
-public struct WriterSettings: Sendable, Equatable {
-    public var debounce = DebounceSettings()
-    public var thresholds = PictureThresholds()
-    public init() {}
-}
-
 extension Store {
-    /// Writes probe results in one transaction: the raw results, each camera's debounced state
-    /// and its changes, the hourly and daily roll-ups and the metadata index. A probe that
-    /// looks online but shows the very picture of the camera's previous probe is recorded as
-    /// `frozen`. Results for cameras no longer in the inventory are dropped.
+    /// Writes probe results in one transaction: the raw results, each camera's state and its
+    /// changes, the hourly and daily roll-ups and the metadata index. What a result means (the
+    /// frozen-across-probes comparison, debouncing) is `judge`'s to say, from the camera's
+    /// memory read in the same transaction; the writer records what it returns. Results for
+    /// cameras no longer in the inventory are dropped.
     @discardableResult
-    public func write(_ batch: [(cameraID: String, result: ProbeResult)], settings: WriterSettings = WriterSettings()) throws -> BatchReport {
+    public func write(_ batch: [(cameraID: String, result: ProbeResult)], judge: ProbeJudge = ProbeJudge()) throws -> BatchReport {
         guard !batch.isEmpty else { return BatchReport() }
         return try pool.write { db in
             var report = BatchReport()
-            for (cameraID, original) in batch {
+            for (cameraID, probe) in batch {
                 guard try Bool.fetchOne(db, sql: "SELECT 1 FROM camera WHERE id = ?", arguments: [cameraID]) == true
                 else { continue }
-                var result = original
                 var state = try CameraStateRow.fetchOne(db, key: cameraID) ?? CameraStateRow(cameraID: cameraID)
-                if result.outcome == .online, let picture = result.picture, !picture.damaged,
-                   let previous = state.fingerprint.flatMap({ Fingerprint(samples: [UInt8]($0)) }),
-                   settings.thresholds.isFrozen(previous, picture.fingerprint) {
-                    result.outcome = .frozen
-                    let age = state.fingerprintAt.map { String(format: " %.0f s earlier", result.startedAt.timeIntervalSince($0)) } ?? ""
-                    result.detail = "the picture is identical to the previous probe's\(age)"
-                    report.frozenAcrossProbes += 1
-                }
+                let judged = judge.judge(probe, of: cameraID, after: state.memory)
+                let result = judged.result
+                if judged.frozenAcrossProbes { report.frozenAcrossProbes += 1 }
+                state.record(result, memory: judged.memory)
                 try ProbeResultRow(cameraID: cameraID, result: result).insert(db)
-                if let change = state.apply(result, settings: settings.debounce) {
+                if let change = judged.change {
                     try db.execute(sql: """
                         INSERT INTO state_event (camera_id, at, from_status, to_status, outcome, detail)
                         VALUES (?, ?, ?, ?, ?, ?)
@@ -113,37 +94,34 @@ struct CameraStateRow: Codable, FetchableRecord, PersistableRecord {
 
     init(cameraID: String) { self.cameraID = cameraID }
 
-    var tracker: StatusTracker {
-        get {
-            StatusTracker(status: CameraStatus(rawValue: status) ?? .unknown, since: statusSince,
-                          consecutiveFailures: consecutiveFailures, consecutiveSuccesses: consecutiveSuccesses,
-                          failingSince: failingSince, reason: reason.flatMap(Outcome.init(rawValue:)))
-        }
-        set {
-            status = newValue.status.rawValue
-            statusSince = newValue.since
-            consecutiveFailures = newValue.consecutiveFailures
-            consecutiveSuccesses = newValue.consecutiveSuccesses
-            failingSince = newValue.failingSince
-            reason = newValue.reason?.rawValue
-        }
+    /// What the rules remember of the camera.
+    var memory: CameraMemory {
+        CameraMemory(
+            tracker: StatusTracker(status: CameraStatus(rawValue: status) ?? .unknown, since: statusSince,
+                                   consecutiveFailures: consecutiveFailures, consecutiveSuccesses: consecutiveSuccesses,
+                                   failingSince: failingSince, reason: reason.flatMap(Outcome.init(rawValue:))),
+            fingerprint: fingerprint.flatMap { Fingerprint(samples: [UInt8]($0)) }, fingerprintAt: fingerprintAt)
     }
 
-    /// Folds one probe into the state; returns the status change it caused, if any.
-    mutating func apply(_ result: ProbeResult, settings: DebounceSettings) -> StatusChange? {
-        var tracker = self.tracker
-        let from = tracker.record(result.outcome, at: result.startedAt, settings: settings)
-        self.tracker = tracker
+    /// Records a judged probe and what the rules remember after it.
+    mutating func record(_ result: ProbeResult, memory: CameraMemory) {
+        remember(memory)
         lastOutcome = result.outcome.rawValue
         lastDetail = result.detail
         lastProbeAt = result.startedAt
-        if let picture = result.picture, !picture.damaged {
-            fingerprint = Data(picture.fingerprint.samples)
-            fingerprintAt = result.startedAt
-        }
-        guard let from else { return nil }
-        return StatusChange(cameraID: cameraID, from: from, to: tracker.status,
-                            outcome: tracker.reason ?? result.outcome, at: result.startedAt)
+    }
+
+    /// Keeps what the rules remember of the camera.
+    mutating func remember(_ memory: CameraMemory) {
+        let tracker = memory.tracker
+        status = tracker.status.rawValue
+        statusSince = tracker.since
+        consecutiveFailures = tracker.consecutiveFailures
+        consecutiveSuccesses = tracker.consecutiveSuccesses
+        failingSince = tracker.failingSince
+        reason = tracker.reason?.rawValue
+        fingerprint = memory.fingerprint.map { Data($0.samples) }
+        fingerprintAt = memory.fingerprintAt
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import PatrolInventory
+import PatrolLedger
 import PatrolProbe
 
 /// A made-up but realistic history of the inventory's cameras, to measure the command line
@@ -234,11 +235,11 @@ private struct SyntheticCamera {
             time.addTimeInterval(cadence)
         }
         report.rollups += try rollups.flush(db)
-        state.tracker = tracker
         // A picture fingerprint, as the daemon keeps one per camera: noise, so that the next
         // real probe never looks frozen against it.
-        state.fingerprint = Data((0..<576).map { _ in UInt8(truncatingIfNeeded: random.next()) })
-        state.fingerprintAt = state.lastProbeAt
+        state.remember(CameraMemory(tracker: tracker, fingerprint: Fingerprint(samples: (0..<576).map { _ in
+            UInt8(truncatingIfNeeded: random.next())
+        }), fingerprintAt: state.lastProbeAt))
         try state.save(db)
         if tracker.status == .down { report.down.append(camera.id) }
         try writeMetadata(db, into: &report)

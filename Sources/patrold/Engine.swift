@@ -1,4 +1,5 @@
 import PatrolConfig
+import PatrolLedger
 import PatrolProbe
 import PatrolStore
 import PatrolSweep
@@ -25,10 +26,8 @@ struct Engine {
             pool = ProbePool(workers: configuration.schedule.workers, capacity: district.streams.count)
         }
         pool.start()
-        var settings = WriterSettings()
-        settings.debounce = configuration.debounce
-        settings.thresholds = configuration.probe.thresholds
-        writer = BatchWriter(store: store, settings: settings, batchSize: configuration.writer.batchSize,
+        writer = BatchWriter(store: store, judge: ProbeJudge(debounce: configuration.debounce, thresholds: configuration.probe.thresholds),
+                             batchSize: configuration.writer.batchSize,
                              interval: configuration.writer.batchInterval) { outcome in
             switch outcome {
             case .success(let report):

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import PatrolInventory
+import PatrolLedger
 import PatrolProbe
 import PatrolStore
 import PatrolSweep
@@ -63,7 +64,7 @@ struct SweepFleetTests {
         let pool = ProbePool(workers: schedule.workers, capacity: cameras.count)
         pool.start()
         defer { pool.stop(waitingUpTo: 1) }
-        let writer = BatchWriter(store: store, settings: WriterSettings(), batchSize: 64, interval: 0.2)
+        let writer = BatchWriter(store: store, judge: ProbeJudge(), batchSize: 64, interval: 0.2)
         let streams = try store.inventory(vault: vault).cameras.map {
             Sweeper.Stream(target: ScheduleTarget(id: $0.id, host: $0.stream.host, cadence: 900), url: $0.stream)
         }

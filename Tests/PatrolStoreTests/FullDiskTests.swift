@@ -35,7 +35,7 @@ struct FullDiskTests {
         let t = try TemporaryStore(in: disk.folder)
         try t.seed(venues: 10)  // 30 cameras
         let failures = Failures()
-        let writer = BatchWriter(store: t.store, settings: WriterSettings(), batchSize: 64, interval: 60) { outcome in
+        let writer = BatchWriter(store: t.store, judge: ProbeJudge(), batchSize: 64, interval: 60) { outcome in
             if case .failure(let error) = outcome { failures.add(error) }
         }
         let cameras = (1...30).map { String(format: "C%05d", $0) }

@@ -219,7 +219,7 @@ struct BatchWriterTests {
         let t = try TemporaryStore()
         try t.seed(venues: 100)  // 300 cameras
         let reports = Reports()
-        let writer = BatchWriter(store: t.store, settings: WriterSettings(), batchSize: 128, interval: 60) { outcome in
+        let writer = BatchWriter(store: t.store, judge: ProbeJudge(), batchSize: 128, interval: 60) { outcome in
             if case .success(let report) = outcome { reports.add(report.results) }
         }
         let all = (1...300).map { (cameraID: String(format: "C%05d", $0), result: result(.online, at: t0)) }

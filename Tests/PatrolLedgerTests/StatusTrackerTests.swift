@@ -1,7 +1,7 @@
 import Foundation
 import PatrolProbe
 import Testing
-@testable import PatrolStore
+@testable import PatrolLedger
 
 @Suite("Debounced camera status")
 struct StatusTrackerTests {

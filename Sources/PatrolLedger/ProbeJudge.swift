@@ -1,0 +1,87 @@
+import Foundation
+import PatrolProbe
+
+/// What the rules remember of a camera from one probe to the next: its debounced status and
+/// the last undamaged picture it showed.
+public struct CameraMemory: Sendable, Equatable {
+    public var tracker = StatusTracker()
+    public var fingerprint: Fingerprint?
+    public var fingerprintAt: Date?
+
+    public init(tracker: StatusTracker = StatusTracker(), fingerprint: Fingerprint? = nil, fingerprintAt: Date? = nil) {
+        self.tracker = tracker
+        self.fingerprint = fingerprint
+        self.fingerprintAt = fingerprintAt
+    }
+}
+
+/// A camera's debounced status changing, and the probe outcome that counts for it.
+public struct StatusChange: Sendable, Equatable {
+    public var cameraID: String
+    public var from: CameraStatus
+    public var to: CameraStatus
+    public var outcome: Outcome
+    public var at: Date
+
+    public init(cameraID: String, from: CameraStatus, to: CameraStatus, outcome: Outcome, at: Date) {
+        self.cameraID = cameraID
+        self.from = from
+        self.to = to
+        self.outcome = outcome
+        self.at = at
+    }
+}
+
+/// What the rules make of one probe result, given what they remembered of the camera.
+public struct ProbeJudgement: Sendable, Equatable {
+    /// The result to record: the probe's own, or `frozen` when it showed the previous probe's picture.
+    public var result: ProbeResult
+    /// What to remember for the camera's next probe.
+    public var memory: CameraMemory
+    /// The status change this probe caused, if any.
+    public var change: StatusChange?
+    /// Whether the probe was online by itself but showed the very picture of the previous probe.
+    public var frozenAcrossProbes: Bool
+}
+
+/// The rules applied to each probe result as it is recorded: the frozen-across-probes
+/// comparison, then debouncing. Pure: the store's writer hands it each camera's memory and
+/// records what it returns.
+public struct ProbeJudge: Sendable, Equatable {
+    public var debounce = DebounceSettings()
+    public var thresholds = PictureThresholds()
+
+    public init(debounce: DebounceSettings = DebounceSettings(), thresholds: PictureThresholds = PictureThresholds()) {
+        self.debounce = debounce
+        self.thresholds = thresholds
+    }
+
+    /// Judges one probe of `cameraID` after `memory`.
+    ///
+    /// A probe that looks online but whose undamaged picture cannot be told from the previous
+    /// probe's picture is `frozen`: a camera whose encoder keeps sending one picture passes
+    /// every check inside a single probe. The status then follows the (possibly rewritten)
+    /// outcome through the debouncing tracker.
+    public func judge(_ probe: ProbeResult, of cameraID: String, after memory: CameraMemory) -> ProbeJudgement {
+        var result = probe
+        var frozen = false
+        if result.outcome == .online, let picture = result.picture, !picture.damaged, let previous = memory.fingerprint,
+           thresholds.isFrozen(previous, picture.fingerprint) {
+            result.outcome = .frozen
+            let age = memory.fingerprintAt.map { String(format: " %.0f s earlier", result.startedAt.timeIntervalSince($0)) } ?? ""
+            result.detail = "the picture is identical to the previous probe's\(age)"
+            frozen = true
+        }
+        var next = memory
+        let from = next.tracker.record(result.outcome, at: result.startedAt, settings: debounce)
+        if let picture = result.picture, !picture.damaged {
+            next.fingerprint = picture.fingerprint
+            next.fingerprintAt = result.startedAt
+        }
+        let change = from.map {
+            StatusChange(cameraID: cameraID, from: $0, to: next.tracker.status, outcome: next.tracker.reason ?? result.outcome,
+                         at: result.startedAt)
+        }
+        return ProbeJudgement(result: result, memory: next, change: change, frozenAcrossProbes: frozen)
+    }
+}
