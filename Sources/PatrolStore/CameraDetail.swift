@@ -17,7 +17,7 @@ public struct CameraDetail: Sendable, Equatable, Codable {
     public var probes: [ProbeRecord]
     /// Share of online probes over the last 1, 7 and 30 days.
     public var uptime: [Uptime]
-    public var metadata: StreamMetadata?
+    public var metadata: IndexedMetadata?
     /// The latest changes of the indexed metadata, newest first.
     public var metadataChanges: [MetadataChange]
     /// The latest status changes, newest first.
@@ -25,7 +25,7 @@ public struct CameraDetail: Sendable, Equatable, Codable {
 }
 
 /// One raw probe result as stored.
-public struct ProbeRecord: Sendable, Equatable, Codable, FetchableRecord {
+public struct ProbeRecord: Sendable, Equatable, Codable {
     public var at: Date
     public var outcome: Outcome
     public var statusCode: Int?
@@ -39,15 +39,25 @@ public struct ProbeRecord: Sendable, Equatable, Codable, FetchableRecord {
     public var keyframeInterval: Double?
     public var lumaMean: Double?
 
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    /// A `probe_result` row, its detail scrubbed of any URL.
+    init(row: Row) throws {
+        at = row["at"]
+        outcome = try UnknownStoredValue.decode(row, "outcome")
+        statusCode = row["status_code"]
+        detail = Redaction.scrubURLs(in: row["detail"])
+        openMs = row["open_ms"]
+        firstFrameMs = row["first_frame_ms"]
+        totalMs = row["total_ms"]
+        frames = row["frames"]
+        fps = row["fps"]
+        bitrateKbps = row["bitrate_kbps"]
+        keyframeInterval = row["keyframe_interval"]
+        lumaMean = row["luma_mean"]
+    }
 
     static func latest(of camera: String, count: Int, db: Database) throws -> [ProbeRecord] {
-        try fetchAll(db, sql: "SELECT * FROM probe_result WHERE camera_id = ? ORDER BY at DESC LIMIT ?",
-                     arguments: [camera, count]).map {
-            var record = $0
-            record.detail = Redaction.scrubURLs(in: record.detail)
-            return record
-        }
+        try Row.fetchAll(db, sql: "SELECT * FROM probe_result WHERE camera_id = ? ORDER BY at DESC LIMIT ?",
+                         arguments: [camera, count]).map { try ProbeRecord(row: $0) }
     }
 }
 
@@ -83,43 +93,81 @@ public struct Uptime: Sendable, Equatable, Codable {
     }
 }
 
-/// A camera's current entry in the metadata index.
-public struct StreamMetadata: Sendable, Equatable, Codable, FetchableRecord, TableRecord {
-    public static let databaseTableName = "stream_metadata"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-
-    public var codec: String?
-    public var profile: String?
-    public var level: Int?
-    public var width: Int?
-    public var height: Int?
-    public var pixelFormat: String?
+/// A camera's entry in the metadata index: the stream as its latest decoded probe found it
+/// (the probe's own `ProbeResult.StreamMetadata`), with the measured rates of the last probe
+/// that measured them. In JSON, one flat object: the stream's keys beside the rates'.
+public struct IndexedMetadata: Sendable, Equatable, Codable {
+    public var stream: ProbeResult.StreamMetadata
     public var fps: Double?
     public var bitrateKbps: Double?
     public var keyframeInterval: Double?
-    public var transport: String?
-    public var hasAudio: Bool?
-    public var audioCodec: String?
     public var updatedAt: Date
+
+    public init(stream: ProbeResult.StreamMetadata, fps: Double?, bitrateKbps: Double?, keyframeInterval: Double?,
+                updatedAt: Date) {
+        self.stream = stream
+        self.fps = fps
+        self.bitrateKbps = bitrateKbps
+        self.keyframeInterval = keyframeInterval
+        self.updatedAt = updatedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case fps, bitrateKbps, keyframeInterval, updatedAt
+    }
+
+    public init(from decoder: any Decoder) throws {
+        stream = try ProbeResult.StreamMetadata(from: decoder)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        fps = try container.decodeIfPresent(Double.self, forKey: .fps)
+        bitrateKbps = try container.decodeIfPresent(Double.self, forKey: .bitrateKbps)
+        keyframeInterval = try container.decodeIfPresent(Double.self, forKey: .keyframeInterval)
+        updatedAt = try container.decode(Date.self, forKey: .updatedAt)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try stream.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(fps, forKey: .fps)
+        try container.encodeIfPresent(bitrateKbps, forKey: .bitrateKbps)
+        try container.encodeIfPresent(keyframeInterval, forKey: .keyframeInterval)
+        try container.encode(updatedAt, forKey: .updatedAt)
+    }
+
+    /// The entry in a `stream_metadata` row.
+    init(row: Row) {
+        stream = ProbeResult.StreamMetadata(
+            format: nil, transport: row["transport"] ?? "", codec: row["codec"], profile: row["profile"], level: row["level"],
+            width: row["width"], height: row["height"], pixelFormat: row["pixel_format"], declaredFps: nil,
+            hasAudio: row["has_audio"] ?? false, audioCodec: row["audio_codec"])
+        fps = row["fps"]
+        bitrateKbps = row["bitrate_kbps"]
+        keyframeInterval = row["keyframe_interval"]
+        updatedAt = row["updated_at"]
+    }
+
+    static func of(_ camera: String, db: Database) throws -> IndexedMetadata? {
+        try Row.fetchOne(db, sql: "SELECT * FROM stream_metadata WHERE camera_id = ?", arguments: [camera]).map(Self.init(row:))
+    }
 }
 
 /// One change of an indexed metadata field.
-public struct MetadataChange: Sendable, Equatable, Codable, FetchableRecord {
+public struct MetadataChange: Sendable, Equatable, Codable {
     public var at: Date
     public var field: String
     public var oldValue: String?
     public var newValue: String?
 
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-
     static func latest(of camera: String, count: Int, db: Database) throws -> [MetadataChange] {
-        try fetchAll(db, sql: "SELECT * FROM metadata_change WHERE camera_id = ? ORDER BY at DESC, id DESC LIMIT ?",
-                     arguments: [camera, count])
+        try Row.fetchAll(db, sql: "SELECT * FROM metadata_change WHERE camera_id = ? ORDER BY at DESC, id DESC LIMIT ?",
+                         arguments: [camera, count]).map {
+            MetadataChange(at: $0["at"], field: $0["field"], oldValue: $0["old_value"], newValue: $0["new_value"])
+        }
     }
 }
 
 /// One change of a camera's debounced status, with the outcome behind it.
-public struct StatusEvent: Sendable, Equatable, Codable, FetchableRecord {
+public struct StatusEvent: Sendable, Equatable, Codable {
     public var at: Date
     public var from: CameraStatus
     public var to: CameraStatus
@@ -131,11 +179,11 @@ public struct StatusEvent: Sendable, Equatable, Codable, FetchableRecord {
     }
 
     static func latest(of camera: String, count: Int, db: Database) throws -> [StatusEvent] {
-        try fetchAll(db, sql: "SELECT * FROM state_event WHERE camera_id = ? ORDER BY at DESC, id DESC LIMIT ?",
-                     arguments: [camera, count]).map {
-            var event = $0
-            event.detail = Redaction.scrubURLs(in: event.detail)
-            return event
+        try Row.fetchAll(db, sql: "SELECT * FROM state_event WHERE camera_id = ? ORDER BY at DESC, id DESC LIMIT ?",
+                         arguments: [camera, count]).map {
+            StatusEvent(at: $0["at"], from: try UnknownStoredValue.decode($0, "from_status"),
+                        to: try UnknownStoredValue.decode($0, "to_status"), outcome: try UnknownStoredValue.decode($0, "outcome"),
+                        detail: Redaction.scrubURLs(in: $0["detail"]))
         }
     }
 }

@@ -65,8 +65,7 @@ extension Store {
     ///   - afterVaultWrite: runs between the vault's commit and this database's transaction (a
     ///     fault-injection point for tests).
     @discardableResult
-    public func apply(_ new: Inventory, vault: CredentialVault, now: Date = Date(),
-                      zone: TimeZone = PatrolSettings().timeZone,
+    public func apply(_ new: Inventory, vault: CredentialVault, zone: TimeZone, now: Date = Date(),
                       approve: (_ changes: InventoryChanges, _ before: Inventory) throws -> Void = { _, _ in },
                       afterVaultWrite: (() -> Void)? = nil) throws -> InventoryChanges {
         let (old, base) = try inventoryInForce(vault: vault, registered: true)

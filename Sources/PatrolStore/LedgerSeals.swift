@@ -135,7 +135,7 @@ extension Store {
     }
 
     /// A write transaction whose ledger entries are sealed before it commits.
-    public func sealedWrite<T>(at: Date = Date(), _ body: (Database) throws -> T) throws -> T {
+    func sealedWrite<T>(at: Date = Date(), _ body: (Database) throws -> T) throws -> T {
         try pool.write { db in
             let key = try sealingKey(at: at, in: db)
             let result = try body(db)

@@ -219,7 +219,7 @@ extension Store {
 
     /// The ledger's entries after `after` and up to `through` (all of them by default), in
     /// order, inside the caller's transaction.
-    public static func ledger(in db: Database, after: Int = 0, through: Int = .max) throws -> [LedgerEntry] {
+    static func ledger(in db: Database, after: Int = 0, through: Int = .max) throws -> [LedgerEntry] {
         try Row.fetchAll(db, sql: "SELECT \(LedgerEntry.columns) FROM ledger WHERE seq > ? AND seq <= ? ORDER BY seq", arguments: [after, through])
             .map(LedgerEntry.init(row:))
     }
@@ -388,7 +388,7 @@ extension Store {
     /// The same inside the caller's transaction; only `venues`' states when given. States saved
     /// by the last derivation are used while nothing they depend on has changed since; the
     /// others are derived.
-    public static func ladder(in db: Database, policy: LadderPolicy, venues: [String]? = nil) throws -> [String: VenueState] {
+    static func ladder(in db: Database, policy: LadderPolicy, venues: [String]? = nil) throws -> [String: VenueState] {
         var states = try LadderStates.fresh(venues, in: db)
         // Venues are retired, never deleted: the venue table knows every venue with a history.
         let known = try venues ?? String.fetchAll(db, sql: "SELECT id FROM venue")
@@ -421,7 +421,7 @@ extension Store {
     /// - Parameter verdictsFrom: recompute the sealed verdict digests of the days from this one on
     ///   only (the daily report: the day it reports); every day's when nil. Everything else is
     ///   checked whole.
-    public static func verifyLedger(in db: Database, policy: LadderPolicy, trusted: String? = nil,
+    static func verifyLedger(in db: Database, policy: LadderPolicy, trusted: String? = nil,
                                     head expected: LedgerHead? = nil, verdictsFrom: PatrolDay? = nil) throws -> LedgerCheck {
         let entries: [LedgerEntry]
         do {

@@ -117,7 +117,7 @@ extension Store {
                 failingSince: row["failing_since"],
                 probes: try ProbeRecord.latest(of: id, count: probes, db: db),
                 uptime: try [1, 7, 30].map { try Uptime.of(id, days: $0, now: now, db: db) },
-                metadata: try StreamMetadata.fetchOne(db, key: id),
+                metadata: try IndexedMetadata.of(id, db: db),
                 metadataChanges: try MetadataChange.latest(of: id, count: changes, db: db),
                 statusChanges: try StatusEvent.latest(of: id, count: changes, db: db))
         }

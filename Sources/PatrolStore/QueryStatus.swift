@@ -33,13 +33,11 @@ public struct Tally: Sendable, Equatable, Codable {
 }
 
 /// The last sweep `patrold --once` recorded.
-public struct SweepRecord: Sendable, Equatable, Codable, FetchableRecord {
+public struct SweepRecord: Sendable, Equatable, Codable {
     public var startedAt: Date
     public var finishedAt: Date
     public var probes: Int
     public var summary: String
-
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
 }
 
 /// Whether the daemon is probing: the newest probe and how old it is. A daemon running
@@ -126,7 +124,9 @@ extension Store {
         let cameras = try cameras(), venues = try venueList()
         let (lastProbe, lastSweep) = try pool.read { db in
             (try Date.fetchOne(db, sql: "SELECT max(at) FROM probe_result"),
-             try SweepRecord.fetchOne(db, sql: "SELECT * FROM sweep ORDER BY id DESC LIMIT 1"))
+             try Row.fetchOne(db, sql: "SELECT * FROM sweep ORDER BY id DESC LIMIT 1").map {
+                 SweepRecord(startedAt: $0["started_at"], finishedAt: $0["finished_at"], probes: $0["probes"], summary: $0["summary"])
+             })
         }
         return DistrictStatus(cameras: cameras, venues: venues,
                               probing: Probing(lastProbeAt: lastProbe, lastSweep: lastSweep, now: now, staleAfter: staleAfter))

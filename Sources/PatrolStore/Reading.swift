@@ -73,3 +73,18 @@ extension Store {
         }
     }
 }
+
+/// A stored name that no case of its type has: a row written by a newer Patrol, or edited by hand.
+public struct UnknownStoredValue: Error, Equatable, CustomStringConvertible {
+    public var column: String
+    public var value: String
+
+    public var description: String { "\(column) holds '\(value)', which this version of Patrol does not know" }
+
+    /// The stored `column` of `row` as its enum.
+    static func decode<Value: RawRepresentable>(_ row: Row, _ column: String) throws -> Value where Value.RawValue == String {
+        let raw: String = row[column]
+        guard let value = Value(rawValue: raw) else { throw UnknownStoredValue(column: column, value: raw) }
+        return value
+    }
+}

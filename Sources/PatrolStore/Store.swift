@@ -8,7 +8,7 @@ import PatrolProbe
 /// upgrades in place when opened.
 public final class Store: Sendable {
     public let path: String
-    public let pool: DatabasePool
+    let pool: DatabasePool
     /// The key that seals the ledger's entries as they are written (docs/LEDGER.md); without
     /// one, entries are written unsealed into a ledger never sealed, and refused by a sealed one.
     public let ledgerKey: LedgerKeyFile?

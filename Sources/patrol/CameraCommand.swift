@@ -86,13 +86,14 @@ struct CameraCommand: ReadCommand {
             "\($0.days == 1 ? "24h" : "\($0.days)d") \(Format.percent($0.ratio)) of \($0.probes)"
         }.joined(separator: " · ")))
         if let m = detail.metadata {
-            var parts = [[m.codec, m.profile].compactMap { $0 }.joined(separator: " ")]
-            if let w = m.width, let h = m.height { parts.append("\(w)x\(h)") }
+            let s = m.stream
+            var parts = [[s.codec, s.profile].compactMap { $0 }.joined(separator: " ")]
+            if let w = s.width, let h = s.height { parts.append("\(w)x\(h)") }
             if let fps = m.fps { parts.append(String(format: "%.0f fps", fps)) }
             if let kbps = m.bitrateKbps { parts.append(String(format: "%.0f kbit/s", kbps)) }
             if let gop = m.keyframeInterval { parts.append(String(format: "keyframe every %.1f s", gop)) }
-            if let transport = m.transport { parts.append(transport) }
-            if let audio = m.hasAudio { parts.append(audio ? "audio \(m.audioCodec ?? "")" : "no audio") }
+            if !s.transport.isEmpty { parts.append(s.transport) }
+            parts.append(s.hasAudio ? "audio \(s.audioCodec ?? "")" : "no audio")
             facts.append(("stream", parts.filter { !$0.isEmpty }.joined(separator: ", ") + " (as of \(Format.time(m.updatedAt)))"))
         }
         return facts

@@ -48,10 +48,11 @@ struct ImportInventory: ParsableCommand {
         }
         let database = try store.database.openSealingStore(ledgerKey: nil)
         let vault = try store.openVault()
-        let limit = try store.configuration().inventory.maxRetirePercent
+        let configuration = try store.configuration()
+        let limit = configuration.inventory.maxRetirePercent
         let changes: InventoryChanges
         do {
-            changes = try database.apply(inventory, vault: vault, approve: { changes, before in
+            changes = try database.apply(inventory, vault: vault, zone: configuration.patrol.timeZone, approve: { changes, before in
                 guard !allowRetire, let refusal = Self.retireRefusal(changes, before: before, limit: limit) else { return }
                 throw CommandFailure(message: refusal, exit: .invalidInput)
             }, afterVaultWrite: FaultInjection.afterVaultWrite)

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
-import PatrolStore
+import PatrolLedger
+@testable import PatrolStore
 import Testing
 
 /// `patrol inventory` and `patrold --once`, the real binaries, on real files.
@@ -103,6 +104,27 @@ struct DaemonCommandTests {
         let refused = try CommandRun("patrol", ["inventory", "import", venuesPath, camerasPath, "--config", config])
         #expect(refused.status == 65)
         #expect(refused.stderr.contains("would retire 2 of 4 venues and 0 of 0 cameras, more than inventory.max_retire_percent (25%)"))
+    }
+
+    @Test("an import dates its ledger acts in the configured patrol.time_zone")
+    func importDatesInPatrolZone() throws {
+        // Of two zones 25 hours apart, one is always on another calendar day than Asia/Shanghai.
+        let shanghai = PatrolDay.containing(Date(), in: TimeZone(identifier: "Asia/Shanghai")!)
+        let zone = ["Pacific/Kiritimati", "Pacific/Pago_Pago"].map { TimeZone(identifier: $0)! }
+            .first { PatrolDay.containing(Date(), in: $0) != shanghai }!
+        let config = try config("patrol:\n  time_zone: \(zone.identifier)\n")
+        let venuesPath = folder.appendingPathComponent("venues.csv").path, camerasPath = folder.appendingPathComponent("cameras.csv").path
+        try write("cameras.csv", "id,venue_id,placement,url\n")
+        try write("venues.csv", venues())
+        #expect(try CommandRun("patrol", ["inventory", "import", venuesPath, camerasPath, "--config", config]).status == 0)
+        try write("venues.csv", venues().replacingOccurrences(of: "V1,平安宾馆1号,hotel,general", with: "V1,平安宾馆1号,hotel,watch"))
+        let before = Date()
+        #expect(try CommandRun("patrol", ["inventory", "import", venuesPath, camerasPath, "--config", config]).status == 0)
+        let after = Date()
+        let acts = try Store(path: folder.appendingPathComponent("patrol.sqlite").path, readOnly: true).ledger(kinds: [.tierChanged])
+        try #require(acts.count == 1)
+        #expect([before, after].map { PatrolDay.containing($0, in: zone) }.contains(acts[0].day), "\(acts[0].day) in \(zone.identifier)")
+        #expect(acts[0].day != shanghai || PatrolDay.containing(after, in: zone) == shanghai)
     }
 
     @Test("a bad configuration stops the daemon with the file, line and key")

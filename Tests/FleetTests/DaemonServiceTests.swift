@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import PatrolStore
+@testable import PatrolStore
 import Testing
 
 #if canImport(Glibc)

@@ -4,6 +4,7 @@ import PatrolInventory
 import PatrolLedger
 import PatrolProbe
 import PatrolStore
+import PatrolTestSupport
 import Testing
 
 /// The ledger's commands and the operator's acts, through the real `patrol` binary, on a
@@ -31,7 +32,7 @@ struct LedgerCommandTests {
         let cameras = try [("C1", "V1"), ("C2", "V2"), ("C3", "V3")].map {
             try Camera(id: $0.0, venueID: $0.1, placement: .interior, url: "rtsp://admin:cam-secret@10.0.0.1/\($0.0)")
         }
-        try store.apply(Inventory(venues: venues, cameras: cameras), vault: vault,
+        try store.apply(Inventory(venues: venues, cameras: cameras), vault: vault, zone: patrolZone,
                         now: Self.day1.start(in: Self.zone).addingTimeInterval(-86_400))
         // A probe of every camera every 15 minutes of day 1; C1 refuses all day.
         var batch: [(cameraID: String, result: ProbeResult)] = []

@@ -3,7 +3,8 @@ import GRDB
 import PatrolInventory
 import PatrolLedger
 import PatrolProbe
-import PatrolStore
+@testable import PatrolStore
+import PatrolTestSupport
 import Testing
 
 /// Simulated patrol days over the real fleet: each day the fleet's cameras are put in the state
@@ -46,7 +47,7 @@ struct LedgerFleetTests {
         let inventory = Inventory(venues: venues, cameras: try Self.cameras.map {
             try Camera(id: $0.id, venueID: $0.venue, placement: $0.placement, url: "rtsp://127.0.0.1:\(port)\($0.mount)")
         })
-        try store.apply(inventory, vault: vault, now: Self.day1.start(in: Self.zone).addingTimeInterval(-86_400))
+        try store.apply(inventory, vault: vault, zone: patrolZone, now: Self.day1.start(in: Self.zone).addingTimeInterval(-86_400))
         var settings = PatrolSettings()
         settings.cover(cadence: [.general: 43_200, .watch: 43_200, .priority: 43_200], backoffLimit: 600, deadline: 8)
         self.settings = settings

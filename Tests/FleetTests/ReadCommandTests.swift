@@ -211,7 +211,11 @@ struct ReadCommandTests {
         // and as much of today as has passed (the roll-ups are per UTC day).
         #expect(uptime.allSatisfy { ($0["probes"] as? Int ?? 0) > 0 })
         #expect((uptime.last?["probes"] as? Int ?? 0) > 29 * 1400)
-        #expect(detail["metadata"] is [String: Any])
+        // The metadata index entry: one flat object, the stream's keys beside the measured rates.
+        let metadata = try #require(detail["metadata"] as? [String: Any])
+        #expect(Set(metadata.keys).isSuperset(of: ["codec", "width", "height", "pixel_format", "transport", "has_audio", "fps",
+                                                   "bitrate_kbps", "keyframe_interval", "updated_at"]), "\(metadata.keys)")
+        #expect(metadata["stream"] == nil)
 
         let text = run(["camera", "C01"])
         #expect(text.status == 0)

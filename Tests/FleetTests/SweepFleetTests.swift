@@ -3,8 +3,9 @@ import GRDB
 import PatrolInventory
 import PatrolLedger
 import PatrolProbe
-import PatrolStore
+@testable import PatrolStore
 import PatrolSweep
+import PatrolTestSupport
 import Testing
 
 /// A sweep of a few hundred cameras of the fleet, with faults injected, through the real
@@ -56,7 +57,7 @@ struct SweepFleetTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("patrol-sweep-\(UUID().uuidString)")
         let store = try Store(path: folder.appendingPathComponent("patrol.sqlite").path)
         let vault = try CredentialVault(path: folder.appendingPathComponent("credentials.sqlite").path)
-        try store.apply(Inventory(venues: venues, cameras: cameras), vault: vault)
+        try store.apply(Inventory(venues: venues, cameras: cameras), vault: vault, zone: patrolZone)
 
         let probe = Fleet.steadyProbe
         var schedule = ScheduleSettings()

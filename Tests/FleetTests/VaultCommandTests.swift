@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import PatrolInventory
 import PatrolProbe
-import PatrolStore
+@testable import PatrolStore
 import Testing
 
 /// The credential vault and the main database through `patrol inventory import`, the real

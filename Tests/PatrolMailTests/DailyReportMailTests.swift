@@ -4,7 +4,8 @@ import PatrolLedger
 import PatrolMail
 import PatrolProbe
 import PatrolReport
-import PatrolStore
+@testable import PatrolStore
+import PatrolTestSupport
 import Testing
 
 /// A patrolled day's report, queued once the day is recorded, sent
@@ -30,7 +31,7 @@ struct DailyReportMailTests {
         let cameras = try [("C1", "V1", Placement.interior), ("P1", "V1", .perimeter), ("C2", "V2", .interior)].map {
             try Camera(id: $0.0, venueID: $0.1, placement: $0.2, url: "rtsp://admin:cam-secret@10.0.0.1/\($0.0)")
         }
-        try store.apply(Inventory(venues: venues, cameras: cameras), vault: vault,
+        try store.apply(Inventory(venues: venues, cameras: cameras), vault: vault, zone: patrolZone,
                         now: Self.day.start(in: Self.zone).addingTimeInterval(-86_400))
         // C1 (interior, 平安宾馆) refuses all day; P1 (the city's) times out; C2 is fine.
         var batch: [(cameraID: String, result: ProbeResult)] = []

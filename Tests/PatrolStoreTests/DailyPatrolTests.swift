@@ -3,6 +3,7 @@ import GRDB
 import PatrolInventory
 import PatrolLedger
 import PatrolProbe
+import PatrolTestSupport
 import Testing
 @testable import PatrolStore
 
@@ -128,7 +129,7 @@ struct DailyPatrolTests {
         var venues = seeded.venues
         venues[1].tier = .priority
         venues[1].supervisor = "张伟 (一组)"
-        try fixture.store.apply(Inventory(venues: venues, cameras: seeded.cameras), vault: fixture.vault, now: morning(of: 2))
+        try fixture.store.apply(Inventory(venues: venues, cameras: seeded.cameras), vault: fixture.vault, zone: patrolZone, now: morning(of: 2))
         #expect(try fixture.store.ladder(policy: LadderPolicy())["V0002"]?.tier == .priority)
         #expect(try saved()["V0002"] == 1)
 
@@ -184,9 +185,9 @@ struct DailyPatrolTests {
         let seeded = try district(venues: 3)
         var venues = seeded.venues
         let entries = try fixture.store.ledger().count
-        try fixture.store.apply(seeded, vault: fixture.vault, now: morning(of: 4))
+        try fixture.store.apply(seeded, vault: fixture.vault, zone: patrolZone, now: morning(of: 4))
         venues[0].address = "城东路100号"
-        try fixture.store.apply(Inventory(venues: venues, cameras: seeded.cameras), vault: fixture.vault, now: morning(of: 4))
+        try fixture.store.apply(Inventory(venues: venues, cameras: seeded.cameras), vault: fixture.vault, zone: patrolZone, now: morning(of: 4))
         #expect(try tier() == "watch")
         #expect(try fixture.store.ledger().count == entries)
         // What the files registered is what goes back out, so an export re-imports to no change.
@@ -195,7 +196,7 @@ struct DailyPatrolTests {
         // A tier the files do change is an act, and is in force.
         venues[0].tier = .priority
         venues[0].supervisor = "张伟 (一组)"
-        try fixture.store.apply(Inventory(venues: venues, cameras: seeded.cameras), vault: fixture.vault, now: morning(of: 4))
+        try fixture.store.apply(Inventory(venues: venues, cameras: seeded.cameras), vault: fixture.vault, zone: patrolZone, now: morning(of: 4))
         #expect(try tier() == "priority")
         let act = try #require(try fixture.store.ledger().last)
         #expect(act.kind == .tierChanged && act.actor == "inventory" && act.tier == .priority && act.supervisor == "张伟 (一组)")
@@ -208,7 +209,7 @@ struct DailyPatrolTests {
         venues[0].tier = .priority
         venues[0].supervisor = "张伟 (一组)"
         let inventory = Inventory(venues: venues, cameras: seeded.cameras)
-        try fixture.store.apply(inventory, vault: fixture.vault, now: morning(of: 1))
+        try fixture.store.apply(inventory, vault: fixture.vault, zone: patrolZone, now: morning(of: 1))
         try probe(day: 1) { $0 == "C00002" ? .timeout : .online }
         try patrol.runDue(now: morning(of: 2))
         let entries = try fixture.store.ledger(venue: "V0001")

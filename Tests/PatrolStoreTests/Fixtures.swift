@@ -3,6 +3,7 @@ import PatrolInventory
 import PatrolLedger
 import PatrolProbe
 @testable import PatrolStore
+import PatrolTestSupport
 
 /// A store in a fresh temporary folder: a real SQLite file.
 struct TemporaryStore {
@@ -27,7 +28,7 @@ struct TemporaryStore {
     @discardableResult
     func seed(venues: Int = 2, tier: Tier = .general) throws -> Inventory {
         let inventory = try district(venues: venues, tier: tier)
-        try store.apply(inventory, vault: vault)
+        try store.apply(inventory, vault: vault, zone: patrolZone)
         return inventory
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import PatrolInventory
 import PatrolProbe
+import PatrolTestSupport
 import Testing
 @testable import PatrolStore
 
@@ -17,7 +18,7 @@ struct QueryTests {
         venues[0].tier = .priority
         venues[0].supervisor = "张伟 (一组)"
         venues[1].tier = .watch
-        try t.store.apply(Inventory(venues: venues, cameras: plain.cameras), vault: t.vault)
+        try t.store.apply(Inventory(venues: venues, cameras: plain.cameras), vault: t.vault, zone: patrolZone)
         try t.store.write([(cameraID: "C00001", result: result(.timeout, at: t0.addingTimeInterval(-10 * 86_400)))])
         try t.store.write([(cameraID: "C00001", result: result(.online, at: t0.addingTimeInterval(-3 * 86_400)))])
         try t.store.write((1...8).map { (cameraID: String(format: "C%05d", $0), result: result(.online, at: t0)) })
@@ -112,7 +113,7 @@ struct QueryTests {
         #expect(c1.uptime.map(\.probes) == [1, 2, 3])
         #expect(c1.uptime.map(\.online) == [1, 2, 2])
         let c6 = try #require(try store.camera(id: "C00006", now: now))
-        #expect(c6.metadata?.codec == "hevc" && c6.metadata?.height == 1080)
+        #expect(c6.metadata?.stream.codec == "hevc" && c6.metadata?.stream.height == 1080)
         #expect(Set(c6.metadataChanges.map(\.field)) == ["codec", "width", "height"])
         #expect(c6.metadataChanges.first { $0.field == "height" }?.oldValue == "720")
         #expect(try store.camera(id: "C99999") == nil)

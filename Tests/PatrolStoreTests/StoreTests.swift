@@ -3,6 +3,7 @@ import GRDB
 import PatrolInventory
 import PatrolLedger
 import PatrolProbe
+import PatrolTestSupport
 import Testing
 @testable import PatrolStore
 
@@ -138,18 +139,18 @@ struct StoreTests {
         let first = try t.seed(venues: 3)
         try t.store.write([(cameraID: "C00009", result: result(.online, at: t0))])
         // Same inventory again: nothing to do.
-        #expect(try t.store.apply(first, vault: t.vault).isEmpty)
+        #expect(try t.store.apply(first, vault: t.vault, zone: patrolZone).isEmpty)
         // Venue 3 leaves; a camera of venue 1 moves to another address.
         var cameras = first.cameras.filter { $0.venueID != "V0003" }
         cameras[0] = try Camera(id: "C00001", venueID: "V0001", placement: .perimeter, url: "rtsp://10.1.1.99:554/live")
         let second = Inventory(venues: first.venues.filter { $0.id != "V0003" }, cameras: cameras)
-        let changes = try t.store.apply(second, vault: t.vault)
+        let changes = try t.store.apply(second, vault: t.vault, zone: patrolZone)
         #expect(changes.removedCameras.map(\.id) == ["C00007", "C00008", "C00009"])
         #expect(changes.changedCameras.map(\.new.id) == ["C00001"])
         #expect(try t.store.inventory().cameras.count == 6)
         #expect(try count(t.store, "SELECT count(*) FROM probe_result WHERE camera_id = 'C00009'") == 1)
         // It comes back: same camera, history intact.
-        try t.store.apply(first, vault: t.vault)
+        try t.store.apply(first, vault: t.vault, zone: patrolZone)
         #expect(try t.store.inventory().cameras.count == 9)
         #expect(try count(t.store, "SELECT count(*) FROM camera WHERE retired_at IS NOT NULL") == 0)
     }
@@ -158,7 +159,7 @@ struct StoreTests {
     func credentials() throws {
         let t = try TemporaryStore()
         let inventory = try district(venues: 1, password: "vault-only-secret")
-        try t.store.apply(inventory, vault: t.vault)
+        try t.store.apply(inventory, vault: t.vault, zone: patrolZone)
         var info = stat()
         stat(t.vault.path, &info)
         #expect(info.st_mode & 0o777 == 0o600)
@@ -172,18 +173,18 @@ struct StoreTests {
     @Test("of two imports that overlap, the second to reach the main database changes nothing and says so")
     func overlappingImports() throws {
         let t = try TemporaryStore()
-        try t.store.apply(try district(venues: 2, password: "first"), vault: t.vault)
+        try t.store.apply(try district(venues: 2, password: "first"), vault: t.vault, zone: patrolZone)
         // While one import sits between its vault write and its main transaction, another runs whole.
         #expect(throws: Store.ConcurrentImport.self) {
-            try t.store.apply(try district(venues: 2, password: "slow"), vault: t.vault, afterVaultWrite: {
-                _ = try? t.store.apply(try district(venues: 2, password: "fast"), vault: t.vault)
+            try t.store.apply(try district(venues: 2, password: "slow"), vault: t.vault, zone: patrolZone, afterVaultWrite: {
+                _ = try? t.store.apply(try district(venues: 2, password: "fast"), vault: t.vault, zone: patrolZone)
             })
         }
         let passwords = Set(try t.store.inventory(vault: t.vault).cameras.compactMap { $0.stream.credentials?.password })
         #expect(passwords == ["fast"])
         // The overtaken import's generation, older than the one in force, went with the other's prune.
         #expect(try t.vault.generations().count == 1)
-        try t.store.apply(try district(venues: 2, password: "next"), vault: t.vault)
+        try t.store.apply(try district(venues: 2, password: "next"), vault: t.vault, zone: patrolZone)
         #expect(try t.vault.generations().count == 1)
         #expect(Set(try t.store.inventory(vault: t.vault).cameras.compactMap { $0.stream.credentials?.password }) == ["next"])
     }
