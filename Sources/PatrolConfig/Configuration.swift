@@ -3,6 +3,7 @@ import PatrolInventory
 import PatrolLedger
 import PatrolMail
 import PatrolProbe
+import PatrolSettings
 import PatrolStore
 import PatrolSweep
 import Yams

@@ -3,6 +3,7 @@ import GRDB
 import PatrolInventory
 import PatrolLedger
 import PatrolProbe
+import PatrolSettings
 
 /// A made-up but realistic history of the inventory's cameras, to measure the command line
 /// against a database the size the daemon keeps (`patrol bench-history`) and to give tests a

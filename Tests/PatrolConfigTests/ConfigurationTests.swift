@@ -1,6 +1,6 @@
 import Foundation
 import PatrolConfig
-import PatrolMail
+import PatrolSettings
 import Testing
 
 @Suite("The configuration file")
