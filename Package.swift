@@ -35,7 +35,7 @@ let package = Package(
         // One stream, one deadline, one result.
         .target(name: "PatrolProbe", dependencies: ["PatrolAV", "PatrolSettings"]),
         // Venues and cameras: the domain types, CSV import with validation, export.
-        .target(name: "PatrolInventory", dependencies: ["PatrolProbe"]),
+        .target(name: "PatrolInventory", dependencies: ["PatrolProbe", "PatrolSettings"]),
         // The engine: a lock-free pool of Dispatch worker threads and the scheduler feeding it.
         .target(
             name: "PatrolSweep",
@@ -100,7 +100,9 @@ let package = Package(
             dependencies: ["PatrolSweep", "PatrolSettings", .product(name: "Atomics", package: "swift-atomics")]
         ),
         .testTarget(name: "PatrolLedgerTests", dependencies: ["PatrolLedger", "PatrolInventory", "PatrolProbe", "PatrolSettings"]),
-        .testTarget(name: "PatrolStoreTests", dependencies: ["PatrolStore", "PatrolLedger", "PatrolTestSupport"]),
+        .testTarget(name: "PatrolStoreTests", dependencies: ["PatrolStore", "PatrolLedger", "PatrolSettings", "PatrolTestSupport"]),
+        // The cadence type's conversions, and each tier's value found by its name.
+        .testTarget(name: "PatrolSettingsTests", dependencies: ["PatrolSettings", "PatrolInventory"]),
         .testTarget(name: "PatrolConfigTests", dependencies: ["PatrolConfig", "PatrolSettings"]),
         .testTarget(
             name: "PatrolMailTests",

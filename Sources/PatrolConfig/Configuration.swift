@@ -11,14 +11,6 @@ import Yams
 /// Patrol's configuration: one YAML file. Every key is optional; Samples/patrol.yaml lists
 /// them all with their defaults, and docs/CONFIG.md explains each.
 public struct Configuration: Sendable, Equatable {
-    /// Seconds between probes of a camera, by its venue's tier.
-    public struct Cadence: Sendable, Equatable {
-        public var priority = 60.0
-        public var watch = 300.0
-        public var general = 900.0
-        public init() {}
-    }
-
     public struct Retention: Sendable, Equatable {
         public var rawDays = 7
         public var rollupDays = 730
@@ -53,7 +45,8 @@ public struct Configuration: Sendable, Equatable {
     /// relative to the configuration file's folder, so /etc/patrol/ledger.key by default.
     public var ledgerKey = "ledger.key"
     public var probe = ProbeSettings()
-    public var cadence = Cadence()
+    /// Seconds between probes of a camera, by its venue's tier.
+    public var cadence = PerTier<TimeInterval>(general: 900, watch: 300, priority: 60)
     public var schedule = ScheduleSettings()
     public var debounce = DebounceSettings()
     public var retention = Retention()
@@ -70,11 +63,10 @@ public struct Configuration: Sendable, Equatable {
     }
 
     /// A probe stands for the time until the camera's next one: from the cadence, the longest
-    /// backoff and the probe's deadline.
+    /// backoff and the probe's deadline (the longest of any host, in whole seconds).
     private mutating func coverPatrol() {
-        patrol.cover(cadence: [.priority: cadence.priority, .watch: cadence.watch, .general: cadence.general],
-                     backoffLimit: schedule.backoffLimit,
-                     deadline: ([probe.deadline] + probe.hosts.values.compactMap(\.deadline)).max()!.seconds.rounded(.down))
+        patrol.cover(cadence: cadence, backoffLimit: schedule.backoffLimit,
+                     deadline: Double(probe.longestDeadline.components.seconds))
     }
 
     /// Loads `path`; relative paths in it are relative to the file's folder.
@@ -206,8 +198,8 @@ public struct Configuration: Sendable, Equatable {
         if var section = try top.section("ladder") {
             var ladder = patrol.ladder
             if var deadlines = try section.section("deadline_days") {
-                for tier in Tier.allCases {
-                    if let days = try deadlines.integer(tier.rawValue, in: 1...365) { ladder.deadlineDays[tier] = days }
+                for (tier, field) in PerTier<Int>.fields {
+                    if let days = try deadlines.integer(tier, in: 1...365) { ladder.deadlineDays[keyPath: field] = days }
                 }
                 try deadlines.rejectUnknownKeys()
             }

@@ -63,6 +63,9 @@ public struct ProbeSettings: Sendable, Equatable {
         if let deadline = own.deadline { settings.deadline = deadline }
         return settings
     }
+
+    /// The longest deadline any camera host gets.
+    public var longestDeadline: Duration { ([deadline] + hosts.values.compactMap(\.deadline)).max()! }
 }
 
 /// The thresholds that turn picture statistics into `black` and `frozen`. docs/PROBE.md
