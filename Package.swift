@@ -64,14 +64,8 @@ let package = Package(
             name: "PatrolReport",
             dependencies: ["PatrolInventory", "PatrolLedger", "PatrolStore", "PatrolMail", "PatrolSettings"]
         ),
-        // The configuration file (YAML), with errors that name the key and the line.
-        .target(
-            name: "PatrolConfig",
-            dependencies: [
-                "PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore", "PatrolMail", "PatrolSettings",
-                .product(name: "Yams", package: "Yams"),
-            ]
-        ),
+        // The configuration file (YAML) read into the settings, with errors that name the key and the line.
+        .target(name: "PatrolConfig", dependencies: ["PatrolSettings", .product(name: "Yams", package: "Yams")]),
         // The daily report's mail: MIME messages in UTF-8, rendered into the store's outbox, sendmail.
         .target(name: "PatrolMail", dependencies: ["PatrolStore", "PatrolSettings"]),
         // Standard output and error through write(2): log lines that never trap, output whose

@@ -1,43 +1,10 @@
 import Foundation
-import PatrolInventory
-import PatrolLedger
-import PatrolMail
-import PatrolProbe
 import PatrolSettings
-import PatrolStore
-import PatrolSweep
 import Yams
 
 /// Patrol's configuration: one YAML file. Every key is optional; Samples/patrol.yaml lists
 /// them all with their defaults, and docs/CONFIG.md explains each.
 public struct Configuration: Sendable, Equatable {
-    public struct Retention: Sendable, Equatable {
-        public var rawDays = 7
-        public var rollupDays = 730
-        public init() {}
-    }
-
-    public struct Writer: Sendable, Equatable {
-        /// Results written in one transaction at most.
-        public var batchSize = 256
-        /// Seconds a result may wait for its batch to fill.
-        public var batchInterval = 1.0
-        /// Seconds results may wait with no write and no failed write before the writer counts
-        /// as wedged and the watchdog stops (never less than ten batch intervals).
-        public var stallLimit = 120.0
-        public init() {}
-
-        /// The stall limit in force.
-        public var stall: Double { max(stallLimit, 10 * batchInterval) }
-    }
-
-    public struct InventoryImport: Sendable, Equatable {
-        /// The share of the cameras (or of the venues) in service that one import may retire
-        /// without `--allow-retire`: more is refused, as files cut short would do.
-        public var maxRetirePercent = 10.0
-        public init() {}
-    }
-
     public var database = "/var/lib/patrol/patrol.sqlite"
     /// The credential vault: readable by the service user only.
     public var credentials = "/var/lib/patrol/credentials.sqlite"
@@ -49,14 +16,14 @@ public struct Configuration: Sendable, Equatable {
     public var cadence = PerTier<TimeInterval>(general: 900, watch: 300, priority: 60)
     public var schedule = ScheduleSettings()
     public var debounce = DebounceSettings()
-    public var retention = Retention()
-    public var writer = Writer()
+    public var retention = RetentionSettings()
+    public var writer = WriterSettings()
     /// The daily patrol: when it runs, how days are judged, and the ladder's numbers.
     public var patrol = PatrolSettings()
     /// Who gets the daily report, and how it leaves.
     public var mail = MailSettings()
     /// What a re-import of the inventory may do unasked.
-    public var inventory = InventoryImport()
+    public var inventory = InventoryImportSettings()
 
     public init() {
         coverPatrol()
