@@ -29,15 +29,18 @@ let package = Package(
             dependencies: ["CFFmpeg"],
             linkerSettings: ["avformat", "avcodec", "swscale", "avutil"].map { .linkedLibrary($0) }
         ),
+        // The configuration's values: plain settings of the probe, the schedule, the daily patrol,
+        // the ladder, the mail and the store, and one value per tier. Depends on nothing.
+        .target(name: "PatrolSettings"),
         // One stream, one deadline, one result.
-        .target(name: "PatrolProbe", dependencies: ["PatrolAV"]),
+        .target(name: "PatrolProbe", dependencies: ["PatrolAV", "PatrolSettings"]),
         // Venues and cameras: the domain types, CSV import with validation, export.
-        .target(name: "PatrolInventory", dependencies: ["PatrolProbe"]),
+        .target(name: "PatrolInventory", dependencies: ["PatrolProbe", "PatrolSettings"]),
         // The engine: a lock-free pool of Dispatch worker threads and the scheduler feeding it.
         .target(
             name: "PatrolSweep",
             dependencies: [
-                "PatrolProbe",
+                "PatrolProbe", "PatrolSettings",
                 .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "DequeModule", package: "swift-collections"),
@@ -47,27 +50,24 @@ let package = Package(
         // ledger. Pure: no clock, no I/O.
         .target(
             name: "PatrolLedger",
-            dependencies: ["PatrolProbe", "PatrolInventory", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["PatrolProbe", "PatrolInventory", "PatrolSettings", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // SQLite through GRDB: inventory, camera state, probe history, roll-ups, metadata index.
         .target(
             name: "PatrolStore",
-            dependencies: ["PatrolProbe", "PatrolInventory", "PatrolLedger", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "PatrolProbe", "PatrolInventory", "PatrolLedger", "PatrolSettings", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         // The daily compliance report: read from the store, rendered as text, HTML and CSV.
         .target(
             name: "PatrolReport",
-            dependencies: ["PatrolInventory", "PatrolLedger", "PatrolStore", "PatrolMail"]
+            dependencies: ["PatrolInventory", "PatrolLedger", "PatrolStore", "PatrolMail", "PatrolSettings"]
         ),
-        // The configuration file (YAML), with errors that name the key and the line.
-        .target(
-            name: "PatrolConfig",
-            dependencies: [
-                "PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore", "PatrolMail", .product(name: "Yams", package: "Yams"),
-            ]
-        ),
+        // The configuration file (YAML) read into the settings, with errors that name the key and the line.
+        .target(name: "PatrolConfig", dependencies: ["PatrolSettings", .product(name: "Yams", package: "Yams")]),
         // The daily report's mail: MIME messages in UTF-8, rendered into the store's outbox, sendmail.
-        .target(name: "PatrolMail", dependencies: ["PatrolStore"]),
+        .target(name: "PatrolMail", dependencies: ["PatrolStore", "PatrolSettings"]),
         // Standard output and error through write(2): log lines that never trap, output whose
         // failure is reported; control characters made visible for the terminal.
         .target(name: "PatrolOutput"),
@@ -75,31 +75,33 @@ let package = Package(
             name: "patrol",
             dependencies: [
                 "PatrolOutput", "PatrolProbe", "PatrolInventory", "PatrolStore", "PatrolLedger", "PatrolReport", "PatrolMail", "PatrolConfig",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "PatrolSettings", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "patrold",
             dependencies: [
                 "PatrolOutput", "PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore", "PatrolLedger", "PatrolReport", "PatrolMail",
-                "PatrolConfig", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "PatrolConfig", "PatrolSettings", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // What the test targets share: helper programs started and synchronised on.
         .target(name: "PatrolTestSupport", path: "Tests/PatrolTestSupport"),
-        .testTarget(name: "PatrolProbeTests", dependencies: ["PatrolProbe"]),
+        .testTarget(name: "PatrolProbeTests", dependencies: ["PatrolProbe", "PatrolSettings"]),
         .testTarget(name: "PatrolInventoryTests", dependencies: ["PatrolInventory", "PatrolProbe"]),
         .testTarget(
             name: "PatrolSweepTests",
-            dependencies: ["PatrolSweep", .product(name: "Atomics", package: "swift-atomics")]
+            dependencies: ["PatrolSweep", "PatrolSettings", .product(name: "Atomics", package: "swift-atomics")]
         ),
-        .testTarget(name: "PatrolLedgerTests", dependencies: ["PatrolLedger", "PatrolInventory", "PatrolProbe"]),
-        .testTarget(name: "PatrolStoreTests", dependencies: ["PatrolStore", "PatrolLedger", "PatrolTestSupport"]),
-        .testTarget(name: "PatrolConfigTests", dependencies: ["PatrolConfig", "PatrolStore", "PatrolMail"]),
+        .testTarget(name: "PatrolLedgerTests", dependencies: ["PatrolLedger", "PatrolInventory", "PatrolProbe", "PatrolSettings"]),
+        .testTarget(name: "PatrolStoreTests", dependencies: ["PatrolStore", "PatrolLedger", "PatrolSettings", "PatrolTestSupport"]),
+        // The cadence type's conversions, and each tier's value found by its name.
+        .testTarget(name: "PatrolSettingsTests", dependencies: ["PatrolSettings", "PatrolInventory"]),
+        .testTarget(name: "PatrolConfigTests", dependencies: ["PatrolConfig", "PatrolSettings"]),
         .testTarget(
             name: "PatrolMailTests",
             dependencies: [
-                "PatrolMail", "PatrolReport", "PatrolStore", "PatrolLedger", "PatrolInventory", "PatrolProbe",
+                "PatrolMail", "PatrolReport", "PatrolStore", "PatrolLedger", "PatrolInventory", "PatrolProbe", "PatrolSettings",
                 "PatrolTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Tools"]
@@ -110,7 +112,7 @@ let package = Package(
         .testTarget(
             name: "FleetTests",
             dependencies: [
-                "PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore", "PatrolLedger", "PatrolReport", "patrol",
+                "PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore", "PatrolLedger", "PatrolReport", "PatrolSettings", "patrol",
                 "PatrolTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Tools"]

@@ -1,50 +1,10 @@
 import Foundation
-import PatrolInventory
-import PatrolLedger
-import PatrolMail
-import PatrolProbe
-import PatrolStore
-import PatrolSweep
+import PatrolSettings
 import Yams
 
 /// Patrol's configuration: one YAML file. Every key is optional; Samples/patrol.yaml lists
 /// them all with their defaults, and docs/CONFIG.md explains each.
 public struct Configuration: Sendable, Equatable {
-    /// Seconds between probes of a camera, by its venue's tier.
-    public struct Cadence: Sendable, Equatable {
-        public var priority = 60.0
-        public var watch = 300.0
-        public var general = 900.0
-        public init() {}
-    }
-
-    public struct Retention: Sendable, Equatable {
-        public var rawDays = 7
-        public var rollupDays = 730
-        public init() {}
-    }
-
-    public struct Writer: Sendable, Equatable {
-        /// Results written in one transaction at most.
-        public var batchSize = 256
-        /// Seconds a result may wait for its batch to fill.
-        public var batchInterval = 1.0
-        /// Seconds results may wait with no write and no failed write before the writer counts
-        /// as wedged and the watchdog stops (never less than ten batch intervals).
-        public var stallLimit = 120.0
-        public init() {}
-
-        /// The stall limit in force.
-        public var stall: Double { max(stallLimit, 10 * batchInterval) }
-    }
-
-    public struct InventoryImport: Sendable, Equatable {
-        /// The share of the cameras (or of the venues) in service that one import may retire
-        /// without `--allow-retire`: more is refused, as files cut short would do.
-        public var maxRetirePercent = 10.0
-        public init() {}
-    }
-
     public var database = "/var/lib/patrol/patrol.sqlite"
     /// The credential vault: readable by the service user only.
     public var credentials = "/var/lib/patrol/credentials.sqlite"
@@ -52,28 +12,28 @@ public struct Configuration: Sendable, Equatable {
     /// relative to the configuration file's folder, so /etc/patrol/ledger.key by default.
     public var ledgerKey = "ledger.key"
     public var probe = ProbeSettings()
-    public var cadence = Cadence()
+    /// Seconds between probes of a camera, by its venue's tier.
+    public var cadence = PerTier<TimeInterval>(general: 900, watch: 300, priority: 60)
     public var schedule = ScheduleSettings()
     public var debounce = DebounceSettings()
-    public var retention = Retention()
-    public var writer = Writer()
+    public var retention = RetentionSettings()
+    public var writer = WriterSettings()
     /// The daily patrol: when it runs, how days are judged, and the ladder's numbers.
     public var patrol = PatrolSettings()
     /// Who gets the daily report, and how it leaves.
     public var mail = MailSettings()
     /// What a re-import of the inventory may do unasked.
-    public var inventory = InventoryImport()
+    public var inventory = InventoryImportSettings()
 
     public init() {
         coverPatrol()
     }
 
     /// A probe stands for the time until the camera's next one: from the cadence, the longest
-    /// backoff and the probe's deadline.
+    /// backoff and the probe's deadline (the longest of any host, in whole seconds).
     private mutating func coverPatrol() {
-        patrol.cover(cadence: [.priority: cadence.priority, .watch: cadence.watch, .general: cadence.general],
-                     backoffLimit: schedule.backoffLimit,
-                     deadline: ([probe.deadline] + probe.hosts.values.compactMap(\.deadline)).max()!.seconds.rounded(.down))
+        patrol.cover(cadence: cadence, backoffLimit: schedule.backoffLimit,
+                     deadline: Double(probe.longestDeadline.components.seconds))
     }
 
     /// Loads `path`; relative paths in it are relative to the file's folder.
@@ -205,8 +165,8 @@ public struct Configuration: Sendable, Equatable {
         if var section = try top.section("ladder") {
             var ladder = patrol.ladder
             if var deadlines = try section.section("deadline_days") {
-                for tier in Tier.allCases {
-                    if let days = try deadlines.integer(tier.rawValue, in: 1...365) { ladder.deadlineDays[tier] = days }
+                for (tier, field) in PerTier<Int>.fields {
+                    if let days = try deadlines.integer(tier, in: 1...365) { ladder.deadlineDays[keyPath: field] = days }
                 }
                 try deadlines.rejectUnknownKeys()
             }

@@ -1,5 +1,6 @@
 import Foundation
 import PatrolProbe
+import PatrolSettings
 
 /// The three kinds of high-risk small venue the district patrols.
 public enum VenueKind: String, CaseIterable, Codable, Sendable {
@@ -19,6 +20,26 @@ public enum Tier: String, CaseIterable, Codable, Sendable, Comparable {
 
     public static func < (lhs: Tier, rhs: Tier) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+extension PerTier {
+    /// The value for `tier`: the field named as the tier is.
+    public subscript(tier: Tier) -> Value {
+        get {
+            switch tier {
+            case .general: general
+            case .watch: watch
+            case .priority: priority
+            }
+        }
+        set {
+            switch tier {
+            case .general: general = newValue
+            case .watch: watch = newValue
+            case .priority: priority = newValue
+            }
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import PatrolInventory
 import PatrolProbe
+import PatrolSettings
 
 /// What Patrol concluded about one camera for one patrol day.
 public enum Verdict: String, Codable, Sendable, CaseIterable {

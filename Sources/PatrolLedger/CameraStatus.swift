@@ -1,5 +1,6 @@
 import Foundation
 import PatrolProbe
+import PatrolSettings
 
 /// A camera's debounced status: one failed probe does not make a camera down, one good
 /// probe does not make it up again.
@@ -8,19 +9,6 @@ public enum CameraStatus: String, Codable, Sendable, CaseIterable {
     case unknown
     case up
     case down
-}
-
-/// When a run of probe results changes a camera's status. Defaults in docs/SWEEP.md.
-public struct DebounceSettings: Sendable, Equatable {
-    /// Down after this many failed probes in a row...
-    public var downAfterFailures = 3
-    /// ...or after failing this many seconds (with at least two failed probes), whichever
-    /// comes first: a slow cadence must not take 45 minutes to notice an outage.
-    public var downAfterSeconds = 300.0
-    /// Up again after this many good probes in a row.
-    public var upAfterSuccesses = 2
-
-    public init() {}
 }
 
 /// The pure core of status tracking: the previous state and one probe outcome in, the next

@@ -1,38 +1,9 @@
 import PatrolInventory
+import PatrolSettings
 
-/// How a camera-day is judged from what the probes saw. Defaults are the office's rules.
-public struct JudgingPolicy: Sendable, Equatable {
-    /// A camera must be online at least this share of the time Patrol was watching it.
-    public var minOnlineShare = 0.95
-    /// Frozen or black pictures tolerated in a day, in seconds, in total.
-    public var maxFrozenOrBlackSeconds = 3600.0
-    /// Below this share of the day watched, Patrol cannot judge: the verdict is `unknown`.
-    public var minWatchedShare = 0.5
-    /// An hour in which more than this share of all probes failed at the network level (refused
-    /// or timed out) is Patrol's own outage, not the venues': nobody is judged on it.
-    public var outageShare = 0.5
-    /// An hour needs at least this many probes before it can be called an outage.
-    public var outageMinProbes = 20
-
-    public init() {}
-}
-
-/// The escalation ladder's numbers. Defaults are the office's rules.
-public struct LadderPolicy: Sendable, Equatable {
-    /// Days to rectify after an order, a warning or a suspension, by the venue's tier.
-    public var deadlineDays: [Tier: Int] = [.general: 3, .watch: 2, .priority: 1]
-    /// Days after a rectification during which a failed day is a relapse.
-    public var recheckDays = 7
-    /// Failures count toward the ladder for this many days.
-    public var failureWindowDays = 365
-    /// Clean days in a row that move a venue one tier down and commend it.
-    public var cleanDaysForCommendation = 90
-    /// Named on a move to priority when the venue has no supervisor of its own.
-    public var defaultSupervisor = "priority venue team"
-
-    public init() {}
-
-    public func deadline(for tier: Tier) -> Int { deadlineDays[tier] ?? 3 }
+/// The ladder's rules on its numbers.
+extension LadderPolicy {
+    public func deadline(for tier: Tier) -> Int { deadlineDays[tier] }
 
     /// The failures of `failures` that count on `day`: those within the window, the day included.
     public func recentFailures(_ failures: [PatrolDay], on day: PatrolDay) -> Int {
@@ -47,9 +18,11 @@ extension LadderPolicy: Codable {
     }
 
     public init(from decoder: Decoder) throws {
+        self.init()
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let deadlines = try container.decode([String: Int].self, forKey: .deadlineDays)
-        deadlineDays = [:]
+        // A tier the record does not name has three days.
+        deadlineDays = PerTier(repeating: 3)
         for (name, days) in deadlines {
             guard let tier = Tier(rawValue: name) else {
                 throw DecodingError.dataCorruptedError(forKey: .deadlineDays, in: container, debugDescription: "unknown tier \(name)")
@@ -64,7 +37,7 @@ extension LadderPolicy: Codable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(Dictionary(uniqueKeysWithValues: deadlineDays.map { ($0.key.rawValue, $0.value) }),
+        try container.encode(Dictionary(uniqueKeysWithValues: Tier.allCases.map { ($0.rawValue, deadlineDays[$0]) }),
                              forKey: .deadlineDays)
         try container.encode(recheckDays, forKey: .recheckDays)
         try container.encode(failureWindowDays, forKey: .failureWindowDays)

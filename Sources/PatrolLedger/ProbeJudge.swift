@@ -1,5 +1,6 @@
 import Foundation
 import PatrolProbe
+import PatrolSettings
 
 /// What the rules remember of a camera from one probe to the next: its debounced status and
 /// the last undamaged picture it showed.

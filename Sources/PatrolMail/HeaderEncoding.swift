@@ -1,3 +1,5 @@
+import PatrolSettings
+
 /// Header fields as RFC 5322 and RFC 2047/2231 want them: folded lines of at most 76 characters,
 /// non-ASCII text as UTF-8 encoded-words (each at most 75 characters, never splitting a
 /// character), non-ASCII parameters (file names) as RFC 2231 percent-encoded continuations.
@@ -116,20 +118,12 @@ struct HeaderField {
     // MARK: Checks and quoting
 
     static func requireNoControls(_ value: String, field: String) throws(MailError) {
-        if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || (0x80..<0xA0).contains($0.value)
-            || $0 == "\u{2028}" || $0 == "\u{2029}" }) {
-            throw .invalidHeaderValue(field: field, value: value)
-        }
+        if MailAddress.carriesControlCharacter(value) { throw .invalidHeaderValue(field: field, value: value) }
     }
 
     /// A plain `local@domain` in printable ASCII, without spaces, brackets, quotes or commas.
     static func checkedAddress(_ address: String) throws(MailError) -> String {
-        let forbidden: Set<Character> = ["<", ">", "(", ")", ",", ";", ":", "\\", "\"", "[", "]", " "]
-        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
-        guard address.utf8.count <= 254, parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty,
-              address.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) }),
-              !address.contains(where: forbidden.contains), !parts[0].hasPrefix("-")
-        else { throw .invalidAddress(address) }
+        guard MailAddress.isPlain(address) else { throw .invalidAddress(address) }
         return address
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import PatrolSettings
 
 /// One e-mail as Patrol writes it: a sender, recipients, a subject, the same content as plain text
 /// and as HTML, and attachments (the report's CSV files). Text is UTF-8 throughout; venue names
@@ -26,31 +27,6 @@ public struct MailMessage: Sendable, Hashable {
 
     /// Every recipient, To then Cc: the envelope `sendmail -t` takes from the headers.
     public var recipients: [MailAddress] { to + cc }
-}
-
-/// A mailbox: an ASCII address and an optional display name in any script ("张伟 (一组)").
-public struct MailAddress: Sendable, Hashable, Codable, CustomStringConvertible {
-    public var name: String?
-    public var address: String
-
-    public init(_ address: String, name: String? = nil) {
-        self.address = address
-        self.name = name
-    }
-
-    /// Throws unless the address can be written in a header as it is: a plain `local@domain`
-    /// in printable ASCII, and a display name without control characters (CR or LF would let it
-    /// write headers of its own). The configuration checks every address with it when loaded.
-    public func validate() throws(MailError) {
-        _ = try HeaderField.checkedAddress(address)
-        if let name { try HeaderField.requireNoControls(name, field: "display name") }
-    }
-
-    /// `name <address>`, or the bare address: for people reading a listing, not for a header.
-    public var description: String {
-        guard let name, !name.isEmpty else { return address }
-        return "\(name) <\(address)>"
-    }
 }
 
 /// A file attached to the message: the report's CSV tables by default.

@@ -1,20 +1,9 @@
 import Foundation
+import PatrolSettings
 import PatrolStore
 
-/// How long a failed message waits before its next attempt: `firstDelay` after the first failure,
-/// multiplied by `multiplier` after each further one, never more than `longestDelay`. There is no
-/// last attempt: a message waits for as long as sendmail keeps failing.
-public struct RetryPolicy: Sendable, Equatable {
-    public var firstDelay: TimeInterval
-    public var multiplier: Double
-    public var longestDelay: TimeInterval
-
-    public init(firstDelay: TimeInterval = 60, multiplier: Double = 2, longestDelay: TimeInterval = 3600) {
-        self.firstDelay = firstDelay
-        self.multiplier = multiplier
-        self.longestDelay = longestDelay
-    }
-
+/// The wait before a failed message's next attempt.
+extension RetryPolicy {
     /// The wait after `attempts` attempts have failed (1 for the first failure).
     public func delay(afterAttempts attempts: Int) -> TimeInterval {
         let grown = firstDelay * pow(max(multiplier, 1), Double(max(attempts, 1) - 1))

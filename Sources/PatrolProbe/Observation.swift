@@ -1,3 +1,5 @@
+import PatrolSettings
+
 /// What a probe saw of a stream that opened, and what it concludes from it.
 ///
 /// Pure bookkeeping: the probe feeds it packets and decoded pictures, asks it what to do

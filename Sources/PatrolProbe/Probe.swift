@@ -1,5 +1,6 @@
 import Foundation
 import PatrolAV
+import PatrolSettings
 
 /// Probing one stream: one function of (stream URL, settings) returning one `ProbeResult`.
 ///

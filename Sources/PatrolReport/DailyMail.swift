@@ -1,6 +1,7 @@
 import Foundation
 import PatrolLedger
 import PatrolMail
+import PatrolSettings
 import PatrolStore
 
 /// The daily report as mail: one message per audience. Every patrolled day without mail in the

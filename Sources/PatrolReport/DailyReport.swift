@@ -1,6 +1,7 @@
 import Foundation
 import PatrolInventory
 import PatrolLedger
+import PatrolSettings
 import PatrolStore
 
 /// Everything the daily compliance report says about one patrol day, read from the store in

@@ -1,6 +1,7 @@
 import Foundation
 import PatrolLedger
 import PatrolMail
+import PatrolSettings
 import PatrolStore
 
 /// The report's rows as CSV attachments: one row per camera, one per venue, and for the

@@ -1,5 +1,6 @@
 import Foundation
 import PatrolLedger
+import PatrolSettings
 import PatrolStore
 
 /// The daily report as one self-contained HTML document, for the text/html part of the e-mail.

@@ -1,5 +1,6 @@
 import Foundation
 import PatrolLedger
+import PatrolSettings
 import PatrolStore
 
 /// The daily report as plain UTF-8 text: for a terminal (`patrol report`) and the text/plain part

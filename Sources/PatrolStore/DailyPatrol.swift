@@ -3,28 +3,7 @@ import GRDB
 import PatrolInventory
 import PatrolLedger
 import PatrolProbe
-
-/// When and how the daily patrol judges.
-public struct PatrolSettings: Sendable, Equatable {
-    /// Patrol days are calendar days here.
-    public var timeZone = TimeZone(identifier: "Asia/Shanghai")!
-    /// The patrol of a day runs at this time on the next day.
-    public var hour = 6
-    public var minute = 0
-    public var judging = JudgingPolicy()
-    public var ladder = LadderPolicy()
-    /// How long one probe of a camera stands for, by tier: a little more than the time to the
-    /// next probe, even a backed-off one.
-    public var coverage: [Tier: TimeInterval] = [.priority: 1200, .watch: 1200, .general: 1800]
-
-    public init() {}
-
-    /// Coverage from the schedule: twice the cadence, and never less than the longest backoff,
-    /// plus the probe's own deadline.
-    public mutating func cover(cadence: [Tier: TimeInterval], backoffLimit: TimeInterval, deadline: TimeInterval) {
-        for (tier, seconds) in cadence { coverage[tier] = max(2 * seconds, backoffLimit) + deadline }
-    }
-}
+import PatrolSettings
 
 /// What one patrol day found and did.
 public struct PatrolDayReport: Sendable, Equatable {
@@ -137,7 +116,7 @@ public struct DailyPatrol: Sendable {
     /// Every camera's verdict for the day, stored; cameras of closed venues are no longer judged.
     private func judgeCameras(_ interval: DateInterval, day: PatrolDay, skipping closed: Set<String>,
                               in db: Database) throws -> (days: [CameraDay], outageHours: Int) {
-        let longest = settings.coverage.values.max() ?? 1800
+        let longest = settings.coverage.values.max()!
         let cameras = try Row.fetchAll(db, sql: """
             SELECT camera.id, camera.venue_id, camera.placement, venue.tier FROM camera JOIN venue ON venue.id = camera.venue_id
             WHERE camera.added_at < ? AND (camera.retired_at IS NULL OR camera.retired_at > ?)
@@ -165,7 +144,7 @@ public struct DailyPatrol: Sendable {
             }
             let tier = Tier(rawValue: camera["tier"]) ?? .general
             let judged = CameraDay.judge(cameraID: camera["id"], venueID: venueID, placement: placement, samples: own,
-                                         day: interval, unwatched: outage, coverage: settings.coverage[tier] ?? longest,
+                                         day: interval, unwatched: outage, coverage: settings.coverage[tier],
                                          policy: settings.judging)
             days.append(judged)
             try db.execute(sql: """

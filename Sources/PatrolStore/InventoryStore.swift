@@ -3,6 +3,7 @@ import GRDB
 import PatrolLedger
 import PatrolInventory
 import PatrolProbe
+import PatrolSettings
 
 extension Store {
     /// The venues and cameras in service (not retired), with their secrets when a vault is given.

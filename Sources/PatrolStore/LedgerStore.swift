@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import PatrolInventory
 import PatrolLedger
+import PatrolSettings
 
 /// The ledger's tables: the entries themselves, and what each patrol day judged (the input the
 /// whole ledger can be re-derived from). SQLite refuses UPDATE and DELETE on all of them.

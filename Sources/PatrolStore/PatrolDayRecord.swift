@@ -3,6 +3,7 @@ import GRDB
 import PatrolInventory
 import PatrolLedger
 import PatrolProbe
+import PatrolSettings
 
 /// Everything the store knows about one patrolled day, read in one snapshot: what the daily
 /// report is made of. Plain values; the report decides what to say with them.

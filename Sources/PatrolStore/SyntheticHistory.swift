@@ -3,6 +3,7 @@ import GRDB
 import PatrolInventory
 import PatrolLedger
 import PatrolProbe
+import PatrolSettings
 
 /// A made-up but realistic history of the inventory's cameras, to measure the command line
 /// against a database the size the daemon keeps (`patrol bench-history`) and to give tests a
@@ -70,7 +71,7 @@ public struct SyntheticHistory: Sendable {
     public var rawDays = 7
     public var seed: UInt64 = 1
     /// Seconds between probes of a camera, by its venue's tier.
-    public var cadence: [Tier: Double] = [.priority: 60, .watch: 300, .general: 900]
+    public var cadence = PerTier<Double>(general: 900, watch: 300, priority: 60)
     /// Share of cameras down at `until`: an outage that began within the last three days.
     public var downShare = 0.047
     /// Share of cameras whose picture format dropped during the period (a metadata change).
@@ -191,7 +192,7 @@ private struct SyntheticCamera {
     }
 
     mutating func write(_ db: Database, into report: inout SyntheticHistoryReport) throws {
-        let cadence = history.cadence[camera.tier] ?? 900
+        let cadence = history.cadence[camera.tier]
         let start = history.until.addingTimeInterval(-Double(history.days) * 86_400)
         let rawFrom = history.until.addingTimeInterval(-Double(history.rawDays) * 86_400)
         let insertResult = try db.cachedStatement(sql: """

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import PatrolInventory
 import PatrolLedger
+import PatrolSettings
 
 /// A synthetic past of daily patrols: each venue's judged days, and the ladder the real rules
 /// derive from them sealed into the ledger, as a year or two of service leaves them. For

@@ -1,6 +1,7 @@
 import Atomics
 import Dispatch
 import PatrolProbe
+import PatrolSettings
 
 /// One probe to run: which schedule slot it belongs to, and what to probe.
 public struct ProbeJob: Sendable {

@@ -1,6 +1,7 @@
 import Atomics
 import Foundation
 import PatrolProbe
+import PatrolSettings
 
 /// Drives a `Schedule` with a `ProbePool`: hands due targets to the workers, collects what
 /// they finish, and passes it on in batches. It runs on the caller's thread (a thread of its

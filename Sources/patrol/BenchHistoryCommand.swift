@@ -43,7 +43,7 @@ struct BenchHistoryCommand: ParsableCommand {
         history.days = days
         history.rawDays = rawDays
         history.seed = seed
-        history.cadence = [.priority: cadence.priority, .watch: cadence.watch, .general: cadence.general]
+        history.cadence = cadence
         let started = ContinuousClock.now
         let report: SyntheticHistoryReport
         do {

@@ -1,6 +1,7 @@
 import Foundation
 import PatrolInventory
 import PatrolLedger
+import PatrolSettings
 import PatrolStore
 
 /// A ledger entry as the command line shows it: a table row, or a JSON object.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PatrolOutput
 import PatrolProbe
+import PatrolSettings
 
 struct ProbeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,5 @@
-import PatrolConfig
 import PatrolInventory
+import PatrolSettings
 import PatrolSweep
 
 /// The district as the sweeper sees it: every camera in service, with its venue's cadence. The
@@ -10,16 +10,11 @@ struct District {
     let streams: [Sweeper.Stream]
     let placements: [String: Placement]
 
-    init(inventory: Inventory, cadence: Configuration.Cadence, closed: Set<String> = []) {
+    init(inventory: Inventory, cadence: PerTier<Double>, closed: Set<String> = []) {
         self.inventory = inventory
         self.closed = closed
         streams = inventory.cameras.filter { !closed.contains($0.venueID) }.map { camera in
-            let tier = inventory.venue(camera.venueID)?.tier ?? .general
-            let seconds = switch tier {
-            case .priority: cadence.priority
-            case .watch: cadence.watch
-            case .general: cadence.general
-            }
+            let seconds = cadence[inventory.venue(camera.venueID)?.tier ?? .general]
             return Sweeper.Stream(target: ScheduleTarget(id: camera.id, host: camera.stream.host, cadence: seconds),
                                   url: camera.stream)
         }

@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
-import PatrolConfig
 import PatrolMail
+import PatrolSettings
 import PatrolStore
 
 /// The daily report's mail as the daemon sends it: whatever the outbox holds that is due, on a

@@ -1,5 +1,6 @@
 import Foundation
 import PatrolProbe
+import PatrolSettings
 import PatrolTestSupport
 
 /// The sample camera fleet (Samples/fleet), a real gst-rtsp-server, started once for the

@@ -1,5 +1,6 @@
 import Foundation
 import PatrolProbe
+import PatrolSettings
 import Testing
 
 /// HLS over HTTP, made by the ffmpeg tool and served by a plain HTTP server on loopback.

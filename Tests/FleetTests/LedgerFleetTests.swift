@@ -3,6 +3,7 @@ import GRDB
 import PatrolInventory
 import PatrolLedger
 import PatrolProbe
+import PatrolSettings
 @testable import PatrolStore
 import PatrolTestSupport
 import Testing
@@ -49,7 +50,7 @@ struct LedgerFleetTests {
         })
         try store.apply(inventory, vault: vault, zone: patrolZone, now: Self.day1.start(in: Self.zone).addingTimeInterval(-86_400))
         var settings = PatrolSettings()
-        settings.cover(cadence: [.general: 43_200, .watch: 43_200, .priority: 43_200], backoffLimit: 600, deadline: 8)
+        settings.cover(cadence: PerTier(repeating: 43_200), backoffLimit: 600, deadline: 8)
         self.settings = settings
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import PatrolProbe
+import PatrolSettings
 import Testing
 
 /// Probes through the real FFmpeg libraries against the real RTSP server of Samples/fleet.

@@ -1,5 +1,6 @@
 import Foundation
 import PatrolProbe
+import PatrolSettings
 import Testing
 
 /// Behaviours of real RTSP servers and encoders, reproduced on the wire by the fleet's `/stack`

@@ -3,6 +3,7 @@ import GRDB
 import PatrolInventory
 import PatrolLedger
 import PatrolProbe
+import PatrolSettings
 @testable import PatrolStore
 import PatrolSweep
 import PatrolTestSupport

@@ -1,6 +1,6 @@
 import Foundation
 import PatrolConfig
-import PatrolMail
+import PatrolSettings
 import Testing
 
 @Suite("The configuration file")
@@ -92,10 +92,10 @@ struct ConfigurationTests {
         #expect(patrol.timeZone.identifier == "Asia/Urumqi")
         #expect(patrol.hour == 7 && patrol.minute == 30)
         #expect(patrol.judging.minOnlineShare == 0.9 && patrol.judging.maxFrozenOrBlackSeconds == 1800)
-        #expect(patrol.ladder.deadlineDays == [.general: 5, .watch: 2, .priority: 1])
+        #expect(patrol.ladder.deadlineDays == PerTier(general: 5, watch: 2, priority: 1))
         #expect(patrol.ladder.recheckDays == 14 && patrol.ladder.defaultSupervisor == "重点场所监管组")
         // A probe stands for twice the cadence (or the longest backoff) plus the deadline.
-        #expect(patrol.coverage[.general] == 2408 && patrol.coverage[.priority] == 608)
+        #expect(patrol.coverage.general == 2408 && patrol.coverage.priority == 608)
     }
 
     @Test("a bad configuration names the file, the line and the key", arguments: [

@@ -1,4 +1,5 @@
 import PatrolInventory
+import PatrolSettings
 import Testing
 @testable import PatrolLedger
 

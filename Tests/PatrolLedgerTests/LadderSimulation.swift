@@ -1,6 +1,7 @@
 import Foundation
 import PatrolInventory
 @testable import PatrolLedger
+import PatrolSettings
 
 /// Plays a venue's days and an operator's acts the way the daily patrol and the command line do
 /// (derive, reconcile, seal) on an in-memory ledger, and prints the ledger compactly.

@@ -1,6 +1,7 @@
 import Foundation
 import PatrolInventory
 import PatrolProbe
+import PatrolSettings
 import Testing
 @testable import PatrolLedger
 

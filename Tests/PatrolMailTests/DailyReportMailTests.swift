@@ -4,6 +4,7 @@ import PatrolLedger
 import PatrolMail
 import PatrolProbe
 import PatrolReport
+import PatrolSettings
 @testable import PatrolStore
 import PatrolTestSupport
 import Testing

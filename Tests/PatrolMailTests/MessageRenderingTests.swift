@@ -1,4 +1,5 @@
 import Foundation
+import PatrolSettings
 import Testing
 @testable import PatrolMail
 

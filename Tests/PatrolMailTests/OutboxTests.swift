@@ -1,4 +1,5 @@
 import Foundation
+import PatrolSettings
 import PatrolStore
 import Testing
 @testable import PatrolMail

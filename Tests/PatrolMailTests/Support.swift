@@ -1,5 +1,6 @@
 import Foundation
 import PatrolMail
+import PatrolSettings
 
 /// Debian's Python, where python3-aiosmtpd is installed (scripts/setup).
 let python = "/usr/bin/python3"

@@ -1,5 +1,6 @@
 import Foundation
 import PatrolAV
+import PatrolSettings
 import Testing
 @testable import PatrolProbe
 

@@ -1,3 +1,4 @@
+import PatrolSettings
 import Testing
 @testable import PatrolProbe
 

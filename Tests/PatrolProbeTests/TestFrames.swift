@@ -1,4 +1,5 @@
 import PatrolProbe
+import PatrolSettings
 
 /// Pictures made in the test: an 8-bit luma plane and a deterministic noise source.
 struct TestFrame {

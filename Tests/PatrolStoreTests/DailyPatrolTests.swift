@@ -3,6 +3,7 @@ import GRDB
 import PatrolInventory
 import PatrolLedger
 import PatrolProbe
+import PatrolSettings
 import PatrolTestSupport
 import Testing
 @testable import PatrolStore

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import PatrolLedger
 import PatrolProbe
+import PatrolSettings
 import PatrolTestSupport
 import Testing
 @testable import PatrolStore

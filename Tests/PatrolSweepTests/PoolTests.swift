@@ -2,6 +2,7 @@ import Atomics
 import Foundation
 import Dispatch
 import PatrolProbe
+import PatrolSettings
 import Testing
 @testable import PatrolSweep
 

@@ -63,17 +63,29 @@ public struct ProbeSettings: Sendable, Equatable {
         if let deadline = own.deadline { settings.deadline = deadline }
         return settings
     }
+
+    /// The longest deadline any camera host gets.
+    public var longestDeadline: Duration { ([deadline] + hosts.values.compactMap(\.deadline)).max()! }
 }
 
-extension Duration {
-    /// The duration in seconds, as a Double.
-    public var seconds: Double {
-        let (s, attoseconds) = components
-        return Double(s) + Double(attoseconds) * 1e-18
-    }
+/// The thresholds that turn picture statistics into `black` and `frozen`. docs/PROBE.md
+/// gives the reasoning behind each default.
+public struct PictureThresholds: Sendable, Equatable {
+    /// A pixel darker than this brightness counts as black (FFmpeg blackdetect's pix_th).
+    public var blackPixel = 0.10
+    /// A picture whose share of black pixels reaches this is black (blackdetect's
+    /// picture_black_ratio_th).
+    public var blackPicture = 0.98
+    /// A picture whose brightness varies less than this across its area is uniform: a
+    /// covered or blinded lens, whatever its brightness (about 4 levels of 219).
+    public var uniformSpread = 0.02
+    /// Two independently coded pictures that differ by less than this are the same picture
+    /// (about 0.8 levels of 255: below a live sensor's noise, above a rate-controlled
+    /// coder's re-encoding of one picture, measured at 0.0011).
+    public var frozenDifference = 0.003
+    /// A non-key frame smaller than this share of the keyframe carries no change. Two of
+    /// them make the probe wait for a second keyframe to compare pictures.
+    public var staticFrameRatio = 0.01
 
-    var nanoseconds: Int64 {
-        let (s, attoseconds) = components
-        return s * 1_000_000_000 + attoseconds / 1_000_000_000
-    }
+    public init() {}
 }

@@ -1,0 +1,12 @@
+extension Duration {
+    /// The duration in seconds, as a Double.
+    public var seconds: Double {
+        let (s, attoseconds) = components
+        return Double(s) + Double(attoseconds) * 1e-18
+    }
+
+    var nanoseconds: Int64 {
+        let (s, attoseconds) = components
+        return s * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}
