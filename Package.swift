@@ -85,8 +85,12 @@ let package = Package(
                 "PatrolConfig", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // What the test targets share: helper programs started and synchronised on.
-        .target(name: "PatrolTestSupport", path: "Tests/PatrolTestSupport"),
+        // What the test targets share: helper programs started and synchronised on (the sample
+        // fleet, the SMTP receiver and msmtp's home), and the socket systemd would listen on.
+        .target(
+            name: "PatrolTestSupport", dependencies: ["PatrolProbe", "PatrolMail"], path: "Tests/PatrolTestSupport",
+            exclude: ["Tools"]
+        ),
         .testTarget(name: "PatrolProbeTests", dependencies: ["PatrolProbe"]),
         .testTarget(name: "PatrolInventoryTests", dependencies: ["PatrolInventory", "PatrolProbe"]),
         .testTarget(
