@@ -9,7 +9,8 @@ import Synchronization
 /// The probing as a service: the engine's sweeper (the schedule and the lock-free pool of
 /// Dispatch worker threads) runs on a thread of its own and hands each batch of finished probes
 /// to the writer. Cancelled, or when the group stops, it hands out no new probes, lets those in
-/// flight end within their deadline, has the writer write their results, and returns.
+/// flight end within their deadline, has the writer write their results, and returns. `stop()`
+/// (SIGTERM) does the same at once, and `run` then returns when the group stops it.
 ///
 /// A reload (`reload`) reads the configuration and the inventory again and checks them whole; a
 /// good one waits for the probes in flight, then a new engine takes over the same store and the
@@ -88,6 +89,8 @@ public final class SweeperService: Service, Sendable {
         } onCancelOrGracefulShutdown: {
             self.stop()
         }
+        // Stopped by `stop()` (SIGTERM): a service returns only when its group stops it.
+        try? await gracefulShutdown()
     }
 
     /// Hands out no new probes from now on; the probes in flight end within their deadline.
