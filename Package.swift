@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "Patrol",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "patrol", targets: ["patrol"]),
         .executable(name: "patrold", targets: ["patrold"]),
@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // The system FFmpeg libraries, found through pkg-config.
@@ -78,15 +80,32 @@ let package = Package(
                 "PatrolSettings", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The daemon as a group of services (swift-service-lifecycle): the sweeper, the store
+        // writer, the daily patrol, the mail, the status line and notifications to systemd, the
+        // watchdog, pruning; and its one-shot modes (--once, --patrol).
+        .target(
+            name: "PatrolDaemon",
+            dependencies: [
+                "PatrolOutput", "PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore", "PatrolLedger", "PatrolReport", "PatrolMail",
+                "PatrolConfig", "PatrolSettings", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Atomics", package: "swift-atomics"),
+            ]
+        ),
         .executableTarget(
             name: "patrold",
             dependencies: [
-                "PatrolOutput", "PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore", "PatrolLedger", "PatrolReport", "PatrolMail",
-                "PatrolConfig", "PatrolSettings", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "PatrolDaemon", "PatrolOutput", "PatrolProbe", "PatrolStore", "PatrolSettings",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // What the test targets share: helper programs started and synchronised on.
-        .target(name: "PatrolTestSupport", path: "Tests/PatrolTestSupport"),
+        // What the test targets share: helper programs started and synchronised on (the sample
+        // fleet, the SMTP receiver and msmtp's home), and the socket systemd would listen on.
+        .target(
+            name: "PatrolTestSupport", dependencies: ["PatrolProbe", "PatrolMail", "PatrolSettings"], path: "Tests/PatrolTestSupport",
+            exclude: ["Tools"]
+        ),
         .testTarget(name: "PatrolProbeTests", dependencies: ["PatrolProbe", "PatrolSettings"]),
         .testTarget(name: "PatrolInventoryTests", dependencies: ["PatrolInventory", "PatrolProbe"]),
         .testTarget(
@@ -109,6 +128,14 @@ let package = Package(
         // The command line's own parts: display width, tables, time arguments.
         .testTarget(name: "PatrolCLITests", dependencies: ["patrol", "PatrolReport"]),
         .testTarget(name: "PatrolReportTests", dependencies: ["PatrolReport", "PatrolLedger", "PatrolInventory", "PatrolStore", "PatrolMail"]),
+        // Each of patrold's services started alone, in process, on real parts.
+        .testTarget(
+            name: "PatroldTests",
+            dependencies: [
+                "PatrolDaemon", "PatrolConfig", "PatrolStore", "PatrolSweep", "PatrolMail", "PatrolReport", "PatrolLedger",
+                "PatrolInventory", "PatrolProbe", "PatrolSettings", "PatrolTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .testTarget(
             name: "FleetTests",
             dependencies: [

@@ -1,4 +1,5 @@
 import Foundation
+import PatrolTestSupport
 
 /// One run of a built executable (`patrol`, `patrold`) as a subprocess.
 struct CommandRun {

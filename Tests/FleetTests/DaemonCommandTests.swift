@@ -1,4 +1,5 @@
 import Foundation
+import PatrolTestSupport
 import GRDB
 import PatrolLedger
 @testable import PatrolStore

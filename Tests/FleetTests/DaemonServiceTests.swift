@@ -1,4 +1,5 @@
 import Foundation
+import PatrolTestSupport
 import GRDB
 @testable import PatrolStore
 import Testing
@@ -9,7 +10,9 @@ import Glibc
 
 /// `patrold` as systemd runs it: the real binary, its notifications read from a Unix datagram
 /// socket the test binds (as systemd's $NOTIFY_SOCKET), its log from stderr, signals sent to it.
-/// Every wait is for an event (a datagram, a log line, the process's exit) with a generous limit.
+/// Every wait is for an event (a datagram, a log line, the process's exit) with a generous limit;
+/// what is asserted is what happened (datagrams, exit statuses, rows), never how long it took
+/// (scripts/bench-daemon measures the watchdog's pace and how long a stop takes).
 @Suite("patrold under systemd: notifications, watchdog, reload, stop", .serialized)
 struct DaemonServiceTests {
     let folder: URL
@@ -133,38 +136,30 @@ struct DaemonServiceTests {
         // Two silent cameras, imported while the daemon runs and taken up on SIGHUP: both
         // workers spend their probes waiting out the deadline, which must not stop the pings.
         try importCameras(["/cam/0031", "/cam/0032"], port: fleet.blackholePort)
+        let signalled = monotonicMicroseconds()
         daemon.signal(SIGHUP)
         let reload = try #require(notify.wait(within: 30) { $0.hasPrefix("READY=1") }, "\(daemon.log.text)")
+        let answered = monotonicMicroseconds()
         let reloading = try #require(reload.first { $0.hasPrefix("RELOADING=1") }, "\(reload)")
-        // MONOTONIC_USEC is CLOCK_MONOTONIC, the clock this process reads too.
+        // MONOTONIC_USEC is CLOCK_MONOTONIC, the clock this process reads too: between the signal
+        // and the answer.
         let stamp = try #require(reloading.split(separator: "\n").first { $0.hasPrefix("MONOTONIC_USEC=") }
             .flatMap { UInt64($0.dropFirst("MONOTONIC_USEC=".count)) })
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        let ours = UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1000
-        #expect(stamp <= ours && ours - stamp < 30_000_000, "MONOTONIC_USEC=\(stamp), ours \(ours)")
+        #expect(signalled <= stamp && stamp <= answered, "MONOTONIC_USEC=\(stamp), ours \(signalled)…\(answered)")
         #expect(reload.last?.contains("STATUS=2 cameras: 0 up, 0 down, 2 unknown") == true, "\(reload)")
-        #expect(daemon.log.wait(for: "reloaded (inventory: added 1 venue and 2 cameras): watching 2 cameras", within: 10) != nil,
-                "\(daemon.log.text)")
 
-        // Pings at half of WATCHDOG_USEC (0.25 s): 30 of them span the 3 s deadline twice over.
-        let start = ContinuousClock.now
+        // Both workers wait out the 3 s deadline on the silent cameras until the cameras are
+        // judged down; the pings (at half of WATCHDOG_USEC, 0.25 s) go on meanwhile, and nothing
+        // is ever found wedged.
         var pings = 0
-        var last = start, longestGap = Duration.zero
-        let seen = notify.wait(within: 60) { message in
-            if message == "WATCHDOG=1" {
-                pings += 1
-                longestGap = max(longestGap, ContinuousClock.now - last)
-                last = ContinuousClock.now
-            }
-            return pings == 30
+        let seen = notify.wait(within: 120) { message in
+            if message == "WATCHDOG=1" { pings += 1 }
+            return message.hasPrefix("STATUS=2 cameras: 0 up, 2 down")
         }
-        let elapsed = ContinuousClock.now - start
-        #expect(seen != nil, "\(pings) pings in \(elapsed)")
-        #expect(elapsed > .seconds(5) && elapsed < .seconds(20), "30 pings in \(elapsed)")
-        #expect(longestGap < .seconds(3), "a gap of \(longestGap) between pings")
-        #expect(!daemon.log.text.contains("wedged"))
-        #expect(try count("SELECT count(*) FROM probe_result WHERE outcome = 'timeout'") >= 1,
+        let judged = try #require(seen, "\(daemon.log.text)")
+        #expect(pings >= 4, "\(pings) pings while the probes waited out their deadline: \(judged)")
+        #expect(!(reload + judged).contains { $0.contains("wedged") }, "\(judged)")
+        #expect(try count("SELECT count(*) FROM probe_result WHERE outcome = 'timeout'") >= 2,
                 "the silent cameras were probed while the pings went on")
 
         daemon.signal(SIGTERM)
@@ -175,8 +170,9 @@ struct DaemonServiceTests {
 
     /// Runs patrold with a fault-injection point that wedges one part for good, and checks that
     /// the watchdog is pinged until then, names the wedge in the status line and the log, and
-    /// sends no ping after it. Returns the daemon's log and what the status line said.
-    func watchdogStops(fault: String, config: String, wedge: String) throws -> (log: String, status: String) {
+    /// sends no ping after it. Returns the datagrams from the first ping on, and what the
+    /// status line said.
+    func watchdogStops(fault: String, config: String, wedge: String) throws -> (datagrams: [String], status: String) {
         let notify = try NotifySocket(abstract: false, folder: folder)
         let daemon = try Daemon(config: config, notify: notify, watchdogMicroseconds: 500_000,
                                 environment: ["PATROLD_FAULT": fault])
@@ -189,11 +185,10 @@ struct DaemonServiceTests {
         } != nil, "the watchdog is pinged until the \(wedge)")
         let wedged = try #require(notify.wait(within: 60) { $0.hasPrefix("STATUS=") && $0.contains(wedge) },
                                   "\(daemon.log.text)")
-        #expect(daemon.log.wait(for: "<3>\(wedge)", within: 10) != nil, "\(daemon.log.text)")
         // No ping after it: four intervals of silence.
         let after = notify.collect(for: 2)
         #expect(!after.contains("WATCHDOG=1"), "\(after)")
-        return (daemon.log.text, wedged.last ?? "")
+        return (wedged + after, wedged.last ?? "")
     }
 
     @Test("a wedged pool (every worker stuck past the deadline) stops the watchdog pings")
@@ -214,12 +209,12 @@ struct DaemonServiceTests {
         #expect(seen.status.contains("results waiting"), "\(seen.status)")
         // The probes themselves went on; nothing was written.
         #expect(try count("SELECT count(*) FROM probe_result") == 0)
-        #expect(!seen.log.contains("probe pool wedged"))
+        #expect(!seen.datagrams.contains { $0.contains("probe pool wedged") }, "\(seen.datagrams)")
     }
 
     // MARK: Stopping and reloading
 
-    @Test("SIGTERM in the middle of a sweep: exit 0 in time, every finished probe written, database intact")
+    @Test("SIGTERM in the middle of a sweep: STOPPING=1, exit 0, every finished probe written, database intact")
     func stopMidSweep() throws {
         let fleet = try Fleet.get()
         let config = try config(deadline: 8, workers: 12)
@@ -232,13 +227,9 @@ struct DaemonServiceTests {
         // Some results written (the status line counts cameras up), more probes running.
         try #require(notify.wait(within: 60) { $0.hasPrefix("STATUS=60 cameras:") && !$0.contains(": 0 up") } != nil,
                      "\(daemon.log.text)")
-        let signalled = ContinuousClock.now
         daemon.signal(SIGTERM)
-        let status = daemon.waitForExit(within: 60)
-        let took = ContinuousClock.now - signalled
-        #expect(status == 0, "\(daemon.log.text)")
-        #expect(took < .seconds(20), "stopped in \(took)")
-        print("SIGTERM to exit during a sweep: \(took)")
+        #expect(notify.wait(within: 60) { $0 == "STOPPING=1" } != nil, "\(daemon.log.text)")
+        #expect(daemon.waitForExit(within: 60) == 0, "\(daemon.log.text)")
 
         let stopping = try #require(daemon.log.wait(for: "stopping (SIGTERM)", within: 10))
         let inFlight = Int(stopping.split(separator: ";").last?.split(separator: " ").first { Int($0) != nil } ?? "")
@@ -277,9 +268,8 @@ struct DaemonServiceTests {
         try importCameras(["/cam/0051", "/cam/0052", "/cam/0053", "/cam/0054"], port: fleet.port)
         let before = try count("SELECT count(*) FROM probe_result WHERE camera_id IN ('C1', 'C2')")
         daemon.signal(SIGHUP)
-        try #require(notify.wait(within: 30) { $0.hasPrefix("READY=1") } != nil, "\(daemon.log.text)")
-        #expect(daemon.log.wait(for: "reloaded (inventory: added 2 cameras): watching 4 cameras", within: 10) != nil,
-                "\(daemon.log.text)")
+        let reloaded = try #require(notify.wait(within: 30) { $0.hasPrefix("READY=1") }, "\(daemon.log.text)")
+        #expect(reloaded.last?.hasPrefix("READY=1\nSTATUS=4 cameras: ") == true, "\(reloaded)")
         // The new cameras are probed; the old ones keep their state and history.
         #expect(notify.wait(within: 60) { $0.contains("STATUS=4 cameras: 4 up") } != nil, "\(daemon.log.text)")
         #expect(try count("SELECT count(*) FROM probe_result WHERE camera_id IN ('C3', 'C4')") >= 2)
@@ -287,68 +277,6 @@ struct DaemonServiceTests {
         #expect(try count("SELECT count(*) FROM camera_state WHERE camera_id IN ('C1', 'C2') AND status = 'up'") == 2)
         daemon.signal(SIGTERM)
         #expect(daemon.waitForExit(within: 30) == 0, "\(daemon.log.text)")
-    }
-}
-
-/// The socket systemd would listen on: a Unix datagram socket, by path or abstract name.
-final class NotifySocket: @unchecked Sendable {
-    let fd: Int32
-    /// The value for $NOTIFY_SOCKET.
-    let name: String
-    private let path: String?
-
-    struct Failure: Error { var what: String }
-
-    init(abstract: Bool, folder: URL? = nil) throws {
-        let unique = UUID().uuidString.prefix(8)
-        path = abstract ? nil : (folder ?? FileManager.default.temporaryDirectory).appendingPathComponent("notify-\(unique)").path
-        name = path ?? "@patrol-test-\(unique)"
-        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw Failure(what: "socket: \(errno)") }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        var bytes = Array(name.utf8)
-        if path == nil { bytes[0] = 0 }
-        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
-        let length = socklen_t(MemoryLayout<sockaddr_un>.offset(of: \.sun_path)! + bytes.count)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
-        }
-        guard bound == 0 else { throw Failure(what: "bind \(name): \(errno)") }
-    }
-
-    deinit {
-        close(fd)
-        if let path { unlink(path) }
-    }
-
-    /// The next datagram, or nil when none comes within `seconds`.
-    func next(within seconds: Double) -> String? {
-        var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        guard poll(&poller, 1, Int32(max(0, seconds) * 1000)) == 1 else { return nil }
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        let count = recv(fd, &buffer, buffer.count, 0)
-        guard count >= 0 else { return nil }
-        return String(decoding: buffer.prefix(count), as: UTF8.self)
-    }
-
-    /// Reads datagrams until one matches; returns them all, the match last, or nil on timeout.
-    func wait(within seconds: Double, for match: (String) -> Bool) -> [String]? {
-        let end = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        var seen: [String] = []
-        while ContinuousClock.now < end {
-            guard let message = next(within: (end - ContinuousClock.now).seconds) else { return nil }
-            seen.append(message)
-            if match(message) { return seen }
-        }
-        return nil
-    }
-
-    /// Every datagram that arrives within `seconds`.
-    func collect(for seconds: Double) -> [String] {
-        var seen: [String] = []
-        _ = wait(within: seconds) { seen.append($0); return false }
-        return seen
     }
 }
 
@@ -430,4 +358,11 @@ final class LogLines: @unchecked Sendable {
             guard condition.wait(until: end) else { return lines.first { $0.contains(text) } }
         }
     }
+}
+
+/// CLOCK_MONOTONIC in microseconds, as systemd's MONOTONIC_USEC= counts it.
+func monotonicMicroseconds() -> UInt64 {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1000
 }

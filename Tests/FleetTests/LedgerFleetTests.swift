@@ -1,4 +1,5 @@
 import Foundation
+import PatrolTestSupport
 import GRDB
 import PatrolInventory
 import PatrolLedger

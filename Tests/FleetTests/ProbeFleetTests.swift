@@ -1,4 +1,5 @@
 import Foundation
+import PatrolTestSupport
 import PatrolProbe
 import PatrolSettings
 import Testing

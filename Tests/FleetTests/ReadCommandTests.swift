@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PatrolTestSupport
 import PatrolReport
 import PatrolProbe
 import PatrolStore

@@ -2,6 +2,7 @@ import Foundation
 import PatrolInventory
 import PatrolLedger
 import PatrolMail
+import PatrolTestSupport
 import PatrolProbe
 import PatrolReport
 import PatrolSettings

@@ -1,5 +1,6 @@
 import Foundation
 import PatrolMail
+import PatrolTestSupport
 import PatrolStore
 
 /// A real store on a SQLite file in a temporary folder: the outbox is one of its tables.

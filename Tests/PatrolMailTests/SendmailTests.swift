@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 @testable import PatrolMail
+import PatrolTestSupport
 
 @Suite("sendmail: the real msmtp, a child started clean, failures named")
 struct SendmailTests {

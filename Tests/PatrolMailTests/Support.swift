@@ -1,19 +1,12 @@
 import Foundation
 import PatrolMail
 import PatrolSettings
+import PatrolTestSupport
 
-/// Debian's Python, where python3-aiosmtpd is installed (scripts/setup).
-let python = "/usr/bin/python3"
 let tools = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Tools")
 
 struct ToolError: Error, CustomStringConvertible {
     var description: String
-}
-
-func temporaryFolder(_ name: String) throws -> URL {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("patrol-mail-\(name)-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    return folder
 }
 
 /// What Python's `email` package reads in a message (Tools/mime_dump.py).

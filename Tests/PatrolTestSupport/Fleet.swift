@@ -1,48 +1,48 @@
 import Foundation
 import PatrolProbe
 import PatrolSettings
-import PatrolTestSupport
 
 /// The sample camera fleet (Samples/fleet), a real gst-rtsp-server, started once for the
 /// whole test run on ports the operating system picks. Tests synchronise on its READY line.
-final class Fleet: @unchecked Sendable {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+public final class Fleet: @unchecked Sendable {
+    public static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
-    static let cameras = 400
+    public static let cameras = 400
 
     /// Which mounts tests may change. Suites run in parallel over one fleet, so a mount one suite
     /// changes must be one no other suite expects as the fleet plays it: mounts in `shared` are
     /// never changed, and each suite that changes mounts owns a range of its own. The fixed
     /// `/variant`, `/fault` and `/stack` mounts are never changed either.
-    enum Mounts {
+    public enum Mounts {
         /// Played as the fleet defines them, for every suite to read.
-        static let shared = 1...100
+        public static let shared = 1...100
         /// The sweep's cameras, some of them given faults.
-        static let sweep = 101...350
+        public static let sweep = 101...350
         /// The ladder walked day by day.
-        static let ledger = 351...360
+        public static let ledger = 351...360
         /// A camera seen changing state.
-        static let stateChange = 361...361
+        public static let stateChange = 361...361
 
-        static func path(_ number: Int) -> String { String(format: "/cam/%04d", number) }
+        public static func path(_ number: Int) -> String { String(format: "/cam/%04d", number) }
     }
 
     /// Started on first use; `nil` with the reason when it cannot start.
-    static let shared: Result<Fleet, FleetError> = Result { try Fleet(cameras: cameras) }
+    public static let shared: Result<Fleet, FleetError> = Result { try Fleet(cameras: cameras) }
         .mapError { FleetError(description: "\($0)") }
 
-    struct FleetError: Error, CustomStringConvertible {
-        var description: String
+    public struct FleetError: Error, CustomStringConvertible {
+        public var description: String
+        public init(description: String) { self.description = description }
     }
 
-    let port: Int
-    let blackholePort: Int
-    let refusedPort: Int
+    public let port: Int
+    public let blackholePort: Int
+    public let refusedPort: Int
     /// A listener that answers OPTIONS at once and holds DESCRIBE for `slowNotFoundDelay`
     /// before `404 Not Found`, as a media server does for a stream without a publisher.
-    let slowNotFoundPort: Int
-    static let slowNotFoundDelay = 4.0
-    let controlPath: String
+    public let slowNotFoundPort: Int
+    public static let slowNotFoundDelay = 4.0
+    public let controlPath: String
     /// The fleet exits when this test process does (its stdin closes).
     private let process: ReadyProcess
 
@@ -61,27 +61,27 @@ final class Fleet: @unchecked Sendable {
         controlPath = try process.field("control")
     }
 
-    static func get() throws -> Fleet { try shared.get() }
+    public static func get() throws -> Fleet { try shared.get() }
 
     /// Probe settings for tests that need every one of many cameras judged right. The fleet
     /// serves all the mounts of one picture source from one shared pipeline, so when that
     /// pipeline falls behind for a moment on a loaded 2-core machine, every mount of it goes
     /// quiet at once (which a real camera's neighbours do not). A 4 s window rides that out;
     /// healthy streams still end early, on their keyframe.
-    static var steadyProbe: ProbeSettings {
+    public static var steadyProbe: ProbeSettings {
         var settings = ProbeSettings()
         settings.window = .seconds(4)
         return settings
     }
 
-    func url(_ path: String, credentials: String? = nil, port: Int? = nil) -> StreamURL {
+    public func url(_ path: String, credentials: String? = nil, port: Int? = nil) -> StreamURL {
         let userinfo = credentials.map { "\($0)@" } ?? ""
         return try! StreamURL("rtsp://\(userinfo)127.0.0.1:\(port ?? self.port)\(path)")
     }
 
     /// Changes a mount's behaviour while the fleet runs (affects new sessions). A shared mount
     /// is refused: another suite may be probing it and expecting it as the fleet plays it.
-    func set(_ path: String, _ mode: String) throws {
+    public func set(_ path: String, _ mode: String) throws {
         if let number = Int(path.split(separator: "/").last ?? ""), Mounts.shared.contains(number) {
             throw FleetError(description: "fleet set \(path): a shared mount; change only a range in Fleet.Mounts")
         }
@@ -100,7 +100,7 @@ final class Fleet: @unchecked Sendable {
 }
 
 /// Runs probes on threads of their own, all at once, and returns when every one has.
-func probeAll(_ urls: [StreamURL], settings: ProbeSettings) -> [ProbeResult] {
+public func probeAll(_ urls: [StreamURL], settings: ProbeSettings) -> [ProbeResult] {
     final class Slots: @unchecked Sendable {
         // Each thread writes only its own element; all are read after the group is done.
         let results: UnsafeMutableBufferPointer<ProbeResult?>

@@ -1,16 +1,14 @@
-import Dispatch
 import Foundation
 import PatrolConfig
 import PatrolLedger
+import PatrolMail
 import PatrolReport
 import PatrolStore
 
-/// The daily patrol as the daemon runs it: every day that is due, judged in order on its own
-/// queue (a patrol of the whole district takes seconds; the service's queue keeps answering
-/// systemd meanwhile), each day logged in one line.
-final class Patrolling: Sendable {
-    private let run = SingleRun(label: "patrol.daily")
-
+/// The daily patrol as the daemon runs it (`DailyPatrolService` every minute, `patrold --patrol`
+/// once): every day that is due, judged in order, each day logged in one line, then each report
+/// still missing queued for mail.
+enum Patrolling {
     /// The daily patrol of `configuration`. Each day's report is queued for mail once the day is
     /// recorded (`requeue`); a report that cannot be built or queued is logged and tried again,
     /// and never holds a day back.
@@ -19,12 +17,13 @@ final class Patrolling: Sendable {
     }
 
     /// Queues the reports of recent patrolled days that have none (the days just patrolled, and
-    /// any whose report failed before), logging each try.
-    static func requeue(_ configuration: Configuration, store: Store) {
+    /// any whose report failed before), logging each try; returns each day tried.
+    @discardableResult
+    static func requeue(_ configuration: Configuration, store: Store) -> [(day: PatrolDay, result: Result<[Enqueued], any Error>)] {
         do {
             let trusted = try store.ledgerKey?.trustedPublicKey()
-            for (day, result) in try DailyMail.enqueueMissing(store, settings: configuration.mail, patrol: configuration.patrol,
-                                                              trusted: trusted) {
+            let tried = try DailyMail.enqueueMissing(store, settings: configuration.mail, patrol: configuration.patrol, trusted: trusted)
+            for (day, result) in tried {
                 switch result {
                 case .success(let queued):
                     Journal.info("report \(day) queued for \(queued.map(\.entry.audience.rawValue).joined(separator: ", "))")
@@ -32,8 +31,10 @@ final class Patrolling: Sendable {
                     Journal.error("report \(day) could not be queued, will try again: \(error)")
                 }
             }
+            return tried
         } catch {
             Journal.error("reports to queue cannot be read: \(StorageFailure.explain(error) ?? "\(error)")")
+            return []
         }
     }
 
@@ -50,20 +51,5 @@ final class Patrolling: Sendable {
             reports.append(report)
         }
         return reports
-    }
-
-    /// Starts a run of `configuration`'s patrol on its own queue unless one is under way, then
-    /// queues any report still missing; `done` gets the days' reports.
-    func start(_ configuration: Configuration, store: Store, done: @escaping @Sendable ([PatrolDayReport]) -> Void) {
-        run.start {
-            var reports: [PatrolDayReport] = []
-            do {
-                reports = try Self.runDue(Self.daily(configuration, store: store), now: Date())
-            } catch {
-                Journal.error("daily patrol failed, will try again: \(StorageFailure.explain(error) ?? "\(error)")")
-            }
-            Self.requeue(configuration, store: store)
-            done(reports)
-        }
     }
 }

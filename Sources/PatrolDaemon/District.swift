@@ -4,13 +4,13 @@ import PatrolSweep
 
 /// The district as the sweeper sees it: every camera in service, with its venue's cadence. The
 /// cameras of venues closed through the ladder leave the schedule; their record stays.
-struct District {
-    let inventory: Inventory
-    let closed: Set<String>
-    let streams: [Sweeper.Stream]
-    let placements: [String: Placement]
+public struct District: Sendable {
+    public let inventory: Inventory
+    public let closed: Set<String>
+    public let streams: [Sweeper.Stream]
+    public let placements: [String: Placement]
 
-    init(inventory: Inventory, cadence: PerTier<Double>, closed: Set<String> = []) {
+    public init(inventory: Inventory, cadence: PerTier<Double>, closed: Set<String> = []) {
         self.inventory = inventory
         self.closed = closed
         streams = inventory.cameras.filter { !closed.contains($0.venueID) }.map { camera in

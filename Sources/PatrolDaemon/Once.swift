@@ -1,21 +1,25 @@
-import ArgumentParser
 import Foundation
+import PatrolConfig
 import PatrolOutput
 import PatrolStore
 
-/// `patrold --once`: every camera probed once, the results written, the summary printed.
+/// `patrold --once`: every camera probed once, the results written, the summary printed. Runs
+/// on the calling thread, which it blocks for the whole sweep.
 enum Once {
-    static func sweep(_ engine: Engine, store: Store) throws {
+    static func sweep(_ configuration: Configuration, district: District, store: Store) throws {
+        let engine = Engine(configuration: configuration, district: district)
+        let writer = WriterService.writer(configuration, store: store, status: nil)
         let startedAt = Date()
         let clock = ContinuousClock.now
         var summary = SweepSummary()
         Journal.info("sweeping \(engine.district.streams.count) cameras")
-        engine.sweeper.sweepOnce(onBatch: engine.write)
-        engine.finish()
-        let health = engine.writer.health
+        engine.sweeper.sweepOnce { writer.submit($0.forWriter) }
+        writer.drain()
+        engine.pool.stop(waitingUpTo: 1)
+        let health = writer.health
         if health.pending > 0 {
             Journal.error("\(health.pending) probe results could not be written: \(health.lastError ?? "?")")
-            throw ExitCode(74)
+            throw Daemon.Exit(74)
         }
         summary.seconds = (ContinuousClock.now - clock).seconds
         // The outcomes as stored (a picture identical to the previous probe's is frozen).

@@ -9,16 +9,16 @@ import Foundation
 /// `KEY=value` lines sent to the Unix socket named by `$NOTIFY_SOCKET` (a path, or an abstract
 /// name when it begins with '@'). Without `$NOTIFY_SOCKET` (not started by systemd) every
 /// message is dropped.
-final class SystemdNotifier: Sendable {
+public final class SystemdNotifier: Sendable {
     private let socket: Int32
     private let address: [UInt8]  // a sockaddr_un, as many bytes as count
     /// How often systemd wants a `WATCHDOG=1`, from `$WATCHDOG_USEC` (when `$WATCHDOG_PID`,
     /// if set, names this process).
-    let watchdogInterval: Double?
+    public let watchdogInterval: Double?
 
     /// Reads the protocol's variables and removes them from the environment, so that the
     /// programs the daemon runs (sendmail) do not inherit them.
-    init?(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init?(environment: [String: String] = ProcessInfo.processInfo.environment) {
         watchdogInterval = Self.watchdogInterval(environment, pid: getpid())
         for name in ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"] { unsetenv(name) }
         guard let path = environment["NOTIFY_SOCKET"], let address = Self.address(path) else { return nil }
@@ -63,7 +63,7 @@ final class SystemdNotifier: Sendable {
 
     /// Sends one message; false when the socket refused it (systemd gone, buffer full).
     @discardableResult
-    func send(_ fields: [String]) -> Bool {
+    public func send(_ fields: [String]) -> Bool {
         let message = Array(fields.joined(separator: "\n").utf8)
         let sent = address.withUnsafeBytes { raw in
             message.withUnsafeBytes { bytes in

@@ -5,18 +5,18 @@ import PatrolOutput
 /// (`<3>` error … `<7>` debug) that journald reads. A line that cannot be written (a full
 /// disk, a closed descriptor, journald gone) is dropped: the daemon goes on. Never give it credentials: pass
 /// `StreamURL`s (which print redacted), not strings built from the inventory's secrets.
-enum Journal {
-    enum Priority: Int {
+public enum Journal {
+    public enum Priority: Int {
         case error = 3, warning = 4, notice = 5, info = 6, debug = 7
     }
 
-    static func log(_ priority: Priority, _ message: String) {
+    public static func log(_ priority: Priority, _ message: String) {
         let line = "<\(priority.rawValue)>" + message.replacingOccurrences(of: "\n", with: " ") + "\n"
         Output.log(line)
     }
 
-    static func error(_ message: String) { log(.error, message) }
-    static func warning(_ message: String) { log(.warning, message) }
-    static func notice(_ message: String) { log(.notice, message) }
-    static func info(_ message: String) { log(.info, message) }
+    public static func error(_ message: String) { log(.error, message) }
+    public static func warning(_ message: String) { log(.warning, message) }
+    public static func notice(_ message: String) { log(.notice, message) }
+    public static func info(_ message: String) { log(.info, message) }
 }

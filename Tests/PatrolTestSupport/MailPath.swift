@@ -1,27 +1,38 @@
 import Foundation
 import PatrolMail
-import PatrolTestSupport
+
+/// Debian's Python, where python3-aiosmtpd is installed (scripts/setup).
+public let python = "/usr/bin/python3"
+
+/// A new folder under the temporary directory, named after `name`.
+public func temporaryFolder(_ name: String) throws -> URL {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("patrol-mail-\(name)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    return folder
+}
 
 /// A real SMTP server on 127.0.0.1 (Tools/smtp_receiver.py, aiosmtpd), keeping what it receives
 /// in a folder, with a port that refuses connections and one that never answers. It exits when
 /// this object goes away (its stdin closes). Tests synchronise on its READY line, and on sendmail
 /// having exited: the receiver writes each message before it answers 250.
-final class Receiver: @unchecked Sendable {
-    let folder: URL
-    let port: Int
-    let refusedPort: Int
-    let silentPort: Int
+public final class Receiver: @unchecked Sendable {
+    public let folder: URL
+    public let port: Int
+    public let refusedPort: Int
+    public let silentPort: Int
     private let process: ReadyProcess
 
-    struct Received {
-        var message: Data
-        var mailFrom: String
-        var recipients: [String]
+    public struct Received {
+        public var message: Data
+        public var mailFrom: String
+        public var recipients: [String]
     }
 
-    init() throws {
+    static let tool = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Tools/smtp_receiver.py")
+
+    public init() throws {
         folder = try temporaryFolder("received")
-        process = try ReadyProcess(python, [tools.appendingPathComponent("smtp_receiver.py").path, folder.path],
+        process = try ReadyProcess(python, [Self.tool.path, folder.path],
                                    unready: "the SMTP receiver exited before it was ready (is python3-aiosmtpd installed?)")
         port = try process.number("port")
         refusedPort = try process.number("refused")
@@ -33,7 +44,7 @@ final class Receiver: @unchecked Sendable {
     }
 
     /// Every message received so far, in order.
-    func received() throws -> [Received] {
+    public func received() throws -> [Received] {
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".eml") }.sorted()
         return try names.map { name in
             let message = try Data(contentsOf: folder.appendingPathComponent(name))
@@ -47,15 +58,15 @@ final class Receiver: @unchecked Sendable {
 
 /// A home folder whose .msmtprc points msmtp (Debian's msmtp-mta is /usr/sbin/sendmail) at a
 /// port on 127.0.0.1: the sendmail a test runs is the real one, configured through HOME.
-struct MailHome {
-    let folder: URL
+public struct MailHome: Sendable {
+    public let folder: URL
 
-    init() throws {
+    public init() throws {
         folder = try temporaryFolder("home")
     }
 
     /// Points msmtp at `port`, from now on.
-    func use(port: Int) throws {
+    public func use(port: Int) throws {
         let configuration = """
             defaults
             auth off
@@ -71,7 +82,7 @@ struct MailHome {
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)  // msmtp insists
     }
 
-    func sendmail(path: String = "/usr/sbin/sendmail", timeout: TimeInterval = 30) -> Sendmail {
+    public func sendmail(path: String = "/usr/sbin/sendmail", timeout: TimeInterval = 30) -> Sendmail {
         Sendmail(path: path, environment: ["HOME": folder.path, "PATH": "/usr/bin:/bin"], timeout: timeout)
     }
 }

@@ -1,0 +1,40 @@
+import PatrolConfig
+import PatrolProbe
+import PatrolSweep
+
+/// The probing machinery for one configuration and inventory: the worker pool and the sweeper
+/// that feeds it. A reload builds a new one; the store, and with it every camera's state and
+/// history, stays, and so does the store writer's service.
+public struct Engine: Sendable {
+    public let configuration: Configuration
+    public let district: District
+    public let pool: ProbePool
+    public let sweeper: Sweeper
+
+    /// Starts the pool's workers.
+    /// - Parameter prober: what runs one probe; nil for the real probe (or the one a fault
+    ///   injection asks for).
+    init(configuration: Configuration, district: District, prober: ProbePool.Prober? = nil) {
+        self.configuration = configuration
+        self.district = district
+        if let prober = prober ?? FaultInjection.prober {
+            pool = ProbePool(workers: configuration.schedule.workers, capacity: district.streams.count, prober: prober)
+        } else {
+            pool = ProbePool(workers: configuration.schedule.workers, capacity: district.streams.count)
+        }
+        pool.start()
+        sweeper = Sweeper(pool: pool, streams: district.streams, probe: configuration.probe,
+                          schedule: configuration.schedule)
+    }
+
+    /// After the sweeper has returned: stops the workers (probes in flight have ended by then).
+    func stopPool() async {
+        let pool = self.pool
+        _ = await Blocking.onThread("patrol.pool.stop") { pool.stop(waitingUpTo: 1) }
+    }
+}
+
+extension [(Sweeper.Stream, ProbeResult)] {
+    /// The sweeper's finished probes as the writer takes them.
+    var forWriter: [(cameraID: String, result: ProbeResult)] { map { (cameraID: $0.0.target.id, result: $0.1) } }
+}
