@@ -38,6 +38,22 @@ public struct ProbeRecord: Sendable, Equatable, Codable, FetchableRecord {
     public var keyframeInterval: Double?
     public var lumaMean: Double?
 
+    public init(at: Date, outcome: Outcome, statusCode: Int? = nil, detail: String, openMs: Double?, firstFrameMs: Double?,
+                totalMs: Double, frames: Int, fps: Double?, bitrateKbps: Double?, keyframeInterval: Double?, lumaMean: Double?) {
+        self.at = at
+        self.outcome = outcome
+        self.statusCode = statusCode
+        self.detail = detail
+        self.openMs = openMs
+        self.firstFrameMs = firstFrameMs
+        self.totalMs = totalMs
+        self.frames = frames
+        self.fps = fps
+        self.bitrateKbps = bitrateKbps
+        self.keyframeInterval = keyframeInterval
+        self.lumaMean = lumaMean
+    }
+
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
 
     static func latest(of camera: String, count: Int, db: Database) throws -> [ProbeRecord] {
@@ -100,6 +116,24 @@ public struct StreamMetadata: Sendable, Equatable, Codable, FetchableRecord, Tab
     public var hasAudio: Bool?
     public var audioCodec: String?
     public var updatedAt: Date
+
+    public init(codec: String?, profile: String?, level: Int? = nil, width: Int?, height: Int?, pixelFormat: String?,
+                fps: Double?, bitrateKbps: Double?, keyframeInterval: Double?, transport: String?, hasAudio: Bool?,
+                audioCodec: String? = nil, updatedAt: Date) {
+        self.codec = codec
+        self.profile = profile
+        self.level = level
+        self.width = width
+        self.height = height
+        self.pixelFormat = pixelFormat
+        self.fps = fps
+        self.bitrateKbps = bitrateKbps
+        self.keyframeInterval = keyframeInterval
+        self.transport = transport
+        self.hasAudio = hasAudio
+        self.audioCodec = audioCodec
+        self.updatedAt = updatedAt
+    }
 }
 
 /// One change of an indexed metadata field.
@@ -127,6 +161,14 @@ public struct StatusEvent: Sendable, Equatable, Codable, FetchableRecord {
 
     enum CodingKeys: String, CodingKey {
         case at, from = "from_status", to = "to_status", outcome, detail
+    }
+
+    public init(at: Date, from: CameraStatus, to: CameraStatus, outcome: Outcome, detail: String) {
+        self.at = at
+        self.from = from
+        self.to = to
+        self.outcome = outcome
+        self.detail = detail
     }
 
     static func latest(of camera: String, count: Int, db: Database) throws -> [StatusEvent] {
