@@ -54,6 +54,12 @@ let package = Package(
             name: "PatrolStore",
             dependencies: ["PatrolProbe", "PatrolInventory", "PatrolLedger", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Made-up but realistic pasts as plain values (probe history, patrol days), for the tests and
+        // patrol-bench; the store writes them. Never linked into patrol or patrold.
+        .target(
+            name: "PatrolFixtures",
+            dependencies: ["PatrolProbe", "PatrolInventory", "PatrolLedger", "PatrolStore"]
+        ),
         // The daily compliance report: read from the store, rendered as text, HTML and CSV.
         .target(
             name: "PatrolReport",
@@ -85,6 +91,15 @@ let package = Package(
                 "PatrolConfig", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The measuring tool: the probe's cost, and databases filled with a synthetic past. Built
+        // beside patrol and patrold for the benchmark scripts; not a product, never installed.
+        .executableTarget(
+            name: "patrol-bench",
+            dependencies: [
+                "PatrolOutput", "PatrolProbe", "PatrolLedger", "PatrolStore", "PatrolConfig", "PatrolFixtures",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         // What the test targets share: helper programs started and synchronised on.
         .target(name: "PatrolTestSupport", path: "Tests/PatrolTestSupport"),
         .testTarget(name: "PatrolProbeTests", dependencies: ["PatrolProbe"]),
@@ -94,7 +109,7 @@ let package = Package(
             dependencies: ["PatrolSweep", .product(name: "Atomics", package: "swift-atomics")]
         ),
         .testTarget(name: "PatrolLedgerTests", dependencies: ["PatrolLedger", "PatrolInventory", "PatrolProbe"]),
-        .testTarget(name: "PatrolStoreTests", dependencies: ["PatrolStore", "PatrolLedger", "PatrolTestSupport"]),
+        .testTarget(name: "PatrolStoreTests", dependencies: ["PatrolStore", "PatrolLedger", "PatrolFixtures", "PatrolTestSupport"]),
         .testTarget(name: "PatrolConfigTests", dependencies: ["PatrolConfig", "PatrolStore", "PatrolMail"]),
         .testTarget(
             name: "PatrolMailTests",
@@ -110,8 +125,8 @@ let package = Package(
         .testTarget(
             name: "FleetTests",
             dependencies: [
-                "PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore", "PatrolLedger", "PatrolReport", "patrol",
-                "PatrolTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore", "PatrolLedger", "PatrolReport", "PatrolFixtures",
+                "patrol", "PatrolTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Tools"]
         ),
