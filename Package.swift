@@ -61,6 +61,12 @@ let package = Package(
                 "PatrolProbe", "PatrolInventory", "PatrolLedger", "PatrolSettings", .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // Made-up but realistic pasts as plain values (probe history, patrol days), for the tests and
+        // patrol-bench; the store writes them. Never linked into patrol or patrold.
+        .target(
+            name: "PatrolFixtures",
+            dependencies: ["PatrolProbe", "PatrolInventory", "PatrolLedger", "PatrolStore", "PatrolSettings"]
+        ),
         // The daily compliance report: read from the store, rendered as text, HTML and CSV.
         .target(
             name: "PatrolReport",
@@ -100,6 +106,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The measuring tool: the probe's cost, and databases filled with a synthetic past. Built
+        // beside patrol and patrold for the benchmark scripts; not a product, never installed.
+        .executableTarget(
+            name: "patrol-bench",
+            dependencies: [
+                "PatrolOutput", "PatrolProbe", "PatrolLedger", "PatrolStore", "PatrolConfig", "PatrolFixtures", "PatrolSettings",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         // What the test targets share: helper programs started and synchronised on (the sample
         // fleet, the SMTP receiver and msmtp's home), and the socket systemd would listen on.
         .target(
@@ -113,7 +128,9 @@ let package = Package(
             dependencies: ["PatrolSweep", "PatrolSettings", .product(name: "Atomics", package: "swift-atomics")]
         ),
         .testTarget(name: "PatrolLedgerTests", dependencies: ["PatrolLedger", "PatrolInventory", "PatrolProbe", "PatrolSettings"]),
-        .testTarget(name: "PatrolStoreTests", dependencies: ["PatrolStore", "PatrolLedger", "PatrolSettings", "PatrolTestSupport"]),
+        .testTarget(
+            name: "PatrolStoreTests", dependencies: ["PatrolStore", "PatrolLedger", "PatrolSettings", "PatrolFixtures", "PatrolTestSupport"]
+        ),
         // The cadence type's conversions, and each tier's value found by its name.
         .testTarget(name: "PatrolSettingsTests", dependencies: ["PatrolSettings", "PatrolInventory"]),
         .testTarget(name: "PatrolConfigTests", dependencies: ["PatrolConfig", "PatrolSettings"]),
@@ -139,8 +156,8 @@ let package = Package(
         .testTarget(
             name: "FleetTests",
             dependencies: [
-                "PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore", "PatrolLedger", "PatrolReport", "PatrolSettings", "patrol",
-                "PatrolTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore", "PatrolLedger", "PatrolReport", "PatrolSettings",
+                "PatrolFixtures", "patrol", "PatrolTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Tools"]
         ),

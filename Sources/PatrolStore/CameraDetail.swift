@@ -39,6 +39,22 @@ public struct ProbeRecord: Sendable, Equatable, Codable {
     public var keyframeInterval: Double?
     public var lumaMean: Double?
 
+    public init(at: Date, outcome: Outcome, statusCode: Int? = nil, detail: String, openMs: Double?, firstFrameMs: Double?,
+                totalMs: Double, frames: Int, fps: Double?, bitrateKbps: Double?, keyframeInterval: Double?, lumaMean: Double?) {
+        self.at = at
+        self.outcome = outcome
+        self.statusCode = statusCode
+        self.detail = detail
+        self.openMs = openMs
+        self.firstFrameMs = firstFrameMs
+        self.totalMs = totalMs
+        self.frames = frames
+        self.fps = fps
+        self.bitrateKbps = bitrateKbps
+        self.keyframeInterval = keyframeInterval
+        self.lumaMean = lumaMean
+    }
+
     /// A `probe_result` row, its detail scrubbed of any URL.
     init(row: Row) throws {
         at = row["at"]
@@ -176,6 +192,14 @@ public struct StatusEvent: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case at, from = "from_status", to = "to_status", outcome, detail
+    }
+
+    public init(at: Date, from: CameraStatus, to: CameraStatus, outcome: Outcome, detail: String) {
+        self.at = at
+        self.from = from
+        self.to = to
+        self.outcome = outcome
+        self.detail = detail
     }
 
     static func latest(of camera: String, count: Int, db: Database) throws -> [StatusEvent] {

@@ -89,10 +89,7 @@ public struct DailyPatrol: Sendable {
                 guard !closed.contains(venueID) else { continue }
                 let judged = VenueDay.aggregate(venueID: venueID, day: day, cameras: byVenue[venueID] ?? [])
                 venueCounts[judged.verdict, default: 0] += 1
-                try db.execute(sql: """
-                    INSERT INTO venue_day (venue_id, day, tier, supervisor, verdict, reason, evidence) VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [venueID, day.description, venue["tier"] as String, venue["supervisor"] as String?,
-                                     judged.verdict.rawValue, judged.reason, judged.evidence])
+                try Store.insert(judged, tier: venue["tier"], supervisor: venue["supervisor"], in: db)
             }
             try Store.adopt(settings.ladder, from: day, at: now, in: db)
             let position = try Int.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM ledger") ?? 0

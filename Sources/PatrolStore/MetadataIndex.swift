@@ -24,17 +24,28 @@ enum MetadataIndex {
         ]
     }
 
+    /// Each tracked field known before and after whose value differs.
+    static func changes(from before: [(String, String?)], to after: [(String, String?)]) -> [(field: String, old: String, new: String)] {
+        zip(before, after).compactMap { (before, after) in
+            guard let old = before.1, let value = after.1, old != value else { return nil }
+            return (before.0, old, value)
+        }
+    }
+
     /// Records each tracked field known before and after whose value differs; returns how many.
     static func recordChanges(cameraID: String, at date: Date, from before: [(String, String?)], to after: [(String, String?)],
                               db: Database) throws -> Int {
-        var changes = 0
-        for ((field, old), (_, value)) in zip(before, after) {
-            guard let old, let value, old != value else { continue }
-            try db.execute(sql: "INSERT INTO metadata_change (camera_id, at, field, old_value, new_value) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [cameraID, date, field, old, value])
-            changes += 1
+        let changes = changes(from: before, to: after)
+        for change in changes {
+            try record(MetadataChange(at: date, field: change.field, oldValue: change.old, newValue: change.new),
+                       cameraID: cameraID, db: db)
         }
-        return changes
+        return changes.count
+    }
+
+    static func record(_ change: MetadataChange, cameraID: String, db: Database) throws {
+        try db.execute(sql: "INSERT INTO metadata_change (camera_id, at, field, old_value, new_value) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [cameraID, change.at, change.field, change.oldValue, change.newValue])
     }
 
     /// Updates the index from a result that decoded a picture; returns the number of changes

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PatrolFixtures
 import PatrolTestSupport
 import PatrolReport
 import PatrolProbe
@@ -331,6 +332,6 @@ struct ReadBinaryTests {
         #expect(bash.stdout.contains("cameras") && bash.stdout.contains("--changed-since"))
         let help = try CommandRun("patrol", ["--help"])
         #expect(help.stdout.contains("patrol cameras --tier priority --placement interior --down"))
-        #expect(help.stdout.contains("status") && !help.stdout.contains("bench-history"))
+        #expect(help.stdout.contains("status") && !help.stdout.contains("bench"))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PatrolFixtures
 import PatrolInventory
 import PatrolLedger
 import PatrolProbe

@@ -5,11 +5,10 @@ import PatrolProbe
 
 /// Measures the probe's own cost: N probes of one stream in this process, one after the
 /// other, with the CPU time the process spent. scripts/bench-probe sets it beside ffprobe.
-struct BenchCommand: ParsableCommand {
+struct ProbeBench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench-probe",
-        abstract: "Measure CPU and wall time per probe of one stream (for scripts/bench-probe).",
-        shouldDisplay: false
+        commandName: "probe",
+        abstract: "Measure CPU and wall time per probe of one stream (for scripts/bench-probe)."
     )
 
     @Argument(help: "Stream URL.")
@@ -19,6 +18,7 @@ struct BenchCommand: ParsableCommand {
     var count = 50
 
     func run() throws {
+        Probe.tuneProcess()  // as patrold and patrol do at start
         let stream = try StreamURL(url)
         _ = Probe.run(stream)  // warm-up: libraries loaded, decoder tables built
         var outcomes: [Outcome: Int] = [:]

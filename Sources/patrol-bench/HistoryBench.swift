@@ -1,20 +1,25 @@
 import ArgumentParser
 import Foundation
-import PatrolOutput
-import PatrolInventory
+import PatrolConfig
+import PatrolFixtures
 import PatrolLedger
+import PatrolOutput
 import PatrolStore
 
 /// Fills a fresh database (an inventory, no history) with a realistic synthetic past, so that
 /// the read commands can be measured at the size the daemon keeps. scripts/bench-cli uses it.
-struct BenchHistoryCommand: ParsableCommand {
+struct HistoryBench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench-history",
+        commandName: "history",
         abstract: "Fill a fresh database with synthetic probe history (for scripts/bench-cli).",
-        shouldDisplay: false
+        discussion: "The database needs an inventory (`patrol inventory import`) and no probe history yet."
     )
 
-    @OptionGroup var store: DatabaseOptions
+    @Option(help: "Configuration file (YAML); gives the database path, the cadence and the patrol settings.")
+    var config: String?
+
+    @Option(help: "Database file (overrides the configuration's).")
+    var db: String?
 
     @Option(help: "Days of roll-ups and status history, ending now.")
     var days = 30
@@ -29,16 +34,33 @@ struct BenchHistoryCommand: ParsableCommand {
     var seed: UInt64 = 1
 
     func validate() throws {
+        guard config != nil || db != nil else { throw ValidationError("give the database to fill: --db FILE or --config FILE") }
         guard days > 0, (1...days).contains(rawDays) else { throw ValidationError("need 0 < --raw-days <= --days") }
         guard verdictDays >= 0 else { throw ValidationError("--verdict-days must be 0 or more") }
     }
 
     func run() throws {
-        let database = try store.openStore()
-        guard try !database.cameras().isEmpty else {
-            throw CommandFailure(message: "the database has no cameras: run `patrol inventory import` first", exit: .invalidInput)
+        try BenchFailure.reporting(fill)
+    }
+
+    private func fill() throws {
+        let configuration: Configuration
+        do {
+            configuration = try config.map { try Configuration.load($0) } ?? Configuration()
+        } catch {
+            throw BenchFailure(message: "\(error)", exit: BenchFailure.configuration)
         }
-        let cadence = try store.configuration().cadence
+        let database: Store
+        do {
+            database = try Store(path: db ?? configuration.database)
+        } catch {
+            throw BenchFailure(message: StorageFailure.explain(error) ?? "\(error)", exit: BenchFailure.databaseUnavailable)
+        }
+        guard try !database.cameras().isEmpty else {
+            throw BenchFailure(message: "the database has no cameras: run `patrol inventory import` first",
+                               exit: BenchFailure.invalidInput)
+        }
+        let cadence = configuration.cadence
         var history = SyntheticHistory(until: Date())
         history.days = days
         history.rawDays = rawDays
@@ -49,14 +71,14 @@ struct BenchHistoryCommand: ParsableCommand {
         do {
             report = try database.fill(history)
         } catch let error as Store.HistoryExists {
-            throw CommandFailure(message: error.description, exit: .invalidInput)
+            throw BenchFailure(message: error.description, exit: BenchFailure.invalidInput)
         }
         try Output.line("\(report.cameras) cameras: \(report.probes) probes over \(days) days, \(report.rawResults) raw results "
             + "(\(rawDays) days), \(report.rollups) roll-ups, \(report.statusChanges) status changes, "
             + "\(report.metadataChanges.count) cameras with metadata changes, \(report.down.count) down now; "
             + String(format: "%.1f s", (ContinuousClock.now - started).seconds))
         guard verdictDays > 0 else { return }
-        let patrol = try store.patrolSettings()
+        let patrol = configuration.patrol
         var verdicts = SyntheticVerdicts(last: PatrolDay.containing(Date(), in: patrol.timeZone).adding(-1))
         verdicts.days = verdictDays
         verdicts.seed = seed
@@ -64,8 +86,8 @@ struct BenchHistoryCommand: ParsableCommand {
         let filled: (venueDays: Int, entries: Int)
         do {
             filled = try database.fill(verdicts, policy: patrol.ladder)
-        } catch let error as Store.VerdictsExist {
-            throw CommandFailure(message: error.description, exit: .invalidInput)
+        } catch let error as Store.PatrolDaysExist {
+            throw BenchFailure(message: error.description, exit: BenchFailure.invalidInput)
         }
         try Output.line("\(filled.venueDays) venue-days over \(verdictDays) patrol days, \(filled.entries) ledger entries; "
             + String(format: "%.1f s", (ContinuousClock.now - judging).seconds))

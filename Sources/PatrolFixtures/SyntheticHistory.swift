@@ -1,15 +1,16 @@
 import Foundation
-import GRDB
 import PatrolInventory
 import PatrolLedger
 import PatrolProbe
 import PatrolSettings
+import PatrolStore
 
 /// A made-up but realistic history of the inventory's cameras, to measure the command line
-/// against a database the size the daemon keeps (`patrol bench-history`) and to give tests a
+/// against a database the size the daemon keeps (`patrol-bench history`) and to give tests a
 /// past: raw probe results for the retained days at each tier's cadence, hourly and daily
 /// roll-ups for the whole period, status changes through the real debouncing, the metadata
-/// index and its changes. Deterministic: the same seed gives the same history.
+/// index and its changes. Plain values, written through `Store.appendHistory`. Deterministic:
+/// the same seed gives the same history.
 public struct SyntheticHistory: Sendable {
     /// The picture format a camera streams.
     public struct Profile: Sendable, Equatable {
@@ -57,9 +58,13 @@ public struct SyntheticHistory: Sendable {
             return higher
         }
 
-        var tracked: [(String, String?)] {
-            MetadataIndex.trackedFields(codec: codec, profile: profile, width: width, height: height, fps: fps,
-                                        keyframeInterval: keyframeInterval, transport: "tcp", hasAudio: false)
+        /// The metadata index's entry for a camera streaming this.
+        func metadata(at time: Date) -> IndexedMetadata {
+            IndexedMetadata(
+                stream: ProbeResult.StreamMetadata(format: nil, transport: "tcp", codec: codec, profile: profile, level: nil,
+                                                   width: width, height: height, pixelFormat: "yuv420p", declaredFps: nil,
+                                                   hasAudio: false, audioCodec: nil),
+                fps: fps, bitrateKbps: bitrateKbps, keyframeInterval: keyframeInterval, updatedAt: time)
         }
     }
 
@@ -81,6 +86,12 @@ public struct SyntheticHistory: Sendable {
     public var debounce = DebounceSettings()
 
     public init(until: Date) { self.until = until }
+
+    /// The past of the camera `id`, of a venue of `tier`, at `position` in id order (from 0).
+    public func camera(_ id: String, tier: Tier, position: Int) -> CameraHistory {
+        var camera = SyntheticCamera(self, position: position)
+        return camera.history(id, cadence: cadence[tier] ?? 900)
+    }
 }
 
 /// What the generator wrote.
@@ -94,6 +105,18 @@ public struct SyntheticHistoryReport: Sendable, Equatable {
     public var down: [String] = []
     /// Cameras whose format changed, with when.
     public var metadataChanges: [String: Date] = [:]
+
+    public init() {}
+
+    mutating func add(_ camera: CameraHistory) {
+        cameras += 1
+        probes += camera.probes
+        rawResults += camera.results.count
+        rollups += camera.rollups.count
+        statusChanges += camera.statusChanges.count
+        if camera.status.status == .down { down.append(camera.cameraID) }
+        if let changed = camera.metadataChanges.first { metadataChanges[camera.cameraID] = changed.at }
+    }
 }
 
 extension Store {
@@ -103,24 +126,20 @@ extension Store {
         }
     }
 
-    /// Writes `history` for every camera in service. Refuses a database that already holds
-    /// probe results or roll-ups: it is for fresh databases only.
+    /// Writes `history` for every camera in service, 32 cameras a transaction. Refuses a
+    /// database that already holds probe results or roll-ups: it is for fresh databases only.
     @discardableResult
     public func fill(_ history: SyntheticHistory) throws -> SyntheticHistoryReport {
         let cameras = try cameras()
-        let existing = try pool.read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM probe_result) OR EXISTS (SELECT 1 FROM rollup)") ?? false
-        }
-        if existing { throw HistoryExists() }
+        if try holdsProbeHistory() { throw HistoryExists() }
         var report = SyntheticHistoryReport()
         let chunk = 32
         for first in stride(from: 0, to: cameras.count, by: chunk) {
-            try pool.write { db in
-                for position in first..<min(first + chunk, cameras.count) {
-                    var camera = SyntheticCamera(history, camera: cameras[position], position: position)
-                    try camera.write(db, into: &report)
-                }
+            let past = (first..<min(first + chunk, cameras.count)).map { position in
+                history.camera(cameras[position].id, tier: cameras[position].tier, position: position)
             }
+            try appendHistory(past)
+            past.forEach { report.add($0) }
         }
         report.down.sort()
         return report
@@ -136,7 +155,6 @@ private struct SyntheticCamera {
     }
 
     let history: SyntheticHistory
-    let camera: CameraSummary
     let profile: SyntheticHistory.Profile
     var random: SplitMix64
     var outages: [Outage] = []
@@ -145,9 +163,8 @@ private struct SyntheticCamera {
     static let failures: [(Outcome, Double)] = [(.timeout, 0.30), (.refused, 0.20), (.black, 0.15), (.frozen, 0.15),
                                                  (.stalled, 0.08), (.notFound, 0.05), (.unauthorized, 0.04), (.corrupt, 0.03)]
 
-    init(_ history: SyntheticHistory, camera: CameraSummary, position: Int) {
+    init(_ history: SyntheticHistory, position: Int) {
         self.history = history
-        self.camera = camera
         profile = history.profile(position)
         random = SplitMix64(seed: history.seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(position))
         let start = history.until.addingTimeInterval(-Double(history.days) * 86_400)
@@ -191,21 +208,12 @@ private struct SyntheticCamera {
         }
     }
 
-    mutating func write(_ db: Database, into report: inout SyntheticHistoryReport) throws {
-        let cadence = history.cadence[camera.tier]
+    /// Probes the camera every `cadence` seconds over the period, in time order.
+    mutating func history(_ id: String, cadence: Double) -> CameraHistory {
         let start = history.until.addingTimeInterval(-Double(history.days) * 86_400)
         let rawFrom = history.until.addingTimeInterval(-Double(history.rawDays) * 86_400)
-        let insertResult = try db.cachedStatement(sql: """
-            INSERT INTO probe_result (camera_id, at, outcome, detail, open_ms, first_frame_ms, total_ms, frames, fps,
-                                      bitrate_kbps, keyframe_interval, luma_mean)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        let insertEvent = try db.cachedStatement(sql: """
-            INSERT INTO state_event (camera_id, at, from_status, to_status, outcome, detail) VALUES (?, ?, ?, ?, ?, ?)
-            """)
-        var rollups = RollupBuckets(cameraID: camera.id)
-        var state = CameraStateRow(cameraID: camera.id)
-        var tracker = StatusTracker()
+        var past = CameraHistory(cameraID: id)
+        var rollups = RollupBuckets()
         var time = start.addingTimeInterval(random.unit() * cadence)
         while time < history.until {
             let outcome = outages.first { $0.from <= time && time < $0.to }?.outcome
@@ -215,108 +223,64 @@ private struct SyntheticCamera {
             let bitrate = decoded ? profile.bitrateKbps * (0.8 + 0.4 * random.unit()) : nil
             let detail = Self.detail(outcome, fps: fps)
             if time >= rawFrom {
-                try insertResult.execute(arguments: [
-                    camera.id, time, outcome.rawValue, detail, decoded ? 40 + 30 * random.unit() : nil,
-                    decoded ? 90 + 60 * random.unit() : nil, decoded ? 2100 + 200 * random.unit() : 8000,
-                    decoded ? Int(2 * profile.fps) : 0, fps, bitrate, decoded ? profile.keyframeInterval : nil,
-                    decoded ? (outcome == .black ? 0.05 : 0.35 + 0.2 * random.unit()) : nil,
-                ])
-                report.rawResults += 1
+                past.results.append(ProbeRecord(
+                    at: time, outcome: outcome, detail: detail, openMs: decoded ? 40 + 30 * random.unit() : nil,
+                    firstFrameMs: decoded ? 90 + 60 * random.unit() : nil, totalMs: decoded ? 2100 + 200 * random.unit() : 8000,
+                    frames: decoded ? Int(2 * profile.fps) : 0, fps: fps, bitrateKbps: bitrate,
+                    keyframeInterval: decoded ? profile.keyframeInterval : nil,
+                    lumaMean: decoded ? (outcome == .black ? 0.05 : 0.35 + 0.2 * random.unit()) : nil))
             }
-            report.rollups += try rollups.add(outcome, at: time, fps: fps, bitrate: bitrate, db: db)
-            if let from = tracker.record(outcome, at: time, settings: history.debounce) {
-                try insertEvent.execute(arguments: [camera.id, time, from.rawValue, tracker.status.rawValue,
-                                                    (tracker.reason ?? outcome).rawValue, detail])
-                report.statusChanges += 1
+            rollups.add(outcome, at: time, fps: fps, bitrate: bitrate, into: &past.rollups)
+            if let from = past.status.record(outcome, at: time, settings: history.debounce) {
+                past.statusChanges.append(StatusEvent(at: time, from: from, to: past.status.status,
+                                                      outcome: past.status.reason ?? outcome, detail: detail))
             }
-            state.lastOutcome = outcome.rawValue
-            state.lastDetail = detail
-            state.lastProbeAt = time
-            report.probes += 1
+            past.lastOutcome = outcome
+            past.lastDetail = detail
+            past.lastProbeAt = time
             time.addTimeInterval(cadence)
         }
-        report.rollups += try rollups.flush(db)
+        rollups.flush(into: &past.rollups)
         // A picture fingerprint, as the daemon keeps one per camera: noise, so that the next
         // real probe never looks frozen against it.
-        state.remember(CameraMemory(tracker: tracker, fingerprint: Fingerprint(samples: (0..<576).map { _ in
+        past.fingerprint = Fingerprint(samples: (0..<Fingerprint.columns * Fingerprint.rows).map { _ in
             UInt8(truncatingIfNeeded: random.next())
-        }), fingerprintAt: state.lastProbeAt))
-        try state.save(db)
-        if tracker.status == .down { report.down.append(camera.id) }
-        try writeMetadata(db, into: &report)
-        report.cameras += 1
-    }
-
-    private func writeMetadata(_ db: Database, into report: inout SyntheticHistoryReport) throws {
-        let p = profile
-        try db.execute(sql: """
-            INSERT OR REPLACE INTO stream_metadata (camera_id, codec, profile, width, height, pixel_format, fps, bitrate_kbps,
-                                                    keyframe_interval, transport, has_audio, updated_at)
-            VALUES (?, ?, ?, ?, ?, 'yuv420p', ?, ?, ?, 'tcp', 0, ?)
-            """, arguments: [camera.id, p.codec, p.profile, p.width, p.height, p.fps, p.bitrateKbps, p.keyframeInterval,
-                             history.until])
+        })
+        past.fingerprintAt = past.lastProbeAt
+        past.metadata = profile.metadata(at: history.until)
         if let changedAt {
-            _ = try MetadataIndex.recordChanges(cameraID: camera.id, at: changedAt, from: p.before.tracked, to: p.tracked, db: db)
-            report.metadataChanges[camera.id] = changedAt
+            past.metadataChanges = MetadataChange.between(profile.before.metadata(at: changedAt), profile.metadata(at: changedAt),
+                                                          at: changedAt)
         }
+        return past
     }
 }
 
-/// Hourly and daily roll-ups of one camera's probes, in time order, written as each period ends.
+/// Hourly and daily roll-ups of one camera's probes, in time order, each done as its period ends.
 private struct RollupBuckets {
-    struct Bucket {
-        var period: String
-        var start: Date
-        var counts: [Outcome: Int] = [:]
-        var probes = 0
-        var fpsSum = 0.0, fpsCount = 0, bitrateSum = 0.0, bitrateCount = 0
+    var hour: RollupRecord?
+    var day: RollupRecord?
+
+    /// Adds one probe; the periods it ends go to `done`, the hour's first.
+    mutating func add(_ outcome: Outcome, at time: Date, fps: Double?, bitrate: Double?, into done: inout [RollupRecord]) {
+        let (hourStart, dayStart) = RollupRecord.periodStarts(of: time)
+        if let current = hour, current.start != hourStart { done.append(current); hour = nil }
+        if let current = day, current.start != dayStart { done.append(current); day = nil }
+        hour = hour ?? RollupRecord(period: .hour, start: hourStart)
+        day = day ?? RollupRecord(period: .day, start: dayStart)
+        hour?.add(outcome, fps: fps, bitrateKbps: bitrate)
+        day?.add(outcome, fps: fps, bitrateKbps: bitrate)
     }
 
-    let cameraID: String
-    var hour: Bucket?
-    var day: Bucket?
-
-    /// Adds one probe; returns the number of roll-up rows written (periods that ended).
-    mutating func add(_ outcome: Outcome, at time: Date, fps: Double?, bitrate: Double?, db: Database) throws -> Int {
-        let (hourStart, dayStart) = Rollup.periodStarts(of: time)
-        var written = 0
-        if let current = hour, current.start != hourStart { try insert(current, db); hour = nil; written += 1 }
-        if let current = day, current.start != dayStart { try insert(current, db); day = nil; written += 1 }
-        for keyPath in [\RollupBuckets.hour, \RollupBuckets.day] {
-            var bucket = self[keyPath: keyPath] ?? Bucket(period: keyPath == \.hour ? "hour" : "day",
-                                                            start: keyPath == \.hour ? hourStart : dayStart)
-            bucket.probes += 1
-            bucket.counts[outcome, default: 0] += 1
-            if let fps { bucket.fpsSum += fps; bucket.fpsCount += 1 }
-            if let bitrate { bucket.bitrateSum += bitrate; bucket.bitrateCount += 1 }
-            self[keyPath: keyPath] = bucket
-        }
-        return written
-    }
-
-    mutating func flush(_ db: Database) throws -> Int {
-        let open = [hour, day].compactMap { $0 }
-        for bucket in open { try insert(bucket, db) }
+    mutating func flush(into done: inout [RollupRecord]) {
+        done += [hour, day].compactMap { $0 }
         hour = nil
         day = nil
-        return open.count
-    }
-
-    private func insert(_ bucket: Bucket, _ db: Database) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO rollup (camera_id, period, start, probes, \(RollupCounts.columns.joined(separator: ", ")),
-                                fps_sum, fps_count, bitrate_sum, bitrate_count)
-            VALUES (?, ?, ?, ?, \(RollupCounts.columns.map { _ in "?" }.joined(separator: ", ")), ?, ?, ?, ?)
-            """)
-        var arguments: StatementArguments = [cameraID, bucket.period, bucket.start, bucket.probes]
-        arguments += StatementArguments(Outcome.allCases.map { bucket.counts[$0] ?? 0 })
-        arguments += [bucket.fpsSum, bucket.fpsCount, bucket.bitrateSum, bucket.bitrateCount]
-        try statement.execute(arguments: arguments)
     }
 }
 
 /// A small, fast, deterministic random number generator (Vigna's SplitMix64).
-struct SplitMix64 {
+struct SplitMix64: RandomNumberGenerator {
     private var state: UInt64
 
     init(seed: UInt64) { state = seed }

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import PatrolOutput
+import PatrolProbe
+import PatrolStore
+
+/// Patrol's measuring tool, built beside `patrol` and `patrold` and never installed: the
+/// probe's own cost (scripts/bench-probe) and a database filled with a synthetic past for
+/// timing the reading commands (scripts/bench-cli). docs/PERFORMANCE.md gives the figures.
+@main
+struct PatrolBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "patrol-bench",
+        abstract: "Measure Patrol: the probe's cost, and databases filled with a synthetic past.",
+        version: PatrolVersion.current,
+        subcommands: [ProbeBench.self, HistoryBench.self]
+    )
+}
+
+/// A failure with a one-line message and the exit status `patrol` gives the same failure
+/// (docs/CLI.md).
+struct BenchFailure: Error {
+    static let invalidInput: Int32 = 65
+    static let databaseUnavailable: Int32 = 74
+    static let configuration: Int32 = 78
+
+    var message: String
+    var exit: Int32
+
+    /// Runs `body`; its failure, or a database or file that cannot be written, is said in one
+    /// line and becomes the exit status.
+    static func reporting(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let failure as BenchFailure {
+            Output.log("patrol-bench: \(failure.message)\n")
+            throw ExitCode(failure.exit)
+        } catch {
+            guard let line = StorageFailure.explain(error) else { throw error }
+            Output.log("patrol-bench: \(line)\n")
+            throw ExitCode(databaseUnavailable)
+        }
+    }
+}
