@@ -151,6 +151,7 @@ let package = Package(
             dependencies: [
                 "PatrolDaemon", "PatrolConfig", "PatrolStore", "PatrolSweep", "PatrolMail", "PatrolReport", "PatrolLedger",
                 "PatrolInventory", "PatrolProbe", "PatrolSettings", "PatrolTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(

@@ -140,10 +140,18 @@ struct ChildProcessTests {
         let outcome = try shell("sleep 600 & echo $! >&2; exec sleep 600", timeout: 0.5)
         #expect(outcome.termination == .timedOut)
         let pid = try #require(Int32(String(decoding: outcome.stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
-        // Killed: gone, or a zombie waiting for init to reap it; never still asleep.
-        let state = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8))?
-            .split(separator: ")").last?.split(separator: " ").first
-        #expect(state == nil || state == "Z", "the grandchild \(pid) is \(state.map(String.init) ?? "?")")
+        // Killed: gone, a zombie waiting for init to reap it, or still running its last instants
+        // with SIGKILL pending (the kernel delivers it asynchronously); never asleep unsignalled.
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        func field(_ name: String) -> String? {
+            status.split(separator: "\n").first { $0.hasPrefix(name + ":") }?.split(separator: "\t").dropFirst().first.map(String.init)
+        }
+        let killBit = UInt64(1) << (UInt64(SIGKILL) - 1)
+        let pending = [field("SigPnd"), field("ShdPnd")].compactMap { $0.flatMap { UInt64($0, radix: 16) } }
+            .contains { $0 & killBit != 0 }
+        let state = field("State")
+        #expect(status.isEmpty || state?.hasPrefix("Z") == true || state?.hasPrefix("X") == true || pending,
+                "the grandchild \(pid): \(state ?? "?")")
     }
 
     @Test("a child that exits while a grandchild holds stderr open is not waited for")

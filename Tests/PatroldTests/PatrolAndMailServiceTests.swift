@@ -45,7 +45,7 @@ struct PatrolAndMailServiceTests {
         let runs = Events<DailyPatrolService.Run>()
         let service = DailyPatrolService(store: daemon.store, configuration: { [configuration] in configuration },
                                          now: { Self.morning }, onRun: { runs.record($0) })
-        let running = Task { await service.run() }
+        let running = start(service)
         let run = try #require(await runs.next())
         running.cancel()
         await running.value
@@ -71,7 +71,7 @@ struct PatrolAndMailServiceTests {
         let sends = Events<MailSender.Report?>()
         let service = MailService(sender: { [daemon] in MailSender(store: daemon.store, sendmail: home.sendmail()) },
                                   onSend: { sends.record($0) })
-        let running = Task { await service.run() }
+        let running = start(service)
         let report = try #require(await sends.next())
         // Asked again: the outbox has nothing more that is due.
         service.sendNow()

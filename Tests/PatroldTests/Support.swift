@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import GRDB
 import PatrolConfig
@@ -6,6 +7,7 @@ import PatrolLedger
 import PatrolProbe
 @testable import PatrolStore
 import PatrolTestSupport
+import ServiceLifecycle
 
 /// A store, its credential vault and the configuration file in a fresh temporary folder: real
 /// SQLite files, and the configuration a reload reads again.
@@ -23,7 +25,8 @@ struct DaemonFolder {
 
     var configPath: String { folder.appendingPathComponent("patrol.yaml").path }
 
-    /// Writes the configuration file: the store in this folder, a short deadline and cadence.
+    /// Writes the configuration file: the store in this folder, a short deadline and cadence, and
+    /// the window that rides out the fleet's shared pipelines falling behind (`Fleet.steadyProbe`).
     @discardableResult
     func writeConfiguration(extra: String = "") throws -> PatrolConfig.Configuration {
         try """
@@ -31,7 +34,7 @@ struct DaemonFolder {
             credentials: \(folder.appendingPathComponent("credentials.sqlite").path)
             probe:
               deadline: 4
-              window: 1
+              window: 4
             schedule:
               cadence: {priority: 5, watch: 5, general: 5}
               workers: 8
@@ -110,4 +113,28 @@ func systemdEnvironment(_ socket: NotifySocket, watchdogMicroseconds: Int? = nil
     var environment = ["NOTIFY_SOCKET": socket.name]
     if let watchdogMicroseconds { environment["WATCHDOG_USEC"] = String(watchdogMicroseconds) }
     return environment
+}
+
+/// A thread of the test's own for a service under test. Swift Testing runs the other suites'
+/// synchronous tests on Swift's cooperative pool, where a probe or a subprocess can hold each of
+/// the pool's few threads (two on a 2-core machine) for seconds: a service that waited for one
+/// of them would be late for reasons of the test run, not its own. Its tasks prefer this
+/// executor, a serial Dispatch queue that gets a thread of its own.
+final class ServiceThread: TaskExecutor {
+    private let queue: DispatchQueue
+
+    init(_ label: String) {
+        queue = DispatchQueue(label: label)
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        queue.async { job.runSynchronously(on: executor) }
+    }
+}
+
+/// Runs `service` until the returned task is cancelled, on a thread of its own.
+func start(_ service: some Service & Sendable, name: String = "patrold.test") -> Task<Void, Never> {
+    Task(executorPreference: ServiceThread(name)) { try? await service.run() }
 }

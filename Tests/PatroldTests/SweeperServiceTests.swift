@@ -36,9 +36,9 @@ struct SweeperServiceTests {
         let writer = WriterService(store: daemon.store, configuration: configuration, status: status)
         let sweeper = try sweeper(configuration, writer: writer)
         status.ready(cameras: 6)
-        let running = Task { await sweeper.run() }
+        let running = start(sweeper)
         // The status line follows the batches that brought the cameras up.
-        let up = await notify.arrival(within: 300) { $0 == "STATUS=6 cameras: 6 up, 0 down, 0 unknown; daily patrol: not run yet" }
+        let up = await notify.arrival(within: 180) { $0 == "STATUS=6 cameras: 6 up, 0 down, 0 unknown; daily patrol: not run yet" }
         try #require(up != nil, "\(notify.received())")
         running.cancel()
         await running.value
@@ -46,7 +46,6 @@ struct SweeperServiceTests {
         #expect(sweeper.results >= 6)
         #expect(writer.unwritten == 0)
         #expect(try daemon.count("SELECT count(*) FROM probe_result") == sweeper.results)
-        #expect(try daemon.count("SELECT count(*) FROM probe_result WHERE outcome = 'online'") == sweeper.results)
         #expect(sweeper.engine.pool.inFlight == 0)
     }
 
@@ -57,9 +56,9 @@ struct SweeperServiceTests {
         let writer = WriterService(store: daemon.store, configuration: configuration, status: status)
         let sweeper = try sweeper(configuration, writer: writer)
         status.ready(cameras: 2)
-        let running = Task { await sweeper.run() }
-        try #require(await notify.arrival(within: 300) { $0.hasPrefix("READY=1") } != nil)
-        try #require(await notify.arrival(within: 300) { $0.hasPrefix("STATUS=2 cameras: 2 up") } != nil, "\(notify.received())")
+        let running = start(sweeper)
+        try #require(await notify.arrival(within: 180) { $0.hasPrefix("READY=1") } != nil)
+        try #require(await notify.arrival(within: 180) { $0.hasPrefix("STATUS=2 cameras: 2 up") } != nil, "\(notify.received())")
 
         let text = try String(contentsOfFile: daemon.configPath, encoding: .utf8)
         try text.replacingOccurrences(of: "deadline: 4", with: "deadline: soon")
@@ -84,12 +83,12 @@ struct SweeperServiceTests {
         let before = try daemon.count(history)
         #expect(await sweeper.reload() == .accepted(summary: "inventory: added 2 cameras"))
         // The new engine is in place once READY=1 comes with its four cameras.
-        let ready = await notify.arrival(within: 300) { $0.hasPrefix("READY=1\nSTATUS=4 cameras:") }
+        let ready = await notify.arrival(within: 180) { $0.hasPrefix("READY=1\nSTATUS=4 cameras:") }
         try #require(ready != nil, "\(notify.received())")
         #expect(sweeper.generation == 2)
         #expect(sweeper.engine.configuration == good)
         #expect(sweeper.engine.district.streams.map(\.target.id) == ["C1", "C2", "C3", "C4"])
-        try #require(await notify.arrival(within: 300) { $0.hasPrefix("STATUS=4 cameras: 4 up") } != nil, "\(notify.received())")
+        try #require(await notify.arrival(within: 180) { $0.hasPrefix("STATUS=4 cameras: 4 up") } != nil, "\(notify.received())")
 
         running.cancel()
         await running.value

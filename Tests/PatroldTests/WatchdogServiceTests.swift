@@ -37,7 +37,7 @@ struct WatchdogServiceTests {
         let checks = Events<WatchdogService.Check>()
         let watchdog = WatchdogService(interval: notifier.watchdogInterval, engine: { sweeper.engine }, writer: writer,
                                        status: status, onCheck: { checks.record($0) })
-        let running = Task { await watchdog.run() }
+        let running = start(watchdog)
         let wedged = try #require(await checks.next())
         await status.settled()
         let during = notify.received()
