@@ -95,7 +95,7 @@ public struct CameraDay: Sendable, Equatable {
             .max { ($0.value, $1.key.rawValue) < ($1.value, $0.key.rawValue) }?.key
         let facts = CameraDayFacts(
             watchedSeconds: watchedSeconds, onlineSeconds: seconds[.online] ?? 0,
-            frozenOrBlackSeconds: (seconds[.frozen] ?? 0) + (seconds[.black] ?? 0), probes: probes, mainFailure: mainFailure)
+            frozenOrBlackSeconds: seconds.filter(\.key.isPictureFault).values.reduce(0, +), probes: probes, mainFailure: mainFailure)
         let (verdict, reason) = decide(facts, daySeconds: day.duration, policy: policy)
         return CameraDay(cameraID: cameraID, venueID: venueID, placement: placement, verdict: verdict, reason: reason, facts: facts)
     }

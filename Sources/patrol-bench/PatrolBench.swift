@@ -13,7 +13,7 @@ struct PatrolBench: ParsableCommand {
         commandName: "patrol-bench",
         abstract: "Measure Patrol: the probe's cost, and databases filled with a synthetic past.",
         version: PatrolVersion.current,
-        subcommands: [ProbeBench.self, HistoryBench.self]
+        subcommands: [ProbeBench.self, HistoryBench.self, SceneBench.self]
     )
 }
 
