@@ -336,8 +336,19 @@ extension PictureRequest {
     /// What the picture alone says, with the camera's previous picture and reference.
     func outcome(of picture: Observation.Picture, settings: ProbeSettings) -> Outcome {
         if settings.thresholds.fault(of: picture.stats) != nil { return .black }
-        if let previousFingerprint, settings.thresholds.isFrozen(previousFingerprint, picture.fingerprint) { return .frozen }
-        if let reference, let scene = picture.scene,
+        return outcome(fingerprint: picture.fingerprint, scene: picture.scene, settings: settings)
+    }
+
+    /// What a finished probe's picture says with the camera's previous picture and reference:
+    /// its outcome, or `frozen` or a scene fault where the probe alone said online.
+    public func outcome(of result: ProbeResult, settings: ProbeSettings) -> Outcome {
+        guard result.outcome == .online, let picture = result.picture, !picture.damaged else { return result.outcome }
+        return outcome(fingerprint: picture.fingerprint, scene: picture.scene, settings: settings)
+    }
+
+    private func outcome(fingerprint: Fingerprint, scene: SceneSignature?, settings: ProbeSettings) -> Outcome {
+        if let previousFingerprint, settings.thresholds.isFrozen(previousFingerprint, fingerprint) { return .frozen }
+        if let reference, let scene,
            let fault = SceneComparison(scene, reference: reference, thresholds: settings.scene).fault(settings.scene) {
             return fault.outcome
         }

@@ -120,14 +120,17 @@ public struct SceneComparison: Sendable, Equatable, Codable {
     static let regionColumns = 8
     static let regionRows = 5
     static let maxShift = 2
+    /// A whole-picture correlation at no shift above which no shift is searched.
+    static let settledCorrelation = 0.8
 
     /// Compares `picture` with `reference`.
     public init(_ picture: SceneSignature, reference: SceneSignature, thresholds: SceneThresholds) {
         let live = Gradients(picture.cells.map(Double.init)), ref = Gradients(reference.cells.map(Double.init))
         // The best global shift: a mount that shook or settled by a cell or two is still the scene.
-        var best = (score: -Double.infinity, dx: 0, dy: 0)
-        for dy in -Self.maxShift...Self.maxShift {
-            for dx in -Self.maxShift...Self.maxShift {
+        // An unmoved mount (nearly every probe) matches at once; only a poorer match is searched.
+        var best = (score: Self.correlation(live, ref, dx: 0, dy: 0, region: nil), dx: 0, dy: 0)
+        for dy in -Self.maxShift...Self.maxShift where best.score < Self.settledCorrelation {
+            for dx in -Self.maxShift...Self.maxShift where dx != 0 || dy != 0 {
                 let score = Self.correlation(live, ref, dx: dx, dy: dy, region: nil)
                 if score > best.score + 1e-9 || (abs(score - best.score) <= 1e-9 && abs(dx) + abs(dy) < abs(best.dx) + abs(best.dy)) {
                     best = (score, dx, dy)

@@ -124,6 +124,14 @@ public struct SnapshotSettings: Sendable, Equatable {
     public var maxWidth = 640
     /// JPEG quality, 1 (smallest) to 100 (best).
     public var quality = 75
+    /// A camera whose picture stays faulty gets a new picture kept at most this often (seconds).
+    public var evidenceInterval = 3600.0
+    /// A healthy camera's "last good" picture is renewed this often (seconds).
+    public var healthyInterval = 86_400.0
+    /// Pictures older than this go (a camera's reference and newest picture stay).
+    public var retentionDays = 30
+    /// The most the snapshot directory may hold; the oldest prunable pictures go first.
+    public var budgetBytes = 2 << 30
 
     public init() {}
 }

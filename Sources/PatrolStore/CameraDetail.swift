@@ -22,6 +22,12 @@ public struct CameraDetail: Sendable, Equatable, Codable {
     public var metadataChanges: [MetadataChange]
     /// The latest status changes, newest first.
     public var statusChanges: [StatusEvent]
+    /// The newest picture kept of the camera, and the scene it is compared with.
+    public var latestSnapshot: SnapshotRecord?
+    public var reference: ReferenceRecord?
+    /// The camera's clock minus Patrol's, seconds, as last read from its RTCP sender reports, and when.
+    public var clockOffset: Double?
+    public var clockOffsetAt: Date?
 }
 
 /// One raw probe result as stored.

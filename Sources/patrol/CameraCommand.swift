@@ -96,6 +96,17 @@ struct CameraCommand: ReadCommand {
             parts.append(s.hasAudio ? "audio \(s.audioCodec ?? "")" : "no audio")
             facts.append(("stream", parts.filter { !$0.isEmpty }.joined(separator: ", ") + " (as of \(Format.time(m.updatedAt)))"))
         }
+        if let snapshot = detail.latestSnapshot {
+            facts.append(("snapshot", "\(snapshot.path) (\(Format.time(snapshot.takenAt)), \(snapshot.outcome.rawValue), kept as \(snapshot.reason.rawValue))"))
+        }
+        if let reference = detail.reference {
+            let by = reference.approvedBy.map { "approved by \($0)" } ?? "first healthy picture"
+            facts.append(("reference", "\(reference.path) (since \(Format.time(reference.since)), \(by))"))
+        }
+        if let offset = detail.clockOffset {
+            facts.append(("camera clock", String(format: "%+.1f s from Patrol's", offset)
+                + (detail.clockOffsetAt.map { " (as of \(Format.time($0)))" } ?? "")))
+        }
         return facts
     }
 }

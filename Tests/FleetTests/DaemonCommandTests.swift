@@ -164,4 +164,54 @@ struct DaemonCommandTests {
         #expect(try count("SELECT count(*) FROM probe_result") == 5)
         #expect(try count("SELECT count(*) FROM sweep") == 1)
     }
+
+    @Test("patrold keeps each camera's first healthy picture as its reference, a picture when an outcome changes, and nothing more while nothing does; a camera turned away is moved")
+    func pictures() throws {
+        let fleet = try Fleet.get()
+        let turned = Fleet.Mounts.path(Fleet.Mounts.pictures.lowerBound)
+        defer { try? fleet.set(turned, "healthy") }
+        let config = try config()
+        try write("venues.csv", venues())
+        let cameras = [("C1", "V1", "interior", turned), ("C2", "V1", "interior", Fleet.Mounts.path(Fleet.Mounts.pictures.upperBound)),
+                       ("C3", "V2", "interior", "/fault/black")]
+        try write("cameras.csv", "id,venue_id,placement,url\n"
+            + cameras.map { "\($0.0),\($0.1),\($0.2),rtsp://127.0.0.1:\(fleet.port)\($0.3)" }.joined(separator: "\n") + "\n")
+        let imported = try CommandRun("patrol", ["inventory", "import", "venues.csv", "cameras.csv", "--config", config],
+                                      directory: folder)
+        #expect(imported.status == 0, "\(imported.all)")
+        let store = { try Store(path: self.folder.appendingPathComponent("patrol.sqlite").path, readOnly: true) }
+
+        // First sweep: the two healthy cameras get their reference, the black one its evidence.
+        #expect(try CommandRun("patrold", ["--config", config, "--once"]).status == 0)
+        #expect(try count("SELECT count(*) FROM camera_reference") == 2)
+        let first = try Dictionary(grouping: ["C1", "C2", "C3"].flatMap { try store().snapshots(of: $0) }, by: \.cameraID)
+        #expect(first["C1"]?.map(\.reason) == [.reference])
+        #expect(first["C2"]?.map(\.reason) == [.reference])
+        #expect(first["C3"]?.map(\.reason) == [.change])
+        #expect(first["C3"]?.first?.outcome == .black)
+        for kept in first.values.flatMap({ $0 }) {
+            let jpeg = try Data(contentsOf: URL(fileURLWithPath: kept.path))
+            #expect(SnapshotDirectory.sha256(jpeg) == kept.sha256)
+            #expect(kept.path.hasPrefix(folder.appendingPathComponent("snapshots").path))
+            #expect(jpeg.count == kept.bytes && kept.width == 640)
+        }
+
+        // Second sweep: nothing changed, nothing is kept.
+        #expect(try CommandRun("patrold", ["--config", config, "--once"]).status == 0)
+        #expect(try count("SELECT count(*) FROM snapshot") == 3)
+
+        // The camera turned to another scene: moved, and the picture of it kept.
+        try fleet.set(turned, "night")
+        #expect(try CommandRun("patrold", ["--config", config, "--once"]).status == 0)
+        let moved = try #require(try store().snapshots(of: "C1").first)
+        #expect(moved.outcome == .moved)
+        #expect(moved.reason == .change)
+        #expect(try count("SELECT count(*) FROM snapshot") == 4)
+        #expect(try count("SELECT count(*) FROM probe_result WHERE camera_id = 'C1' AND outcome = 'moved' AND snapshot IS NOT NULL") == 1)
+
+        let shown = try CommandRun("patrol", ["camera", "C1", "--config", config], directory: folder)
+        #expect(shown.status == 0, "\(shown.all)")
+        #expect(shown.stdout.contains(moved.path))
+        #expect(shown.stdout.contains("first healthy picture"))
+    }
 }
