@@ -59,14 +59,19 @@ public struct CameraDay: Sendable, Equatable {
     public var verdict: Verdict
     public var reason: String
     public var facts: CameraDayFacts
+    /// SHA-256 of the pictures kept of the camera's faulty picture that day (black, frozen,
+    /// moved, obstructed, blurred), oldest first: part of the ledger's evidence when it fails.
+    public var pictures: [String]
 
-    public init(cameraID: String, venueID: String, placement: Placement, verdict: Verdict, reason: String, facts: CameraDayFacts) {
+    public init(cameraID: String, venueID: String, placement: Placement, verdict: Verdict, reason: String, facts: CameraDayFacts,
+                pictures: [String] = []) {
         self.cameraID = cameraID
         self.venueID = venueID
         self.placement = placement
         self.verdict = verdict
         self.reason = reason
         self.facts = facts
+        self.pictures = pictures
     }
 
     /// Judges a camera's day from its probes.

@@ -44,6 +44,10 @@ public struct ProbeRecord: Sendable, Equatable, Codable {
     public var bitrateKbps: Double?
     public var keyframeInterval: Double?
     public var lumaMean: Double?
+    /// SHA-256 of the picture kept of this probe, if one was.
+    public var snapshot: String?
+    /// The camera's clock minus Patrol's, seconds, when its RTCP sender reports said.
+    public var clockOffset: Double?
 
     public init(at: Date, outcome: Outcome, statusCode: Int? = nil, detail: String, openMs: Double?, firstFrameMs: Double?,
                 totalMs: Double, frames: Int, fps: Double?, bitrateKbps: Double?, keyframeInterval: Double?, lumaMean: Double?) {
@@ -75,6 +79,8 @@ public struct ProbeRecord: Sendable, Equatable, Codable {
         bitrateKbps = row["bitrate_kbps"]
         keyframeInterval = row["keyframe_interval"]
         lumaMean = row["luma_mean"]
+        snapshot = row["snapshot"]
+        clockOffset = row["clock_offset"]
     }
 
     static func latest(of camera: String, count: Int, db: Database) throws -> [ProbeRecord] {

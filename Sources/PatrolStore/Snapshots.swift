@@ -101,6 +101,19 @@ extension Store {
         return sha
     }
 
+    /// The pictures kept of a camera's faulty picture within `interval`: the first and the
+    /// last two, oldest first (a day-long fault is shown by its start and its end).
+    static func faultPictures(of cameraID: String, in interval: DateInterval, db: Database) throws -> [String] {
+        let faults = Outcome.allCases.filter(\.isPictureFault).map(\.rawValue)
+        let all = try String.fetchAll(db, sql: """
+            SELECT sha256 FROM snapshot WHERE camera_id = ? AND taken_at >= ? AND taken_at < ?
+            AND outcome IN (\(Store.placeholders(faults.count))) ORDER BY taken_at, id
+            """, arguments: StatementArguments([cameraID, interval.start, interval.end] as [any DatabaseValueConvertible]) + StatementArguments(faults))
+        var chosen: [String] = []
+        for sha in all.prefix(1) + all.suffix(2) where !chosen.contains(sha) { chosen.append(sha) }
+        return chosen
+    }
+
     /// The camera's reference scene, for the judge.
     static func referenceScene(of cameraID: String, db: Database) throws -> SceneSignature? {
         guard let row = try Row.fetchOne(db, sql: "SELECT cells, sharpness FROM camera_reference WHERE camera_id = ?",
@@ -157,6 +170,7 @@ extension Store {
             let prunable = """
                 id NOT IN (SELECT max(id) FROM snapshot GROUP BY camera_id)
                 AND sha256 NOT IN (SELECT sha256 FROM camera_reference)
+                AND sha256 NOT IN (SELECT sha256 FROM evidence_picture)
                 """
             try db.execute(sql: "DELETE FROM snapshot WHERE taken_at < ? AND \(prunable)",
                            arguments: [now.addingTimeInterval(-Double(settings.retentionDays) * 86_400)])

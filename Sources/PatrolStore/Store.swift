@@ -249,6 +249,13 @@ public final class Store: Sendable {
                 ALTER TABLE probe_result ADD COLUMN clock_offset REAL;
                 ALTER TABLE camera_state ADD COLUMN clock_offset REAL;
                 ALTER TABLE camera_state ADD COLUMN clock_offset_at DATETIME;
+                ALTER TABLE camera_day ADD COLUMN pictures TEXT NOT NULL DEFAULT '[]';
+                CREATE TABLE evidence_picture (
+                    sha256 TEXT NOT NULL,
+                    day TEXT NOT NULL,
+                    venue_id TEXT NOT NULL,
+                    PRIMARY KEY (sha256, day, venue_id)
+                );
                 CREATE TABLE snapshot (
                     id INTEGER PRIMARY KEY,
                     camera_id TEXT NOT NULL REFERENCES camera(id),
