@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PatrolInventory
 import PatrolLedger
 import PatrolOutput
 import PatrolStore
@@ -112,18 +113,13 @@ struct EvidenceCommand: ParsableCommand {
     }
 
     static func probes(_ bundle: EvidenceBundle) -> String {
-        var lines = ["camera_id,at,outcome,detail,snapshot"]
+        var text = CSV.line(["camera_id", "at", "outcome", "detail", "snapshot"])
         for camera in bundle.probes.keys.sorted() {
             for probe in bundle.probes[camera] ?? [] {
-                lines.append([camera, LedgerEntry.timestamp(probe.at), probe.outcome.rawValue, csv(probe.detail), probe.snapshot ?? ""]
-                    .joined(separator: ","))
+                text += CSV.line([camera, LedgerEntry.timestamp(probe.at), probe.outcome.rawValue, probe.detail, probe.snapshot ?? ""])
             }
         }
-        return lines.joined(separator: "\n") + "\n"
-    }
-
-    static func csv(_ field: String) -> String {
-        field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+        return text
     }
 
     static func readme(_ bundle: EvidenceBundle) -> String {
