@@ -86,11 +86,12 @@ extension Store {
                                          at: result.startedAt, after: memory)
         else { return nil }
         let sha = try snapshots.keep(picture.jpeg)
+        let scene = result.picture.flatMap { $0.damaged ? nil : $0.scene }
         try db.execute(sql: """
-            INSERT INTO snapshot (camera_id, taken_at, sha256, bytes, width, height, outcome, reason)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO snapshot (camera_id, taken_at, sha256, bytes, width, height, outcome, reason, cells, sharpness)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [cameraID, result.startedAt, sha, picture.jpeg.count, picture.width, picture.height,
-                             result.outcome.rawValue, reason.rawValue])
+                             result.outcome.rawValue, reason.rawValue, scene.map { Data($0.cells) }, scene?.sharpness])
         if judged.adoptedReference, let scene = result.picture?.scene {
             try db.execute(sql: """
                 INSERT INTO camera_reference (camera_id, sha256, cells, sharpness, since, approved_by, reason)
@@ -204,6 +205,62 @@ extension Store {
             }
         }
         return pruning
+    }
+
+    /// Why a picture cannot become a camera's reference.
+    public enum ReferenceError: Error, CustomStringConvertible {
+        case noCamera(String)
+        case noPicture(String)
+        case notAScene(String, Outcome)
+
+        public var description: String {
+            switch self {
+            case .noCamera(let id): "no camera \(id): `patrol cameras` lists them"
+            case .noPicture(let id): "camera \(id) has no picture to approve yet: patrold keeps one when its outcome changes"
+            case .notAScene(let id, let outcome):
+                "camera \(id)'s newest picture is \(outcome.rawValue): a covered or frozen lens cannot be the scene it must watch"
+            }
+        }
+    }
+
+    /// Makes the camera's newest picture its reference, approved by `by`, and records the act in
+    /// the ledger as a note on the camera's venue: one transaction.
+    public func approveReference(of cameraID: String, by: String, reason: String, day: PatrolDay, policy: LadderPolicy,
+                                 at date: Date = Date()) throws -> (reference: ReferenceRecord, entries: [LedgerEntry]) {
+        try sealedWrite(at: date) { db in
+            guard let venueID = try String.fetchOne(db, sql: "SELECT venue_id FROM camera WHERE id = ?", arguments: [cameraID])
+            else { throw ReferenceError.noCamera(cameraID) }
+            guard let newest = try Row.fetchOne(db, sql: """
+                SELECT sha256, outcome, cells, sharpness FROM snapshot WHERE camera_id = ? AND cells IS NOT NULL
+                ORDER BY taken_at DESC, id DESC LIMIT 1
+                """, arguments: [cameraID]) else { throw ReferenceError.noPicture(cameraID) }
+            let outcome: Outcome = try UnknownStoredValue.decode(newest, "outcome")
+            guard outcome != .black, outcome != .frozen else { throw ReferenceError.notAScene(cameraID, outcome) }
+            let sha: String = newest["sha256"]
+            let replaced = try String.fetchOne(db, sql: "SELECT sha256 FROM camera_reference WHERE camera_id = ?", arguments: [cameraID])
+            try db.execute(sql: """
+                INSERT INTO camera_reference (camera_id, sha256, cells, sharpness, since, approved_by, reason)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (camera_id) DO UPDATE SET sha256 = excluded.sha256, cells = excluded.cells,
+                    sharpness = excluded.sharpness, since = excluded.since, approved_by = excluded.approved_by, reason = excluded.reason
+                """, arguments: [cameraID, sha, newest["cells"] as Data, newest["sharpness"] as Double, date, by, reason])
+            // The evidence cites the picture like a verdict's: verified with the ledger, never pruned.
+            struct Approval: Encodable {
+                struct Camera: Encodable { var camera: String; var pictures: [String] }
+                var cameras: [Camera]
+                var replaces: String?
+            }
+            let step = Step(venueID: venueID, kind: .note, day: day,
+                            reason: "reference picture of camera \(cameraID) approved: \(reason)",
+                            evidence: Evidence.encode(Approval(cameras: [.init(camera: cameraID, pictures: [sha])], replaces: replaced)),
+                            actor: by)
+            try db.execute(sql: "INSERT OR IGNORE INTO evidence_picture (sha256, day, venue_id) VALUES (?, ?, ?)",
+                           arguments: [sha, day.description, venueID])
+            let entries = try Store.append([step], at: date, in: db)
+            let reference = ReferenceRecord(cameraID: cameraID, sha256: sha, since: date, approvedBy: by, reason: reason,
+                                            path: snapshots.path(of: sha))
+            return (reference, entries)
+        }
     }
 
     /// The hashes of the picture files on disk.

@@ -265,7 +265,9 @@ public final class Store: Sendable {
                     width INTEGER NOT NULL,
                     height INTEGER NOT NULL,
                     outcome TEXT NOT NULL,
-                    reason TEXT NOT NULL
+                    reason TEXT NOT NULL,
+                    cells BLOB,
+                    sharpness REAL
                 );
                 CREATE INDEX snapshot_camera_at ON snapshot(camera_id, taken_at);
                 CREATE INDEX snapshot_sha256 ON snapshot(sha256);

@@ -213,5 +213,25 @@ struct DaemonCommandTests {
         #expect(shown.status == 0, "\(shown.all)")
         #expect(shown.stdout.contains(moved.path))
         #expect(shown.stdout.contains("first healthy picture"))
+
+        // The camera was re-aimed on purpose: an operator approves its new scene, in the ledger.
+        let approved = try CommandRun("patrol", ["camera", "C1", "reference", "--approve", "--by", "张伟",
+                                                 "--reason", "按整改要求调整了角度", "--config", config], directory: folder)
+        #expect(approved.status == 0, "\(approved.all)")
+        let reference = try #require(try store().reference(of: "C1"))
+        #expect(reference.sha256 == moved.sha256)
+        #expect(reference.approvedBy == "张伟")
+        let note = try #require(try store().ledger(venue: "V1").last)
+        #expect(note.kind == .note && note.step.actor == "张伟")
+        #expect(Evidence.pictures(in: note.step.evidence) == [moved.sha256])
+        #expect(try CommandRun("patrol", ["ledger", "verify", "--config", config], directory: folder).stdout
+            .contains("pictures: 1 cited as evidence match their hashes"))
+        // The new scene is the scene now.
+        #expect(try CommandRun("patrold", ["--config", config, "--once"]).status == 0)
+        #expect(try count("SELECT outcome = 'online' FROM probe_result WHERE camera_id = 'C1' ORDER BY at DESC LIMIT 1") == 1)
+        // A black picture cannot be approved as a scene.
+        let refused = try CommandRun("patrol", ["camera", "C3", "reference", "--approve", "--by", "张伟", "--reason", "试",
+                                                "--config", config], directory: folder)
+        #expect(refused.status == 65, "\(refused.all)")
     }
 }
