@@ -44,6 +44,8 @@ public struct DailyReport: Sendable, Equatable {
         public var deadline: PatrolDay?
         public var actor: String
         public var line: String
+        /// SHA-256 of the pictures the entry's evidence cites (a faulty picture's), in order.
+        public var pictures: [String] = []
     }
 
     /// An order, warning or suspension whose deadline is today or tomorrow.
@@ -160,7 +162,7 @@ extension DailyReport {
         // What happened: every entry since the previous patrol day's head.
         let events = record.entries.map { entry in
             Event(seq: entry.seq, kind: entry.kind, venue: entry.venueID == "*" ? nil : name(entry.venueID), day: entry.day,
-                  deadline: entry.deadline, actor: entry.actor, line: entry.reason)
+                  deadline: entry.deadline, actor: entry.actor, line: entry.reason, pictures: Evidence.pictures(in: entry.evidence))
         }
 
         // Where each venue stands now.

@@ -1,0 +1,58 @@
+import Foundation
+import PatrolInventory
+import PatrolLedger
+import PatrolMail
+import PatrolProbe
+import PatrolReport
+import PatrolSettings
+@testable import PatrolStore
+import PatrolTestSupport
+import Testing
+
+/// A black camera's order carries its picture into the report's mail: attached to the message
+/// and shown by `cid:`, never fetched from anywhere.
+@Suite("The picture of a new order in the report's mail")
+struct PictureMailTests {
+    static let zone = DailyReportMailTests.zone
+    static let day = DailyReportMailTests.day
+
+    @Test("the office's HTML shows the order's picture from an inline part whose bytes have the cited hash")
+    func inlinePicture() throws {
+        let folder = try temporaryFolder("report-picture")
+        let store = try Store(path: folder.appendingPathComponent("patrol.sqlite").path)
+        let vault = try CredentialVault(path: folder.appendingPathComponent("credentials.sqlite").path)
+        let venue = Venue(id: "V1", name: "平安宾馆", kind: .hotel, tier: .general, district: "城东", grid: "G01",
+                          address: "城东路1号", ownerContact: "13800000001")
+        try store.apply(Inventory(venues: [venue], cameras: [try Camera(id: "C1", venueID: "V1", placement: .interior,
+                                                                        url: "rtsp://10.0.0.1/C1")]),
+                        vault: vault, zone: patrolZone, now: Self.day.start(in: Self.zone).addingTimeInterval(-86_400))
+        // Black all day, a picture with every probe (the store keeps the first and one an hour).
+        var batch: [(cameraID: String, result: ProbeResult)] = []
+        for minute in stride(from: 0, to: 1440, by: 15) {
+            let at = Self.day.start(in: Self.zone).addingTimeInterval(Double(minute) * 60)
+            var result = DailyReportMailTests.result(.black, at)
+            result.snapshot = Snapshot(jpeg: Data("\u{FF}\u{D8} black at \(minute)".utf8), width: 640, height: 360)
+            batch.append(("C1", result))
+        }
+        try store.write(batch)
+        try DailyPatrol(store: store, settings: PatrolSettings()).runDue(now: Self.day.adding(1).start(in: Self.zone, hour: 6, minute: 5))
+        var settings = MailSettings()
+        settings.from = MailAddress("patrol@district.example")
+        settings.office = [MailAddress("office@district.example")]
+        _ = try DailyMail.enqueue(store, day: Self.day, settings: settings, patrol: PatrolSettings())
+
+        let order = try #require(try store.ledger(venue: "V1").first { $0.kind == .order })
+        let cited = try #require(Evidence.pictures(in: order.step.evidence).first)
+        let queued = try #require(try store.pendingMail().first)
+        let message = try ParsedMessage(try #require(try store.mailBytes(id: queued.id)))
+        #expect(message.defects.isEmpty)
+        #expect(message.structure.shape
+            == "multipart/mixed(multipart/alternative(text/plain,multipart/related(text/html,image/jpeg)),text/csv,text/csv)")
+        let picture = try #require(message.inline.first)
+        #expect(picture.content_id == "<\(cited)@patrol>")
+        #expect(picture.disposition == "inline")
+        #expect(SnapshotDirectory.sha256(picture.bytes) == cited)
+        #expect(message.html?.contains("src=\"cid:\(cited)@patrol\"") == true)
+        #expect(message.html?.contains("http") == false, "nothing to fetch")
+    }
+}
