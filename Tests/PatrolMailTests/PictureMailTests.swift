@@ -11,7 +11,7 @@ import Testing
 
 /// A black camera's order carries its picture into the report's mail: attached to the message
 /// and shown by `cid:`, never fetched from anywhere.
-@Suite("The picture of a new order in the report's mail")
+@Suite("The report's pictures of new orders, and its list of wrong camera clocks")
 struct PictureMailTests {
     static let zone = DailyReportMailTests.zone
     static let day = DailyReportMailTests.day
@@ -54,5 +54,38 @@ struct PictureMailTests {
         #expect(SnapshotDirectory.sha256(picture.bytes) == cited)
         #expect(message.html?.contains("src=\"cid:\(cited)@patrol\"") == true)
         #expect(message.html?.contains("http") == false, "nothing to fetch")
+    }
+
+    @Test("a camera whose clock is off by more than the tolerance is on the maintenance list, worst first; one within it is not")
+    func clocks() throws {
+        let folder = try temporaryFolder("report-clocks")
+        let store = try Store(path: folder.appendingPathComponent("patrol.sqlite").path)
+        let vault = try CredentialVault(path: folder.appendingPathComponent("credentials.sqlite").path)
+        let venue = Venue(id: "V1", name: "平安宾馆", kind: .hotel, tier: .general, district: "城东", grid: "G01",
+                          address: "城东路1号", ownerContact: "13800000001")
+        let cameras = try ["C1", "C2", "C3", "C4"].map { try Camera(id: $0, venueID: "V1", placement: .interior, url: "rtsp://10.0.0.1/\($0)") }
+        try store.apply(Inventory(venues: [venue], cameras: cameras), vault: vault, zone: patrolZone,
+                        now: Self.day.start(in: Self.zone).addingTimeInterval(-86_400))
+        // C1 runs 5 s fast (within 60 s), C2 300 s fast, C3 3,600 s slow, C4 sends no sender reports.
+        let offsets: [String: Double?] = ["C1": 5, "C2": 300, "C3": -3600, "C4": nil]
+        var batch: [(cameraID: String, result: ProbeResult)] = []
+        for minute in stride(from: 0, to: 1440, by: 15) {
+            let at = Self.day.start(in: Self.zone).addingTimeInterval(Double(minute) * 60)
+            for (camera, offset) in offsets {
+                var result = DailyReportMailTests.result(.online, at)
+                result.clockOffset = offset
+                batch.append((camera, result))
+            }
+        }
+        try store.write(batch)
+        try DailyPatrol(store: store, settings: PatrolSettings()).runDue(now: Self.day.adding(1).start(in: Self.zone, hour: 6, minute: 5))
+        let report = try DailyReport.build(from: store, day: Self.day, policy: LadderPolicy(), clockTolerance: 60)
+        #expect(report.clocks.map(\.cameraID) == ["C3", "C2"])
+        #expect(report.clocks.map(\.offset) == [-3600, 300])
+        let text = ReportText.render(report, for: .maintenance, timeZone: Self.zone)
+        #expect(text.contains("Camera clocks off by more than 60 s"))
+        #expect(text.contains("-3600 s") && text.contains("+300 s") && !text.contains("+5 s"))
+        let strict = try DailyReport.build(from: store, day: Self.day, policy: LadderPolicy(), clockTolerance: 1)
+        #expect(strict.clocks.map(\.cameraID) == ["C3", "C2", "C1"])
     }
 }
