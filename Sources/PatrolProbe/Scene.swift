@@ -7,9 +7,11 @@ import PatrolSettings
 /// Made from the decoded luma scaled down by area averaging to 320 x 180 (the shim's small
 /// picture), then to 80 x 45 cells of 4 x 4 of its samples. The cells hold the scene's layout
 /// (edges where walls, doors and furniture are); sensor noise and compression noise average
-/// away in them. `sharpness` is the energy of the finest detail (neighbouring samples of the
-/// 320 x 180 picture) against the energy of the cells' layout: a smeared or defocused lens
-/// loses the first far more than the second, while a darker, noisier night picture keeps it.
+/// away in them. `sharpness` is the energy of the finest detail (each sample of the 320 x 180
+/// picture against the mean of its 3 x 3 neighbourhood) against the energy of the cells'
+/// layout: a smeared or defocused lens loses the first far more than the second, while a
+/// darker, noisier night picture keeps it. The neighbourhood mean, not the neighbouring
+/// sample, so that broad shading (which a blur keeps) does not count as fine detail.
 public struct SceneSignature: Sendable, Hashable, Codable {
     public static let columns = 80
     public static let rows = 45
@@ -38,14 +40,17 @@ public struct SceneSignature: Sendable, Hashable, Codable {
             for x in 0..<width { samples[y * width + x] = plane.brightness(x: x, y: y) * 255 }
         }
         var fine = 0.0
-        for y in 0..<height - 1 {
-            for x in 0..<width - 1 {
-                let here = samples[y * width + x]
-                let right = samples[y * width + x + 1] - here, below = samples[(y + 1) * width + x] - here
-                fine += right * right + below * below
+        for y in 1..<height - 1 {
+            for x in 1..<width - 1 {
+                var neighbourhood = 0.0
+                for row in y - 1...y + 1 {
+                    for column in x - 1...x + 1 { neighbourhood += samples[row * width + column] }
+                }
+                let residual = samples[y * width + x] - neighbourhood / 9
+                fine += residual * residual
             }
         }
-        fine /= Double((width - 1) * (height - 1))
+        fine /= Double((width - 2) * (height - 2))
         var cells = [Double](repeating: 0, count: Self.columns * Self.rows)
         for y in 0..<height {
             for x in 0..<width { cells[(y / 4) * Self.columns + x / 4] += samples[y * width + x] / 16 }
@@ -137,8 +142,9 @@ public struct SceneComparison: Sendable, Equatable, Codable {
                 }
             }
         }
-        // Per region: the reference's detail energy, the picture's, and how their layouts correlate.
-        var regions: [(refEnergy: Double, liveEnergy: Double, correlation: Double)] = []
+        // Per region: the reference's detail energy, the picture's, how their layouts correlate,
+        // and how the region's brightness changed.
+        var regions: [(refEnergy: Double, liveEnergy: Double, correlation: Double, brightness: Double)] = []
         for ry in 0..<Self.regionRows {
             for rx in 0..<Self.regionColumns {
                 let region = (x: rx * SceneSignature.columns / Self.regionColumns, y: ry * SceneSignature.rows / Self.regionRows,
@@ -146,34 +152,48 @@ public struct SceneComparison: Sendable, Equatable, Codable {
                 let sums = Self.sums(live, ref, dx: best.dx, dy: best.dy, region: region)
                 let correlation = sums.liveEnergy > 0 && sums.refEnergy > 0
                     ? sums.cross / (sums.liveEnergy * sums.refEnergy).squareRoot() : 0
-                regions.append((sums.refEnergy, sums.liveEnergy, correlation))
+                regions.append((sums.refEnergy, sums.liveEnergy, correlation, sums.liveLevel / max(sums.refLevel, 1)))
             }
         }
         let meanEnergy = regions.map(\.refEnergy).reduce(0, +) / Double(regions.count)
         // Energy per cell step at the region's size for the absolute floor.
         let cellsPerRegion = Double((SceneSignature.columns / Self.regionColumns) * (SceneSignature.rows / Self.regionRows))
         let floor = thresholds.detailFloor * thresholds.detailFloor * cellsPerRegion
-        let detailed = regions.filter {
-            $0.refEnergy >= floor && $0.refEnergy >= thresholds.detailedRegion * meanEnergy
+        let detailed = regions.indices.filter {
+            regions[$0].refEnergy >= floor && regions[$0].refEnergy >= thresholds.detailedRegion * meanEnergy
         }
+        let amplitude = { (index: Int) in (regions[index].liveEnergy / regions[index].refEnergy).squareRoot() }
+        let matches = { (index: Int) in regions[index].correlation >= thresholds.regionMatch }
         // How much brighter or darker the picture's detail is overall (night, exposure): the
-        // upper quartile of the regions' amplitude ratios, which stays put while up to three
-        // quarters of the picture is covered.
-        let ratios = detailed.map { ($0.liveEnergy / $0.refEnergy).squareRoot() }.sorted()
+        // upper quartile of the amplitude ratios of the regions whose layout matches (of all
+        // detailed regions when none does). A covered region does not match, so the level
+        // stays put however much of the picture is covered.
+        let matchingDetailed = detailed.filter(matches)
+        let ratios = (matchingDetailed.isEmpty ? detailed : matchingDetailed).map(amplitude).sorted()
         let gain = ratios.isEmpty ? 1 : ratios[min(ratios.count - 1, (ratios.count * 3) / 4)]
-        var covered = 0, matching = 0
-        for region in detailed {
-            let amplitude = (region.liveEnergy / region.refEnergy).squareRoot()
-            if amplitude < thresholds.coveredDetail * gain && region.correlation < thresholds.regionMatch {
-                covered += 1
-            } else if region.correlation >= thresholds.regionMatch {
-                matching += 1
-            }
+        // How much brighter or darker the picture is overall.
+        let brightness = live.levels.reduce(0, +) / max(ref.levels.reduce(0, +), 1)
+        // Covered: the region's detail fell far below the picture's level, and either its layout
+        // is gone (tape, a box) or it is still faintly there but the region did not go dark with
+        // it (a translucent cloth, which lets light through). A part of the scene that went dark
+        // (lights off) keeps its faint layout and is darker than the picture: not covered.
+        var covered = Set<Int>()
+        for index in detailed where amplitude(index) < thresholds.coveredDetail * gain {
+            if !matches(index) || regions[index].brightness >= thresholds.darkerRegion * brightness { covered.insert(index) }
         }
-        let uncovered = detailed.count - covered
+        // Matching, of the regions not covered; a region beside a covered one that does not
+        // match is the cover's edge, partly covered, and counts in neither.
+        let columns = Self.regionColumns
+        let besideCover = { (index: Int) in
+            let x = index % columns, y = index / columns
+            return (x > 0 && covered.contains(index - 1)) || (x + 1 < columns && covered.contains(index + 1))
+                || (y > 0 && covered.contains(index - columns)) || (y + 1 < Self.regionRows && covered.contains(index + columns))
+        }
+        let uncovered = detailed.filter { !covered.contains($0) && (matches($0) || !besideCover($0)) }
+        let matching = uncovered.filter(matches).count
         self.init(
-            matchingShare: uncovered > 0 ? Double(matching) / Double(uncovered) : 0,
-            coveredShare: detailed.isEmpty ? 0 : Double(covered) / Double(detailed.count),
+            matchingShare: uncovered.isEmpty ? 0 : Double(matching) / Double(uncovered.count),
+            coveredShare: detailed.isEmpty ? 0 : Double(covered.count) / Double(detailed.count),
             sharpnessRatio: reference.sharpness > 0 ? picture.sharpness / reference.sharpness : 1,
             detailedRegions: detailed.count, shiftX: best.dx, shiftY: best.dy)
     }
@@ -201,12 +221,14 @@ public struct SceneComparison: Sendable, Equatable, Codable {
         }
     }
 
-    /// Horizontal and vertical differences between neighbouring cells.
+    /// Horizontal and vertical differences between neighbouring cells, and the cells' brightness.
     struct Gradients {
         var dx: [Double]
         var dy: [Double]
+        var levels: [Double]
 
         init(_ cells: [Double]) {
+            levels = cells
             let columns = SceneSignature.columns, rows = SceneSignature.rows
             dx = [Double](repeating: 0, count: cells.count)
             dy = [Double](repeating: 0, count: cells.count)
@@ -224,10 +246,10 @@ public struct SceneComparison: Sendable, Equatable, Codable {
 
     /// Sums over the cells of `region` (or all cells) of the picture shifted by (dx, dy) against the reference.
     static func sums(_ live: Gradients, _ ref: Gradients, dx: Int, dy: Int, region: Region?)
-        -> (cross: Double, liveEnergy: Double, refEnergy: Double) {
+        -> (cross: Double, liveEnergy: Double, refEnergy: Double, liveLevel: Double, refLevel: Double) {
         let columns = SceneSignature.columns, rows = SceneSignature.rows
         let area = region ?? (0, 0, columns, rows)
-        var cross = 0.0, liveEnergy = 0.0, refEnergy = 0.0
+        var cross = 0.0, liveEnergy = 0.0, refEnergy = 0.0, liveLevel = 0.0, refLevel = 0.0
         // The last column and row have no neighbour beyond them.
         for y in area.y..<min(area.y + area.height, rows - 1) {
             let ly = y + dy
@@ -239,9 +261,11 @@ public struct SceneComparison: Sendable, Equatable, Codable {
                 cross += live.dx[l] * ref.dx[r] + live.dy[l] * ref.dy[r]
                 liveEnergy += live.dx[l] * live.dx[l] + live.dy[l] * live.dy[l]
                 refEnergy += ref.dx[r] * ref.dx[r] + ref.dy[r] * ref.dy[r]
+                liveLevel += live.levels[l]
+                refLevel += ref.levels[r]
             }
         }
-        return (cross, liveEnergy, refEnergy)
+        return (cross, liveEnergy, refEnergy, liveLevel, refLevel)
     }
 
     static func correlation(_ live: Gradients, _ ref: Gradients, dx: Int, dy: Int, region: Region?) -> Double {

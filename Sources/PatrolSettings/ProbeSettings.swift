@@ -99,13 +99,16 @@ public struct SceneThresholds: Sendable, Equatable {
     public var regionMatch = 0.5
     /// Below this share of matching regions (of those not covered), the scene is another: `moved`.
     public var movedMatchingShare = 0.4
-    /// A region whose detail fell below this share of the picture's overall level, and whose
-    /// layout no longer matches, is covered.
-    public var coveredDetail = 0.25
+    /// A region whose detail fell below this share of the picture's overall level is covered
+    /// when its layout no longer matches, or when it still faintly matches but did not go dark.
+    public var coveredDetail = 0.12
+    /// ...went dark: its brightness fell below this share of the picture's overall change
+    /// (lights off in that part, not a cover).
+    public var darkerRegion = 0.5
     /// This share of the reference's detailed regions covered, the rest matching: `obstructed`.
-    public var obstructedShare = 0.3
+    public var obstructedShare = 0.2
     /// Sharpness below this share of the reference's: `blurred`.
-    public var blurredSharpness = 0.35
+    public var blurredSharpness = 0.4
     /// A region counts as detailed when its edge energy reaches this share of the reference's mean.
     public var detailedRegion = 0.15
     /// ...and its edges step by at least this many levels of 255 from cell to cell on average
