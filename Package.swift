@@ -116,7 +116,8 @@ let package = Package(
             ]
         ),
         // What the test targets share: helper programs started and synchronised on (the sample
-        // fleet, the SMTP receiver and msmtp's home), and the socket systemd would listen on.
+        // fleet, the SMTP receiver and msmtp's home), the built binaries run as subprocesses, and
+        // the socket systemd would listen on.
         .target(
             name: "PatrolTestSupport", dependencies: ["PatrolProbe", "PatrolMail", "PatrolSettings"], path: "Tests/PatrolTestSupport",
             exclude: ["Tools"]
@@ -154,6 +155,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The operator's command line and the database, through the real binaries: no camera.
+        .testTarget(
+            name: "PatrolCommandTests",
+            dependencies: [
+                "PatrolInventory", "PatrolStore", "PatrolLedger", "PatrolProbe", "PatrolSettings", "PatrolTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // The real probe, the sweep, the daemon and the reading commands against the sample camera fleet.
         .testTarget(
             name: "FleetTests",
             dependencies: [

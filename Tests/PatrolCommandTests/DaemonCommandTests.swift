@@ -5,7 +5,7 @@ import PatrolLedger
 @testable import PatrolStore
 import Testing
 
-/// `patrol inventory` and `patrold --once`, the real binaries, on real files.
+/// `patrol inventory`, the real binary, on real files; and patrold refusing a bad configuration.
 @Suite("Inventory import and the daemon, as commands")
 struct DaemonCommandTests {
     let folder: URL
@@ -135,33 +135,5 @@ struct DaemonCommandTests {
         #expect(run.status == 78)
         #expect(run.stderr.hasPrefix("<3>"))
         #expect(run.stderr.contains("patrol.yaml:6: probe.deadline: expected a number"), "\(run.stderr)")
-    }
-
-    @Test("patrold --once sweeps every camera, writes each result and prints the summary")
-    func once() throws {
-        let fleet = try Fleet.get()
-        let config = try config()
-        try write("venues.csv", venues())
-        let cameras = [("C1", "V1", "perimeter", "/cam/0021"), ("C2", "V1", "interior", "/cam/0022"),
-                       ("C3", "V2", "interior", "/cam/0024"), ("C4", "V2", "interior", "/fault/black"),
-                       ("C5", "V2", "interior", "/fault/missing")]
-        try write("cameras.csv", "id,venue_id,placement,url\n"
-            + cameras.map { "\($0.0),\($0.1),\($0.2),rtsp://127.0.0.1:\(fleet.port)\($0.3)" }.joined(separator: "\n") + "\n")
-        let imported = try CommandRun("patrol", ["inventory", "import", "venues.csv", "cameras.csv", "--config", config],
-                                      directory: folder)
-        #expect(imported.status == 0, "\(imported.all)")
-        let run = try CommandRun("patrold", ["--config", config, "--once"])
-        #expect(run.status == 0, "\(run.stderr)")
-        let rows = Dictionary(uniqueKeysWithValues: run.stdout.split(separator: "\n").compactMap { line -> (String, [Int])? in
-            let words = line.split(separator: " ")
-            guard words.count == 4, let total = Int(words[3]) else { return nil }
-            return (String(words[0]), [Int(words[1]) ?? -1, Int(words[2]) ?? -1, total])
-        })
-        #expect(rows["online"] == [1, 2, 3])
-        #expect(rows["black"] == [0, 1, 1])
-        #expect(rows["not_found"] == [0, 1, 1])
-        #expect(rows["all"] == [1, 4, 5])
-        #expect(try count("SELECT count(*) FROM probe_result") == 5)
-        #expect(try count("SELECT count(*) FROM sweep") == 1)
     }
 }

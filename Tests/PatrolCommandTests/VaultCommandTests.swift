@@ -3,6 +3,7 @@ import GRDB
 import PatrolInventory
 import PatrolProbe
 @testable import PatrolStore
+import PatrolTestSupport
 import Testing
 
 /// The credential vault and the main database through `patrol inventory import`, the real
