@@ -116,10 +116,11 @@ let package = Package(
             ]
         ),
         // What the test targets share: helper programs started and synchronised on (the sample
-        // fleet, the SMTP receiver and msmtp's home), the built binaries run as subprocesses, and
-        // the socket systemd would listen on.
+        // fleet, the SMTP receiver and msmtp's home), the built binaries run as subprocesses, the
+        // socket systemd would listen on, and the test districts' venues, cameras, stores and probes.
         .target(
-            name: "PatrolTestSupport", dependencies: ["PatrolProbe", "PatrolMail", "PatrolSettings"], path: "Tests/PatrolTestSupport",
+            name: "PatrolTestSupport", dependencies: ["PatrolProbe", "PatrolInventory", "PatrolLedger", "PatrolStore", "PatrolMail", "PatrolSettings"],
+            path: "Tests/PatrolTestSupport",
             exclude: ["Tools"]
         ),
         .testTarget(name: "PatrolProbeTests", dependencies: ["PatrolProbe", "PatrolSettings"]),

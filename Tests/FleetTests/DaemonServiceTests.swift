@@ -1,7 +1,8 @@
 import Foundation
-import PatrolTestSupport
 import GRDB
+import PatrolInventory
 @testable import PatrolStore
+import PatrolTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -49,12 +50,14 @@ struct DaemonServiceTests {
         return folder.appendingPathComponent("patrol.yaml").path
     }
 
-    /// Imports cameras C1… at `paths` on `port`, in one venue.
-    func importCameras(_ paths: [String], port: Int) throws {
-        try write("venues.csv", "id,name,kind,tier,district,grid,address,owner_contact,supervisor\nV1,平安宾馆,hotel,general,城东,G01,城东路1号,13800000001,\n")
-        try write("cameras.csv", "id,venue_id,placement,url\n" + paths.enumerated().map { index, path in
-            "C\(index + 1),V1,\(index == 0 ? "perimeter" : "interior"),rtsp://127.0.0.1:\(port)\(path)"
-        }.joined(separator: "\n") + "\n")
+    /// Imports cameras C1… at `paths` on `host`:`port` (the first on the perimeter), in one venue,
+    /// through `patrol inventory import`.
+    func importCameras(_ paths: [String], port: Int, host: String = "127.0.0.1") throws {
+        let cameras = try paths.enumerated().map { index, path in
+            try Camera(id: "C\(index + 1)", venueID: "V1", placement: index == 0 ? .perimeter : .interior,
+                       url: "rtsp://\(host):\(port)\(path)")
+        }
+        try TestDistrict.writeCSV(Inventory(venues: [TestDistrict.pingan()], cameras: cameras), to: folder)
         let run = try CommandRun("patrol", ["inventory", "import", "venues.csv", "cameras.csv", "--config", "patrol.yaml"],
                                  directory: folder)
         try #require(run.status == 0, "\(run.all)")
@@ -101,18 +104,12 @@ struct DaemonServiceTests {
         #expect(denied == ["@privileged", "@resources"])
         #expect(unit.contains("SystemCallErrorNumber=EPERM"))
         let config = try config(deadline: 4, workers: 4)
-        try write("venues.csv", "id,name,kind,tier,district,grid,address,owner_contact,supervisor\nV1,平安宾馆,hotel,general,城东,G01,城东路1号,13800000001,\n")
         // `localhost`: the name goes through getaddrinfo, as a camera's host name would.
-        try write("cameras.csv", "id,venue_id,placement,url\n" + ["/cam/0031", "/cam/0032", "/fault/black"].enumerated().map {
-            "C\($0.offset + 1),V1,interior,rtsp://localhost:\(fleet.port)\($0.element)"
-        }.joined(separator: "\n") + "\n")
-        let imported = try CommandRun("patrol", ["inventory", "import", "venues.csv", "cameras.csv", "--config", "patrol.yaml"],
-                                      directory: folder)
-        try #require(imported.status == 0, "\(imported.all)")
+        try importCameras(["/cam/0031", "/cam/0032", "/fault/black"], port: fleet.port, host: "localhost")
         let tool = Fleet.repository.appendingPathComponent("Tests/FleetTests/Tools/deny-syscalls").path
         let run = try CommandRun("patrold", ["--config", config, "--once"], launcher: [tool] + denied + ["--"])
         #expect(run.status == 0, "\(run.all)")
-        #expect(run.stdout.contains("online                 0         2         2"), "\(run.stdout)")
+        #expect(run.stdout.contains("online                 1         1         2"), "\(run.stdout)")
         #expect(run.stdout.contains("black                  0         1         1"), "\(run.stdout)")
         #expect(try count("SELECT count(*) FROM probe_result") == 3)
     }

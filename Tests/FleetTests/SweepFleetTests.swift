@@ -1,5 +1,4 @@
 import Foundation
-import PatrolTestSupport
 import GRDB
 import PatrolInventory
 import PatrolLedger
@@ -39,8 +38,7 @@ struct SweepFleetTests {
         for number in fleetCameras.lowerBound...(fleetCameras.upperBound + 20) {
             let id = String(format: "C%05d", number), venue = String(format: "V%04d", (number - fleetCameras.lowerBound) / 4 + 1)
             if venues.last?.id != venue {
-                venues.append(Venue(id: venue, name: "温馨公寓\(venue)", kind: .rental, tier: .general, district: "城西",
-                                    grid: "G02-01", address: "城西路1号", ownerContact: "13900000000"))
+                venues.append(TestDistrict.venue(venue, "温馨公寓\(venue)", kind: .rental, number: venues.count + 1))
             }
             let url: String
             switch number {
@@ -56,10 +54,9 @@ struct SweepFleetTests {
             }
             cameras.append(try Camera(id: id, venueID: venue, placement: number % 4 == 1 ? .perimeter : .interior, url: url))
         }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("patrol-sweep-\(UUID().uuidString)")
-        let store = try Store(path: folder.appendingPathComponent("patrol.sqlite").path)
-        let vault = try CredentialVault(path: folder.appendingPathComponent("credentials.sqlite").path)
-        try store.apply(Inventory(venues: venues, cameras: cameras), vault: vault, zone: patrolZone)
+        let temporary = try TemporaryStore()
+        let (store, vault) = (temporary.store, temporary.vault)
+        try temporary.seed(Inventory(venues: venues, cameras: cameras))
 
         let probe = Fleet.steadyProbe
         var schedule = ScheduleSettings()
@@ -105,18 +102,12 @@ struct SweepFleetTests {
         let config = folder.appendingPathComponent("patrol.yaml").path
         try "database: patrol.sqlite\ncredentials: credentials.sqlite\nschedule:\n  per_host_sessions: 64\n"
             .write(toFile: config, atomically: true, encoding: .utf8)
-        try """
-            id,name,kind,tier,district,grid,address,owner_contact,supervisor
-            V1,平安宾馆1号,hotel,general,城东,G01-01,城东路1号,13800000001,
-            V2,平安宾馆2号,hotel,general,城东,G01-02,城东路2号,13800000002,
-
-            """.write(to: folder.appendingPathComponent("venues.csv"), atomically: true, encoding: .utf8)
-        let cameras = [("C1", "V1", "perimeter", "/cam/0021"), ("C2", "V1", "interior", "/cam/0022"),
-                       ("C3", "V2", "interior", "/cam/0024"), ("C4", "V2", "interior", "/fault/black"),
-                       ("C5", "V2", "interior", "/fault/missing")]
-        try ("id,venue_id,placement,url\n"
-            + cameras.map { "\($0.0),\($0.1),\($0.2),rtsp://127.0.0.1:\(fleet.port)\($0.3)" }.joined(separator: "\n") + "\n")
-            .write(to: folder.appendingPathComponent("cameras.csv"), atomically: true, encoding: .utf8)
+        let cameras = try [("C1", "V0001", Placement.perimeter, "/cam/0021"), ("C2", "V0001", .interior, "/cam/0022"),
+                           ("C3", "V0002", .interior, "/cam/0024"), ("C4", "V0002", .interior, "/fault/black"),
+                           ("C5", "V0002", .interior, "/fault/missing")].map {
+            try Camera(id: $0.0, venueID: $0.1, placement: $0.2, url: "rtsp://127.0.0.1:\(fleet.port)\($0.3)")
+        }
+        try TestDistrict.writeCSV(Inventory(venues: TestDistrict.hotels(2), cameras: cameras), to: folder)
         let imported = try CommandRun("patrol", ["inventory", "import", "venues.csv", "cameras.csv", "--config", config],
                                       directory: folder)
         #expect(imported.status == 0, "\(imported.all)")

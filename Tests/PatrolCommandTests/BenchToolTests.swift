@@ -1,4 +1,5 @@
 import Foundation
+import PatrolInventory
 import PatrolStore
 import PatrolTestSupport
 import Testing
@@ -13,19 +14,12 @@ struct BenchToolTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let database = folder.appendingPathComponent("patrol.sqlite").path
-        try """
-            id,name,kind,tier,district,grid,address,owner_contact,supervisor
-            V01,平安宾馆,hotel,priority,城东区,G01-01,城东区人民路1号,13800000001,张伟 (一组)
-            V02,极速网吧,internet_cafe,general,城东区,G01-02,城东区人民路3号,13800000003,
-
-            """.write(to: folder.appendingPathComponent("venues.csv"), atomically: true, encoding: .utf8)
-        try """
-            id,venue_id,placement,url,username,password
-            C01,V01,perimeter,rtsp://127.0.0.1:8554/cam/1,,
-            C02,V01,interior,rtsp://127.0.0.1:8554/cam/2,,
-            C03,V02,interior,rtsp://127.0.0.1:8554/cam/3,,
-
-            """.write(to: folder.appendingPathComponent("cameras.csv"), atomically: true, encoding: .utf8)
+        // A priority venue with two cameras, a general one with one.
+        let cameras = try TestDistrict.cameras([("C01", "V01", .perimeter), ("C02", "V01", .interior), ("C03", "V02", .interior)]) {
+            "rtsp://127.0.0.1:8554/cam/\($0.dropFirst())"
+        }
+        let venues = [TestDistrict.pingan("V01", tier: .priority), TestDistrict.xingkong("V02", tier: .general)]
+        try TestDistrict.writeCSV(Inventory(venues: venues, cameras: cameras), to: folder)
         let empty = try CommandRun("patrol-bench", ["history", "--db", database])
         #expect(empty.status == 65 && empty.stderr.contains("the database has no cameras"), "\(empty.all)")
         let imported = try CommandRun("patrol", ["inventory", "import", "venues.csv", "cameras.csv", "--db", database],

@@ -1,6 +1,7 @@
 import Foundation
 import PatrolTestSupport
 import GRDB
+import PatrolInventory
 import PatrolLedger
 @testable import PatrolStore
 import Testing
@@ -20,9 +21,7 @@ struct DaemonCommandTests {
     }
 
     func venues(count: Int = 2) -> String {
-        "id,name,kind,tier,district,grid,address,owner_contact,supervisor\n"
-            + (1...count).map { "V\($0),平安宾馆\($0)号,hotel,general,城东,G01-0\($0),城东路\($0)号,1380000000\($0)," }
-            .joined(separator: "\n") + "\n"
+        Inventory(venues: TestDistrict.hotels(count), cameras: []).venuesCSV()
     }
 
     func config(_ extra: String = "") throws -> String {
@@ -40,7 +39,7 @@ struct DaemonCommandTests {
     func importInventory() throws {
         let config = try config()
         try write("venues.csv", venues() + "V3,坏旅馆,hotel,vip,城东,G01,路,138,\n")
-        try write("cameras.csv", "id,venue_id,placement,url\nC1,V1,perimeter,rtsp://10.0.0.1/live\nC2,V9,interior,rtsp://10.0.0.2/live\n")
+        try write("cameras.csv", "id,venue_id,placement,url\nC1,V0001,perimeter,rtsp://10.0.0.1/live\nC2,V9,interior,rtsp://10.0.0.2/live\n")
         let venuesPath = folder.appendingPathComponent("venues.csv").path, camerasPath = folder.appendingPathComponent("cameras.csv").path
         let bad = try CommandRun("patrol", ["inventory", "import", venuesPath, camerasPath, "--config", config])
         #expect(bad.status == 65)
@@ -51,7 +50,7 @@ struct DaemonCommandTests {
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("patrol.sqlite").path))
 
         try write("venues.csv", venues())
-        try write("cameras.csv", "id,venue_id,placement,url\nC1,V1,perimeter,rtsp://admin:cam-pass@10.0.0.1/live\nC2,V2,interior,rtsp://10.0.0.2/live\n")
+        try write("cameras.csv", "id,venue_id,placement,url\nC1,V0001,perimeter,rtsp://admin:cam-pass@10.0.0.1/live\nC2,V0002,interior,rtsp://10.0.0.2/live\n")
         let good = try CommandRun("patrol", ["inventory", "import", venuesPath, camerasPath, "--config", config])
         #expect(good.status == 0, "\(good.all)")
         #expect(good.stdout.contains("added 2 venues and 2 cameras"))
@@ -72,7 +71,7 @@ struct DaemonCommandTests {
         let config = try config()
         let venuesPath = folder.appendingPathComponent("venues.csv").path, camerasPath = folder.appendingPathComponent("cameras.csv").path
         try write("venues.csv", venues())
-        try write("cameras.csv", "id,venue_id,placement,url\nC1,V1,perimeter,rtsp://admin:cam-pass@10.0.0.1/live\nC2,V2,interior,rtsp://10.0.0.2/live\n")
+        try write("cameras.csv", "id,venue_id,placement,url\nC1,V0001,perimeter,rtsp://admin:cam-pass@10.0.0.1/live\nC2,V0002,interior,rtsp://10.0.0.2/live\n")
         #expect(try CommandRun("patrol", ["inventory", "import", venuesPath, camerasPath, "--config", config]).status == 0)
 
         try write("venues.csv", "id,name,kind,tier,district,grid,address,owner_contact,supervisor\n")
@@ -118,7 +117,7 @@ struct DaemonCommandTests {
         try write("cameras.csv", "id,venue_id,placement,url\n")
         try write("venues.csv", venues())
         #expect(try CommandRun("patrol", ["inventory", "import", venuesPath, camerasPath, "--config", config]).status == 0)
-        try write("venues.csv", venues().replacingOccurrences(of: "V1,平安宾馆1号,hotel,general", with: "V1,平安宾馆1号,hotel,watch"))
+        try write("venues.csv", venues().replacingOccurrences(of: "V0001,平安宾馆1号,hotel,general", with: "V0001,平安宾馆1号,hotel,watch"))
         let before = Date()
         #expect(try CommandRun("patrol", ["inventory", "import", venuesPath, camerasPath, "--config", config]).status == 0)
         let after = Date()

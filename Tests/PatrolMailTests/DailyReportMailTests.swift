@@ -2,7 +2,6 @@ import Foundation
 import PatrolInventory
 import PatrolLedger
 import PatrolMail
-import PatrolTestSupport
 import PatrolProbe
 import PatrolReport
 import PatrolSettings
@@ -21,42 +20,23 @@ struct DailyReportMailTests {
     let settings: MailSettings
 
     init() throws {
-        let folder = try temporaryFolder("report-mail")
-        store = try Store(path: folder.appendingPathComponent("patrol.sqlite").path)
-        let vault = try CredentialVault(path: folder.appendingPathComponent("credentials.sqlite").path)
-        let venues = [
-            Venue(id: "V1", name: "平安宾馆", kind: .hotel, tier: .general, district: "城东", grid: "G01", address: "城东路1号",
-                  ownerContact: "13800000001"),
-            Venue(id: "V2", name: "星空网吧", kind: .internetCafe, tier: .priority, district: "城东", grid: "G02", address: "城东路2号",
-                  ownerContact: "13800000002", supervisor: "张伟 (一组)"),
-        ]
-        let cameras = try [("C1", "V1", Placement.interior), ("P1", "V1", .perimeter), ("C2", "V2", .interior)].map {
-            try Camera(id: $0.0, venueID: $0.1, placement: $0.2, url: "rtsp://admin:cam-secret@10.0.0.1/\($0.0)")
+        let temporary = try TemporaryStore()
+        store = temporary.store
+        let cameras = try TestDistrict.cameras([("C1", "V1", .interior), ("P1", "V1", .perimeter), ("C2", "V2", .interior)]) {
+            "rtsp://admin:cam-secret@10.0.0.1/\($0)"
         }
-        try store.apply(Inventory(venues: venues, cameras: cameras), vault: vault, zone: patrolZone,
-                        now: Self.day.start(in: Self.zone).addingTimeInterval(-86_400))
+        try temporary.seed(Inventory(venues: [TestDistrict.pingan(), TestDistrict.xingkong()], cameras: cameras),
+                           since: Self.day.start(in: Self.zone).addingTimeInterval(-86_400))
         // C1 (interior, 平安宾馆) refuses all day; P1 (the city's) times out; C2 is fine.
-        var batch: [(cameraID: String, result: ProbeResult)] = []
-        for minute in stride(from: 0, to: 1440, by: 15) {
-            let at = Self.day.start(in: Self.zone).addingTimeInterval(Double(minute) * 60)
-            batch += [("C1", Self.result(.refused, at)), ("P1", Self.result(.timeout, at)), ("C2", Self.result(.online, at))]
+        try temporary.probe(Self.day, in: Self.zone, cameras: ["C1", "P1", "C2"]) {
+            ["C1": Outcome.refused, "P1": .timeout][$0] ?? .online
         }
-        try store.write(batch)
         var settings = MailSettings()
         settings.from = MailAddress("patrol@district.example", name: "巡查系统")
         settings.office = [MailAddress("office@district.example", name: "治安办")]
         settings.maintenance = [MailAddress("city@maintenance.example")]
-        settings.supervisors = ["张伟 (一组)": [MailAddress("zhang.wei@district.example")]]
+        settings.supervisors = [TestDistrict.supervisor: [MailAddress("zhang.wei@district.example")]]
         self.settings = settings
-    }
-
-    static func result(_ outcome: Outcome, _ at: Date) -> ProbeResult {
-        ProbeResult(outcome: outcome, detail: outcome.rawValue, statusCode: nil, url: "rtsp://10.0.0.1/", startedAt: at,
-                    timings: .init(openMs: nil, firstFrameMs: nil, firstKeyframeMs: nil, totalMs: 10),
-                    measurements: .init(frames: 0, keyframes: 0, videoBytes: 0, fps: nil, bitrateKbps: nil, keyframeInterval: nil),
-                    stream: .init(format: nil, transport: "tcp", codec: nil, profile: nil, level: nil, width: nil, height: nil,
-                                  pixelFormat: nil, declaredFps: nil, hasAudio: false, audioCodec: nil),
-                    picture: nil)
     }
 
     /// Patrols what is due, then queues the report of every patrolled day that has none, as the

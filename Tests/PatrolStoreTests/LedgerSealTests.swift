@@ -5,6 +5,7 @@ import PatrolInventory
 import PatrolLedger
 import PatrolProbe
 import PatrolSettings
+import PatrolTestSupport
 import Testing
 @testable import PatrolStore
 
@@ -26,8 +27,7 @@ struct LedgerSealTests {
     init(sealed: Bool) throws {
         fixture = try TemporaryStore(sealed: sealed)
         // V0001..V0003, general; C00002 and C00003 are V0001's interior cameras, C00005 and C00006 V0002's.
-        try fixture.seed(venues: 3)
-        try fixture.onRecord(before: Self.day1, in: Self.zone)
+        try fixture.seed(venues: 3, since: Self.day1.start(in: Self.zone).addingTimeInterval(-86_400))
         patrol = DailyPatrol(store: fixture.store, settings: PatrolSettings())
     }
 
