@@ -61,11 +61,12 @@ let package = Package(
                 "PatrolProbe", "PatrolInventory", "PatrolLedger", "PatrolSettings", .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
-        // Made-up but realistic pasts as plain values (probe history, patrol days), for the tests and
-        // patrol-bench; the store writes them. Never linked into patrol or patrold.
+        // Made-up but realistic pasts as plain values (probe history, patrol days, a report day with
+        // every section filled), for the tests and patrol-bench; the store writes them. Never linked
+        // into patrol or patrold.
         .target(
             name: "PatrolFixtures",
-            dependencies: ["PatrolProbe", "PatrolInventory", "PatrolLedger", "PatrolStore", "PatrolSettings"]
+            dependencies: ["PatrolProbe", "PatrolInventory", "PatrolLedger", "PatrolStore", "PatrolReport", "PatrolSettings"]
         ),
         // The daily compliance report: read from the store, rendered as text, HTML and CSV.
         .target(
@@ -106,12 +107,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // The measuring tool: the probe's cost, and databases filled with a synthetic past. Built
-        // beside patrol and patrold for the benchmark scripts; not a product, never installed.
+        // The measuring tool: the probe's cost, databases filled with a synthetic past, and a crafted
+        // day's report to look at. Built beside patrol and patrold for the benchmark scripts; not a
+        // product, never installed.
         .executableTarget(
             name: "patrol-bench",
             dependencies: [
-                "PatrolOutput", "PatrolProbe", "PatrolLedger", "PatrolStore", "PatrolConfig", "PatrolFixtures", "PatrolSettings",
+                "PatrolOutput", "PatrolProbe", "PatrolLedger", "PatrolStore", "PatrolReport", "PatrolConfig", "PatrolFixtures",
+                "PatrolSettings",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -146,7 +149,10 @@ let package = Package(
         ),
         // The command line's own parts: display width, tables, time arguments.
         .testTarget(name: "PatrolCLITests", dependencies: ["patrol", "PatrolReport"]),
-        .testTarget(name: "PatrolReportTests", dependencies: ["PatrolReport", "PatrolLedger", "PatrolInventory", "PatrolStore", "PatrolMail"]),
+        .testTarget(
+            name: "PatrolReportTests",
+            dependencies: ["PatrolReport", "PatrolLedger", "PatrolInventory", "PatrolStore", "PatrolMail", "PatrolFixtures"]
+        ),
         // Each of patrold's services started alone, in process, on real parts.
         .testTarget(
             name: "PatroldTests",
@@ -160,7 +166,8 @@ let package = Package(
         .testTarget(
             name: "PatrolCommandTests",
             dependencies: [
-                "PatrolInventory", "PatrolStore", "PatrolLedger", "PatrolProbe", "PatrolSettings", "PatrolTestSupport",
+                "PatrolInventory", "PatrolStore", "PatrolLedger", "PatrolProbe", "PatrolReport", "PatrolFixtures", "PatrolSettings",
+                "PatrolTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

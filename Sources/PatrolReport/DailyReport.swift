@@ -32,6 +32,13 @@ public struct DailyReport: Sendable, Equatable {
         public var name: String
         public var tier: Tier
         public var supervisor: String?
+
+        public init(id: String, name: String, tier: Tier, supervisor: String?) {
+            self.id = id
+            self.name = name
+            self.tier = tier
+            self.supervisor = supervisor
+        }
     }
 
     /// One ledger entry recorded since the previous patrol, with its evidence in one line.
@@ -44,6 +51,16 @@ public struct DailyReport: Sendable, Equatable {
         public var deadline: PatrolDay?
         public var actor: String
         public var line: String
+
+        public init(seq: Int, kind: EntryKind, venue: VenueName?, day: PatrolDay, deadline: PatrolDay?, actor: String, line: String) {
+            self.seq = seq
+            self.kind = kind
+            self.venue = venue
+            self.day = day
+            self.deadline = deadline
+            self.actor = actor
+            self.line = line
+        }
     }
 
     /// An order, warning or suspension whose deadline is today or tomorrow.
@@ -52,6 +69,13 @@ public struct DailyReport: Sendable, Equatable {
         public var kind: EntryKind
         public var opened: PatrolDay
         public var deadline: PatrolDay
+
+        public init(venue: VenueName, kind: EntryKind, opened: PatrolDay, deadline: PatrolDay) {
+            self.venue = venue
+            self.kind = kind
+            self.opened = opened
+            self.deadline = deadline
+        }
     }
 
     /// A perimeter camera down, for the city's maintenance team.
@@ -62,12 +86,26 @@ public struct DailyReport: Sendable, Equatable {
         public var reason: String
         /// Since when the camera has been failing, as far as the store knows.
         public var since: Date?
+
+        public init(cameraID: String, venue: VenueName, address: String, reason: String, since: Date?) {
+            self.cameraID = cameraID
+            self.venue = venue
+            self.address = address
+            self.reason = reason
+            self.since = since
+        }
     }
 
     public struct Offender: Sendable, Equatable {
         public var venue: VenueName
         public var failures: Int
         public var standing: Standing
+
+        public init(venue: VenueName, failures: Int, standing: Standing) {
+            self.venue = venue
+            self.failures = failures
+            self.standing = standing
+        }
     }
 
     /// One camera's day, for the CSV attachment.
@@ -82,6 +120,20 @@ public struct DailyReport: Sendable, Equatable {
         public var watchedHours: Double
         public var probes: Int
         public var mainFailure: String?
+
+        public init(cameraID: String, venue: VenueName, placement: Placement, verdict: Verdict, reason: String, onlinePercent: Double,
+                    frozenOrBlackMinutes: Int, watchedHours: Double, probes: Int, mainFailure: String?) {
+            self.cameraID = cameraID
+            self.venue = venue
+            self.placement = placement
+            self.verdict = verdict
+            self.reason = reason
+            self.onlinePercent = onlinePercent
+            self.frozenOrBlackMinutes = frozenOrBlackMinutes
+            self.watchedHours = watchedHours
+            self.probes = probes
+            self.mainFailure = mainFailure
+        }
     }
 
     /// One venue's day and standing, for the CSV attachment.
@@ -92,6 +144,15 @@ public struct DailyReport: Sendable, Equatable {
         public var reason: String
         public var standing: Standing
         public var deadline: PatrolDay?
+
+        public init(venue: VenueName, kind: String, verdict: Verdict?, reason: String, standing: Standing, deadline: PatrolDay?) {
+            self.venue = venue
+            self.kind = kind
+            self.verdict = verdict
+            self.reason = reason
+            self.standing = standing
+            self.deadline = deadline
+        }
     }
 
     public var day: PatrolDay
@@ -110,6 +171,24 @@ public struct DailyReport: Sendable, Equatable {
     public var integrity: LedgerCheck
     public var cameras: [CameraRow]
     public var venues: [VenueRow]
+
+    public init(day: PatrolDay, figures: Figures, previous: Figures?, standings: [Standing: Int], events: [Event], due: [Due],
+                priority: [VenueName], maintenance: [MaintenanceItem], repeatOffenders: [Offender], commendations: [VenueName],
+                integrity: LedgerCheck, cameras: [CameraRow], venues: [VenueRow]) {
+        self.day = day
+        self.figures = figures
+        self.previous = previous
+        self.standings = standings
+        self.events = events
+        self.due = due
+        self.priority = priority
+        self.maintenance = maintenance
+        self.repeatOffenders = repeatOffenders
+        self.commendations = commendations
+        self.integrity = integrity
+        self.cameras = cameras
+        self.venues = venues
+    }
 
     /// The report is sent the morning after the day: "today" is the day after.
     public var today: PatrolDay { day.adding(1) }

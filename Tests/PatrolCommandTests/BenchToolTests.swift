@@ -1,11 +1,13 @@
 import Foundation
+import PatrolFixtures
 import PatrolInventory
+import PatrolReport
 import PatrolStore
 import PatrolTestSupport
 import Testing
 
 /// The real `patrol-bench` binary, the measuring tool the benchmark scripts run; `patrol` no
-/// longer carries its commands.
+/// longer carries its commands. (Its `probe` needs a camera: FleetTests.)
 @Suite("patrol-bench, the measuring tool")
 struct BenchToolTests {
     @Test("history fills a fresh database with probe history and patrols, and refuses one that has history")
@@ -41,5 +43,42 @@ struct BenchToolTests {
         #expect(again.status == 65 && again.stderr.contains("already holds probe history"), "\(again.all)")
         let gone = try CommandRun("patrol", ["bench-history", "--db", database])
         #expect(gone.status == 64, "\(gone.all)")
+    }
+
+    @Test("report-preview writes the crafted day's report for each audience as HTML and text, and its CSV")
+    func reportPreview() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("patrol-preview-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try CommandRun("patrol-bench", ["report-preview", "--out", folder.path])
+        #expect(run.status == 0, "\(run.all)")
+        let names = ["office.html", "office.txt", "supervisor.html", "supervisor.txt", "maintenance.html", "maintenance.txt",
+                     "patrol-cameras-2026-11-21.csv", "patrol-venues-2026-11-21.csv", "patrol-maintenance-2026-11-21.csv"]
+        #expect(run.stdout.split(separator: "\n").map(String.init) == names.map { folder.appendingPathComponent($0).path })
+        // The bytes as written: the CSV's byte order mark kept.
+        func read(_ name: String) throws -> String { String(decoding: try Data(contentsOf: folder.appendingPathComponent(name)), as: UTF8.self) }
+        let written = try Dictionary(uniqueKeysWithValues: names.map { ($0, try read($0)) })
+        #expect(written.values.allSatisfy { !$0.isEmpty })
+
+        // The crafted venues, the markup among them escaped.
+        let office = try #require(written["office.html"])
+        for venue in ["平安宾馆", "温馨公寓", "星空网吧", "老街旅社", "&lt;script&gt;alert(1)&lt;/script&gt;网吧"] {
+            #expect(office.contains(venue), "\(venue)")
+        }
+        #expect(!office.contains("<script>"))
+        #expect(office == ReportHTML.render(CraftedReport.report, for: .office, timeZone: CraftedReport.zone))
+        // 张伟's venues, not 李娜's.
+        let supervisor = try #require(written["supervisor.txt"])
+        #expect(supervisor.contains("温馨公寓") && !supervisor.contains("老街旅社"), "\(supervisor)")
+
+        // Each CSV begins with its header row (after the byte order mark a spreadsheet wants).
+        let headers = written.filter { $0.key.hasSuffix(".csv") }.mapValues { $0.split(separator: "\r\n").first.map(String.init) }
+        #expect(headers["patrol-cameras-2026-11-21.csv"] == "\u{FEFF}day,camera_id,venue_id,venue_name,tier,supervisor,placement,verdict,"
+            + "online_percent,frozen_or_black_minutes,watched_hours,probes,main_failure,reason")
+        #expect(headers["patrol-venues-2026-11-21.csv"] == "\u{FEFF}day,venue_id,venue_name,kind,tier,supervisor,verdict,standing,deadline,reason")
+        #expect(headers["patrol-maintenance-2026-11-21.csv"] == "\u{FEFF}day,camera_id,venue_id,venue_name,address,down_since,reason")
+        #expect(written["patrol-venues-2026-11-21.csv"]?.contains("\"Sunrise Hostel, Block \"\"A\"\"\"") == true)
+
+        let unwritable = try CommandRun("patrol-bench", ["report-preview", "--out", "/dev/null/preview"])
+        #expect(unwritable.status == 74 && unwritable.stderr.hasPrefix("patrol-bench: cannot write "), "\(unwritable.all)")
     }
 }
