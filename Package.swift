@@ -76,7 +76,7 @@ let package = Package(
         // The configuration file (YAML) read into the settings, with errors that name the key and the line.
         .target(name: "PatrolConfig", dependencies: ["PatrolSettings", .product(name: "Yams", package: "Yams")]),
         // The daily report's mail: MIME messages in UTF-8, rendered into the store's outbox, sendmail.
-        .target(name: "PatrolMail", dependencies: ["PatrolStore", "PatrolSettings"]),
+        .target(name: "PatrolMail", dependencies: ["PatrolStore", "PatrolLedger", "PatrolSettings"]),
         // Standard output and error through write(2): log lines that never trap, output whose
         // failure is reported; control characters made visible for the terminal.
         .target(name: "PatrolOutput"),

@@ -48,7 +48,7 @@ public enum DailyMail {
         guard settings.hasRecipients else { return [] }
         let report = try DailyReport.build(from: store, day: day, policy: patrol.ladder, trusted: trusted)
         return try Outbox.enqueue(store, messages: messages(report, settings: settings, timeZone: patrol.timeZone),
-                                  day: day.description, now: now, timeZone: patrol.timeZone,
+                                  day: day, now: now, timeZone: patrol.timeZone,
                                   messageIDDomain: settings.messageIDDomain)
     }
 }
