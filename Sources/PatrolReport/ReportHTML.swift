@@ -16,7 +16,7 @@ public enum ReportHTML {
     public static let rowLimit = 25
 
     public static func render(_ report: DailyReport, for audience: ReportAudience = .office,
-                              timeZone: TimeZone = PatrolSettings().timeZone) -> String {
+                              timeZone: TimeZone = DailyPatrolSettings().timeZone) -> String {
         let layout = ReportLayout(report, for: audience, timeZone: timeZone)
         var html = """
             <!DOCTYPE html>

@@ -20,7 +20,7 @@ struct LedgerFleetTests {
     let fleet: Fleet
     let folder: URL
     let store: Store
-    let settings: PatrolSettings
+    let settings: DailyPatrolSettings
     /// Camera -> (venue, placement, fleet mount).
     static let cameras: [(id: String, venue: String, placement: Placement, mount: String)] = [
         ("A1", "VA", .interior, Fleet.Mounts.path(Fleet.Mounts.ledger.lowerBound)),
@@ -41,7 +41,7 @@ struct LedgerFleetTests {
             try Camera(id: $0.id, venueID: $0.venue, placement: $0.placement, url: "rtsp://127.0.0.1:\(port)\($0.mount)")
         })
         try temporary.seed(inventory, since: Self.day1.start(in: Self.zone).addingTimeInterval(-86_400))
-        var settings = PatrolSettings()
+        var settings = DailyPatrolSettings()
         settings.cover(cadence: PerTier(repeating: 43_200), backoffLimit: 600, deadline: 8)
         self.settings = settings
     }

@@ -32,7 +32,8 @@ struct LedgerCommandTests {
                            since: Self.day1.start(in: Self.zone).addingTimeInterval(-86_400))
         // A probe of every camera every 15 minutes of day 1; C1 refuses all day.
         try temporary.probe(Self.day1, in: Self.zone, cameras: ["C1", "C2", "C3"]) { $0 == "C1" ? .refused : .online }
-        try DailyPatrol(store: temporary.store, settings: PatrolSettings()).runDue(now: Self.day1.adding(1).start(in: Self.zone, hour: 7))
+        try DailyPatrol(store: temporary.store, settings: DailyPatrolSettings())
+            .runDue(now: Self.day1.adding(1).start(in: Self.zone, hour: 7))
     }
 
     func patrol(_ arguments: [String]) throws -> CommandRun {

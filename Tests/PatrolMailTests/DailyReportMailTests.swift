@@ -43,9 +43,9 @@ struct DailyReportMailTests {
     /// daemon does after each patrol; the days patrolled.
     @discardableResult
     func patrol() throws -> Int {
-        let daily = DailyPatrol(store: store, settings: PatrolSettings())
+        let daily = DailyPatrol(store: store, settings: DailyPatrolSettings())
         let days = try daily.runDue(now: Self.day.adding(1).start(in: Self.zone, hour: 6, minute: 5)).count
-        for queued in try DailyMail.enqueueMissing(store, settings: settings, patrol: PatrolSettings()) {
+        for queued in try DailyMail.enqueueMissing(store, settings: settings, patrol: DailyPatrolSettings()) {
             _ = try queued.result.get()
         }
         return days
@@ -107,7 +107,7 @@ struct DailyReportMailTests {
     @Test("a day is recorded first, its report queued after, once: a crash between only delays the report")
     func queuedAfterTheDay() throws {
         // The day commits; the report is not queued yet (as after a crash right after the commit).
-        #expect(try DailyPatrol(store: store, settings: PatrolSettings())
+        #expect(try DailyPatrol(store: store, settings: DailyPatrolSettings())
             .runDue(now: Self.day.adding(1).start(in: Self.zone, hour: 7)).map(\.day) == [Self.day])
         #expect(try store.pendingMail().isEmpty)
         #expect(try store.patrolledDaysWithoutMail(recent: 7) == [Self.day])
@@ -116,17 +116,17 @@ struct DailyReportMailTests {
         #expect(try store.pendingMail().count == 3)
         #expect(try store.patrolledDaysWithoutMail(recent: 7).isEmpty)
         #expect(try patrol() == 0)
-        #expect(try DailyMail.enqueueMissing(store, settings: settings, patrol: PatrolSettings()).isEmpty)
+        #expect(try DailyMail.enqueueMissing(store, settings: settings, patrol: DailyPatrolSettings()).isEmpty)
         #expect(try store.pendingMail().count == 3)
     }
 
     @Test("a day that fails before it commits leaves nothing behind, and no report")
     func failedDayNoReport() throws {
         struct Broken: Error {}
-        let daily = DailyPatrol(store: store, settings: PatrolSettings(), beforeCommit: { _ in throw Broken() })
+        let daily = DailyPatrol(store: store, settings: DailyPatrolSettings(), beforeCommit: { _ in throw Broken() })
         #expect(throws: Broken.self) { try daily.runDue(now: Self.day.adding(1).start(in: Self.zone, hour: 7)) }
         #expect(try store.lastPatrolDay() == nil)
-        #expect(try DailyMail.enqueueMissing(store, settings: settings, patrol: PatrolSettings()).isEmpty)
+        #expect(try DailyMail.enqueueMissing(store, settings: settings, patrol: DailyPatrolSettings()).isEmpty)
         #expect(try store.pendingMail().isEmpty)
         #expect(try patrol() == 1)
         #expect(try store.pendingMail().count == 3)
@@ -137,9 +137,9 @@ struct DailyReportMailTests {
         // A sender with a control character, as a configuration from before load-time checks held.
         var broken = settings
         broken.from = MailAddress("patrol\u{1B}@district.example")
-        let daily = DailyPatrol(store: store, settings: PatrolSettings())
+        let daily = DailyPatrol(store: store, settings: DailyPatrolSettings())
         #expect(try daily.runDue(now: Self.day.adding(1).start(in: Self.zone, hour: 7)).map(\.day) == [Self.day])
-        let first = try DailyMail.enqueueMissing(store, settings: broken, patrol: PatrolSettings())
+        let first = try DailyMail.enqueueMissing(store, settings: broken, patrol: DailyPatrolSettings())
         #expect(first.map(\.day) == [Self.day])
         #expect(throws: MailError.self) { try first.first?.result.get() }
         #expect(try store.lastPatrolDay() == Self.day)
@@ -147,13 +147,13 @@ struct DailyReportMailTests {
         #expect(try store.mail(day: "2026-11-21").isEmpty)
 
         // Still broken: tried again, nothing queued.
-        let again = try DailyMail.enqueueMissing(store, settings: broken, patrol: PatrolSettings())
+        let again = try DailyMail.enqueueMissing(store, settings: broken, patrol: DailyPatrolSettings())
         #expect(again.map(\.day) == [Self.day])
         #expect(throws: MailError.self) { try again.first?.result.get() }
         // Mended: queued once, whatever the number of tries.
-        let mended = try DailyMail.enqueueMissing(store, settings: settings, patrol: PatrolSettings())
+        let mended = try DailyMail.enqueueMissing(store, settings: settings, patrol: DailyPatrolSettings())
         #expect(try mended.first?.result.get().count == 3)
-        #expect(try DailyMail.enqueueMissing(store, settings: settings, patrol: PatrolSettings()).isEmpty)
+        #expect(try DailyMail.enqueueMissing(store, settings: settings, patrol: DailyPatrolSettings()).isEmpty)
         #expect(try store.pendingMail().count == 3)
     }
 

@@ -22,7 +22,7 @@ struct DailyPatrolTests {
         // V0001..V0003, general; cameras C00001 (perimeter), C00002 and C00003 (interior) at V0001, and so on.
         // The inventory existed before the first day.
         try fixture.seed(venues: 3, since: Self.day1.start(in: Self.zone).addingTimeInterval(-86_400))
-        patrol = DailyPatrol(store: fixture.store, settings: PatrolSettings())
+        patrol = DailyPatrol(store: fixture.store, settings: DailyPatrolSettings())
     }
 
     static func day(_ number: Int) -> PatrolDay { day1.adding(number - 1) }
@@ -83,7 +83,7 @@ struct DailyPatrolTests {
         try patrol.runDue(now: morning(of: 2))
         #expect(try ledger() == ["2026-11-10 V0001 order 2026-11-13"])
         // The office shortens the general deadline to one day; the camera stays broken.
-        var stricter = PatrolSettings()
+        var stricter = DailyPatrolSettings()
         stricter.ladder.deadlineDays[.general] = 1
         let strict = DailyPatrol(store: fixture.store, settings: stricter)
         for number in 2...4 { try probe(day: number) { $0 == "C00002" ? .timeout : .online } }
@@ -259,7 +259,7 @@ struct DailyPatrolTests {
     func atomic() throws {
         try probe(day: 1) { $0 == "C00002" ? .timeout : .online }
         struct Crash: Error {}
-        let failing = DailyPatrol(store: fixture.store, settings: PatrolSettings(), beforeCommit: { _ in throw Crash() })
+        let failing = DailyPatrol(store: fixture.store, settings: DailyPatrolSettings(), beforeCommit: { _ in throw Crash() })
         #expect(throws: Crash.self) { try failing.runDue(now: morning(of: 2)) }
         let rows = try fixture.store.pool.read { db in
             try ["ledger", "camera_day", "venue_day", "patrol_day"].map { try Int.fetchOne(db, sql: "SELECT count(*) FROM \($0)")! }

@@ -100,7 +100,7 @@ struct FullDiskTests {
             }
         }
         try t.store.write(batch)
-        let patrol = DailyPatrol(store: t.store, settings: PatrolSettings())
+        let patrol = DailyPatrol(store: t.store, settings: DailyPatrolSettings())
         let morning = Self.day.adding(1).start(in: Self.zone, hour: 7)
 
         try disk.fill(t.store)

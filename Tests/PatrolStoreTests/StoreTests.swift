@@ -126,7 +126,7 @@ struct StoreTests {
         // Until the daily patrol has judged their days, raw results stay whatever their age.
         #expect(try t.store.prune(now: t0.addingTimeInterval(9 * 86_400), rawDays: 7, rollupDays: 730).results == 0)
         let zone = TimeZone(identifier: "Asia/Shanghai")!
-        try DailyPatrol(store: t.store, settings: PatrolSettings()).runDue(now: t0.addingTimeInterval(9 * 86_400))
+        try DailyPatrol(store: t.store, settings: DailyPatrolSettings()).runDue(now: t0.addingTimeInterval(9 * 86_400))
         #expect(try t.store.lastPatrolDay() == PatrolDay.containing(t0.addingTimeInterval(8 * 86_400), in: zone))
         let pruned = try t.store.prune(now: t0.addingTimeInterval(9 * 86_400), rawDays: 7, rollupDays: 730)
         #expect(pruned.results == 2)

@@ -48,7 +48,7 @@ struct StatusServiceTests {
         #expect(await sent() == [])
 
         // The day patrolled: its day, its venues and the ledger's head.
-        let reports = try DailyPatrol(store: temporary.store, settings: PatrolSettings())
+        let reports = try DailyPatrol(store: temporary.store, settings: DailyPatrolSettings())
             .runDue(now: Self.day.adding(1).start(in: patrolZone, hour: 7))
         try #require(reports.map(\.day) == [Self.day])
         let head = try #require(try temporary.store.lastPatrol()?.headSeq)
