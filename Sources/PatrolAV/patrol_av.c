@@ -25,6 +25,8 @@ struct pav_session {
     struct SwsContext *sws;
     uint8_t *gray;        // swscale output for pictures without a planar luma
     int gray_size;
+    struct SwsContext *small_sws;
+    uint8_t *small;       // the luma scaled down, for scene checks (held while a picture is)
     int64_t stop_at_ns;
     int interrupted;
     int status_code;      // last RTSP/HTTP status >= 300 seen in FFmpeg's log
@@ -255,6 +257,8 @@ void pav_session_release(pav_session *s) {
     av_packet_free(&s->pkt);
     av_frame_free(&s->frame);
     sws_freeContext(s->sws);
+    sws_freeContext(s->small_sws);
+    av_free(s->small);
     av_free(s->gray);
     av_free(s->unit);
     current_session = NULL;
@@ -455,6 +459,107 @@ static int expose_luma(pav_session *s, pav_picture *out) {
     return 0;
 }
 
+// Scales the exposed luma plane down to the fixed small size by area averaging, as a gray
+// picture in the plane's own range; NULL when swscale cannot.
+static const uint8_t *make_small(pav_session *s, const pav_picture *p) {
+    enum AVPixelFormat gray = AV_PIX_FMT_GRAY8;
+    if (p->bytes_per_sample == 2) {
+        switch (p->bit_depth) {
+        case 9: gray = AV_PIX_FMT_GRAY9LE; break;
+        case 10: gray = AV_PIX_FMT_GRAY10LE; break;
+        case 12: gray = AV_PIX_FMT_GRAY12LE; break;
+        case 14: gray = AV_PIX_FMT_GRAY14LE; break;
+        default: gray = AV_PIX_FMT_GRAY16LE;
+        }
+    }
+    s->small_sws = sws_getCachedContext(s->small_sws, p->width, p->height, gray, PAV_SMALL_WIDTH, PAV_SMALL_HEIGHT,
+                                        AV_PIX_FMT_GRAY8, SWS_AREA, NULL, NULL, NULL);
+    if (!s->small_sws) return NULL;
+    if (!s->small && !(s->small = av_malloc(PAV_SMALL_WIDTH * PAV_SMALL_HEIGHT))) return NULL;
+    // Gray in, gray out: no range conversion, the samples keep the plane's range.
+    const uint8_t *src[4] = {p->luma, NULL, NULL, NULL};
+    int src_stride[4] = {p->linesize, 0, 0, 0};
+    uint8_t *dst[4] = {s->small, NULL, NULL, NULL};
+    int dst_stride[4] = {PAV_SMALL_WIDTH, 0, 0, 0};
+    int rows = sws_scale(s->small_sws, src, src_stride, 0, p->height, dst, dst_stride);
+    return rows == PAV_SMALL_HEIGHT ? s->small : NULL;
+}
+
+int pav_snapshot_jpeg(pav_session *s, int max_width, int quality, pav_bytes *out, pav_status *status) {
+    current_session = s;
+    memset(out, 0, sizeof *out);
+    AVFrame *f = s->frame;
+    AVCodecContext *enc = NULL;
+    AVFrame *small = NULL;
+    AVPacket *pkt = NULL;
+    struct SwsContext *sws = NULL;
+    int ret = AVERROR(EINVAL);
+    if (!f || f->width <= 0 || f->height <= 0 || !f->data[0]) goto done;
+    int width = f->width < max_width ? f->width : max_width;
+    width &= ~1;
+    int height = (int)((int64_t)f->height * width / f->width) & ~1;
+    if (width < 2 || height < 2) goto done;
+    const AVCodec *codec = avcodec_find_encoder(AV_CODEC_ID_MJPEG);
+    ret = AVERROR_ENCODER_NOT_FOUND;
+    if (!codec) goto done;
+    ret = AVERROR(ENOMEM);
+    enc = avcodec_alloc_context3(codec);
+    small = av_frame_alloc();
+    pkt = av_packet_alloc();
+    if (!enc || !small || !pkt) goto done;
+    small->format = AV_PIX_FMT_YUVJ420P;
+    small->width = width;
+    small->height = height;
+    if ((ret = av_frame_get_buffer(small, 0)) < 0) goto done;
+    sws = sws_getContext(f->width, f->height, f->format, width, height, AV_PIX_FMT_YUVJ420P, SWS_AREA, NULL, NULL, NULL);
+    ret = AVERROR(EINVAL);
+    if (!sws) goto done;
+    // Limited-range video to the full range JPEG uses.
+    int src_full = f->color_range == AVCOL_RANGE_JPEG;
+    const int *coefficients = sws_getCoefficients(SWS_CS_DEFAULT);
+    sws_setColorspaceDetails(sws, coefficients, src_full, coefficients, 1, 0, 1 << 16, 1 << 16);
+    sws_scale(sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height, small->data, small->linesize);
+    if (quality < 1) quality = 1;
+    if (quality > 100) quality = 100;
+    int qscale = 31 - (quality - 1) * 29 / 99;  // 1 -> 31 (smallest), 100 -> 2 (best)
+    enc->width = width;
+    enc->height = height;
+    enc->pix_fmt = AV_PIX_FMT_YUVJ420P;
+    enc->color_range = AVCOL_RANGE_JPEG;
+    enc->time_base = (AVRational){1, 25};
+    enc->flags |= AV_CODEC_FLAG_QSCALE;
+    enc->global_quality = FF_QP2LAMBDA * qscale;
+    enc->thread_count = 1;
+    if ((ret = avcodec_open2(enc, codec, NULL)) < 0) goto done;
+    small->quality = enc->global_quality;
+    small->pts = 0;
+    if ((ret = avcodec_send_frame(enc, small)) < 0) goto done;
+    if ((ret = avcodec_receive_packet(enc, pkt)) < 0) goto done;
+    ret = AVERROR(ENOMEM);
+    out->data = malloc((size_t)pkt->size);
+    if (!out->data) goto done;
+    memcpy(out->data, pkt->data, (size_t)pkt->size);
+    out->size = pkt->size;
+    out->width = width;
+    out->height = height;
+    ret = 0;
+done:
+    sws_freeContext(sws);
+    av_packet_free(&pkt);
+    av_frame_free(&small);
+    avcodec_free_context(&enc);
+    fill_status(s, ret, status);
+    current_session = NULL;
+    return ret;
+}
+
+void pav_free(void *data) { free(data); }
+
+int64_t pav_stream_realtime_origin_us(pav_session *s) {
+    return s->fmt && s->fmt->start_time_realtime != AV_NOPTS_VALUE && s->fmt->start_time_realtime > 0
+        ? s->fmt->start_time_realtime : INT64_MIN;
+}
+
 int pav_unit_take(pav_session *s, int append) {
     if (!append) s->unit_size = 0;
     int size = s->pkt->size;
@@ -514,6 +619,7 @@ int pav_decode_unit(pav_session *s, pav_picture *out, pav_status *status) {
     out->level = s->dec->level;
     if (s->dec->framerate.num > 0 && s->dec->framerate.den > 0) out->declared_fps = av_q2d(s->dec->framerate);
     ret = expose_luma(s, out);
+    if (ret >= 0) out->small = make_small(s, out);
 done:
     av_packet_free(&unit);
     fill_status(s, ret, status);
@@ -535,6 +641,7 @@ void pav_release_decoder(pav_session *s) {
     av_frame_unref(s->frame);
     av_freep(&s->gray);
     s->gray_size = 0;
+    av_freep(&s->small);
 }
 
 int pav_error_eof(void) { return AVERROR_EOF; }

@@ -12,6 +12,8 @@ public struct Configuration: Sendable, Equatable {
     /// relative to the configuration file's folder, so /etc/patrol/ledger.key by default.
     public var ledgerKey = "ledger.key"
     public var probe = ProbeSettings()
+    /// Pictures kept as evidence: size, quality, how often, for how long, within what disk budget.
+    public var snapshots = SnapshotSettings()
     /// Seconds between probes of a camera, by its venue's tier.
     public var cadence = PerTier<TimeInterval>(general: 900, watch: 300, priority: 60)
     public var schedule = ScheduleSettings()
@@ -129,6 +131,15 @@ public struct Configuration: Sendable, Equatable {
         if var section = try top.section("retention") {
             retention.rawDays = try section.integer("raw_days", in: 1...3650) ?? retention.rawDays
             retention.rollupDays = try section.integer("rollup_days", in: 1...36_500) ?? retention.rollupDays
+            try section.rejectUnknownKeys()
+        }
+        if var section = try top.section("snapshots") {
+            snapshots.maxWidth = try section.integer("max_width", in: 64...3840) ?? snapshots.maxWidth
+            snapshots.quality = try section.integer("quality", in: 1...100) ?? snapshots.quality
+            snapshots.evidenceInterval = try section.number("evidence_interval", in: 60...604_800) ?? snapshots.evidenceInterval
+            snapshots.healthyInterval = try section.number("healthy_interval", in: 60...2_592_000) ?? snapshots.healthyInterval
+            snapshots.retentionDays = try section.integer("retention_days", in: 1...3650) ?? snapshots.retentionDays
+            if let megabytes = try section.number("budget_mb", in: 1...10_000_000) { snapshots.budgetBytes = Int(megabytes * 1_048_576) }
             try section.rejectUnknownKeys()
         }
         if var section = try top.section("writer") {

@@ -1,5 +1,7 @@
 import PatrolConfig
+import PatrolLedger
 import PatrolProbe
+import PatrolStore
 import PatrolSweep
 
 /// The probing machinery for one configuration and inventory: the worker pool and the sweeper
@@ -14,7 +16,9 @@ public struct Engine: Sendable {
     /// Starts the pool's workers.
     /// - Parameter prober: what runs one probe; nil for the real probe (or the one a fault
     ///   injection asks for).
-    init(configuration: Configuration, district: District, prober: ProbePool.Prober? = nil) {
+    /// - Parameter pictures: what the store knows of each camera's pictures (nil: nothing).
+    init(configuration: Configuration, district: District, prober: ProbePool.Prober? = nil,
+         pictures: [String: PictureMemory]? = nil) {
         self.configuration = configuration
         self.district = district
         if let prober = prober ?? FaultInjection.prober {
@@ -24,7 +28,9 @@ public struct Engine: Sendable {
         }
         pool.start()
         sweeper = Sweeper(pool: pool, streams: district.streams, probe: configuration.probe,
-                          schedule: configuration.schedule)
+                          schedule: configuration.schedule,
+                          pictures: SnapshotPlanner(memory: pictures ?? [:], policy: SnapshotPolicy(settings: configuration.snapshots),
+                                                    probe: configuration.probe))
     }
 
     /// After the sweeper has returned: stops the workers (probes in flight have ended by then).

@@ -7,7 +7,7 @@ import PatrolStore
 /// on the calling thread, which it blocks for the whole sweep.
 enum Once {
     static func sweep(_ configuration: Configuration, district: District, store: Store) throws {
-        let engine = Engine(configuration: configuration, district: district)
+        let engine = Engine(configuration: configuration, district: district, pictures: try? store.pictureMemory())
         let writer = WriterService.writer(configuration, store: store, status: nil)
         let startedAt = Date()
         let clock = ContinuousClock.now

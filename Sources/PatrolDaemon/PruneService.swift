@@ -17,8 +17,16 @@ public final class PruneService: Service, Sendable {
     }
 
     func prune() {
-        let retention = configuration().retention
+        let retention = configuration().retention, snapshots = configuration().snapshots
         writer.writer.perform { store in
+            do {
+                let pruned = try store.pruneSnapshots(settings: snapshots)
+                if pruned.rows + pruned.files > 0 {
+                    Journal.info("pruned \(pruned.rows) snapshots and \(pruned.files) picture files; \(pruned.bytesLeft / 1_048_576) MB kept")
+                }
+            } catch {
+                Journal.error("pruning snapshots failed: \(error)")
+            }
             do {
                 let pruned = try store.prune(rawDays: retention.rawDays, rollupDays: retention.rollupDays)
                 if pruned.results + pruned.rollups > 0 {

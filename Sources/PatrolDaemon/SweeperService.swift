@@ -58,7 +58,8 @@ public final class SweeperService: Service, Sendable {
         self.writer = writer
         self.status = status
         self.prober = prober
-        state = Mutex(State(engine: Engine(configuration: configuration, district: district, prober: prober)))
+        state = Mutex(State(engine: Engine(configuration: configuration, district: district, prober: prober,
+                                           pictures: try? store.pictureMemory())))
     }
 
     /// The engine in force.
@@ -113,7 +114,8 @@ public final class SweeperService: Service, Sendable {
         }
         guard let reload else { return nil }
         await writer.replace(for: reload.configuration)
-        let engine = Engine(configuration: reload.configuration, district: reload.district, prober: prober)
+        let engine = Engine(configuration: reload.configuration, district: reload.district, prober: prober,
+                            pictures: try? store.pictureMemory())
         let replaced = state.withLock { state in
             guard !state.stopping else { return false }
             state.engine = engine

@@ -26,7 +26,10 @@ public final class WriterService: Service, Sendable {
 
     /// A batch writer for `configuration` that logs each camera going down or coming back.
     static func writer(_ configuration: Configuration, store: Store, status: StatusService?) -> BatchWriter {
-        let writer = BatchWriter(store: store, judge: ProbeJudge(debounce: configuration.debounce, thresholds: configuration.probe.thresholds),
+        let writer = BatchWriter(store: store,
+                                 judge: ProbeJudge(debounce: configuration.debounce, thresholds: configuration.probe.thresholds,
+                                                   scene: configuration.probe.scene),
+                                 snapshots: SnapshotPolicy(settings: configuration.snapshots),
                                  batchSize: configuration.writer.batchSize,
                                  interval: configuration.writer.batchInterval) { outcome in
             switch outcome {

@@ -205,6 +205,9 @@ private struct SyntheticCamera {
         case .frozen: "the picture is identical to the previous probe's"
         case .black: "the picture is black or covered"
         case .corrupt: "frames cannot be decoded"
+        case .moved: "the scene is not the approved one: 10% of its detailed regions match the reference"
+        case .obstructed: "45% of the picture's detailed regions are covered; the rest matches the reference"
+        case .blurred: "the picture is blurred: sharpness 20% of the reference's"
         }
     }
 

@@ -3,7 +3,7 @@ import Foundation
 /// RFC 4180 CSV as spreadsheets write it: quoted fields may hold commas, quotes (doubled) and
 /// line breaks; lines end in CRLF or LF; a UTF-8 byte order mark is skipped; blank lines are
 /// ignored; whitespace around a field (outside its quotes) is trimmed.
-enum CSV {
+public enum CSV {
     /// One record and the physical line (1-based) where it starts.
     struct Record: Equatable {
         var line: Int
@@ -73,7 +73,7 @@ enum CSV {
     }
 
     /// One line of CSV (ending in LF), quoting only the fields that need it.
-    static func line(_ fields: [String]) -> String {
+    public static func line(_ fields: [String]) -> String {
         fields.map(escape).joined(separator: ",") + "\n"
     }
 

@@ -59,14 +59,19 @@ public struct CameraDay: Sendable, Equatable {
     public var verdict: Verdict
     public var reason: String
     public var facts: CameraDayFacts
+    /// SHA-256 of the pictures kept of the camera's faulty picture that day (black, frozen,
+    /// moved, obstructed, blurred), oldest first: part of the ledger's evidence when it fails.
+    public var pictures: [String]
 
-    public init(cameraID: String, venueID: String, placement: Placement, verdict: Verdict, reason: String, facts: CameraDayFacts) {
+    public init(cameraID: String, venueID: String, placement: Placement, verdict: Verdict, reason: String, facts: CameraDayFacts,
+                pictures: [String] = []) {
         self.cameraID = cameraID
         self.venueID = venueID
         self.placement = placement
         self.verdict = verdict
         self.reason = reason
         self.facts = facts
+        self.pictures = pictures
     }
 
     /// Judges a camera's day from its probes.
@@ -95,7 +100,7 @@ public struct CameraDay: Sendable, Equatable {
             .max { ($0.value, $1.key.rawValue) < ($1.value, $0.key.rawValue) }?.key
         let facts = CameraDayFacts(
             watchedSeconds: watchedSeconds, onlineSeconds: seconds[.online] ?? 0,
-            frozenOrBlackSeconds: (seconds[.frozen] ?? 0) + (seconds[.black] ?? 0), probes: probes, mainFailure: mainFailure)
+            frozenOrBlackSeconds: seconds.filter(\.key.isPictureFault).values.reduce(0, +), probes: probes, mainFailure: mainFailure)
         let (verdict, reason) = decide(facts, daySeconds: day.duration, policy: policy)
         return CameraDay(cameraID: cameraID, venueID: venueID, placement: placement, verdict: verdict, reason: reason, facts: facts)
     }

@@ -2,17 +2,21 @@ import Foundation
 import PatrolProbe
 import PatrolSettings
 
-/// What the rules remember of a camera from one probe to the next: its debounced status and
-/// the last undamaged picture it showed.
+/// What the rules remember of a camera from one probe to the next: its debounced status, the
+/// last undamaged picture it showed and the scene it was approved for.
 public struct CameraMemory: Sendable, Equatable {
     public var tracker = StatusTracker()
     public var fingerprint: Fingerprint?
     public var fingerprintAt: Date?
+    /// The reference picture's scene: the first healthy picture kept, or one an operator approved.
+    public var reference: SceneSignature?
 
-    public init(tracker: StatusTracker = StatusTracker(), fingerprint: Fingerprint? = nil, fingerprintAt: Date? = nil) {
+    public init(tracker: StatusTracker = StatusTracker(), fingerprint: Fingerprint? = nil, fingerprintAt: Date? = nil,
+                reference: SceneSignature? = nil) {
         self.tracker = tracker
         self.fingerprint = fingerprint
         self.fingerprintAt = fingerprintAt
+        self.reference = reference
     }
 }
 
@@ -43,6 +47,8 @@ public struct ProbeJudgement: Sendable, Equatable {
     public var change: StatusChange?
     /// Whether the probe was online by itself but showed the very picture of the previous probe.
     public var frozenAcrossProbes: Bool
+    /// The probe's picture became the camera's reference: the first healthy picture kept.
+    public var adoptedReference = false
 }
 
 /// The rules applied to each probe result as it is recorded: the frozen-across-probes
@@ -51,18 +57,23 @@ public struct ProbeJudgement: Sendable, Equatable {
 public struct ProbeJudge: Sendable, Equatable {
     public var debounce = DebounceSettings()
     public var thresholds = PictureThresholds()
+    public var scene = SceneThresholds()
 
-    public init(debounce: DebounceSettings = DebounceSettings(), thresholds: PictureThresholds = PictureThresholds()) {
+    public init(debounce: DebounceSettings = DebounceSettings(), thresholds: PictureThresholds = PictureThresholds(),
+                scene: SceneThresholds = SceneThresholds()) {
         self.debounce = debounce
         self.thresholds = thresholds
+        self.scene = scene
     }
 
     /// Judges one probe of `cameraID` after `memory`.
     ///
     /// A probe that looks online but whose undamaged picture cannot be told from the previous
     /// probe's picture is `frozen`: a camera whose encoder keeps sending one picture passes
-    /// every check inside a single probe. The status then follows the (possibly rewritten)
-    /// outcome through the debouncing tracker.
+    /// every check inside a single probe. One still online is compared with the camera's
+    /// reference scene (`moved`, `obstructed`, `blurred`); the first healthy picture kept as a
+    /// snapshot becomes the reference when there is none. The status then follows the
+    /// (possibly rewritten) outcome through the debouncing tracker.
     public func judge(_ probe: ProbeResult, of cameraID: String, after memory: CameraMemory) -> ProbeJudgement {
         var result = probe
         var frozen = false
@@ -74,6 +85,20 @@ public struct ProbeJudge: Sendable, Equatable {
             frozen = true
         }
         var next = memory
+        var adopted = false
+        if result.outcome == .online, let picture = result.picture, !picture.damaged, let scene = picture.scene {
+            if let reference = memory.reference {
+                let comparison = SceneComparison(scene, reference: reference, thresholds: self.scene)
+                result.scene = comparison
+                if let fault = comparison.fault(self.scene) {
+                    result.outcome = fault.outcome
+                    result.detail = comparison.describe(fault)
+                }
+            } else if result.snapshot != nil {
+                next.reference = scene
+                adopted = true
+            }
+        }
         let from = next.tracker.record(result.outcome, at: result.startedAt, settings: debounce)
         if let picture = result.picture, !picture.damaged {
             next.fingerprint = picture.fingerprint
@@ -83,6 +108,6 @@ public struct ProbeJudge: Sendable, Equatable {
             StatusChange(cameraID: cameraID, from: $0, to: next.tracker.status, outcome: next.tracker.reason ?? result.outcome,
                          at: result.startedAt)
         }
-        return ProbeJudgement(result: result, memory: next, change: change, frozenAcrossProbes: frozen)
+        return ProbeJudgement(result: result, memory: next, change: change, frozenAcrossProbes: frozen, adoptedReference: adopted)
     }
 }

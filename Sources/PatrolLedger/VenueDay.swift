@@ -57,9 +57,11 @@ public enum Evidence {
         var watchedHours: Double
         var probes: Int
         var mainFailure: String?
+        /// The day's pictures of the fault (absent when none was kept: older evidence stays byte for byte).
+        var pictures: [String]?
 
         enum CodingKeys: String, CodingKey {
-            case camera, verdict, reason, probes
+            case camera, verdict, reason, probes, pictures
             case onlinePercent = "online_percent"
             case frozenOrBlackMinutes = "frozen_or_black_minutes"
             case watchedHours = "watched_hours"
@@ -72,8 +74,15 @@ public enum Evidence {
             Camera(camera: $0.cameraID, verdict: $0.verdict.rawValue, reason: $0.reason,
                    onlinePercent: $0.facts.onlinePercent, frozenOrBlackMinutes: $0.facts.frozenOrBlackMinutes,
                    watchedHours: $0.facts.watchedHours, probes: $0.facts.probes,
-                   mainFailure: $0.facts.mainFailure?.rawValue)
+                   mainFailure: $0.facts.mainFailure?.rawValue, pictures: $0.pictures.isEmpty ? nil : $0.pictures)
         }])
+    }
+
+    /// The pictures an evidence names (SHA-256, hex), in order.
+    public static func pictures(in evidence: String) -> [String] {
+        struct Cited: Decodable { var cameras: [Camera]?; struct Camera: Decodable { var pictures: [String]? } }
+        let cited = try? JSONDecoder().decode(Cited.self, from: Data(evidence.utf8))
+        return (cited?.cameras ?? []).flatMap { $0.pictures ?? [] }
     }
 
     public static func encode<T: Encodable>(_ value: T) -> String {

@@ -13,9 +13,11 @@ public struct MailMessage: Sendable, Hashable {
     /// The HTML alternative; `nil` sends the text alone.
     public var html: String?
     public var attachments: [MailAttachment]
+    /// Pictures the HTML shows by `cid:` (a multipart/related part beside it).
+    public var inlineImages: [MailInlineImage]
 
     public init(from: MailAddress, to: [MailAddress], cc: [MailAddress] = [], subject: String, text: String,
-                html: String? = nil, attachments: [MailAttachment] = []) {
+                html: String? = nil, attachments: [MailAttachment] = [], inlineImages: [MailInlineImage] = []) {
         self.from = from
         self.to = to
         self.cc = cc
@@ -23,6 +25,7 @@ public struct MailMessage: Sendable, Hashable {
         self.text = text
         self.html = html
         self.attachments = attachments
+        self.inlineImages = inlineImages
     }
 
     /// Every recipient, To then Cc: the envelope `sendmail -t` takes from the headers.
@@ -37,6 +40,22 @@ public struct MailAttachment: Sendable, Hashable {
     public var data: Data
 
     public init(filename: String, contentType: String = "text/csv; charset=utf-8", data: Data) {
+        self.filename = filename
+        self.contentType = contentType
+        self.data = data
+    }
+}
+
+/// A picture inside the HTML, attached under its Content-ID.
+public struct MailInlineImage: Sendable, Hashable {
+    /// Without angle brackets: the HTML refers to it as `cid:` + this.
+    public var contentID: String
+    public var filename: String
+    public var contentType: String
+    public var data: Data
+
+    public init(contentID: String, filename: String, contentType: String = "image/jpeg", data: Data) {
+        self.contentID = contentID
         self.filename = filename
         self.contentType = contentType
         self.data = data

@@ -21,7 +21,8 @@ extension MailMessage {
     /// The message as RFC 5322 / MIME bytes:
     ///
     /// - multipart/mixed: multipart/alternative (text/plain, text/html) then the attachments
-    ///   (multipart/alternative alone without attachments; text/plain alone without HTML);
+    ///   (multipart/alternative alone without attachments; text/plain alone without HTML); the
+    ///   HTML inside multipart/related with the pictures it shows by `cid:`;
     /// - text parts in UTF-8, quoted-printable or base64, whichever is shorter;
     ///   attachments in base64, named with RFC 2231 `filename*` when not plain ASCII;
     /// - headers folded at 76 characters, non-ASCII text as RFC 2047 encoded-words;
@@ -63,7 +64,13 @@ extension MailMessage {
     private func bodyPart(eol: String) throws(MailError) -> MIMEPart {
         var content = MIMEPart.text(text, subtype: "plain")
         if let html {
-            content = .multipart("alternative", [content, .text(html, subtype: "html")])
+            var htmlPart = MIMEPart.text(html, subtype: "html")
+            if !inlineImages.isEmpty {
+                var related = [htmlPart]
+                for image in inlineImages { related.append(try .inline(image)) }
+                htmlPart = .multipart("related", related)
+            }
+            content = .multipart("alternative", [content, htmlPart])
         }
         guard !attachments.isEmpty else { return content }
         var parts = [content]
@@ -126,7 +133,22 @@ private struct MIMEPart {
     }
 
     static func attachment(_ attachment: MailAttachment) throws(MailError) -> MIMEPart {
-        let type = attachment.contentType
+        try file(attachment.data, contentType: attachment.contentType, filename: attachment.filename, disposition: "attachment")
+    }
+
+    /// A picture the HTML shows: inline, under its Content-ID.
+    static func inline(_ image: MailInlineImage) throws(MailError) -> MIMEPart {
+        let id = image.contentID
+        guard !id.isEmpty, id.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) && $0 != "<" && $0 != ">" })
+        else { throw .invalidHeaderValue(field: "Content-ID", value: id) }
+        var part = try file(image.data, contentType: image.contentType, filename: image.filename, disposition: "inline")
+        var contentID = HeaderField("Content-ID")
+        contentID.append("<\(id)>")
+        part.headers.insert(contentID, at: 1)
+        return part
+    }
+
+    private static func file(_ data: Data, contentType type: String, filename: String, disposition kind: String) throws(MailError) -> MIMEPart {
         let mediaType = type.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
         let tokenChars = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$&-^_.+".utf8)
         let halves = mediaType.split(separator: "/", omittingEmptySubsequences: false)
@@ -138,13 +160,13 @@ private struct MIMEPart {
         for (index, piece) in pieces.enumerated() {
             contentType.append(piece + (index < pieces.count - 1 ? ";" : ""))
         }
-        try contentType.appendParameter("name", attachment.filename, field: "attachment file name")
+        try contentType.appendParameter("name", filename, field: "attachment file name")
         var disposition = HeaderField("Content-Disposition")
-        disposition.append("attachment")
-        try disposition.appendParameter("filename", attachment.filename, field: "attachment file name")
+        disposition.append(kind)
+        try disposition.appendParameter("filename", filename, field: "attachment file name")
         var encoding = HeaderField("Content-Transfer-Encoding")
         encoding.append("base64")
-        return MIMEPart(headers: [contentType, disposition, encoding], lines: Base64.lines(attachment.data))
+        return MIMEPart(headers: [contentType, disposition, encoding], lines: Base64.lines(data))
     }
 
     static func multipart(_ subtype: String, _ parts: [MIMEPart]) -> MIMEPart {

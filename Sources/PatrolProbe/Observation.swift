@@ -50,6 +50,8 @@ struct Observation {
         var time: Double?
         var decodeErrors: Int
         var flaggedCorrupt: Bool
+        /// The picture's scene at the fixed small size, when it could be made.
+        var scene: SceneSignature? = nil
 
         var isClean: Bool { decodeErrors == 0 && !flaggedCorrupt }
 

@@ -29,6 +29,16 @@ public enum Outcome: String, CaseIterable, Codable, Sendable {
     case black
     /// Frames arrive but cannot be decoded.
     case corrupt
+    /// The picture is live but shows another scene than the one the camera was approved for:
+    /// turned away, pointed at the ceiling or a wall.
+    case moved
+    /// The picture is live but a large part of it is covered (tape, a box, a cloth).
+    case obstructed
+    /// The picture is live but far less sharp than the approved one: a smeared or defocused lens.
+    case blurred
 
     public var isOnline: Bool { self == .online }
+
+    /// The stream is live but its picture fails: it counts against the venue like lost video.
+    public var isPictureFault: Bool { [.frozen, .black, .moved, .obstructed, .blurred].contains(self) }
 }

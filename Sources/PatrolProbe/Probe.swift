@@ -2,6 +2,34 @@ import Foundation
 import PatrolAV
 import PatrolSettings
 
+/// What a probe is asked to do with the picture it decodes, beyond judging it.
+public struct PictureRequest: Sendable, Equatable {
+    public enum Keep: Sendable, Equatable {
+        /// No snapshot: the JPEG is never encoded.
+        case never
+        /// A snapshot of the first clean picture.
+        case always
+        /// A snapshot when the picture's own outcome (black, frozen against `previousFingerprint`,
+        /// a scene fault against `reference`, or online) is not the camera's last one.
+        case onChange(from: Outcome?)
+    }
+
+    public var keep: Keep
+    public var snapshot: SnapshotSettings
+    /// The camera's reference scene, for the snapshot's decision (the verdict against it is the judge's).
+    public var reference: SceneSignature?
+    /// The picture of the camera's previous probe.
+    public var previousFingerprint: Fingerprint?
+
+    public init(keep: Keep = .never, snapshot: SnapshotSettings = SnapshotSettings(), reference: SceneSignature? = nil,
+                previousFingerprint: Fingerprint? = nil) {
+        self.keep = keep
+        self.snapshot = snapshot
+        self.reference = reference
+        self.previousFingerprint = previousFingerprint
+    }
+}
+
 /// Probing one stream: one function of (stream URL, settings) returning one `ProbeResult`.
 ///
 /// It blocks its thread for at most the deadline (plus the time to close), so callers run
@@ -9,7 +37,9 @@ import PatrolSettings
 public enum Probe {
     /// - Parameter onOpen: called once the stream is open and media may flow (schedulers use it
     ///   to tell a probe exchanging data from one waiting on a silent camera).
+    ///   - picture: whether to keep a JPEG of the picture (encoded only when kept).
     public static func run(_ url: StreamURL, settings requested: ProbeSettings = ProbeSettings(),
+                           picture request: PictureRequest = PictureRequest(),
                            onOpen: (() -> Void)? = nil) -> ProbeResult {
         let settings = requested.applying(host: url.host)
         let startedAt = Date()
@@ -23,14 +53,14 @@ public enum Probe {
                           codec: nil, profile: nil, level: nil, width: nil, height: nil, pixelFormat: nil,
                           declaredFps: nil, hasAudio: false, audioCodec: nil),
             picture: nil)
-        observe(url, settings: settings, start: start, deadline: deadline, onOpen: onOpen, into: &result)
+        observe(url, settings: settings, request: request, start: start, deadline: deadline, onOpen: onOpen, into: &result)
         result.timings.totalMs = milliseconds(pav_now_ns() - start)
         result.detail = Redaction.scrub(result.detail, secrets: url.secrets)
         return result
     }
 
-    private static func observe(_ url: StreamURL, settings: ProbeSettings, start: Int64, deadline: Int64,
-                                onOpen: (() -> Void)?, into result: inout ProbeResult) {
+    private static func observe(_ url: StreamURL, settings: ProbeSettings, request: PictureRequest, start: Int64,
+                                deadline: Int64, onOpen: (() -> Void)?, into result: inout ProbeResult) {
 
         // 1. Name resolution, bounded like everything else.
         var numericHost: String?
@@ -107,6 +137,8 @@ public enum Probe {
         // The keyframe whose packets the session is gathering for a decode: a picture of the
         // observation's, decoded once the next one begins (or reading ends).
         var pendingKeyframe: Int?
+        // The newest video frame's timestamp and arrival, to read the camera's clock against ours.
+        var newestFrame: (time: Double, arrival: Int64)?
         let mustRead = streams.video_streams > 0 || streams.streams_are_dynamic != 0
         reading: while mustRead {
             // The stop time is set before each read, never moved while FFmpeg reads: an interrupt
@@ -136,12 +168,13 @@ public enum Probe {
                 size: Int(packet.size), codedSize: Int(packet.coded_size), time: time,
                 arrival: packet.arrival_ns - start, flushed: packet.flushed != 0))
             if packet.media == PAV_MEDIA_AUDIO { result.stream.hasAudio = true }
+            if packet.media == PAV_MEDIA_VIDEO, packet.flushed == 0, let time { newestFrame = (time, packet.arrival_ns) }
             switch placement {
             case .sameUnit where pendingKeyframe != nil:
                 pav_unit_take(session, 1)
             case .newUnit:
                 if let pending = pendingKeyframe {
-                    decode(session, unit: pending, into: &observation, result: &result)
+                    decode(session, unit: pending, request: request, into: &observation, result: &result)
                     pendingKeyframe = nil
                 }
                 if packet.key != 0, observation.wantsDecode(ofKeyframeAt: time), pav_unit_take(session, 0) >= 0 {
@@ -157,7 +190,15 @@ public enum Probe {
             let now = pav_now_ns()
             if now >= extendedEnd || (now >= windowEnd && !observation.wantsExtension) { break reading }
         }
-        if let pending = pendingKeyframe { decode(session, unit: pending, into: &observation, result: &result) }
+        if let pending = pendingKeyframe {
+            decode(session, unit: pending, request: request, into: &observation, result: &result)
+        }
+        let origin = pav_stream_realtime_origin_us(session)
+        if origin != Int64.min, let newestFrame {
+            let cameraTime = Double(origin) / 1e6 + newestFrame.time
+            let ourTime = result.startedAt.timeIntervalSince1970 + Double(newestFrame.arrival - start) / 1e9
+            result.clockOffset = ((cameraTime - ourTime) * 1000).rounded() / 1000
+        }
 
         // Containers that add streams while reading (MPEG-TS in RTP, FLV) name them only now.
         pav_describe_streams(session, &streams)
@@ -177,6 +218,7 @@ public enum Probe {
                 blackFraction: shown.stats.blackFraction, fingerprint: shown.fingerprint,
                 decodeErrors: shown.decodeErrors, damaged: !shown.isClean,
                 laterDifference: observation.laterDifference)
+            result.picture?.scene = shown.scene
         }
     }
 
@@ -208,7 +250,7 @@ public enum Probe {
 
     /// Decodes the access unit the session took (the observation's picture `unit`) and hands
     /// its picture to the observation.
-    private static func decode(_ session: OpaquePointer, unit index: Int,
+    private static func decode(_ session: OpaquePointer, unit index: Int, request: PictureRequest,
                                into observation: inout Observation, result: inout ProbeResult) {
         let unit = observation.units[index]
         var picture = pav_picture()
@@ -225,10 +267,19 @@ public enum Probe {
             base: UnsafeRawPointer(luma), bytesPerRow: Int(picture.linesize), width: Int(picture.width),
             height: Int(picture.height), bytesPerSample: Int(picture.bytes_per_sample),
             bitDepth: Int(picture.bit_depth), fullRange: picture.full_range != 0)
+        let scene = picture.small.flatMap {
+            SceneSignature(small: LumaPlane(
+                base: UnsafeRawPointer($0), bytesPerRow: SceneSignature.smallWidth, width: SceneSignature.smallWidth,
+                height: SceneSignature.smallHeight, fullRange: picture.full_range != 0))
+        }
+        let hadFirst = observation.first != nil
         observation.record(Observation.Picture(
             stats: PictureStats.measure(plane, blackPixel: observation.settings.thresholds.blackPixel),
             fingerprint: Fingerprint(plane), keyframeSize: unit.codedSize, time: unit.time,
-            decodeErrors: Int(picture.decode_errors), flaggedCorrupt: picture.corrupt_flag != 0))
+            decodeErrors: Int(picture.decode_errors), flaggedCorrupt: picture.corrupt_flag != 0, scene: scene))
+        if !hadFirst, let first = observation.first, request.wantsSnapshot(of: first, settings: observation.settings) {
+            result.snapshot = snapshot(session, settings: request.snapshot)
+        }
         result.stream.codec = string(picture.codec) ?? result.stream.codec
         result.stream.profile = string(picture.profile)
         result.stream.level = picture.level > 0 ? Int(picture.level) : nil
@@ -236,6 +287,16 @@ public enum Probe {
         result.stream.height = Int(picture.height)
         result.stream.pixelFormat = string(picture.pix_fmt)
         if result.stream.declaredFps == nil, picture.declared_fps > 0 { result.stream.declaredFps = picture.declared_fps }
+    }
+
+    /// The picture the session decoded last, as a JPEG; nil when it cannot be encoded.
+    private static func snapshot(_ session: OpaquePointer, settings: SnapshotSettings) -> Snapshot? {
+        var bytes = pav_bytes()
+        var status = pav_status()
+        guard pav_snapshot_jpeg(session, Int32(settings.maxWidth), Int32(settings.quality), &bytes, &status) >= 0,
+              let data = bytes.data else { return nil }
+        defer { pav_free(data) }
+        return Snapshot(jpeg: Data(bytes: data, count: Int(bytes.size)), width: Int(bytes.width), height: Int(bytes.height))
     }
 
     private static func milliseconds(_ nanoseconds: Int64) -> Double {
@@ -258,5 +319,39 @@ public enum Probe {
         withUnsafeBytes(of: array) { raw in
             String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
         }
+    }
+}
+
+extension PictureRequest {
+    /// Whether the first clean picture is to be kept: always, or when its own outcome is not
+    /// the camera's last one.
+    func wantsSnapshot(of picture: Observation.Picture, settings: ProbeSettings) -> Bool {
+        switch keep {
+        case .never: return false
+        case .always: return true
+        case .onChange(let previous): return outcome(of: picture, settings: settings) != previous
+        }
+    }
+
+    /// What the picture alone says, with the camera's previous picture and reference.
+    func outcome(of picture: Observation.Picture, settings: ProbeSettings) -> Outcome {
+        if settings.thresholds.fault(of: picture.stats) != nil { return .black }
+        return outcome(fingerprint: picture.fingerprint, scene: picture.scene, settings: settings)
+    }
+
+    /// What a finished probe's picture says with the camera's previous picture and reference:
+    /// its outcome, or `frozen` or a scene fault where the probe alone said online.
+    public func outcome(of result: ProbeResult, settings: ProbeSettings) -> Outcome {
+        guard result.outcome == .online, let picture = result.picture, !picture.damaged else { return result.outcome }
+        return outcome(fingerprint: picture.fingerprint, scene: picture.scene, settings: settings)
+    }
+
+    private func outcome(fingerprint: Fingerprint, scene: SceneSignature?, settings: ProbeSettings) -> Outcome {
+        if let previousFingerprint, settings.thresholds.isFrozen(previousFingerprint, fingerprint) { return .frozen }
+        if let reference, let scene,
+           let fault = SceneComparison(scene, reference: reference, thresholds: settings.scene).fault(settings.scene) {
+            return fault.outcome
+        }
+        return .online
     }
 }

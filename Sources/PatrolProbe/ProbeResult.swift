@@ -15,6 +15,13 @@ public struct ProbeResult: Sendable, Codable, Equatable {
     public var stream: StreamMetadata
     /// The first decoded keyframe, if one was decoded.
     public var picture: PictureFacts?
+    /// How the picture compares with the camera's reference picture, when it was compared.
+    public var scene: SceneComparison?
+    /// The camera's clock minus Patrol's, in seconds, from the stream's RTCP sender reports
+    /// (a camera without them, or none within the probe: nil).
+    public var clockOffset: Double?
+    /// The picture as a JPEG, when the probe was asked to keep one (never in JSON).
+    public var snapshot: Snapshot?
 
     public init(outcome: Outcome, detail: String, statusCode: Int?, url: String, startedAt: Date, timings: Timings,
                 measurements: Measurements, stream: StreamMetadata, picture: PictureFacts?) {
@@ -27,6 +34,10 @@ public struct ProbeResult: Sendable, Codable, Equatable {
         self.measurements = measurements
         self.stream = stream
         self.picture = picture
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case outcome, detail, statusCode, url, startedAt, timings, measurements, stream, picture, scene, clockOffset
     }
 
     public struct Timings: Sendable, Codable, Equatable {
@@ -105,6 +116,9 @@ public struct ProbeResult: Sendable, Codable, Equatable {
         public var damaged: Bool
         /// Difference between the first keyframe and a later one, when a second was compared.
         public var laterDifference: Double?
+        /// The picture's scene at the fixed small size, for comparison with the camera's
+        /// reference (kept out of JSON: 3,600 numbers nobody reads).
+        public var scene: SceneSignature?
 
         public init(lumaMean: Double, lumaSpread: Double, blackFraction: Double, fingerprint: Fingerprint,
                     decodeErrors: Int, damaged: Bool = false, laterDifference: Double?) {
@@ -116,6 +130,23 @@ public struct ProbeResult: Sendable, Codable, Equatable {
             self.damaged = damaged
             self.laterDifference = laterDifference
         }
+
+        private enum CodingKeys: String, CodingKey {
+            case lumaMean, lumaSpread, blackFraction, fingerprint, decodeErrors, damaged, laterDifference
+        }
+    }
+}
+
+/// A picture kept as evidence: a JPEG of the decoded keyframe, scaled down.
+public struct Snapshot: Sendable, Equatable {
+    public var jpeg: Data
+    public var width: Int
+    public var height: Int
+
+    public init(jpeg: Data, width: Int, height: Int) {
+        self.jpeg = jpeg
+        self.width = width
+        self.height = height
     }
 }
 

@@ -51,8 +51,11 @@ public struct DailyReport: Sendable, Equatable {
         public var deadline: PatrolDay?
         public var actor: String
         public var line: String
+        /// SHA-256 of the pictures the entry's evidence cites (a faulty picture's), in order.
+        public var pictures: [String] = []
 
-        public init(seq: Int, kind: EntryKind, venue: VenueName?, day: PatrolDay, deadline: PatrolDay?, actor: String, line: String) {
+        public init(seq: Int, kind: EntryKind, venue: VenueName?, day: PatrolDay, deadline: PatrolDay?, actor: String, line: String,
+                    pictures: [String] = []) {
             self.seq = seq
             self.kind = kind
             self.venue = venue
@@ -60,6 +63,7 @@ public struct DailyReport: Sendable, Equatable {
             self.deadline = deadline
             self.actor = actor
             self.line = line
+            self.pictures = pictures
         }
     }
 
@@ -239,7 +243,7 @@ extension DailyReport {
         // What happened: every entry since the previous patrol day's head.
         let events = record.entries.map { entry in
             Event(seq: entry.seq, kind: entry.kind, venue: entry.venueID == "*" ? nil : name(entry.venueID), day: entry.day,
-                  deadline: entry.deadline, actor: entry.actor, line: entry.reason)
+                  deadline: entry.deadline, actor: entry.actor, line: entry.reason, pictures: Evidence.pictures(in: entry.evidence))
         }
 
         // Where each venue stands now.

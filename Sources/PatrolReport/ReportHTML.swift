@@ -8,7 +8,9 @@ import PatrolStore
 /// Built for mail readers rather than browsers: layout by tables, every style inline (Gmail and
 /// others drop `<style>` blocks), bars as coloured table cells, no scripts, images, fonts or
 /// other resources to fetch, 760 px wide at most and fluid below. All text from the data (venue
-/// names, addresses, reasons, operators' names) is escaped.
+/// names, addresses, reasons, operators' names) is escaped. The pictures of new orders are the
+/// one exception to "nothing to fetch": each is attached to the message itself (`cid:`), never
+/// a remote address.
 public enum ReportHTML {
     /// Rows shown per table. Past it the table says how many more there are; the text version
     /// lists every row. It keeps a day with hundreds of steps under the size at which Gmail
@@ -47,6 +49,7 @@ public enum ReportHTML {
                 html += section.alarming ? alarm(line) : "<p style=\"margin:0 0 6px;color:#5b6675;font-size:13px\">\(escape(line))</p>\n"
             }
             for listing in section.listings { html += self.listing(listing) }
+            if section.showsPictures, !layout.pictures.isEmpty { html += pictures(layout) }
         }
         html += """
             </td></tr>
@@ -60,7 +63,28 @@ public enum ReportHTML {
         return html
     }
 
+    /// The Content-ID a picture is attached under.
+    public static func contentID(_ sha256: String) -> String { "\(sha256)@patrol" }
+
+    /// The pictures the HTML for `audience` shows (attach each under `contentID`).
+    public static func pictures(_ report: DailyReport, for audience: ReportAudience = .office,
+                                timeZone: TimeZone = DailyPatrolSettings().timeZone) -> [String] {
+        ReportLayout(report, for: audience, timeZone: timeZone).pictures.prefix(rowLimit).map(\.sha256)
+    }
+
     // MARK: Pieces
+
+    /// What the camera showed, for each new order: a picture attached to the mail.
+    static func pictures(_ layout: ReportLayout) -> String {
+        var html = "<p style=\"margin:12px 0 6px;font-weight:bold;font-size:14px\">\(escape("Pictures of the new orders"))</p>\n"
+        for (event, sha) in layout.pictures.prefix(rowLimit) {
+            let caption = "#\(event.seq) " + [event.venue?.id, event.venue?.name].compactMap { $0 }.joined(separator: " ")
+            html += "<p style=\"margin:0 0 10px;font-size:12px;color:#5b6675\"><img src=\"cid:\(contentID(sha))\" width=\"320\" "
+                + "alt=\"\(escape(caption))\" style=\"display:block;max-width:100%;height:auto;border:1px solid #d5d9e0\">"
+                + "\(escape(caption)) · SHA-256 \(sha.prefix(16))…</p>\n"
+        }
+        return html
+    }
 
     static let font = "font-family:'Helvetica Neue',Arial,'PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC',sans-serif;font-size:14px;line-height:1.45;color:#1f2933"
 

@@ -27,6 +27,8 @@ struct ReportLayout {
         var heading: String
         var lines: [String] = []
         var listings: [Listing] = []
+        /// The pictures of the new orders belong under it (HTML).
+        var showsPictures = false
         /// Shown as a warning (a failed ledger check).
         var alarming = false
     }
@@ -49,6 +51,8 @@ struct ReportLayout {
     /// Venues by ladder standing; empty where the audience has no venues to count.
     var standings: [(standing: Standing, count: Int)] = []
     var sections: [Section] = []
+    /// One picture for each new order that cites one: what the camera showed.
+    var pictures: [(event: DailyReport.Event, sha256: String)] = []
 
     static let verdicts: [Verdict] = [.compliant, .failed, .unknown, .waived]
 
@@ -90,6 +94,7 @@ struct ReportLayout {
         }
 
         sections.append(Self.happened(report))
+        pictures = report.events.filter { $0.kind == .order }.compactMap { event in event.pictures.first.map { (event, $0) } }
         sections.append(Self.due(report))
         sections.append(Self.priority(report))
         if audience == .office { sections.append(Self.maintenance(report, timeZone: timeZone)) }
@@ -199,7 +204,7 @@ struct ReportLayout {
         return Section(heading: "What happened",
                        lines: [count == 0 ? "No ledger entries since the previous patrol."
                                           : "\(counted(count, "ledger entry", "ledger entries")) since the previous patrol."],
-                       listings: listings)
+                       listings: listings, showsPictures: true)
     }
 
     /// Orders, warnings and suspensions whose deadline is today or tomorrow.

@@ -51,6 +51,7 @@ public struct ProbeSettings: Sendable, Equatable {
     /// Kept free before the deadline for closing the session.
     public var closeMargin: Duration = .milliseconds(250)
     public var thresholds = PictureThresholds()
+    public var scene = SceneThresholds()
     public var userAgent = "Patrol"
 
     public init() {}
@@ -86,6 +87,51 @@ public struct PictureThresholds: Sendable, Equatable {
     /// A non-key frame smaller than this share of the keyframe carries no change. Two of
     /// them make the probe wait for a second keyframe to compare pictures.
     public var staticFrameRatio = 0.01
+
+    public init() {}
+}
+
+/// The thresholds that turn a comparison with the camera's reference picture into `moved`,
+/// `obstructed` and `blurred`. docs/PROBE.md explains each with its measured margins.
+public struct SceneThresholds: Sendable, Equatable {
+    /// A region of the picture (one of 8 x 5) shows the reference's layout when the
+    /// correlation of their edges reaches this.
+    public var regionMatch = 0.5
+    /// Below this share of matching regions (of those not covered), the scene is another: `moved`.
+    public var movedMatchingShare = 0.4
+    /// A region whose detail fell below this share of the picture's overall level, and whose
+    /// layout no longer matches, is covered.
+    public var coveredDetail = 0.25
+    /// This share of the reference's detailed regions covered, the rest matching: `obstructed`.
+    public var obstructedShare = 0.3
+    /// Sharpness below this share of the reference's: `blurred`.
+    public var blurredSharpness = 0.35
+    /// A region counts as detailed when its edge energy reaches this share of the reference's mean.
+    public var detailedRegion = 0.15
+    /// ...and its edges step by at least this many levels of 255 from cell to cell on average
+    /// (a plain wall's shading stays below it).
+    public var detailFloor = 1.5
+    /// A reference with fewer detailed regions than this (a plain wall) is too bare to judge against.
+    public var minDetailedRegions = 8
+
+    public init() {}
+}
+
+/// Pictures kept as evidence: their size, and how often a camera's picture is kept when
+/// nothing changes.
+public struct SnapshotSettings: Sendable, Equatable {
+    /// Widest snapshot kept, in pixels (never enlarged).
+    public var maxWidth = 640
+    /// JPEG quality, 1 (smallest) to 100 (best).
+    public var quality = 75
+    /// A camera whose picture stays faulty gets a new picture kept at most this often (seconds).
+    public var evidenceInterval = 3600.0
+    /// A healthy camera's "last good" picture is renewed this often (seconds).
+    public var healthyInterval = 86_400.0
+    /// Pictures older than this go (a camera's reference and newest picture stay).
+    public var retentionDays = 30
+    /// The most the snapshot directory may hold; the oldest prunable pictures go first.
+    public var budgetBytes = 2 << 30
 
     public init() {}
 }

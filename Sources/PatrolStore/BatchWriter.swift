@@ -24,6 +24,7 @@ public final class BatchWriter: @unchecked Sendable {
 
     private let store: Store
     private let judge: ProbeJudge
+    private let snapshots: SnapshotPolicy
     private let batchSize: Int
     private let interval: Double
     private let report: Report
@@ -34,10 +35,11 @@ public final class BatchWriter: @unchecked Sendable {
     private let healthLock = NSLock()
     private var vitals = Health()  // under `healthLock`
 
-    public init(store: Store, judge: ProbeJudge, batchSize: Int, interval: Double,
+    public init(store: Store, judge: ProbeJudge, snapshots: SnapshotPolicy = SnapshotPolicy(), batchSize: Int, interval: Double,
                 report: @escaping Report = { _ in }) {
         self.store = store
         self.judge = judge
+        self.snapshots = snapshots
         self.batchSize = max(1, batchSize)
         self.interval = interval
         self.report = report
@@ -79,7 +81,7 @@ public final class BatchWriter: @unchecked Sendable {
         while !waiting.isEmpty && (!fullBatchesOnly || waiting.count >= batchSize) {
             let batch = Array(waiting.prefix(batchSize))
             do {
-                let done = try store.write(batch, judge: judge)
+                let done = try store.write(batch, judge: judge, snapshots: snapshots)
                 waiting.removeFirst(batch.count)
                 updateHealth { health in
                     health.pending -= batch.count

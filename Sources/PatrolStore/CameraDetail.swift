@@ -22,6 +22,12 @@ public struct CameraDetail: Sendable, Equatable, Codable {
     public var metadataChanges: [MetadataChange]
     /// The latest status changes, newest first.
     public var statusChanges: [StatusEvent]
+    /// The newest picture kept of the camera, and the scene it is compared with.
+    public var latestSnapshot: SnapshotRecord?
+    public var reference: ReferenceRecord?
+    /// The camera's clock minus Patrol's, seconds, as last read from its RTCP sender reports, and when.
+    public var clockOffset: Double?
+    public var clockOffsetAt: Date?
 }
 
 /// One raw probe result as stored.
@@ -38,6 +44,10 @@ public struct ProbeRecord: Sendable, Equatable, Codable {
     public var bitrateKbps: Double?
     public var keyframeInterval: Double?
     public var lumaMean: Double?
+    /// SHA-256 of the picture kept of this probe, if one was.
+    public var snapshot: String?
+    /// The camera's clock minus Patrol's, seconds, when its RTCP sender reports said.
+    public var clockOffset: Double?
 
     public init(at: Date, outcome: Outcome, statusCode: Int? = nil, detail: String, openMs: Double?, firstFrameMs: Double?,
                 totalMs: Double, frames: Int, fps: Double?, bitrateKbps: Double?, keyframeInterval: Double?, lumaMean: Double?) {
@@ -69,6 +79,8 @@ public struct ProbeRecord: Sendable, Equatable, Codable {
         bitrateKbps = row["bitrate_kbps"]
         keyframeInterval = row["keyframe_interval"]
         lumaMean = row["luma_mean"]
+        snapshot = row["snapshot"]
+        clockOffset = row["clock_offset"]
     }
 
     static func latest(of camera: String, count: Int, db: Database) throws -> [ProbeRecord] {

@@ -90,6 +90,11 @@ public struct DailyPatrol: Sendable {
                 let judged = VenueDay.aggregate(venueID: venueID, day: day, cameras: byVenue[venueID] ?? [])
                 venueCounts[judged.verdict, default: 0] += 1
                 try Store.insert(judged, tier: venue["tier"], supervisor: venue["supervisor"], in: db)
+                // Pictures a verdict cites are evidence: never pruned.
+                for sha in Evidence.pictures(in: judged.evidence) {
+                    try db.execute(sql: "INSERT OR IGNORE INTO evidence_picture (sha256, day, venue_id) VALUES (?, ?, ?)",
+                                   arguments: [sha, day.description, venueID])
+                }
             }
             try Store.adopt(settings.ladder, from: day, at: now, in: db)
             let position = try Int.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM ledger") ?? 0
@@ -140,17 +145,21 @@ public struct DailyPatrol: Sendable {
                 own.removeFirst(own.count - 1)
             }
             let tier = Tier(rawValue: camera["tier"]) ?? .general
-            let judged = CameraDay.judge(cameraID: camera["id"], venueID: venueID, placement: placement, samples: own,
+            var judged = CameraDay.judge(cameraID: camera["id"], venueID: venueID, placement: placement, samples: own,
                                          day: interval, unwatched: outage, coverage: settings.coverage[tier],
                                          policy: settings.judging)
+            if judged.verdict == .failed, judged.facts.frozenOrBlackSeconds > 0 {
+                judged.pictures = try Store.faultPictures(of: judged.cameraID, in: interval, db: db)
+            }
             days.append(judged)
             try db.execute(sql: """
                 INSERT INTO camera_day (day, camera_id, venue_id, placement, verdict, reason, watched_s, online_s,
-                                        frozen_black_s, probes, main_failure)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                        frozen_black_s, probes, main_failure, pictures)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [day.description, judged.cameraID, venueID, placement.rawValue, judged.verdict.rawValue,
                                  judged.reason, judged.facts.watchedSeconds, judged.facts.onlineSeconds,
-                                 judged.facts.frozenOrBlackSeconds, judged.facts.probes, judged.facts.mainFailure?.rawValue])
+                                 judged.facts.frozenOrBlackSeconds, judged.facts.probes, judged.facts.mainFailure?.rawValue,
+                                 Evidence.encode(judged.pictures)])
         }
         return (days, outage.count)
     }

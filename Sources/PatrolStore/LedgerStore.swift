@@ -168,6 +168,10 @@ public struct LedgerCheck: Sendable, Equatable {
     public var trusted = false
     /// The sealed verdicts were recomputed for the days from this one on; every day's when nil.
     public var verdictsFrom: PatrolDay?
+    /// Pictures cited as evidence whose content still has the hash it is cited by.
+    public var pictures = 0
+    /// Pictures cited as evidence that are no longer in the snapshot directory.
+    public var missingPictures: [String] = []
 
     public init(entries: Int, days: Int, problem: String? = nil, seq: Int? = nil) {
         self.entries = entries
@@ -414,8 +418,29 @@ extension Store {
     /// the head it left; `head`, one seen earlier, must still be there), and that deriving the
     /// ledger again from the stored verdicts changes nothing, reasons and evidence included.
     /// - Parameter trusted: the ledger's public key as the verifier knows it (hex), if it has one.
+    /// The pictures the entries cite are checked too: each one still here must have the hash it
+    /// is named by (a picture altered after it was cited fails the check); a missing one is listed.
     public func verifyLedger(policy: LadderPolicy, trusted: String? = nil, head: LedgerHead? = nil) throws -> LedgerCheck {
-        try pool.read { db in try Store.verifyLedger(in: db, policy: policy, trusted: trusted, head: head) }
+        try pool.read { db in
+            var check = try Store.verifyLedger(in: db, policy: policy, trusted: trusted, head: head)
+            guard check.ok else { return check }
+            for entry in try Store.ledger(in: db) {
+                for sha in Evidence.pictures(in: entry.step.evidence) where !check.missingPictures.contains(sha) {
+                    guard let data = FileManager.default.contents(atPath: snapshots.path(of: sha)) else {
+                        check.missingPictures.append(sha)
+                        continue
+                    }
+                    guard SnapshotDirectory.sha256(data) == sha else {
+                        check.problem = "the picture \(snapshots.path(of: sha)) cited by ledger entry #\(entry.seq) is not the one "
+                            + "cited: its content no longer has its SHA-256"
+                        check.seq = entry.seq
+                        return check
+                    }
+                    check.pictures += 1
+                }
+            }
+            return check
+        }
     }
 
     /// The same inside the caller's transaction.

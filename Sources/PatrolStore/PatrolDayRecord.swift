@@ -106,7 +106,8 @@ extension Store {
                     reason: row["reason"],
                     facts: CameraDayFacts(watchedSeconds: row["watched_s"], onlineSeconds: row["online_s"],
                                           frozenOrBlackSeconds: row["frozen_black_s"], probes: row["probes"],
-                                          mainFailure: (row["main_failure"] as String?).flatMap(Outcome.init(rawValue:))))
+                                          mainFailure: (row["main_failure"] as String?).flatMap(Outcome.init(rawValue:))),
+                    pictures: (try? JSONDecoder().decode([String].self, from: Data((row["pictures"] as String).utf8))) ?? [])
             }
     }
 }

@@ -103,7 +103,7 @@ extension Store {
         try pool.read { db in
             let sql = CameraSummary.selection(extra: """
                 , c.url, c.has_credentials, c.retired_at,
-                       s.last_detail, s.consecutive_failures, s.failing_since
+                       s.last_detail, s.consecutive_failures, s.failing_since, s.clock_offset, s.clock_offset_at
                 """) + "\nWHERE c.id = ?"
             guard let row = try Row.fetchOne(db, sql: sql, arguments: [id]) else { return nil }
             let stored: String = row["url"]
@@ -119,7 +119,10 @@ extension Store {
                 uptime: try [1, 7, 30].map { try Uptime.of(id, days: $0, now: now, db: db) },
                 metadata: try IndexedMetadata.of(id, db: db),
                 metadataChanges: try MetadataChange.latest(of: id, count: changes, db: db),
-                statusChanges: try StatusEvent.latest(of: id, count: changes, db: db))
+                statusChanges: try StatusEvent.latest(of: id, count: changes, db: db),
+                latestSnapshot: try snapshots(of: id, limit: 1, db: db).first,
+                reference: try reference(of: id, db: db),
+                clockOffset: row["clock_offset"], clockOffsetAt: row["clock_offset_at"])
         }
     }
 }

@@ -10,6 +10,9 @@ public struct BatchReport: Sendable, Equatable {
     public var metadataChanges = 0
     /// Probes found online by themselves but showing the same picture as the camera's previous probe.
     public var frozenAcrossProbes = 0
+    /// Pictures kept, and pictures the policy wanted that could not be written (a full disk).
+    public var snapshotsKept = 0
+    public var snapshotsLost = 0
 }
 
 extension Store {
@@ -19,7 +22,8 @@ extension Store {
     /// memory read in the same transaction; the writer records what it returns. Results for
     /// cameras no longer in the inventory are dropped.
     @discardableResult
-    public func write(_ batch: [(cameraID: String, result: ProbeResult)], judge: ProbeJudge = ProbeJudge()) throws -> BatchReport {
+    public func write(_ batch: [(cameraID: String, result: ProbeResult)], judge: ProbeJudge = ProbeJudge(),
+                      snapshots policy: SnapshotPolicy = SnapshotPolicy()) throws -> BatchReport {
         guard !batch.isEmpty else { return BatchReport() }
         return try pool.write { db in
             var report = BatchReport()
@@ -27,11 +31,26 @@ extension Store {
                 guard try Bool.fetchOne(db, sql: "SELECT 1 FROM camera WHERE id = ?", arguments: [cameraID]) == true
                 else { continue }
                 var state = try CameraStateRow.fetchOne(db, key: cameraID) ?? CameraStateRow(cameraID: cameraID)
-                let judged = judge.judge(probe, of: cameraID, after: state.memory)
+                var memory = state.memory
+                memory.reference = try Self.referenceScene(of: cameraID, db: db)
+                let judged = judge.judge(probe, of: cameraID, after: memory)
                 let result = judged.result
                 if judged.frozenAcrossProbes { report.frozenAcrossProbes += 1 }
+                var kept: String?
+                do {
+                    kept = try keepSnapshot(judged, of: cameraID, previousOutcome: state.lastOutcome.flatMap(Outcome.init(rawValue:)),
+                                            policy: policy, db: db)
+                    if kept != nil { report.snapshotsKept += 1 }
+                } catch let error as DatabaseError {
+                    throw error
+                } catch {
+                    // A picture that cannot be written (a full disk) never costs the probe result.
+                    report.snapshotsLost += 1
+                }
                 state.record(result, memory: judged.memory)
-                try ProbeResultRow(cameraID: cameraID, result: result).insert(db)
+                var row = ProbeResultRow(cameraID: cameraID, result: result)
+                row.snapshot = kept
+                try row.insert(db)
                 if let change = judged.change {
                     try db.execute(sql: """
                         INSERT INTO state_event (camera_id, at, from_status, to_status, outcome, detail)
@@ -86,10 +105,13 @@ struct CameraStateRow: Codable, FetchableRecord, PersistableRecord {
     var failingSince: Date?
     var fingerprint: Data?
     var fingerprintAt: Date?
+    /// The camera's clock minus Patrol's, seconds, as last read from its RTCP sender reports.
+    var clockOffset: Double?
+    var clockOffsetAt: Date?
 
     enum CodingKeys: String, CodingKey {
         case cameraID = "cameraId", status, statusSince, reason, lastOutcome, lastDetail, lastProbeAt,
-             consecutiveFailures, consecutiveSuccesses, failingSince, fingerprint, fingerprintAt
+             consecutiveFailures, consecutiveSuccesses, failingSince, fingerprint, fingerprintAt, clockOffset, clockOffsetAt
     }
 
     init(cameraID: String) { self.cameraID = cameraID }
@@ -109,6 +131,10 @@ struct CameraStateRow: Codable, FetchableRecord, PersistableRecord {
         lastOutcome = result.outcome.rawValue
         lastDetail = result.detail
         lastProbeAt = result.startedAt
+        if let offset = result.clockOffset {
+            clockOffset = offset
+            clockOffsetAt = result.startedAt
+        }
     }
 
     /// Keeps what the rules remember of the camera.
@@ -141,11 +167,13 @@ struct ProbeResultRow: Codable, PersistableRecord {
     var bitrateKbps: Double?
     var keyframeInterval: Double?
     var lumaMean: Double?
+    var snapshot: String?
+    var clockOffset: Double?
 
     enum CodingKeys: String, CodingKey {
         case cameraID = "camera_id", at, outcome, statusCode = "status_code", detail, openMs = "open_ms",
              firstFrameMs = "first_frame_ms", totalMs = "total_ms", frames, fps, bitrateKbps = "bitrate_kbps",
-             keyframeInterval = "keyframe_interval", lumaMean = "luma_mean"
+             keyframeInterval = "keyframe_interval", lumaMean = "luma_mean", snapshot, clockOffset = "clock_offset"
     }
 
     init(cameraID: String, result: ProbeResult) {
@@ -162,6 +190,7 @@ struct ProbeResultRow: Codable, PersistableRecord {
         bitrateKbps = result.measurements.bitrateKbps
         keyframeInterval = result.measurements.keyframeInterval
         lumaMean = result.picture?.lumaMean
+        clockOffset = result.clockOffset
     }
 }
 

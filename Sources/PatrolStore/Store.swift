@@ -240,6 +240,48 @@ public final class Store: Sendable {
         migrator.registerMigration("ledger seals: signed heads of the ledger and of each patrol day's verdicts") { db in
             try LedgerSeals.create(db)
         }
+        migrator.registerMigration("pictures: scene outcomes, snapshots kept as evidence, each camera's reference scene") { db in
+            try db.execute(sql: """
+                ALTER TABLE rollup ADD COLUMN n_moved INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE rollup ADD COLUMN n_obstructed INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE rollup ADD COLUMN n_blurred INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE probe_result ADD COLUMN snapshot TEXT;
+                ALTER TABLE probe_result ADD COLUMN clock_offset REAL;
+                ALTER TABLE camera_state ADD COLUMN clock_offset REAL;
+                ALTER TABLE camera_state ADD COLUMN clock_offset_at DATETIME;
+                ALTER TABLE camera_day ADD COLUMN pictures TEXT NOT NULL DEFAULT '[]';
+                CREATE TABLE evidence_picture (
+                    sha256 TEXT NOT NULL,
+                    day TEXT NOT NULL,
+                    venue_id TEXT NOT NULL,
+                    PRIMARY KEY (sha256, day, venue_id)
+                );
+                CREATE TABLE snapshot (
+                    id INTEGER PRIMARY KEY,
+                    camera_id TEXT NOT NULL REFERENCES camera(id),
+                    taken_at DATETIME NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    bytes INTEGER NOT NULL,
+                    width INTEGER NOT NULL,
+                    height INTEGER NOT NULL,
+                    outcome TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    cells BLOB,
+                    sharpness REAL
+                );
+                CREATE INDEX snapshot_camera_at ON snapshot(camera_id, taken_at);
+                CREATE INDEX snapshot_sha256 ON snapshot(sha256);
+                CREATE TABLE camera_reference (
+                    camera_id TEXT PRIMARY KEY REFERENCES camera(id),
+                    sha256 TEXT NOT NULL,
+                    cells BLOB NOT NULL,
+                    sharpness REAL NOT NULL,
+                    since DATETIME NOT NULL,
+                    approved_by TEXT,
+                    reason TEXT
+                );
+                """)
+        }
         return migrator
     }
 }

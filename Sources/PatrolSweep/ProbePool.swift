@@ -8,11 +8,14 @@ public struct ProbeJob: Sendable {
     public var slot: Int
     public var url: StreamURL
     public var settings: ProbeSettings
+    /// Whether the probe keeps a JPEG of its picture.
+    public var picture: PictureRequest
 
-    public init(slot: Int, url: StreamURL, settings: ProbeSettings) {
+    public init(slot: Int, url: StreamURL, settings: ProbeSettings, picture: PictureRequest = PictureRequest()) {
         self.slot = slot
         self.url = url
         self.settings = settings
+        self.picture = picture
     }
 }
 
@@ -49,7 +52,7 @@ public final class ProbePool: @unchecked Sendable {
     ///   - workers: threads, i.e. the most probes in flight at once.
     ///   - capacity: the most jobs (and completions) outstanding at once.
     public init(workers: Int, capacity: Int,
-                prober: @escaping Prober = { job, opened in Probe.run(job.url, settings: job.settings, onOpen: opened) }) {
+                prober: @escaping Prober = { job, opened in Probe.run(job.url, settings: job.settings, picture: job.picture, onOpen: opened) }) {
         self.workers = max(1, workers)
         self.jobs = LockFreeQueue(capacity: max(capacity, workers) + 1)
         self.completions = LockFreeQueue(capacity: max(capacity, workers) + 1)

@@ -3,6 +3,13 @@ import Foundation
 import PatrolProbe
 import PatrolSettings
 
+/// Decides for each probe whether it may keep its picture (a JPEG is encoded only then), and
+/// learns from each finished probe. Called on the sweeper's thread only.
+public protocol PicturePlanner: AnyObject {
+    func request(for stream: Sweeper.Stream) -> PictureRequest
+    func finished(_ stream: Sweeper.Stream, result: ProbeResult)
+}
+
 /// Drives a `Schedule` with a `ProbePool`: hands due targets to the workers, collects what
 /// they finish, and passes it on in batches. It runs on the caller's thread (a thread of its
 /// own in the daemon) and sleeps whenever there is nothing to do.
@@ -23,13 +30,16 @@ public final class Sweeper: @unchecked Sendable {
     private let scheduleSettings: ScheduleSettings
     private let stopping = ManagedAtomic<Bool>(false)
     private let clock: @Sendable () -> Double
+    private let pictures: PicturePlanner?
 
     public init(pool: ProbePool, streams: [Stream], probe: ProbeSettings, schedule: ScheduleSettings,
+                pictures: PicturePlanner? = nil,
                 clock: @escaping @Sendable () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }) {
         self.pool = pool
         self.streams = streams
         self.probeSettings = probe
         self.scheduleSettings = schedule
+        self.pictures = pictures
         self.clock = clock
     }
 
@@ -65,6 +75,7 @@ public final class Sweeper: @unchecked Sendable {
             while let done = pending ?? pool.takeCompletion() {
                 pending = nil
                 schedule.finish(done.slot, now: now, succeeded: done.result.outcome.isOnline)
+                pictures?.finished(streams[done.slot], result: done.result)
                 batch.append((streams[done.slot], done.result))
             }
             if !batch.isEmpty { onBatch(batch) }
@@ -72,7 +83,8 @@ public final class Sweeper: @unchecked Sendable {
             if schedule.isDone || (stopRequested && schedule.inFlight == 0) { return }
             if !stopRequested {
                 for slot in schedule.take(now: now, opened: pool.isOpen) {
-                    pool.submit(ProbeJob(slot: slot, url: streams[slot].url, settings: probeSettings))
+                    pool.submit(ProbeJob(slot: slot, url: streams[slot].url, settings: probeSettings,
+                                         picture: pictures?.request(for: streams[slot]) ?? PictureRequest()))
                 }
             }
             let wake = stopRequested ? nil : schedule.nextWake(now: now, opened: pool.isOpen)

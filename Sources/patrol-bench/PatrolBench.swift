@@ -14,7 +14,7 @@ struct PatrolBench: ParsableCommand {
         commandName: "patrol-bench",
         abstract: "Measure Patrol: the probe's cost, databases filled with a synthetic past, a crafted day's report.",
         version: PatrolVersion.current,
-        subcommands: [ProbeBench.self, HistoryBench.self, ReportPreview.self]
+        subcommands: [ProbeBench.self, HistoryBench.self, SceneBench.self, ReportPreview.self]
     )
 }
 

@@ -16,6 +16,9 @@ extension Outcome {
         case .frozen: ExitCode(27)
         case .black: ExitCode(28)
         case .corrupt: ExitCode(29)
+        case .moved: ExitCode(30)
+        case .obstructed: ExitCode(31)
+        case .blurred: ExitCode(32)
         }
     }
 }

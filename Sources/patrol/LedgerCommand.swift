@@ -86,6 +86,9 @@ struct LedgerVerify: ParsableCommand {
         var sealedBy: String?
         var trusted: Bool
         var predates: Int
+        /// Pictures cited as evidence that match their hashes, and those missing.
+        var pictures: Int
+        var missingPictures: [String]
     }
 
     func validate() throws {
@@ -98,7 +101,7 @@ struct LedgerVerify: ParsableCommand {
                                                             head: head.flatMap(LedgerHead.init))
         let result = Verification(ok: check.ok, entries: check.entries, patrolDays: check.days, problem: check.problem, seq: check.seq,
                                   head: check.head?.description, sealedBy: check.sealedBy, trusted: check.trusted,
-                                  predates: check.predates)
+                                  predates: check.predates, pictures: check.pictures, missingPictures: check.missingPictures)
         if output.json {
             try Output.line(try Format.json(result))
         } else if let problem = check.problem {
@@ -107,6 +110,11 @@ struct LedgerVerify: ParsableCommand {
             try Output.line("ledger verified: \(check.entries) entries, chain intact, \(check.days) patrol days, re-derived identically "
                 + "(reasons and evidence included)\(head.map { ", matches the head \($0)" } ?? "")")
             try Output.line("seals: \(check.sealing)")
+            if check.pictures + check.missingPictures.count > 0 {
+                try Output.line("pictures: \(check.pictures) cited as evidence match their hashes"
+                    + (check.missingPictures.isEmpty ? "" : "; \(check.missingPictures.count) missing from the snapshot directory: "
+                        + check.missingPictures.joined(separator: ", ")))
+            }
             if let head = check.head { try Output.line("head: \(head)") }
         }
         if !check.ok { throw ExitCode(CommandFailure.Exit.failure.rawValue) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PatrolLedger
 import PatrolOutput
 import PatrolProbe
 import PatrolSettings
@@ -10,7 +11,10 @@ struct ProbeCommand: ParsableCommand {
         abstract: "Probe one stream and say whether it is alive and uploading a fresh picture.",
         discussion: """
         Exit status: 0 online; 20 refused, 21 timeout, 22 unauthorized, 23 not_found, \
-        24 rtsp_error, 25 no_video, 26 stalled, 27 frozen, 28 black, 29 corrupt; 64 bad usage.
+        24 rtsp_error, 25 no_video, 26 stalled, 27 frozen, 28 black, 29 corrupt, 30 moved, \
+        31 obstructed, 32 blurred; 64 bad usage; 74 the snapshot could not be written.
+        --snapshot keeps the decoded keyframe as a JPEG; --reference compares the picture with a \
+        snapshot saved earlier and says moved, obstructed or blurred when the scene is no longer it.
         Credentials may be in the URL, or given with --username and --password-file (or the \
         PATROL_CAMERA_PASSWORD environment variable); they are never printed.
         """
@@ -37,6 +41,12 @@ struct ProbeCommand: ParsableCommand {
     @Option(help: "File holding the camera password (first line).")
     var passwordFile: String?
 
+    @Option(help: "Write the decoded keyframe to this file as a JPEG.")
+    var snapshot: String?
+
+    @Option(help: "A picture saved earlier with --snapshot: the scene the camera must still show.")
+    var reference: String?
+
     func validate() throws {
         guard deadline > 0, deadline <= 300 else { throw ValidationError("--deadline must be between 0 and 300 seconds") }
         guard window > 0 else { throw ValidationError("--window must be positive") }
@@ -53,7 +63,24 @@ struct ProbeCommand: ParsableCommand {
         settings.deadline = .milliseconds(Int64(deadline * 1000))
         settings.window = .milliseconds(Int64(window * 1000))
         settings.transport = transport
-        let result = Probe.run(stream, settings: settings)
+        var reference: SceneSignature?
+        if let path = self.reference {
+            do { reference = try PictureFile.scene(at: path) } catch { throw ValidationError("--reference \(error)") }
+        }
+        let request = PictureRequest(keep: snapshot == nil ? .never : .always, reference: reference)
+        var result = Probe.run(stream, settings: settings, picture: request)
+        if let reference {
+            result = ProbeJudge(thresholds: settings.thresholds, scene: settings.scene)
+                .judge(result, of: "", after: CameraMemory(reference: reference)).result
+        }
+        if let path = snapshot, let picture = result.snapshot {
+            do {
+                try picture.jpeg.write(to: URL(fileURLWithPath: path), options: .atomic)
+            } catch {
+                Output.log("patrol: cannot write the snapshot to \(path): \(error.localizedDescription)")
+                throw ExitCode(74)
+            }
+        }
         if json {
             let data = try ProbeResult.jsonEncoder().encode(result)
             try Output.line(String(decoding: data, as: UTF8.self))

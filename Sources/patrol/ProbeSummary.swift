@@ -40,6 +40,16 @@ struct ProbeSummary {
             if let later = p.laterDifference { line += String(format: ", later keyframe differs by %.4f", later) }
             lines.append(line)
         }
+        if let scene = result.scene {
+            lines.append(String(format: "  scene: %.0f%% of detailed regions match the reference, %.0f%% covered, sharpness %.0f%%",
+                                scene.matchingShare * 100, scene.coveredShare * 100, scene.sharpnessRatio * 100))
+        }
+        if let offset = result.clockOffset {
+            lines.append(String(format: "  camera clock: %+.1f s from this host's", offset))
+        }
+        if let snapshot = result.snapshot {
+            lines.append("  snapshot: \(snapshot.width)x\(snapshot.height) JPEG, \(snapshot.jpeg.count) bytes")
+        }
         return lines.joined(separator: "\n")
     }
 

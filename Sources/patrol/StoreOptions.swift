@@ -102,6 +102,7 @@ struct CommandFailure: Error, CustomStringConvertible {
         case usage = 64
         case invalidInput = 65
         case notFound = 66
+        case cannotCreate = 73
         case databaseUnavailable = 74
         case configuration = 78
     }

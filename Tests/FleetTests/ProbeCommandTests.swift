@@ -30,6 +30,38 @@ struct ProbeCommandTests {
         #expect(result.outcome == .online)
     }
 
+    @Test("--snapshot keeps the keyframe as a JPEG; --reference compares a camera with it: the same scene is online, another is moved")
+    func snapshotAndReference() throws {
+        let fleet = try Fleet.get()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("patrol-snapshot-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let picture = directory.appendingPathComponent("cam0011.jpg").path
+        let taken = try patrol(["probe", "--snapshot", picture, "rtsp://127.0.0.1:\(fleet.port)/variant/720p"])
+        #expect(taken.status == 0, "\(taken.all)")
+        let jpeg = try Data(contentsOf: URL(fileURLWithPath: picture))
+        #expect(jpeg.starts(with: [0xFF, 0xD8]) && jpeg.suffix(2) == Data([0xFF, 0xD9]))
+        #expect(taken.stdout.contains("snapshot: 640x360 JPEG"))
+        // The picture FFmpeg reads back has the scene the probe saw.
+        _ = try PictureFile.scene(at: picture)
+
+        let same = try patrol(["probe", "--json", "--reference", picture, "rtsp://127.0.0.1:\(fleet.port)/variant/1080p"])
+        #expect(same.status == 0, "\(same.all)")
+        let sameResult = try ProbeResult.jsonDecoder().decode(ProbeResult.self, from: Data(same.stdout.utf8))
+        #expect(sameResult.outcome == .online)
+        #expect(try #require(sameResult.scene).matchingShare > 0.8)
+        #expect(sameResult.snapshot == nil)
+
+        let other = try patrol(["probe", "--reference", picture, "rtsp://127.0.0.1:\(fleet.port)/variant/night"])
+        #expect(other.status == 30, "\(other.all)")
+        #expect(other.stdout.contains("MOVED"))
+
+        let unreadable = try patrol(["probe", "--reference", directory.appendingPathComponent("none.jpg").path,
+                                     "rtsp://127.0.0.1:\(fleet.port)/variant/720p"])
+        #expect(unreadable.status == 64)
+        #expect(unreadable.stderr.contains("cannot read the picture"))
+    }
+
     @Test("each failure has its documented exit status", arguments: [
         ("/fault/missing", Int32(23)), ("/fault/black", 28), ("/fault/audio-only", 25), ("/fault/auth-basic", 22),
     ])

@@ -10,7 +10,7 @@ import PatrolTestSupport
 import Testing
 
 /// A sweep of a few hundred cameras of the fleet, with faults injected, through the real
-/// pool, the real probe and a real SQLite store; and `patrold --once`, the real binary, over a few.
+/// pool, the real probe and a real SQLite store.
 @Suite("Sweeping the fleet")
 struct SweepFleetTests {
     /// Camera number -> the fault it is given (the rest stay healthy).
@@ -91,39 +91,5 @@ struct SweepFleetTests {
         let results = try store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM probe_result") }
         #expect(results == cameras.count)
         #expect(pool.completed == cameras.count)
-    }
-
-    @Test("patrold --once sweeps every camera, writes each result and prints the summary")
-    func once() throws {
-        let fleet = try Fleet.get()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("patrol-once-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let config = folder.appendingPathComponent("patrol.yaml").path
-        try "database: patrol.sqlite\ncredentials: credentials.sqlite\nschedule:\n  per_host_sessions: 64\n"
-            .write(toFile: config, atomically: true, encoding: .utf8)
-        let cameras = try [("C1", "V0001", Placement.perimeter, "/cam/0021"), ("C2", "V0001", .interior, "/cam/0022"),
-                           ("C3", "V0002", .interior, "/cam/0024"), ("C4", "V0002", .interior, "/fault/black"),
-                           ("C5", "V0002", .interior, "/fault/missing")].map {
-            try Camera(id: $0.0, venueID: $0.1, placement: $0.2, url: "rtsp://127.0.0.1:\(fleet.port)\($0.3)")
-        }
-        try TestDistrict.writeCSV(Inventory(venues: TestDistrict.hotels(2), cameras: cameras), to: folder)
-        let imported = try CommandRun("patrol", ["inventory", "import", "venues.csv", "cameras.csv", "--config", config],
-                                      directory: folder)
-        #expect(imported.status == 0, "\(imported.all)")
-        let run = try CommandRun("patrold", ["--config", config, "--once"])
-        #expect(run.status == 0, "\(run.stderr)")
-        let rows = Dictionary(uniqueKeysWithValues: run.stdout.split(separator: "\n").compactMap { line -> (String, [Int])? in
-            let words = line.split(separator: " ")
-            guard words.count == 4, let total = Int(words[3]) else { return nil }
-            return (String(words[0]), [Int(words[1]) ?? -1, Int(words[2]) ?? -1, total])
-        })
-        #expect(rows["online"] == [1, 2, 3])
-        #expect(rows["black"] == [0, 1, 1])
-        #expect(rows["not_found"] == [0, 1, 1])
-        #expect(rows["all"] == [1, 4, 5])
-        let store = try Store(path: folder.appendingPathComponent("patrol.sqlite").path, readOnly: true)
-        #expect(try store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM probe_result") } == 5)
-        #expect(try store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM sweep") } == 1)
     }
 }

@@ -107,3 +107,64 @@ struct ProbeJudgeTests {
         #expect(ProbeJudge().judge(probe(.online, at: 60, picture: 3), of: "C1", after: first.memory).result.outcome == .frozen)
     }
 }
+
+/// A scene of blocks on a shaded wall; `shift` moves the blocks sideways (cells of 80 x 45).
+func sceneSignature(shift: Int = 0, sharpness: Double = 2) -> SceneSignature {
+    let cells = (0..<(SceneSignature.rows * SceneSignature.columns)).map { index -> UInt8 in
+        let x = index % SceneSignature.columns + shift, y = index / SceneSignature.columns
+        return UInt8(60 + ((x / 7 + y / 5) % 3) * 50 + (x * 3 + y * 7) % 11)
+    }
+    return SceneSignature(cells: cells, sharpness: sharpness)!
+}
+
+@Suite("The scene checks as the judge applies them")
+struct SceneJudgeTests {
+    func online(at seconds: Double, picture seed: UInt8, scene: SceneSignature, snapshot: Bool) -> ProbeResult {
+        var result = probe(.online, at: seconds, picture: seed)
+        result.picture?.scene = scene
+        if snapshot { result.snapshot = Snapshot(jpeg: Data([0xFF, 0xD8, 0xFF, 0xD9]), width: 640, height: 360) }
+        return result
+    }
+
+    @Test("the first healthy picture kept becomes the reference; one without a snapshot does not")
+    func adoption() {
+        let judge = ProbeJudge()
+        let unkept = judge.judge(online(at: 0, picture: 1, scene: sceneSignature(), snapshot: false), of: "c1", after: CameraMemory())
+        #expect(!unkept.adoptedReference)
+        #expect(unkept.memory.reference == nil)
+        let kept = judge.judge(online(at: 60, picture: 2, scene: sceneSignature(), snapshot: true), of: "c1", after: unkept.memory)
+        #expect(kept.adoptedReference)
+        #expect(kept.memory.reference == sceneSignature())
+        // Later pictures are judged against it and never replace it.
+        let later = judge.judge(online(at: 120, picture: 3, scene: sceneSignature(sharpness: 2.1), snapshot: true),
+                                of: "c1", after: kept.memory)
+        #expect(!later.adoptedReference)
+        #expect(later.result.outcome == .online)
+        #expect(later.result.scene != nil)
+        #expect(later.memory.reference == sceneSignature())
+    }
+
+    @Test("against the reference: another scene is moved, a soft picture blurred, and both count as picture faults")
+    func faults() {
+        let judge = ProbeJudge()
+        let memory = CameraMemory(reference: sceneSignature())
+        let moved = judge.judge(online(at: 0, picture: 1, scene: sceneSignature(shift: 37), snapshot: false), of: "c1", after: memory)
+        #expect(moved.result.outcome == .moved)
+        #expect(moved.result.detail.contains("not the approved one"))
+        let blurred = judge.judge(online(at: 60, picture: 2, scene: sceneSignature(sharpness: 0.4), snapshot: false), of: "c1",
+                                  after: memory)
+        #expect(blurred.result.outcome == .blurred)
+        #expect(Outcome.allCases.filter(\.isPictureFault) == [.frozen, .black, .moved, .obstructed, .blurred])
+        #expect(!Outcome.online.isPictureFault && !Outcome.timeout.isPictureFault)
+    }
+
+    @Test("a frozen picture is frozen, not compared with the reference")
+    func frozenFirst() {
+        let judge = ProbeJudge()
+        let first = judge.judge(online(at: 0, picture: 4, scene: sceneSignature(), snapshot: true), of: "c1", after: CameraMemory())
+        let again = judge.judge(online(at: 60, picture: 4, scene: sceneSignature(shift: 37), snapshot: false), of: "c1",
+                                after: first.memory)
+        #expect(again.result.outcome == .frozen)
+        #expect(again.result.scene == nil)
+    }
+}

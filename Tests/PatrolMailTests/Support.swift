@@ -43,6 +43,14 @@ struct ParsedMessage: Decodable {
     var text: String?
     var html: String?
     var attachments: [Attachment]
+    struct Inline: Decodable {
+        var content_id: String
+        var type: String
+        var disposition: String?
+        var data: String
+        var bytes: Data { Data(base64Encoded: data)! }
+    }
+    var inline: [Inline]
     var defects: [String]
     var longest_line: Int
 

@@ -22,6 +22,8 @@ public final class Fleet: @unchecked Sendable {
         public static let ledger = 351...360
         /// A camera seen changing state.
         public static let stateChange = 361...361
+        /// Cameras turned away from the scene they were approved for.
+        public static let pictures = 362...363
 
         public static func path(_ number: Int) -> String { String(format: "/cam/%04d", number) }
     }

@@ -90,7 +90,22 @@ typedef struct {
     int level;             ///< codec level as the decoder reports it, <= 0 when unknown
     const char *pix_fmt;
     double declared_fps;   ///< from the bitstream (e.g. H.264 VUI), 0 when absent
+    /// The luma plane scaled down to PAV_SMALL_WIDTH x PAV_SMALL_HEIGHT by area averaging,
+    /// 8 bits a sample, in the picture's range (`full_range`): the same small picture for
+    /// every resolution, which scene comparisons use. NULL when it could not be made.
+    const uint8_t *small;
 } pav_picture;
+
+#define PAV_SMALL_WIDTH 320
+#define PAV_SMALL_HEIGHT 180
+
+/// Bytes allocated by the shim for the caller, who frees them with pav_free.
+typedef struct {
+    uint8_t *data;
+    int size;
+    int width;
+    int height;
+} pav_bytes;
 
 /// Monotonic clock in nanoseconds; the one clock every stop time is expressed in.
 int64_t pav_now_ns(void);
@@ -114,6 +129,16 @@ const char *pav_rtsp_lower_transport(pav_session *s);
 int pav_unit_take(pav_session *s, int append);
 /// Decodes the access unit taken (it must begin with a keyframe to yield a picture).
 int pav_decode_unit(pav_session *s, pav_picture *out, pav_status *status);
+
+/// Encodes the picture the last decode made (before pav_release_decoder) as a JPEG at most
+/// `max_width` pixels wide (never enlarged; the aspect kept), `quality` 1 (smallest) to 100.
+int pav_snapshot_jpeg(pav_session *s, int max_width, int quality, pav_bytes *out, pav_status *status);
+void pav_free(void *data);
+
+/// The far end's wall clock at the stream's timestamp 0, in microseconds since the Unix
+/// epoch, as its first RTCP sender report set it; INT64_MIN until one arrived (or never, for
+/// streams without RTCP).
+int64_t pav_stream_realtime_origin_us(pav_session *s);
 
 /// Frees the decoder and the picture it made (a probe holds decoder memory only while it
 /// looks at a picture; many probes run at once). The next decode opens a new one.

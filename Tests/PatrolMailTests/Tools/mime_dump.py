@@ -3,7 +3,7 @@
 
 Reads the message from stdin. Prints the decoded headers, the addresses, the structure (content
 types, nested), the text and HTML bodies, each attachment (file name, content type, data in
-base64), every defect the parser found, and the longest line of the raw message.
+base64), the parts shown inline by Content-ID, every defect the parser found, and the longest line of the raw message.
 """
 import base64
 import email
@@ -52,6 +52,11 @@ result = {
          "disposition": a.get_content_disposition(),
          "data": base64.b64encode(a.get_payload(decode=True)).decode()}
         for a in message.iter_attachments() if a.get_content_disposition() == "attachment"
+    ],
+    "inline": [
+        {"content_id": str(p["Content-ID"]), "type": p.get_content_type(), "disposition": p.get_content_disposition(),
+         "data": base64.b64encode(p.get_payload(decode=True)).decode()}
+        for p in message.walk() if not p.is_multipart() and p["Content-ID"] is not None
     ],
     "defects": defects,
     "longest_line": max((len(line) for line in raw.splitlines()), default=0),
