@@ -155,6 +155,7 @@ public struct Configuration: Sendable, Equatable {
                 }
                 patrol.timeZone = zone
             }
+            patrol.clockTolerance = try section.number("clock_tolerance", in: 1...86_400) ?? patrol.clockTolerance
             if let text = try section.string("run_at") {
                 let parts = text.split(separator: ":").map { Int($0) }
                 guard parts.count == 2, let hour = parts[0], let minute = parts[1], (0..<24).contains(hour), (0..<60).contains(minute)

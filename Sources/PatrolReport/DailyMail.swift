@@ -52,7 +52,8 @@ public enum DailyMail {
     public static func enqueue(_ store: Store, day: PatrolDay, settings: MailSettings, patrol: DailyPatrolSettings,
                                trusted: String? = nil, now: Date = Date()) throws -> [Enqueued] {
         guard settings.hasRecipients else { return [] }
-        let report = try DailyReport.build(from: store, day: day, policy: patrol.ladder, trusted: trusted)
+        let report = try DailyReport.build(from: store, day: day, policy: patrol.ladder, trusted: trusted,
+                                           clockTolerance: patrol.clockTolerance)
         let pictures = store.snapshots
         return try Outbox.enqueue(store, messages: messages(report, settings: settings, timeZone: patrol.timeZone,
                                                             picture: { FileManager.default.contents(atPath: pictures.path(of: $0)) }),

@@ -100,6 +100,15 @@ public struct DailyReport: Sendable, Equatable {
         }
     }
 
+    /// A camera whose clock is off by more than the tolerance.
+    public struct ClockItem: Sendable, Equatable {
+        public var cameraID: String
+        public var venue: VenueName
+        /// The camera's clock minus Patrol's, seconds.
+        public var offset: Double
+        public var at: Date
+    }
+
     public struct Offender: Sendable, Equatable {
         public var venue: VenueName
         public var failures: Int
@@ -169,6 +178,10 @@ public struct DailyReport: Sendable, Equatable {
     /// Priority venues and who supervises them.
     public var priority: [VenueName]
     public var maintenance: [MaintenanceItem]
+    /// Cameras whose clock is off by more than the tolerance, worst first.
+    public var clocks: [ClockItem] = []
+    /// The tolerance it was judged by, seconds.
+    public var clockTolerance: Double = DailyPatrolSettings().clockTolerance
     public var repeatOffenders: [Offender]
     /// Venues commended (90 clean days in a row) in the last 90 days.
     public var commendations: [VenueName]
@@ -177,8 +190,9 @@ public struct DailyReport: Sendable, Equatable {
     public var venues: [VenueRow]
 
     public init(day: PatrolDay, figures: Figures, previous: Figures?, standings: [Standing: Int], events: [Event], due: [Due],
-                priority: [VenueName], maintenance: [MaintenanceItem], repeatOffenders: [Offender], commendations: [VenueName],
-                integrity: LedgerCheck, cameras: [CameraRow], venues: [VenueRow]) {
+                priority: [VenueName], maintenance: [MaintenanceItem], clocks: [ClockItem] = [],
+                clockTolerance: Double = DailyPatrolSettings().clockTolerance, repeatOffenders: [Offender],
+                commendations: [VenueName], integrity: LedgerCheck, cameras: [CameraRow], venues: [VenueRow]) {
         self.day = day
         self.figures = figures
         self.previous = previous
@@ -187,6 +201,8 @@ public struct DailyReport: Sendable, Equatable {
         self.due = due
         self.priority = priority
         self.maintenance = maintenance
+        self.clocks = clocks
+        self.clockTolerance = clockTolerance
         self.repeatOffenders = repeatOffenders
         self.commendations = commendations
         self.integrity = integrity
@@ -211,13 +227,15 @@ public enum ReportError: Error, CustomStringConvertible, Equatable {
 extension DailyReport {
     /// Reads the report for `day` from the store, in one snapshot.
     /// - Parameter trusted: the ledger's public key (hex) its seals are checked against.
-    public static func build(from store: Store, day: PatrolDay, policy: LadderPolicy, trusted: String? = nil) throws -> DailyReport {
+    public static func build(from store: Store, day: PatrolDay, policy: LadderPolicy, trusted: String? = nil,
+                             clockTolerance: Double = DailyPatrolSettings().clockTolerance) throws -> DailyReport {
         guard let record = try store.patrolDayRecord(day, policy: policy, trusted: trusted) else { throw ReportError.notPatrolled(day) }
-        return build(record, policy: policy)
+        return build(record, policy: policy, clockTolerance: clockTolerance)
     }
 
     /// The report a patrolled day's record makes.
-    public static func build(_ record: PatrolDayRecord, policy: LadderPolicy) -> DailyReport {
+    public static func build(_ record: PatrolDayRecord, policy: LadderPolicy,
+                             clockTolerance: Double = DailyPatrolSettings().clockTolerance) -> DailyReport {
         let day = record.day, states = record.states
         var names: [String: VenueName] = [:], addresses: [String: String] = [:], kinds: [String: String] = [:]
         for venue in record.venues {
@@ -273,11 +291,16 @@ extension DailyReport {
                             standing: state.standing, deadline: state.open?.deadline)
         }
 
+        // Cameras whose clock is off: a maintenance ticket, whoever owns the camera.
+        let clocks = record.clocks.filter { abs($0.offset) > clockTolerance }
+            .sorted { (abs($1.offset), $0.cameraID) < (abs($0.offset), $1.cameraID) }
+            .map { ClockItem(cameraID: $0.cameraID, venue: name($0.venueID), offset: $0.offset, at: $0.at) }
+
         return DailyReport(
             day: day, figures: figures, previous: previous, standings: standings, events: events, due: due,
             priority: names.values.filter { $0.tier == .priority && states[$0.id]?.closed != true }.sorted { $0.id < $1.id },
-            maintenance: maintenance, repeatOffenders: offenders, commendations: record.commended.map(name),
-            integrity: record.integrity, cameras: cameras, venues: venues)
+            maintenance: maintenance, clocks: clocks, clockTolerance: clockTolerance, repeatOffenders: offenders,
+            commendations: record.commended.map(name), integrity: record.integrity, cameras: cameras, venues: venues)
     }
 }
 

@@ -240,10 +240,16 @@ struct ReportLayout {
                 + [item.address, item.since.map { since(time: $0, in: timeZone) } ?? "unknown",
                    item.since.map { duration(end.timeIntervalSince($0)) } ?? "", item.reason]
         }
+        let clocks = report.clocks.map { item in
+            [item.cameraID] + venueCells(item.venue) + [String(format: "%+.0f s", item.offset), since(time: item.at, in: timeZone)]
+        }
         return Section(heading: "Maintenance list", lines: ["Perimeter cameras are the city's: a failure is a maintenance ticket, never the venue's fault."], listings: [
             Listing(columns: [Column(title: "Camera")] + venueColumns + [Column(title: "Address", maxWidth: 30), Column(title: "Down since"),
                                                                          Column(title: "For", numeric: true), Column(title: "Reason")],
                     rows: rows, empty: "No perimeter camera down."),
+            Listing(heading: "Camera clocks off by more than \(Int(report.clockTolerance)) s (from their RTCP sender reports)",
+                    columns: [Column(title: "Camera")] + venueColumns + [Column(title: "Off by", numeric: true), Column(title: "As of")],
+                    rows: clocks, empty: "No camera clock off by more than \(Int(report.clockTolerance)) s."),
         ])
     }
 

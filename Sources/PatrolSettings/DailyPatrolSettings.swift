@@ -12,6 +12,9 @@ public struct DailyPatrolSettings: Sendable, Equatable {
     /// How long one probe of a camera stands for, in seconds, by tier: a little more than the
     /// time to the next probe, even a backed-off one.
     public var coverage = PerTier<TimeInterval>(general: 1800, watch: 1200, priority: 1200)
+    /// A camera whose clock (from its RTCP sender reports) is off by more than this many seconds
+    /// goes on the report's maintenance list.
+    public var clockTolerance: TimeInterval = 60
 
     public init() {}
 

@@ -32,6 +32,15 @@ public struct PatrolDayRecord: Sendable {
         public var since: Date?
     }
 
+    /// A camera's clock as its RTCP sender reports last gave it.
+    public struct CameraClock: Sendable, Equatable {
+        public var cameraID: String
+        public var venueID: String
+        /// The camera's clock minus Patrol's, seconds.
+        public var offset: Double
+        public var at: Date
+    }
+
     public var day: PatrolDay
     /// The ledger's head once the day was patrolled.
     public var headSeq: Int
@@ -49,6 +58,9 @@ public struct PatrolDayRecord: Sendable {
     /// The day's failed perimeter cameras, by venue.
     public var failedPerimeter: [FailedPerimeterCamera]
     public var venueVerdicts: [String: VenueVerdict]
+    /// Each camera's clock as last read (when the report is made), by camera; cameras without
+    /// RTCP sender reports have none.
+    public var clocks: [CameraClock] = []
     /// `patrol ledger verify`'s answer, for the day reported (its sealed verdicts) and the chain.
     public var integrity: LedgerCheck
 }
@@ -86,12 +98,20 @@ extension Store {
                 .reduce(into: [String: PatrolDayRecord.VenueVerdict]()) {
                     $0[$1["venue_id"]] = .init(verdict: Verdict(rawValue: $1["verdict"]), reason: $1["reason"])
                 }
+            let clocks = try Row.fetchAll(db, sql: """
+                SELECT s.camera_id, c.venue_id, s.clock_offset, s.clock_offset_at FROM camera_state s
+                JOIN camera c ON c.id = s.camera_id
+                WHERE s.clock_offset IS NOT NULL AND c.retired_at IS NULL ORDER BY s.camera_id
+                """).map {
+                PatrolDayRecord.CameraClock(cameraID: $0["camera_id"], venueID: $0["venue_id"], offset: $0["clock_offset"],
+                                            at: $0["clock_offset_at"])
+            }
             return PatrolDayRecord(
                 day: day, headSeq: head, venues: venues, cameras: try Self.cameraVerdicts(db, day: day),
                 camerasBefore: try Self.cameraVerdicts(db, day: day.adding(-1)),
                 entries: try Store.ledger(in: db, after: since, through: head),
                 states: try Store.ladder(in: db, policy: policy), commended: commended, failedPerimeter: failedPerimeter,
-                venueVerdicts: venueVerdicts,
+                venueVerdicts: venueVerdicts, clocks: clocks,
                 integrity: try Store.verifyLedger(in: db, policy: policy, trusted: trusted, verdictsFrom: day))
         }
     }

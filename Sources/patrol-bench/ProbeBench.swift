@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PatrolOutput
 import PatrolProbe
+import PatrolSettings
 
 /// Measures the probe's own cost: N probes of one stream in this process, one after the
 /// other, with the CPU time the process spent. scripts/bench-probe sets it beside ffprobe.
@@ -17,15 +18,31 @@ struct ProbeBench: ParsableCommand {
     @Option(help: "Number of probes.")
     var count = 50
 
+    @Flag(help: "Keep the picture of every probe as a JPEG (the most a snapshot can cost).")
+    var snapshot = false
+
+    @Flag(help: "Compare every probe's picture with the first one's, as patrold does with a camera's reference.")
+    var scene = false
+
     func run() throws {
         Probe.tuneProcess()  // as patrold and patrol do at start
         let stream = try StreamURL(url)
-        _ = Probe.run(stream)  // warm-up: libraries loaded, decoder tables built
+        let first = Probe.run(stream, picture: PictureRequest(keep: .always))  // warm-up: libraries loaded, decoder tables built
+        let request = PictureRequest(keep: snapshot ? .always : .never)
+        let reference = first.picture?.scene
+        let thresholds = SceneThresholds()
         var outcomes: [Outcome: Int] = [:]
+        var bytes = 0
         let cpuBefore = Self.cpuSeconds()
         let wallBefore = ContinuousClock.now
         for _ in 0..<count {
-            outcomes[Probe.run(stream).outcome, default: 0] += 1
+            let result = Probe.run(stream, picture: request)
+            var outcome = result.outcome
+            if scene, let reference, let picture = result.picture?.scene {
+                outcome = SceneComparison(picture, reference: reference, thresholds: thresholds).fault(thresholds)?.outcome ?? outcome
+            }
+            bytes += result.snapshot?.jpeg.count ?? 0
+            outcomes[outcome, default: 0] += 1
         }
         let wall = (ContinuousClock.now - wallBefore).seconds
         let cpu = Self.cpuSeconds() - cpuBefore
@@ -34,6 +51,7 @@ struct ProbeBench: ParsableCommand {
             "cpu_ms_per_probe": (cpu / Double(count) * 1000 * 100).rounded() / 100,
             "wall_ms_per_probe": (wall / Double(count) * 1000 * 10).rounded() / 10,
             "outcomes": Dictionary(uniqueKeysWithValues: outcomes.map { ($0.key.rawValue, $0.value) }),
+            "jpeg_bytes_per_probe": bytes / max(1, count),
         ]
         let data = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
         try Output.line(String(decoding: data, as: UTF8.self))

@@ -53,7 +53,8 @@ struct ReportDailyCommand: ParsableCommand {
         do {
             // The seals are checked against the ledger's public key when it is there to read.
             let trusted = (try? store.ledgerKeyFile(nil).trustedPublicKey()) ?? nil
-            report = try DailyReport.build(from: database, day: day, policy: settings.ladder, trusted: trusted)
+            report = try DailyReport.build(from: database, day: day, policy: settings.ladder, trusted: trusted,
+                                           clockTolerance: settings.clockTolerance)
         } catch let error as ReportError {
             throw CommandFailure(message: "\(error)", exit: .notFound)
         }

@@ -11,7 +11,7 @@ import Testing
 
 /// A black camera's order carries its picture into the report's mail: attached to the message
 /// and shown by `cid:`, never fetched from anywhere.
-@Suite("The picture of a new order in the report's mail")
+@Suite("The report's pictures of new orders, and its list of wrong camera clocks")
 struct PictureMailTests {
     static let zone = DailyReportMailTests.zone
     static let day = DailyReportMailTests.day
@@ -51,5 +51,36 @@ struct PictureMailTests {
         #expect(SnapshotDirectory.sha256(picture.bytes) == cited)
         #expect(message.html?.contains("src=\"cid:\(cited)@patrol\"") == true)
         #expect(message.html?.contains("http") == false, "nothing to fetch")
+    }
+
+    @Test("a camera whose clock is off by more than the tolerance is on the maintenance list, worst first; one within it is not")
+    func clocks() throws {
+        let temporary = try TemporaryStore()
+        let store = temporary.store
+        let cameras = try TestDistrict.cameras(["C1", "C2", "C3", "C4"].map { ($0, "V1", .interior) }) { "rtsp://10.0.0.1/\($0)" }
+        try temporary.seed(Inventory(venues: [TestDistrict.pingan()], cameras: cameras),
+                           since: Self.day.start(in: Self.zone).addingTimeInterval(-86_400))
+        // C1 runs 5 s fast (within 60 s), C2 300 s fast, C3 3,600 s slow, C4 sends no sender reports.
+        let offsets: [String: Double?] = ["C1": 5, "C2": 300, "C3": -3600, "C4": nil]
+        var batch: [(cameraID: String, result: ProbeResult)] = []
+        for minute in stride(from: 0, to: 1440, by: 15) {
+            let at = Self.day.start(in: Self.zone).addingTimeInterval(Double(minute) * 60)
+            for (camera, offset) in offsets {
+                var result = probeResult(.online, at: at)
+                result.clockOffset = offset
+                batch.append((camera, result))
+            }
+        }
+        try store.write(batch)
+        try DailyPatrol(store: store, settings: DailyPatrolSettings())
+            .runDue(now: Self.day.adding(1).start(in: Self.zone, hour: 6, minute: 5))
+        let report = try DailyReport.build(from: store, day: Self.day, policy: LadderPolicy(), clockTolerance: 60)
+        #expect(report.clocks.map(\.cameraID) == ["C3", "C2"])
+        #expect(report.clocks.map(\.offset) == [-3600, 300])
+        let text = ReportText.render(report, for: .maintenance, timeZone: Self.zone)
+        #expect(text.contains("Camera clocks off by more than 60 s"))
+        #expect(text.contains("-3600 s") && text.contains("+300 s") && !text.contains("+5 s"))
+        let strict = try DailyReport.build(from: store, day: Self.day, policy: LadderPolicy(), clockTolerance: 1)
+        #expect(strict.clocks.map(\.cameraID) == ["C3", "C2", "C1"])
     }
 }

@@ -82,8 +82,11 @@ func words(_ line: String) -> [String] { line.split(separator: " ").map(String.i
         let due = listing(text, "Due tomorrow, 2026-11-23")
         #expect(column(of: "suspension", in: due[1]) == column(of: "Step", in: due[0]))
         #expect(column(of: "rectification order", in: due[2]) == column(of: "Step", in: due[0]))
-        let maintenance = section(text, "Maintenance list").components(separatedBy: "\n").filter { $0.hasPrefix("  ") }
+        // The perimeter cameras' table (before the list of clocks).
+        let maintenance = section(text, "Maintenance list").components(separatedBy: "\n").prefix { !$0.hasPrefix("Camera clocks") }
+            .filter { $0.hasPrefix("  ") }
         #expect(maintenance.count == 3)
+        #expect(section(text, "Maintenance list").contains("No camera clock off by more than 60 s."))
         #expect(Set(maintenance.map { column(of: $0 == maintenance[0] ? "Reason" : "online", in: $0) }).count == 1)
         for name in ["平安宾馆", "温馨公寓", "星空网吧", "老街旅社", "和平出租屋", "如意宾馆", "吉祥宾馆"] {
             #expect(text.contains(name))
