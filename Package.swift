@@ -61,11 +61,12 @@ let package = Package(
                 "PatrolProbe", "PatrolInventory", "PatrolLedger", "PatrolSettings", .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
-        // Made-up but realistic pasts as plain values (probe history, patrol days), for the tests and
-        // patrol-bench; the store writes them. Never linked into patrol or patrold.
+        // Made-up but realistic pasts as plain values (probe history, patrol days, a report day with
+        // every section filled), for the tests and patrol-bench; the store writes them. Never linked
+        // into patrol or patrold.
         .target(
             name: "PatrolFixtures",
-            dependencies: ["PatrolProbe", "PatrolInventory", "PatrolLedger", "PatrolStore", "PatrolSettings"]
+            dependencies: ["PatrolProbe", "PatrolInventory", "PatrolLedger", "PatrolStore", "PatrolReport", "PatrolSettings"]
         ),
         // The daily compliance report: read from the store, rendered as text, HTML and CSV.
         .target(
@@ -75,7 +76,7 @@ let package = Package(
         // The configuration file (YAML) read into the settings, with errors that name the key and the line.
         .target(name: "PatrolConfig", dependencies: ["PatrolSettings", .product(name: "Yams", package: "Yams")]),
         // The daily report's mail: MIME messages in UTF-8, rendered into the store's outbox, sendmail.
-        .target(name: "PatrolMail", dependencies: ["PatrolStore", "PatrolSettings"]),
+        .target(name: "PatrolMail", dependencies: ["PatrolStore", "PatrolLedger", "PatrolSettings"]),
         // Standard output and error through write(2): log lines that never trap, output whose
         // failure is reported; control characters made visible for the terminal.
         .target(name: "PatrolOutput"),
@@ -106,19 +107,23 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // The measuring tool: the probe's cost, and databases filled with a synthetic past. Built
-        // beside patrol and patrold for the benchmark scripts; not a product, never installed.
+        // The measuring tool: the probe's cost, databases filled with a synthetic past, and a crafted
+        // day's report to look at. Built beside patrol and patrold for the benchmark scripts; not a
+        // product, never installed.
         .executableTarget(
             name: "patrol-bench",
             dependencies: [
-                "PatrolOutput", "PatrolProbe", "PatrolLedger", "PatrolStore", "PatrolConfig", "PatrolFixtures", "PatrolSettings",
+                "PatrolOutput", "PatrolProbe", "PatrolLedger", "PatrolStore", "PatrolReport", "PatrolConfig", "PatrolFixtures",
+                "PatrolSettings",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // What the test targets share: helper programs started and synchronised on (the sample
-        // fleet, the SMTP receiver and msmtp's home), and the socket systemd would listen on.
+        // fleet, the SMTP receiver and msmtp's home), the built binaries run as subprocesses, the
+        // socket systemd would listen on, and the test districts' venues, cameras, stores and probes.
         .target(
-            name: "PatrolTestSupport", dependencies: ["PatrolProbe", "PatrolMail", "PatrolSettings"], path: "Tests/PatrolTestSupport",
+            name: "PatrolTestSupport", dependencies: ["PatrolProbe", "PatrolInventory", "PatrolLedger", "PatrolStore", "PatrolMail", "PatrolSettings"],
+            path: "Tests/PatrolTestSupport",
             exclude: ["Tools"]
         ),
         .testTarget(name: "PatrolProbeTests", dependencies: ["PatrolProbe", "PatrolSettings"]),
@@ -144,7 +149,10 @@ let package = Package(
         ),
         // The command line's own parts: display width, tables, time arguments.
         .testTarget(name: "PatrolCLITests", dependencies: ["patrol", "PatrolReport"]),
-        .testTarget(name: "PatrolReportTests", dependencies: ["PatrolReport", "PatrolLedger", "PatrolInventory", "PatrolStore", "PatrolMail"]),
+        .testTarget(
+            name: "PatrolReportTests",
+            dependencies: ["PatrolReport", "PatrolLedger", "PatrolInventory", "PatrolStore", "PatrolMail", "PatrolFixtures"]
+        ),
         // Each of patrold's services started alone, in process, on real parts.
         .testTarget(
             name: "PatroldTests",
@@ -154,6 +162,16 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The operator's command line and the database, through the real binaries: no camera.
+        .testTarget(
+            name: "PatrolCommandTests",
+            dependencies: [
+                "PatrolInventory", "PatrolStore", "PatrolLedger", "PatrolProbe", "PatrolReport", "PatrolFixtures", "PatrolSettings",
+                "PatrolTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // The real probe, the sweep, the daemon and the reading commands against the sample camera fleet.
         .testTarget(
             name: "FleetTests",
             dependencies: [

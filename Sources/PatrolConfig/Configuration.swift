@@ -21,7 +21,7 @@ public struct Configuration: Sendable, Equatable {
     public var retention = RetentionSettings()
     public var writer = WriterSettings()
     /// The daily patrol: when it runs, how days are judged, and the ladder's numbers.
-    public var patrol = PatrolSettings()
+    public var patrol = DailyPatrolSettings()
     /// Who gets the daily report, and how it leaves.
     public var mail = MailSettings()
     /// What a re-import of the inventory may do unasked.

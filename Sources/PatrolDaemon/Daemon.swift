@@ -16,16 +16,18 @@ import UnixSignals
 /// can start alone:
 ///
 /// - `StatusService`: READY=1 once the store is open and the first engine built, with the
-///   STATUS= line; the line again whenever it changes; RELOADING=1, STOPPING=1, WATCHDOG=1.
+///   STATUS= line; the line again whenever it changes, and a last one once stopped saying how
+///   many results the run wrote; RELOADING=1, STOPPING=1, WATCHDOG=1.
 /// - `WriterService`: the single store writer; `SweeperService`: the schedule and the pool of
 ///   Dispatch worker threads feeding it.
 /// - `DailyPatrolService` and `MailService`: the day's patrol and the report's mail, each minute.
 /// - `WatchdogService`: WATCHDOG=1 at half systemd's interval while the pool and the writer work.
 /// - `PruneService`: retention, each hour.
-/// - `SignalService`: SIGHUP reloads (a bad configuration is logged and the old one stays; a good
-///   one waits for the probes in flight, then a new engine takes over the same store); SIGTERM
-///   and SIGINT stop: STOPPING=1, no new probes, the probes in flight end within their deadline,
-///   their results are written, exit 0 (74 when some could not be).
+/// - `SignalService`: SIGHUP reloads (a bad configuration is logged and named in the status line,
+///   and the old one stays; a good one waits for the probes in flight, then a new engine takes
+///   over the same store); SIGTERM and SIGINT stop: STOPPING=1, no new probes, the probes in
+///   flight end within their deadline, their results are written, exit 0 (74 when some could
+///   not be).
 ///
 /// The group stops them in the reverse of that order: the sweeper first, the writer and the
 /// status line last.
@@ -170,6 +172,8 @@ public enum Daemon {
             throw Exit(70)
         }
         let results = sweeper.results, unwritten = writer.unwritten
+        status.stopped(results: results, unwritten: unwritten)
+        await status.settled()
         if unwritten > 0 {
             Journal.error("stopped with \(unwritten) of \(results) probe results unwritten: \(writer.health.lastError ?? "?")")
             throw Exit(74)

@@ -2,7 +2,8 @@ import ServiceLifecycle
 import UnixSignals
 
 /// The daemon's signals as a service. SIGHUP reloads (`SweeperService.reload`). SIGTERM and
-/// SIGINT stop: STOPPING=1, no new probes from that moment, a line saying how many are in flight;
+/// SIGINT stop: no new probes from that moment, STOPPING=1 with the status line and a log line
+/// saying how many are in flight;
 /// then the service returns and its group stops the others gracefully, the sweeper first.
 public final class SignalService: Service, Sendable {
     private let signals: UnixSignalsSequence
@@ -23,7 +24,7 @@ public final class SignalService: Service, Sendable {
                 continue
             }
             let (_, inFlight) = sweeper.stop()
-            status.stopping()
+            status.stopping(inFlight: inFlight)
             Journal.notice("stopping (\(signal == .sigint ? "SIGINT" : "SIGTERM")): no new probes; \(inFlight) in flight finish within their deadline")
             return
         }

@@ -4,9 +4,9 @@ import Synchronization
 import PatrolStore
 
 /// What patrold tells systemd, one datagram after another in the order asked (READY=1 with the
-/// status line, STATUS=, RELOADING=1, STOPPING=1, WATCHDOG=1), and the status line itself: the
-/// cameras up and down, counted in the store, the last daily patrol, and what is wrong with the
-/// daemon, if anything. Everything runs on one serial queue of its own; the service's `run`
+/// status line, STATUS=, RELOADING=1, STOPPING=1 with the line, WATCHDOG=1), and the status line
+/// itself: the cameras up and down, counted in the store, the last daily patrol, what is wrong
+/// with the daemon, if anything, a reload refused, and how a stop is going. Everything runs on one serial queue of its own; the service's `run`
 /// recounts every minute, and a batch that changed some camera's status has the line follow
 /// within a second.
 public final class StatusService: Service, Sendable {
@@ -44,26 +44,52 @@ public final class StatusService: Service, Sendable {
     }
 
     /// READY=1 with the line, recounted for `cameras` in the schedule: at start, and when a
-    /// reload has put its new engine in place.
+    /// reload has put its new engine in place (a reload refused before is no longer news).
     public func ready(cameras: Int) {
         work.queue.async { [self] in
+            state.withLock { $0.status.rejectedReload = nil }
             let line = recount(cameras: cameras)
             state.withLock { $0.published = line }
             notifier?.send(SystemdNotifier.ready(status: line))
         }
     }
 
-    /// READY=1 with the line as it stands: a reload refused, or one with nothing to do.
-    public func readyAgain() {
-        work.queue.async { [self] in notifier?.send(SystemdNotifier.ready(status: line)) }
+    /// READY=1 with the line as it stands, after a reload with nothing to do, or one refused
+    /// (`rejected`: why, kept in the line until a later reload is accepted or finds nothing changed).
+    public func readyAgain(rejected: String? = nil) {
+        work.queue.async { [self] in
+            let line = state.withLock { state in
+                state.status.rejectedReload = rejected
+                state.published = state.status.line
+                return state.status.line
+            }
+            notifier?.send(SystemdNotifier.ready(status: line))
+        }
     }
 
     public func reloading() {
         work.queue.async { [self] in notifier?.send(SystemdNotifier.reloading()) }
     }
 
-    public func stopping() {
-        work.queue.async { [self] in notifier?.send(SystemdNotifier.stopping) }
+    /// STOPPING=1 with the line saying how many probes were in flight when the stop came.
+    public func stopping(inFlight: Int) {
+        work.queue.async { [self] in
+            let line = state.withLock { state in
+                state.status.stop = .stopping(inFlight: inFlight)
+                state.published = state.status.line
+                return state.status.line
+            }
+            notifier?.send(SystemdNotifier.stopping(status: line))
+        }
+    }
+
+    /// The last STATUS=, once the group has stopped: the probe results the run handed to the
+    /// writer, and how many of them it could not write.
+    public func stopped(results: Int, unwritten: Int) {
+        work.queue.async { [self] in
+            state.withLock { $0.status.stop = .stopped(results: results, unwritten: unwritten) }
+            publish()
+        }
     }
 
     public func watchdogPing() {

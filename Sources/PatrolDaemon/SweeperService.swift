@@ -134,9 +134,9 @@ public final class SweeperService: Service, Sendable {
     }
 
     /// SIGHUP: RELOADING=1; the configuration file and the inventory read again and checked whole.
-    /// A bad one is logged and the running one stays (READY=1 follows); a good one stops the
-    /// sweep, and once the probes in flight have ended a new engine takes over (then READY=1).
-    /// One reload at a time.
+    /// A bad one is logged and the running one stays (READY=1 follows, the reason in the status
+    /// line); a good one stops the sweep, and once the probes in flight have ended a new engine
+    /// takes over (then READY=1). One reload at a time.
     @discardableResult
     public func reload() async -> ReloadOutcome {
         await reloads.run { [self] in reloadNow() }
@@ -162,7 +162,7 @@ public final class SweeperService: Service, Sendable {
             return .accepted(summary: reload.summary)
         } catch {
             Journal.error("reload rejected, the running configuration stays in force: \(error)")
-            status?.readyAgain()
+            status?.readyAgain(rejected: error.description)
             return .rejected(error.description)
         }
     }

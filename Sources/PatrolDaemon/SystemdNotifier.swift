@@ -79,7 +79,7 @@ public final class SystemdNotifier: Sendable {
     static func ready(status: String) -> [String] { ["READY=1", "STATUS=" + status] }
     static func status(_ line: String) -> [String] { ["STATUS=" + line] }
     static let watchdog = ["WATCHDOG=1"]
-    static let stopping = ["STOPPING=1"]
+    static func stopping(status: String) -> [String] { ["STOPPING=1", "STATUS=" + status] }
 
     /// systemd 253 and later want the monotonic time with RELOADING=1, to tell this reload's
     /// READY=1 from an earlier one.

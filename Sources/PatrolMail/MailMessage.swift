@@ -71,8 +71,6 @@ public enum MailError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidHeaderValue(field: String, value: String)
     case invalidContentType(String)
     case noRecipients
-    /// A patrol day that is not `YYYY-MM-DD`.
-    case invalidDay(String)
 
     public var description: String {
         switch self {
@@ -80,7 +78,6 @@ public enum MailError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidHeaderValue(let field, let value): "\(field) carries a control character (CR, LF…): \(value.debugDescription)"
         case .invalidContentType(let type): "not a usable content type: \(type.debugDescription)"
         case .noRecipients: "the message has no recipients"
-        case .invalidDay(let day): "not a day (YYYY-MM-DD): \(day.debugDescription)"
         }
     }
 }

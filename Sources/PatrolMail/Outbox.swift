@@ -1,4 +1,5 @@
 import Foundation
+import PatrolLedger
 import PatrolStore
 
 /// The mail outbox: messages rendered once, kept in the store until sendmail has taken them.
@@ -13,10 +14,9 @@ public enum Outbox {
     /// already queued for that day keeps what it has: its entry is returned, and its message is
     /// not rendered.
     @discardableResult
-    public static func enqueue(_ store: Store, messages: [(Audience, MailMessage)], day: String, now: Date = Date(),
+    public static func enqueue(_ store: Store, messages: [(Audience, MailMessage)], day: PatrolDay, now: Date = Date(),
                                timeZone: TimeZone = .current, messageIDDomain: String? = nil) throws -> [Enqueued] {
-        guard isDay(day) else { throw MailError.invalidDay(day) }
-        let queued = Dictionary(try store.mail(day: day).map { ($0.audience, $0) }, uniquingKeysWith: { first, _ in first })
+        let queued = Dictionary(try store.mail(day: day.description).map { ($0.audience, $0) }, uniquingKeysWith: { first, _ in first })
         var rendered: [RenderedMail] = []
         for (audience, message) in messages where queued[audience] == nil {
             let messageID = MailMessage.newMessageID(domain: messageIDDomain)
@@ -34,18 +34,9 @@ public enum Outbox {
 
     /// One message, as `enqueue(_:messages:…)` queues it.
     @discardableResult
-    public static func enqueue(_ store: Store, message: MailMessage, audience: Audience, day: String, now: Date = Date(),
+    public static func enqueue(_ store: Store, message: MailMessage, audience: Audience, day: PatrolDay, now: Date = Date(),
                                timeZone: TimeZone = .current, messageIDDomain: String? = nil) throws -> Enqueued {
         try enqueue(store, messages: [(audience, message)], day: day, now: now, timeZone: timeZone,
                     messageIDDomain: messageIDDomain)[0]
-    }
-
-    private static func isDay(_ day: String) -> Bool {
-        let parts = day.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-              let month = Int(parts[1]), let date = Int(parts[2])
-        else { return false }
-        return (1...12).contains(month) && (1...31).contains(date)
     }
 }

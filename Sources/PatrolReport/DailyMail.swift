@@ -38,7 +38,7 @@ public enum DailyMail {
     /// Queues the report of each of the last `days` patrolled days that has none in the outbox
     /// (just patrolled, or building or queueing it failed before), each day on its own. Returns
     /// each day tried, with what was queued or why it failed.
-    public static func enqueueMissing(_ store: Store, settings: MailSettings, patrol: PatrolSettings, days: Int = 7,
+    public static func enqueueMissing(_ store: Store, settings: MailSettings, patrol: DailyPatrolSettings, days: Int = 7,
                                       trusted: String? = nil, now: Date = Date()) throws -> [(day: PatrolDay, result: Result<[Enqueued], any Error>)] {
         guard settings.hasRecipients else { return [] }
         return try store.patrolledDaysWithoutMail(recent: days).map { day in
@@ -49,7 +49,7 @@ public enum DailyMail {
     /// Builds the day's report and queues its messages. Enqueueing the same day again adds nothing.
     /// - Parameter trusted: the ledger's public key (hex) the report checks the seals against.
     @discardableResult
-    public static func enqueue(_ store: Store, day: PatrolDay, settings: MailSettings, patrol: PatrolSettings,
+    public static func enqueue(_ store: Store, day: PatrolDay, settings: MailSettings, patrol: DailyPatrolSettings,
                                trusted: String? = nil, now: Date = Date()) throws -> [Enqueued] {
         guard settings.hasRecipients else { return [] }
         let report = try DailyReport.build(from: store, day: day, policy: patrol.ladder, trusted: trusted,
@@ -57,7 +57,7 @@ public enum DailyMail {
         let pictures = store.snapshots
         return try Outbox.enqueue(store, messages: messages(report, settings: settings, timeZone: patrol.timeZone,
                                                             picture: { FileManager.default.contents(atPath: pictures.path(of: $0)) }),
-                                  day: day.description, now: now, timeZone: patrol.timeZone,
+                                  day: day, now: now, timeZone: patrol.timeZone,
                                   messageIDDomain: settings.messageIDDomain)
     }
 }

@@ -32,6 +32,13 @@ public struct DailyReport: Sendable, Equatable {
         public var name: String
         public var tier: Tier
         public var supervisor: String?
+
+        public init(id: String, name: String, tier: Tier, supervisor: String?) {
+            self.id = id
+            self.name = name
+            self.tier = tier
+            self.supervisor = supervisor
+        }
     }
 
     /// One ledger entry recorded since the previous patrol, with its evidence in one line.
@@ -46,6 +53,18 @@ public struct DailyReport: Sendable, Equatable {
         public var line: String
         /// SHA-256 of the pictures the entry's evidence cites (a faulty picture's), in order.
         public var pictures: [String] = []
+
+        public init(seq: Int, kind: EntryKind, venue: VenueName?, day: PatrolDay, deadline: PatrolDay?, actor: String, line: String,
+                    pictures: [String] = []) {
+            self.seq = seq
+            self.kind = kind
+            self.venue = venue
+            self.day = day
+            self.deadline = deadline
+            self.actor = actor
+            self.line = line
+            self.pictures = pictures
+        }
     }
 
     /// An order, warning or suspension whose deadline is today or tomorrow.
@@ -54,6 +73,13 @@ public struct DailyReport: Sendable, Equatable {
         public var kind: EntryKind
         public var opened: PatrolDay
         public var deadline: PatrolDay
+
+        public init(venue: VenueName, kind: EntryKind, opened: PatrolDay, deadline: PatrolDay) {
+            self.venue = venue
+            self.kind = kind
+            self.opened = opened
+            self.deadline = deadline
+        }
     }
 
     /// A perimeter camera down, for the city's maintenance team.
@@ -64,6 +90,14 @@ public struct DailyReport: Sendable, Equatable {
         public var reason: String
         /// Since when the camera has been failing, as far as the store knows.
         public var since: Date?
+
+        public init(cameraID: String, venue: VenueName, address: String, reason: String, since: Date?) {
+            self.cameraID = cameraID
+            self.venue = venue
+            self.address = address
+            self.reason = reason
+            self.since = since
+        }
     }
 
     /// A camera whose clock is off by more than the tolerance.
@@ -79,6 +113,12 @@ public struct DailyReport: Sendable, Equatable {
         public var venue: VenueName
         public var failures: Int
         public var standing: Standing
+
+        public init(venue: VenueName, failures: Int, standing: Standing) {
+            self.venue = venue
+            self.failures = failures
+            self.standing = standing
+        }
     }
 
     /// One camera's day, for the CSV attachment.
@@ -93,6 +133,20 @@ public struct DailyReport: Sendable, Equatable {
         public var watchedHours: Double
         public var probes: Int
         public var mainFailure: String?
+
+        public init(cameraID: String, venue: VenueName, placement: Placement, verdict: Verdict, reason: String, onlinePercent: Double,
+                    frozenOrBlackMinutes: Int, watchedHours: Double, probes: Int, mainFailure: String?) {
+            self.cameraID = cameraID
+            self.venue = venue
+            self.placement = placement
+            self.verdict = verdict
+            self.reason = reason
+            self.onlinePercent = onlinePercent
+            self.frozenOrBlackMinutes = frozenOrBlackMinutes
+            self.watchedHours = watchedHours
+            self.probes = probes
+            self.mainFailure = mainFailure
+        }
     }
 
     /// One venue's day and standing, for the CSV attachment.
@@ -103,6 +157,15 @@ public struct DailyReport: Sendable, Equatable {
         public var reason: String
         public var standing: Standing
         public var deadline: PatrolDay?
+
+        public init(venue: VenueName, kind: String, verdict: Verdict?, reason: String, standing: Standing, deadline: PatrolDay?) {
+            self.venue = venue
+            self.kind = kind
+            self.verdict = verdict
+            self.reason = reason
+            self.standing = standing
+            self.deadline = deadline
+        }
     }
 
     public var day: PatrolDay
@@ -118,13 +181,34 @@ public struct DailyReport: Sendable, Equatable {
     /// Cameras whose clock is off by more than the tolerance, worst first.
     public var clocks: [ClockItem] = []
     /// The tolerance it was judged by, seconds.
-    public var clockTolerance: Double = PatrolSettings().clockTolerance
+    public var clockTolerance: Double = DailyPatrolSettings().clockTolerance
     public var repeatOffenders: [Offender]
     /// Venues commended (90 clean days in a row) in the last 90 days.
     public var commendations: [VenueName]
     public var integrity: LedgerCheck
     public var cameras: [CameraRow]
     public var venues: [VenueRow]
+
+    public init(day: PatrolDay, figures: Figures, previous: Figures?, standings: [Standing: Int], events: [Event], due: [Due],
+                priority: [VenueName], maintenance: [MaintenanceItem], clocks: [ClockItem] = [],
+                clockTolerance: Double = DailyPatrolSettings().clockTolerance, repeatOffenders: [Offender],
+                commendations: [VenueName], integrity: LedgerCheck, cameras: [CameraRow], venues: [VenueRow]) {
+        self.day = day
+        self.figures = figures
+        self.previous = previous
+        self.standings = standings
+        self.events = events
+        self.due = due
+        self.priority = priority
+        self.maintenance = maintenance
+        self.clocks = clocks
+        self.clockTolerance = clockTolerance
+        self.repeatOffenders = repeatOffenders
+        self.commendations = commendations
+        self.integrity = integrity
+        self.cameras = cameras
+        self.venues = venues
+    }
 
     /// The report is sent the morning after the day: "today" is the day after.
     public var today: PatrolDay { day.adding(1) }
@@ -144,14 +228,14 @@ extension DailyReport {
     /// Reads the report for `day` from the store, in one snapshot.
     /// - Parameter trusted: the ledger's public key (hex) its seals are checked against.
     public static func build(from store: Store, day: PatrolDay, policy: LadderPolicy, trusted: String? = nil,
-                             clockTolerance: Double = PatrolSettings().clockTolerance) throws -> DailyReport {
+                             clockTolerance: Double = DailyPatrolSettings().clockTolerance) throws -> DailyReport {
         guard let record = try store.patrolDayRecord(day, policy: policy, trusted: trusted) else { throw ReportError.notPatrolled(day) }
         return build(record, policy: policy, clockTolerance: clockTolerance)
     }
 
     /// The report a patrolled day's record makes.
     public static func build(_ record: PatrolDayRecord, policy: LadderPolicy,
-                             clockTolerance: Double = PatrolSettings().clockTolerance) -> DailyReport {
+                             clockTolerance: Double = DailyPatrolSettings().clockTolerance) -> DailyReport {
         let day = record.day, states = record.states
         var names: [String: VenueName] = [:], addresses: [String: String] = [:], kinds: [String: String] = [:]
         for venue in record.venues {

@@ -41,7 +41,7 @@ public enum ReportCSV {
     }
 
     /// The perimeter cameras down, where and since when.
-    public static func maintenance(_ report: DailyReport, timeZone: TimeZone = PatrolSettings().timeZone) -> String {
+    public static func maintenance(_ report: DailyReport, timeZone: TimeZone = DailyPatrolSettings().timeZone) -> String {
         let rows = report.maintenance.map { item in
             [report.day.description, item.cameraID, item.venue.id, text(item.venue.name), text(item.address),
              item.since.map { timestamp($0, in: timeZone) } ?? "", text(item.reason)]
@@ -52,7 +52,7 @@ public enum ReportCSV {
     /// What goes with the e-mail for `audience`: cameras and venues, or for the maintenance team
     /// its list.
     public static func attachments(_ report: DailyReport, for audience: ReportAudience = .office,
-                                   timeZone: TimeZone = PatrolSettings().timeZone) -> [MailAttachment] {
+                                   timeZone: TimeZone = DailyPatrolSettings().timeZone) -> [MailAttachment] {
         if audience == .maintenance {
             return [MailAttachment(filename: "patrol-maintenance-\(report.day).csv", data: Data(maintenance(report, timeZone: timeZone).utf8))]
         }

@@ -18,7 +18,7 @@ public enum ReportHTML {
     public static let rowLimit = 25
 
     public static func render(_ report: DailyReport, for audience: ReportAudience = .office,
-                              timeZone: TimeZone = PatrolSettings().timeZone) -> String {
+                              timeZone: TimeZone = DailyPatrolSettings().timeZone) -> String {
         let layout = ReportLayout(report, for: audience, timeZone: timeZone)
         var html = """
             <!DOCTYPE html>
@@ -68,7 +68,7 @@ public enum ReportHTML {
 
     /// The pictures the HTML for `audience` shows (attach each under `contentID`).
     public static func pictures(_ report: DailyReport, for audience: ReportAudience = .office,
-                                timeZone: TimeZone = PatrolSettings().timeZone) -> [String] {
+                                timeZone: TimeZone = DailyPatrolSettings().timeZone) -> [String] {
         ReportLayout(report, for: audience, timeZone: timeZone).pictures.prefix(rowLimit).map(\.sha256)
     }
 

@@ -8,7 +8,7 @@ import PatrolStore
 /// there, even when empty, saying so in a line.
 public enum ReportText {
     public static func render(_ report: DailyReport, for audience: ReportAudience = .office,
-                              timeZone: TimeZone = PatrolSettings().timeZone) -> String {
+                              timeZone: TimeZone = DailyPatrolSettings().timeZone) -> String {
         let layout = ReportLayout(report, for: audience, timeZone: timeZone)
         var lines = underlined(layout.title, with: "=")
         lines.append(layout.audienceLine)

@@ -28,12 +28,12 @@ public struct PatrolDayReport: Sendable, Equatable {
 /// Judges each day once, the day after, and applies the ladder: one transaction per day.
 public struct DailyPatrol: Sendable {
     public let store: Store
-    public let settings: PatrolSettings
+    public let settings: DailyPatrolSettings
     /// A fault-injection point for crash tests: runs inside the transaction just before commit;
     /// what it throws rolls the day back.
     let beforeCommit: (@Sendable (PatrolDay) throws -> Void)?
 
-    public init(store: Store, settings: PatrolSettings, beforeCommit: (@Sendable (PatrolDay) throws -> Void)? = nil) {
+    public init(store: Store, settings: DailyPatrolSettings, beforeCommit: (@Sendable (PatrolDay) throws -> Void)? = nil) {
         self.store = store
         self.settings = settings
         self.beforeCommit = beforeCommit

@@ -110,8 +110,9 @@ extension Store {
     /// Queues a patrol day's messages, due at once, in one transaction. A message whose (day,
     /// audience) is already queued is not queued again: the entry there is returned instead.
     @discardableResult
-    public func enqueueMail(_ messages: [RenderedMail], day: String, now: Date) throws -> [Enqueued] {
-        try pool.write { db in
+    public func enqueueMail(_ messages: [RenderedMail], day: PatrolDay, now: Date) throws -> [Enqueued] {
+        let day = day.description
+        return try pool.write { db in
             try messages.map { message in
                 try db.execute(sql: """
                     INSERT INTO mail_outbox (day, audience, message_id, sender, recipients, subject, message, enqueued_at,

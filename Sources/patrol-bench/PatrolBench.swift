@@ -5,15 +5,16 @@ import PatrolProbe
 import PatrolStore
 
 /// Patrol's measuring tool, built beside `patrol` and `patrold` and never installed: the
-/// probe's own cost (scripts/bench-probe) and a database filled with a synthetic past for
-/// timing the reading commands (scripts/bench-cli). docs/PERFORMANCE.md gives the figures.
+/// probe's own cost (scripts/bench-probe), a database filled with a synthetic past for timing
+/// the reading commands (scripts/bench-cli), and the daily report of a crafted day to look at
+/// (scripts/report-preview). docs/PERFORMANCE.md gives the figures.
 @main
 struct PatrolBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "patrol-bench",
-        abstract: "Measure Patrol: the probe's cost, and databases filled with a synthetic past.",
+        abstract: "Measure Patrol: the probe's cost, databases filled with a synthetic past, a crafted day's report.",
         version: PatrolVersion.current,
-        subcommands: [ProbeBench.self, HistoryBench.self, SceneBench.self]
+        subcommands: [ProbeBench.self, HistoryBench.self, SceneBench.self, ReportPreview.self]
     )
 }
 

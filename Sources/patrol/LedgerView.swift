@@ -98,7 +98,7 @@ struct LadderView: Encodable {
 
 extension DatabaseOptions {
     /// The ladder's rules and today's patrol day, from the configuration.
-    func patrolSettings() throws -> PatrolSettings { try configuration().patrol }
+    func patrolSettings() throws -> DailyPatrolSettings { try configuration().patrol }
 
     func today(_ now: Date = Date()) throws -> PatrolDay { PatrolDay.containing(now, in: try patrolSettings().timeZone) }
 }

@@ -1,7 +1,8 @@
 import Foundation
-import PatrolTestSupport
 import GRDB
+import PatrolInventory
 @testable import PatrolStore
+import PatrolTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -9,10 +10,10 @@ import Glibc
 #endif
 
 /// `patrold` as systemd runs it: the real binary, its notifications read from a Unix datagram
-/// socket the test binds (as systemd's $NOTIFY_SOCKET), its log from stderr, signals sent to it.
-/// Every wait is for an event (a datagram, a log line, the process's exit) with a generous limit;
-/// what is asserted is what happened (datagrams, exit statuses, rows), never how long it took
-/// (scripts/bench-daemon measures the watchdog's pace and how long a stop takes).
+/// socket the test binds (as systemd's $NOTIFY_SOCKET), signals sent to it; its log is kept for
+/// the failure messages. Every wait is for an event (a datagram, the process's exit) with a
+/// generous limit; what is asserted is what happened (datagrams, exit statuses, rows), never how
+/// long it took (scripts/bench-daemon measures the watchdog's pace and how long a stop takes).
 @Suite("patrold under systemd: notifications, watchdog, reload, stop", .serialized)
 struct DaemonServiceTests {
     let folder: URL
@@ -49,12 +50,14 @@ struct DaemonServiceTests {
         return folder.appendingPathComponent("patrol.yaml").path
     }
 
-    /// Imports cameras C1… at `paths` on `port`, in one venue.
-    func importCameras(_ paths: [String], port: Int) throws {
-        try write("venues.csv", "id,name,kind,tier,district,grid,address,owner_contact,supervisor\nV1,平安宾馆,hotel,general,城东,G01,城东路1号,13800000001,\n")
-        try write("cameras.csv", "id,venue_id,placement,url\n" + paths.enumerated().map { index, path in
-            "C\(index + 1),V1,\(index == 0 ? "perimeter" : "interior"),rtsp://127.0.0.1:\(port)\(path)"
-        }.joined(separator: "\n") + "\n")
+    /// Imports cameras C1… at `paths` on `host`:`port` (the first on the perimeter), in one venue,
+    /// through `patrol inventory import`.
+    func importCameras(_ paths: [String], port: Int, host: String = "127.0.0.1") throws {
+        let cameras = try paths.enumerated().map { index, path in
+            try Camera(id: "C\(index + 1)", venueID: "V1", placement: index == 0 ? .perimeter : .interior,
+                       url: "rtsp://\(host):\(port)\(path)")
+        }
+        try TestDistrict.writeCSV(Inventory(venues: [TestDistrict.pingan()], cameras: cameras), to: folder)
         let run = try CommandRun("patrol", ["inventory", "import", "venues.csv", "cameras.csv", "--config", "patrol.yaml"],
                                  directory: folder)
         try #require(run.status == 0, "\(run.all)")
@@ -101,18 +104,12 @@ struct DaemonServiceTests {
         #expect(denied == ["@privileged", "@resources"])
         #expect(unit.contains("SystemCallErrorNumber=EPERM"))
         let config = try config(deadline: 4, workers: 4)
-        try write("venues.csv", "id,name,kind,tier,district,grid,address,owner_contact,supervisor\nV1,平安宾馆,hotel,general,城东,G01,城东路1号,13800000001,\n")
         // `localhost`: the name goes through getaddrinfo, as a camera's host name would.
-        try write("cameras.csv", "id,venue_id,placement,url\n" + ["/cam/0031", "/cam/0032", "/fault/black"].enumerated().map {
-            "C\($0.offset + 1),V1,interior,rtsp://localhost:\(fleet.port)\($0.element)"
-        }.joined(separator: "\n") + "\n")
-        let imported = try CommandRun("patrol", ["inventory", "import", "venues.csv", "cameras.csv", "--config", "patrol.yaml"],
-                                      directory: folder)
-        try #require(imported.status == 0, "\(imported.all)")
+        try importCameras(["/cam/0031", "/cam/0032", "/fault/black"], port: fleet.port, host: "localhost")
         let tool = Fleet.repository.appendingPathComponent("Tests/FleetTests/Tools/deny-syscalls").path
         let run = try CommandRun("patrold", ["--config", config, "--once"], launcher: [tool] + denied + ["--"])
         #expect(run.status == 0, "\(run.all)")
-        #expect(run.stdout.contains("online                 0         2         2"), "\(run.stdout)")
+        #expect(run.stdout.contains("online                 1         1         2"), "\(run.stdout)")
         #expect(run.stdout.contains("black                  0         1         1"), "\(run.stdout)")
         #expect(try count("SELECT count(*) FROM probe_result") == 3)
     }
@@ -167,7 +164,7 @@ struct DaemonServiceTests {
                 "the silent cameras were probed while the pings went on")
 
         daemon.signal(SIGTERM)
-        #expect(notify.wait(within: 30) { $0 == "STOPPING=1" } != nil)
+        #expect(notify.wait(within: 30) { $0.hasPrefix("STOPPING=1\nSTATUS=") } != nil)
         #expect(daemon.waitForExit(within: 30) == 0, "\(daemon.log.text)")
         #expect(daemon.log.text.split(separator: "\n").allSatisfy { $0.hasPrefix("<") }, "\(daemon.log.text)")
     }
@@ -232,14 +229,17 @@ struct DaemonServiceTests {
         try #require(notify.wait(within: 60) { $0.hasPrefix("STATUS=60 cameras:") && !$0.contains(": 0 up") } != nil,
                      "\(daemon.log.text)")
         daemon.signal(SIGTERM)
-        #expect(notify.wait(within: 60) { $0 == "STOPPING=1" } != nil, "\(daemon.log.text)")
+        // STOPPING=1 with the status line: how many probes were in flight when the stop came.
+        let stopping = try #require(notify.wait(within: 60) { $0.hasPrefix("STOPPING=1\n") }?.last, "\(daemon.log.text)")
+        let inFlight = try #require(stopping.firstMatch(of: /; stopping: no new probes, (\d+) in flight/).flatMap { Int($0.1) },
+                                    "\(stopping)")
+        #expect(inFlight > 0, "the stop came in the middle of the sweep: \(stopping)")
         #expect(daemon.waitForExit(within: 60) == 0, "\(daemon.log.text)")
-
-        let stopping = try #require(daemon.log.wait(for: "stopping (SIGTERM)", within: 10))
-        let inFlight = Int(stopping.split(separator: ";").last?.split(separator: " ").first { Int($0) != nil } ?? "")
-        #expect((inFlight ?? 0) > 0, "the stop came in the middle of the sweep: \(stopping)")
-        let stopped = try #require(daemon.log.wait(for: "stopped; all ", within: 10), "\(daemon.log.text)")
-        let handed = Int(stopped.split(separator: " ").first { Int($0) != nil } ?? "")
+        // The last STATUS=, sent before the exit: every result the sweeper handed over was written.
+        let stopped = try #require(notify.wait(within: 10) { $0.hasPrefix("STATUS=") && $0.contains("; stopped: ") }?.last,
+                                   "\(notify.received())")
+        let handed = try #require(stopped.firstMatch(of: /; stopped: all (\d+) probe results of this run written$/).flatMap { Int($0.1) },
+                                  "\(stopped)")
         #expect(try handed == count("SELECT count(*) FROM probe_result"), "\(stopped)")
         let store = try Store(path: database, readOnly: true)
         #expect(try store.pool.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") } == "ok")
@@ -261,9 +261,9 @@ struct DaemonServiceTests {
         daemon.signal(SIGHUP)
         let refused = try #require(notify.wait(within: 30) { $0.hasPrefix("READY=1") }, "\(daemon.log.text)")
         #expect(refused.contains { $0.hasPrefix("RELOADING=1") })
-        let reason = daemon.log.wait(for: "reload rejected", within: 10)
-        #expect(reason?.contains("probe.deadline: expected a number") == true, "\(daemon.log.text)")
-        #expect(reason?.hasPrefix("<3>") == true)
+        // Why, in the status line `systemctl status` shows, until a reload is accepted.
+        let reason = try #require(refused.last?.firstMatch(of: /; reload rejected, the running configuration stays in force: (.+)$/)?.1)
+        #expect(reason.contains("patrol.yaml:4: probe.deadline: expected a number"), "\(reason)")
         // Still running on the old configuration: pinging, probing.
         #expect(notify.wait(within: 10) { $0 == "WATCHDOG=1" } != nil)
         #expect(daemon.isRunning)
@@ -277,6 +277,7 @@ struct DaemonServiceTests {
         daemon.signal(SIGHUP)
         let reloaded = try #require(notify.wait(within: 30) { $0.hasPrefix("READY=1") }, "\(daemon.log.text)")
         #expect(reloaded.last?.hasPrefix("READY=1\nSTATUS=4 cameras: ") == true, "\(reloaded)")
+        #expect(reloaded.last?.contains("reload rejected") == false, "\(reloaded)")
         // The new cameras are probed; the old ones keep their state and history.
         #expect(notify.wait(within: 60) { $0.contains("STATUS=4 cameras: 4 up") } != nil, "\(daemon.log.text)")
         #expect(try count("SELECT count(*) FROM probe_result WHERE camera_id IN ('C3', 'C4')") >= 2)
@@ -354,8 +355,8 @@ final class LogLines: @unchecked Sendable {
         thread.start()
     }
 
-
-    /// The first line containing `text`, waiting for it up to `seconds`.
+    /// The first line containing `text`, waiting for it up to `seconds`: for a fault-injection
+    /// point that says on stderr where it holds (`PATROLD_FAULT=pause-in-patrol`).
     func wait(for text: String, within seconds: Double) -> String? {
         let end = Date(timeIntervalSinceNow: seconds)
         condition.lock()

@@ -1,5 +1,4 @@
 import Foundation
-import PatrolTestSupport
 import GRDB
 import PatrolInventory
 import PatrolLedger
@@ -21,7 +20,7 @@ struct LedgerFleetTests {
     let fleet: Fleet
     let folder: URL
     let store: Store
-    let settings: PatrolSettings
+    let settings: DailyPatrolSettings
     /// Camera -> (venue, placement, fleet mount).
     static let cameras: [(id: String, venue: String, placement: Placement, mount: String)] = [
         ("A1", "VA", .interior, Fleet.Mounts.path(Fleet.Mounts.ledger.lowerBound)),
@@ -33,24 +32,16 @@ struct LedgerFleetTests {
 
     init() throws {
         fleet = try Fleet.get()
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("patrol-ledger-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        store = try Store(path: folder.appendingPathComponent("patrol.sqlite").path)
-        let vault = try CredentialVault(path: folder.appendingPathComponent("credentials.sqlite").path)
-        let venues = [
-            Venue(id: "VA", name: "平安宾馆", kind: .hotel, tier: .general, district: "城东", grid: "G01-01", address: "城东路1号",
-                  ownerContact: "13800000001"),
-            Venue(id: "VB", name: "星空网吧", kind: .internetCafe, tier: .priority, district: "城东", grid: "G01-02",
-                  address: "城东路2号", ownerContact: "13800000002", supervisor: "张伟 (一组)"),
-            Venue(id: "VC", name: "温馨公寓", kind: .rental, tier: .general, district: "城东", grid: "G01-03", address: "城东路3号",
-                  ownerContact: "13800000003"),
-        ]
+        let temporary = try TemporaryStore()
+        folder = temporary.folder
+        store = temporary.store
         let port = fleet.port
-        let inventory = Inventory(venues: venues, cameras: try Self.cameras.map {
+        let inventory = Inventory(venues: [TestDistrict.pingan("VA"), TestDistrict.xingkong("VB"), TestDistrict.wenxin("VC")],
+                                  cameras: try Self.cameras.map {
             try Camera(id: $0.id, venueID: $0.venue, placement: $0.placement, url: "rtsp://127.0.0.1:\(port)\($0.mount)")
         })
-        try store.apply(inventory, vault: vault, zone: patrolZone, now: Self.day1.start(in: Self.zone).addingTimeInterval(-86_400))
-        var settings = PatrolSettings()
+        try temporary.seed(inventory, since: Self.day1.start(in: Self.zone).addingTimeInterval(-86_400))
+        var settings = DailyPatrolSettings()
         settings.cover(cadence: PerTier(repeating: 43_200), backoffLimit: 600, deadline: 8)
         self.settings = settings
     }

@@ -221,9 +221,14 @@ struct ReadCommandTests {
 
         let text = run(["camera", "C01"])
         #expect(text.status == 0)
-        #expect(text.stdout.contains("url         rtsp://127.0.0.1:\(try Fleet.get().port)/cam/0061 (credentials in the vault)"),
-                "\(text.stdout)")
-        #expect(text.stdout.contains("uptime      24h "))
+        // The labels' column is as wide as the longest label shown: `camera clock` only once the
+        // camera's RTCP sender reports gave its clock.
+        let field = { (label: String) -> String? in
+            text.stdout.split(separator: "\n").lazy.map { $0.drop { $0 == " " } }.first { $0.hasPrefix(label + "  ") }
+                .map { String($0.dropFirst(label.count).drop { $0 == " " }) }
+        }
+        #expect(field("url") == "rtsp://127.0.0.1:\(try Fleet.get().port)/cam/0061 (credentials in the vault)", "\(text.stdout)")
+        #expect(field("uptime")?.hasPrefix("24h ") == true, "\(text.stdout)")
         #expect(text.stdout.contains("PROBED"))
     }
 
@@ -280,17 +285,6 @@ struct ReadCommandTests {
         #expect(result.status == 64, "\(arguments): \(result.stderr)")
         #expect(result.stderr.contains(option), "\(result.stderr)")
     }
-
-    @Test("no database: one line saying what to do, exit 74, and nothing created")
-    func missingDatabase() {
-        let path = fixture.folder.appendingPathComponent("nowhere/patrol.sqlite").path
-        for command in [["status"], ["cameras"], ["camera", "C01"], ["venue", "V01"], ["venues"]] {
-            let result = patrolInProcess(command + ["--db", path])
-            #expect(result.status == 74)
-            #expect(result.stderr == "no database at \(path): run `patrol inventory import` first, or point --db (or --config) at patrold's database")
-        }
-        #expect(!FileManager.default.fileExists(atPath: path))
-    }
 }
 
 @Suite("The read commands as the real binary")
@@ -313,25 +307,9 @@ struct ReadBinaryTests {
     @Test("exit statuses and one-line errors of the binary")
     func failures() throws {
         let fixture = try ReadFixture.get()
-        let missing = try CommandRun("patrol", ["status", "--db", "/nonexistent/patrol.sqlite"])
-        #expect(missing.status == 74)
-        #expect(missing.stderr.hasPrefix("patrol: no database at /nonexistent/patrol.sqlite: run `patrol inventory import`"))
-        #expect(missing.stderr.split(separator: "\n").count == 1 && missing.stdout.isEmpty)
         let unknown = try CommandRun("patrol", ["camera", "C99", "--db", fixture.database])
         #expect(unknown.status == 66 && unknown.stderr == "patrol: no camera C99: `patrol cameras` lists them\n")
         let usage = try CommandRun("patrol", ["cameras", "--placement", "roof", "--db", fixture.database])
         #expect(usage.status == 64)
-    }
-
-    @Test("--version, shell completions and help come from the command tree")
-    func tooling() throws {
-        let version = try CommandRun("patrol", ["--version"])
-        #expect(version.status == 0 && version.stdout == "\(PatrolVersion.current)\n")
-        let bash = try CommandRun("patrol", ["--generate-completion-script", "bash"])
-        #expect(bash.status == 0)
-        #expect(bash.stdout.contains("cameras") && bash.stdout.contains("--changed-since"))
-        let help = try CommandRun("patrol", ["--help"])
-        #expect(help.stdout.contains("patrol cameras --tier priority --placement interior --down"))
-        #expect(help.stdout.contains("status") && !help.stdout.contains("bench"))
     }
 }

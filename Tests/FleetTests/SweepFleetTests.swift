@@ -1,5 +1,4 @@
 import Foundation
-import PatrolTestSupport
 import GRDB
 import PatrolInventory
 import PatrolLedger
@@ -39,8 +38,7 @@ struct SweepFleetTests {
         for number in fleetCameras.lowerBound...(fleetCameras.upperBound + 20) {
             let id = String(format: "C%05d", number), venue = String(format: "V%04d", (number - fleetCameras.lowerBound) / 4 + 1)
             if venues.last?.id != venue {
-                venues.append(Venue(id: venue, name: "温馨公寓\(venue)", kind: .rental, tier: .general, district: "城西",
-                                    grid: "G02-01", address: "城西路1号", ownerContact: "13900000000"))
+                venues.append(TestDistrict.venue(venue, "温馨公寓\(venue)", kind: .rental, number: venues.count + 1))
             }
             let url: String
             switch number {
@@ -56,10 +54,9 @@ struct SweepFleetTests {
             }
             cameras.append(try Camera(id: id, venueID: venue, placement: number % 4 == 1 ? .perimeter : .interior, url: url))
         }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("patrol-sweep-\(UUID().uuidString)")
-        let store = try Store(path: folder.appendingPathComponent("patrol.sqlite").path)
-        let vault = try CredentialVault(path: folder.appendingPathComponent("credentials.sqlite").path)
-        try store.apply(Inventory(venues: venues, cameras: cameras), vault: vault, zone: patrolZone)
+        let temporary = try TemporaryStore()
+        let (store, vault) = (temporary.store, temporary.vault)
+        try temporary.seed(Inventory(venues: venues, cameras: cameras))
 
         let probe = Fleet.steadyProbe
         var schedule = ScheduleSettings()

@@ -2,7 +2,6 @@ import Foundation
 import PatrolInventory
 import PatrolLedger
 import PatrolMail
-import PatrolTestSupport
 import PatrolProbe
 import PatrolReport
 import PatrolSettings
@@ -21,51 +20,32 @@ struct DailyReportMailTests {
     let settings: MailSettings
 
     init() throws {
-        let folder = try temporaryFolder("report-mail")
-        store = try Store(path: folder.appendingPathComponent("patrol.sqlite").path)
-        let vault = try CredentialVault(path: folder.appendingPathComponent("credentials.sqlite").path)
-        let venues = [
-            Venue(id: "V1", name: "平安宾馆", kind: .hotel, tier: .general, district: "城东", grid: "G01", address: "城东路1号",
-                  ownerContact: "13800000001"),
-            Venue(id: "V2", name: "星空网吧", kind: .internetCafe, tier: .priority, district: "城东", grid: "G02", address: "城东路2号",
-                  ownerContact: "13800000002", supervisor: "张伟 (一组)"),
-        ]
-        let cameras = try [("C1", "V1", Placement.interior), ("P1", "V1", .perimeter), ("C2", "V2", .interior)].map {
-            try Camera(id: $0.0, venueID: $0.1, placement: $0.2, url: "rtsp://admin:cam-secret@10.0.0.1/\($0.0)")
+        let temporary = try TemporaryStore()
+        store = temporary.store
+        let cameras = try TestDistrict.cameras([("C1", "V1", .interior), ("P1", "V1", .perimeter), ("C2", "V2", .interior)]) {
+            "rtsp://admin:cam-secret@10.0.0.1/\($0)"
         }
-        try store.apply(Inventory(venues: venues, cameras: cameras), vault: vault, zone: patrolZone,
-                        now: Self.day.start(in: Self.zone).addingTimeInterval(-86_400))
+        try temporary.seed(Inventory(venues: [TestDistrict.pingan(), TestDistrict.xingkong()], cameras: cameras),
+                           since: Self.day.start(in: Self.zone).addingTimeInterval(-86_400))
         // C1 (interior, 平安宾馆) refuses all day; P1 (the city's) times out; C2 is fine.
-        var batch: [(cameraID: String, result: ProbeResult)] = []
-        for minute in stride(from: 0, to: 1440, by: 15) {
-            let at = Self.day.start(in: Self.zone).addingTimeInterval(Double(minute) * 60)
-            batch += [("C1", Self.result(.refused, at)), ("P1", Self.result(.timeout, at)), ("C2", Self.result(.online, at))]
+        try temporary.probe(Self.day, in: Self.zone, cameras: ["C1", "P1", "C2"]) {
+            ["C1": Outcome.refused, "P1": .timeout][$0] ?? .online
         }
-        try store.write(batch)
         var settings = MailSettings()
         settings.from = MailAddress("patrol@district.example", name: "巡查系统")
         settings.office = [MailAddress("office@district.example", name: "治安办")]
         settings.maintenance = [MailAddress("city@maintenance.example")]
-        settings.supervisors = ["张伟 (一组)": [MailAddress("zhang.wei@district.example")]]
+        settings.supervisors = [TestDistrict.supervisor: [MailAddress("zhang.wei@district.example")]]
         self.settings = settings
-    }
-
-    static func result(_ outcome: Outcome, _ at: Date) -> ProbeResult {
-        ProbeResult(outcome: outcome, detail: outcome.rawValue, statusCode: nil, url: "rtsp://10.0.0.1/", startedAt: at,
-                    timings: .init(openMs: nil, firstFrameMs: nil, firstKeyframeMs: nil, totalMs: 10),
-                    measurements: .init(frames: 0, keyframes: 0, videoBytes: 0, fps: nil, bitrateKbps: nil, keyframeInterval: nil),
-                    stream: .init(format: nil, transport: "tcp", codec: nil, profile: nil, level: nil, width: nil, height: nil,
-                                  pixelFormat: nil, declaredFps: nil, hasAudio: false, audioCodec: nil),
-                    picture: nil)
     }
 
     /// Patrols what is due, then queues the report of every patrolled day that has none, as the
     /// daemon does after each patrol; the days patrolled.
     @discardableResult
     func patrol() throws -> Int {
-        let daily = DailyPatrol(store: store, settings: PatrolSettings())
+        let daily = DailyPatrol(store: store, settings: DailyPatrolSettings())
         let days = try daily.runDue(now: Self.day.adding(1).start(in: Self.zone, hour: 6, minute: 5)).count
-        for queued in try DailyMail.enqueueMissing(store, settings: settings, patrol: PatrolSettings()) {
+        for queued in try DailyMail.enqueueMissing(store, settings: settings, patrol: DailyPatrolSettings()) {
             _ = try queued.result.get()
         }
         return days
@@ -127,7 +107,7 @@ struct DailyReportMailTests {
     @Test("a day is recorded first, its report queued after, once: a crash between only delays the report")
     func queuedAfterTheDay() throws {
         // The day commits; the report is not queued yet (as after a crash right after the commit).
-        #expect(try DailyPatrol(store: store, settings: PatrolSettings())
+        #expect(try DailyPatrol(store: store, settings: DailyPatrolSettings())
             .runDue(now: Self.day.adding(1).start(in: Self.zone, hour: 7)).map(\.day) == [Self.day])
         #expect(try store.pendingMail().isEmpty)
         #expect(try store.patrolledDaysWithoutMail(recent: 7) == [Self.day])
@@ -136,17 +116,17 @@ struct DailyReportMailTests {
         #expect(try store.pendingMail().count == 3)
         #expect(try store.patrolledDaysWithoutMail(recent: 7).isEmpty)
         #expect(try patrol() == 0)
-        #expect(try DailyMail.enqueueMissing(store, settings: settings, patrol: PatrolSettings()).isEmpty)
+        #expect(try DailyMail.enqueueMissing(store, settings: settings, patrol: DailyPatrolSettings()).isEmpty)
         #expect(try store.pendingMail().count == 3)
     }
 
     @Test("a day that fails before it commits leaves nothing behind, and no report")
     func failedDayNoReport() throws {
         struct Broken: Error {}
-        let daily = DailyPatrol(store: store, settings: PatrolSettings(), beforeCommit: { _ in throw Broken() })
+        let daily = DailyPatrol(store: store, settings: DailyPatrolSettings(), beforeCommit: { _ in throw Broken() })
         #expect(throws: Broken.self) { try daily.runDue(now: Self.day.adding(1).start(in: Self.zone, hour: 7)) }
         #expect(try store.lastPatrolDay() == nil)
-        #expect(try DailyMail.enqueueMissing(store, settings: settings, patrol: PatrolSettings()).isEmpty)
+        #expect(try DailyMail.enqueueMissing(store, settings: settings, patrol: DailyPatrolSettings()).isEmpty)
         #expect(try store.pendingMail().isEmpty)
         #expect(try patrol() == 1)
         #expect(try store.pendingMail().count == 3)
@@ -157,9 +137,9 @@ struct DailyReportMailTests {
         // A sender with a control character, as a configuration from before load-time checks held.
         var broken = settings
         broken.from = MailAddress("patrol\u{1B}@district.example")
-        let daily = DailyPatrol(store: store, settings: PatrolSettings())
+        let daily = DailyPatrol(store: store, settings: DailyPatrolSettings())
         #expect(try daily.runDue(now: Self.day.adding(1).start(in: Self.zone, hour: 7)).map(\.day) == [Self.day])
-        let first = try DailyMail.enqueueMissing(store, settings: broken, patrol: PatrolSettings())
+        let first = try DailyMail.enqueueMissing(store, settings: broken, patrol: DailyPatrolSettings())
         #expect(first.map(\.day) == [Self.day])
         #expect(throws: MailError.self) { try first.first?.result.get() }
         #expect(try store.lastPatrolDay() == Self.day)
@@ -167,13 +147,13 @@ struct DailyReportMailTests {
         #expect(try store.mail(day: "2026-11-21").isEmpty)
 
         // Still broken: tried again, nothing queued.
-        let again = try DailyMail.enqueueMissing(store, settings: broken, patrol: PatrolSettings())
+        let again = try DailyMail.enqueueMissing(store, settings: broken, patrol: DailyPatrolSettings())
         #expect(again.map(\.day) == [Self.day])
         #expect(throws: MailError.self) { try again.first?.result.get() }
         // Mended: queued once, whatever the number of tries.
-        let mended = try DailyMail.enqueueMissing(store, settings: settings, patrol: PatrolSettings())
+        let mended = try DailyMail.enqueueMissing(store, settings: settings, patrol: DailyPatrolSettings())
         #expect(try mended.first?.result.get().count == 3)
-        #expect(try DailyMail.enqueueMissing(store, settings: settings, patrol: PatrolSettings()).isEmpty)
+        #expect(try DailyMail.enqueueMissing(store, settings: settings, patrol: DailyPatrolSettings()).isEmpty)
         #expect(try store.pendingMail().count == 3)
     }
 

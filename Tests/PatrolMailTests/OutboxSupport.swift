@@ -36,7 +36,7 @@ struct OutboxRig {
     }
 
     func enqueue(_ audience: Audience, _ message: MailMessage = sampleReport()) throws -> Enqueued {
-        try Outbox.enqueue(store, message: message, audience: audience, day: "2025-03-14", now: clock.now,
+        try Outbox.enqueue(store, message: message, audience: audience, day: reportDay, now: clock.now,
                            timeZone: beijing, messageIDDomain: "patrol.district.example")
     }
 

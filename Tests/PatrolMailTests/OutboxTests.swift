@@ -53,16 +53,16 @@ struct OutboxTests {
     @Test("a (day, audience) is queued once; the first message's bytes and Message-ID stand")
     func idempotent() throws {
         let store = try outboxStore()
-        let first = try Outbox.enqueue(store, message: sampleReport(), audience: .office, day: "2025-03-14", now: reportMorning)
+        let first = try Outbox.enqueue(store, message: sampleReport(), audience: .office, day: reportDay, now: reportMorning)
         var changed = sampleReport()
         changed.subject = "another subject"
-        let second = try Outbox.enqueue(store, message: changed, audience: .office, day: "2025-03-14", now: reportMorning + 60)
+        let second = try Outbox.enqueue(store, message: changed, audience: .office, day: reportDay, now: reportMorning + 60)
         #expect(first.isNew && !second.isNew)
         #expect(second.entry == first.entry)
-        let other = try Outbox.enqueue(store, message: sampleReport(), audience: .maintenance, day: "2025-03-14",
+        let other = try Outbox.enqueue(store, message: sampleReport(), audience: .maintenance, day: reportDay,
                                        now: reportMorning)
         #expect(other.isNew && other.entry.messageID != first.entry.messageID)
-        #expect(try store.mail(day: "2025-03-14").map(\.audience) == [.office, .maintenance])
+        #expect(try store.mail(day: reportDay.description).map(\.audience) == [.office, .maintenance])
         let bytes = try store.mailBytes(id: first.entry.id)
         #expect(bytes.map { String(decoding: $0, as: UTF8.self).contains("Message-ID: \(first.entry.messageID)\n") } == true)
         #expect(bytes?.count == first.entry.size)
@@ -74,17 +74,13 @@ struct OutboxTests {
         var broken = sampleReport()
         broken.subject = "日报\r\nBcc: everyone@evil.example"
         #expect(throws: MailError.self) {
-            try Outbox.enqueue(store, messages: [(.office, sampleReport()), (.supervisors, broken)], day: "2025-03-14",
+            try Outbox.enqueue(store, messages: [(.office, sampleReport()), (.supervisors, broken)], day: reportDay,
                                now: reportMorning)
-        }
-        #expect(try store.pendingMail().isEmpty)
-        #expect(throws: MailError.invalidDay("14/03/2025")) {
-            try Outbox.enqueue(store, message: sampleReport(), audience: .office, day: "14/03/2025")
         }
         #expect(try store.pendingMail().isEmpty)
         // Queued whole once the broken one is mended.
         let queued = try Outbox.enqueue(store, messages: [(.office, sampleReport()), (.supervisors, sampleReport())],
-                                        day: "2025-03-14", now: reportMorning)
+                                        day: reportDay, now: reportMorning)
         #expect(queued.map(\.isNew) == [true, true])
         #expect(try store.pendingMail().map(\.audience) == [.office, .supervisors])
     }

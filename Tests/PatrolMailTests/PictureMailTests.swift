@@ -18,28 +18,25 @@ struct PictureMailTests {
 
     @Test("the office's HTML shows the order's picture from an inline part whose bytes have the cited hash")
     func inlinePicture() throws {
-        let folder = try temporaryFolder("report-picture")
-        let store = try Store(path: folder.appendingPathComponent("patrol.sqlite").path)
-        let vault = try CredentialVault(path: folder.appendingPathComponent("credentials.sqlite").path)
-        let venue = Venue(id: "V1", name: "平安宾馆", kind: .hotel, tier: .general, district: "城东", grid: "G01",
-                          address: "城东路1号", ownerContact: "13800000001")
-        try store.apply(Inventory(venues: [venue], cameras: [try Camera(id: "C1", venueID: "V1", placement: .interior,
-                                                                        url: "rtsp://10.0.0.1/C1")]),
-                        vault: vault, zone: patrolZone, now: Self.day.start(in: Self.zone).addingTimeInterval(-86_400))
+        let temporary = try TemporaryStore()
+        let store = temporary.store
+        let camera = try Camera(id: "C1", venueID: "V1", placement: .interior, url: "rtsp://10.0.0.1/C1")
+        try temporary.seed(Inventory(venues: [TestDistrict.pingan()], cameras: [camera]),
+                           since: Self.day.start(in: Self.zone).addingTimeInterval(-86_400))
         // Black all day, a picture with every probe (the store keeps the first and one an hour).
         var batch: [(cameraID: String, result: ProbeResult)] = []
         for minute in stride(from: 0, to: 1440, by: 15) {
-            let at = Self.day.start(in: Self.zone).addingTimeInterval(Double(minute) * 60)
-            var result = DailyReportMailTests.result(.black, at)
+            var result = probeResult(.black, at: Self.day.start(in: Self.zone).addingTimeInterval(Double(minute) * 60))
             result.snapshot = Snapshot(jpeg: Data("\u{FF}\u{D8} black at \(minute)".utf8), width: 640, height: 360)
             batch.append(("C1", result))
         }
         try store.write(batch)
-        try DailyPatrol(store: store, settings: PatrolSettings()).runDue(now: Self.day.adding(1).start(in: Self.zone, hour: 6, minute: 5))
+        try DailyPatrol(store: store, settings: DailyPatrolSettings())
+            .runDue(now: Self.day.adding(1).start(in: Self.zone, hour: 6, minute: 5))
         var settings = MailSettings()
         settings.from = MailAddress("patrol@district.example")
         settings.office = [MailAddress("office@district.example")]
-        _ = try DailyMail.enqueue(store, day: Self.day, settings: settings, patrol: PatrolSettings())
+        _ = try DailyMail.enqueue(store, day: Self.day, settings: settings, patrol: DailyPatrolSettings())
 
         let order = try #require(try store.ledger(venue: "V1").first { $0.kind == .order })
         let cited = try #require(Evidence.pictures(in: order.step.evidence).first)
@@ -58,27 +55,25 @@ struct PictureMailTests {
 
     @Test("a camera whose clock is off by more than the tolerance is on the maintenance list, worst first; one within it is not")
     func clocks() throws {
-        let folder = try temporaryFolder("report-clocks")
-        let store = try Store(path: folder.appendingPathComponent("patrol.sqlite").path)
-        let vault = try CredentialVault(path: folder.appendingPathComponent("credentials.sqlite").path)
-        let venue = Venue(id: "V1", name: "平安宾馆", kind: .hotel, tier: .general, district: "城东", grid: "G01",
-                          address: "城东路1号", ownerContact: "13800000001")
-        let cameras = try ["C1", "C2", "C3", "C4"].map { try Camera(id: $0, venueID: "V1", placement: .interior, url: "rtsp://10.0.0.1/\($0)") }
-        try store.apply(Inventory(venues: [venue], cameras: cameras), vault: vault, zone: patrolZone,
-                        now: Self.day.start(in: Self.zone).addingTimeInterval(-86_400))
+        let temporary = try TemporaryStore()
+        let store = temporary.store
+        let cameras = try TestDistrict.cameras(["C1", "C2", "C3", "C4"].map { ($0, "V1", .interior) }) { "rtsp://10.0.0.1/\($0)" }
+        try temporary.seed(Inventory(venues: [TestDistrict.pingan()], cameras: cameras),
+                           since: Self.day.start(in: Self.zone).addingTimeInterval(-86_400))
         // C1 runs 5 s fast (within 60 s), C2 300 s fast, C3 3,600 s slow, C4 sends no sender reports.
         let offsets: [String: Double?] = ["C1": 5, "C2": 300, "C3": -3600, "C4": nil]
         var batch: [(cameraID: String, result: ProbeResult)] = []
         for minute in stride(from: 0, to: 1440, by: 15) {
             let at = Self.day.start(in: Self.zone).addingTimeInterval(Double(minute) * 60)
             for (camera, offset) in offsets {
-                var result = DailyReportMailTests.result(.online, at)
+                var result = probeResult(.online, at: at)
                 result.clockOffset = offset
                 batch.append((camera, result))
             }
         }
         try store.write(batch)
-        try DailyPatrol(store: store, settings: PatrolSettings()).runDue(now: Self.day.adding(1).start(in: Self.zone, hour: 6, minute: 5))
+        try DailyPatrol(store: store, settings: DailyPatrolSettings())
+            .runDue(now: Self.day.adding(1).start(in: Self.zone, hour: 6, minute: 5))
         let report = try DailyReport.build(from: store, day: Self.day, policy: LadderPolicy(), clockTolerance: 60)
         #expect(report.clocks.map(\.cameraID) == ["C3", "C2"])
         #expect(report.clocks.map(\.offset) == [-3600, 300])

@@ -1,4 +1,5 @@
 import Foundation
+import PatrolLedger
 import PatrolMail
 import PatrolSettings
 import PatrolTestSupport
@@ -80,6 +81,8 @@ func lines(_ text: String?) -> String? {
 
 /// 2025-03-14 07:00 in Beijing: a morning's report.
 let reportMorning = Date(timeIntervalSince1970: 1_741_906_800)
+/// The patrol day the sample report's messages are queued for.
+let reportDay = PatrolDay(year: 2025, month: 3, day: 14)
 let beijing = TimeZone(identifier: "Asia/Shanghai")!
 
 /// The daily report of the sample district as the report's author will hand it over: Chinese

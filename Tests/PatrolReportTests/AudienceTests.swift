@@ -1,17 +1,18 @@
 import Foundation
+import PatrolFixtures
 import Testing
 @testable import PatrolReport
 
 @Suite struct AudienceTests {
-    let report = Crafted.report
+    let report = CraftedReport.report
     /// Venues supervised by 张伟 and everyone else's, as the crafted day has them.
     let his = ["温馨公寓", "东方公寓", "锦绣网吧", "吉祥宾馆"]
     let others = ["平安宾馆", "Sunrise Hostel", "script", "星空网吧", "老街旅社", "和平出租屋", "如意宾馆", "HYPERLINK"]
 
     @Test func aSupervisorSeesOnlyTheirVenues() throws {
-        let audience = ReportAudience.supervisor(Crafted.zhang)
-        let text = ReportText.render(report, for: audience, timeZone: shanghai)
-        let html = ReportHTML.render(report, for: audience, timeZone: shanghai)
+        let audience = ReportAudience.supervisor(CraftedReport.zhang)
+        let text = ReportText.render(report, for: audience, timeZone: CraftedReport.zone)
+        let html = ReportHTML.render(report, for: audience, timeZone: CraftedReport.zone)
         let csv = ReportCSV.attachments(report, for: audience).map { String(decoding: $0.data, as: UTF8.self) }.joined()
         for body in [text, html] {
             for name in his { #expect(body.contains(name), "\(name)") }
@@ -30,8 +31,8 @@ import Testing
     }
 
     @Test func theMaintenanceTeamSeesOnlyItsList() throws {
-        let text = ReportText.render(report, for: .maintenance, timeZone: shanghai)
-        let html = ReportHTML.render(report, for: .maintenance, timeZone: shanghai)
+        let text = ReportText.render(report, for: .maintenance, timeZone: CraftedReport.zone)
+        let html = ReportHTML.render(report, for: .maintenance, timeZone: CraftedReport.zone)
         #expect(text.hasPrefix("Patrol maintenance list 2026-11-21\n"))
         #expect(text.contains("\n15 of 320 perimeter cameras down (yesterday 12)\n"))
         #expect(text.contains("C00031  V0004  温馨公寓  长安街1号, 东门  2026-11-19 14:05  2 d 9 h"))
@@ -50,8 +51,8 @@ import Testing
     }
 
     @Test func theOfficeSeesEverything() {
-        let text = ReportText.render(report, for: .office, timeZone: shanghai)
+        let text = ReportText.render(report, for: .office, timeZone: CraftedReport.zone)
         for name in his + ["平安宾馆", "星空网吧", "老街旅社", "和平出租屋", "如意宾馆"] { #expect(text.contains(name), "\(name)") }
-        #expect(report.supervisors == [Crafted.zhang, Crafted.li].sorted())
+        #expect(report.supervisors == [CraftedReport.zhang, CraftedReport.li].sorted())
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PatrolFixtures
 import Testing
 @testable import PatrolReport
 
@@ -10,7 +11,7 @@ import Testing
         #expect(report.venues.count == 320)
         #expect(report.events.count == 491)
 
-        let text = ReportText.render(report, timeZone: shanghai)
+        let text = ReportText.render(report, timeZone: CraftedReport.zone)
         #expect(text.contains("1,225 of 1,580 cameras compliant (interior 75.0%, the same as yesterday)"))
         // The text lists every step, every due order, every camera down.
         for event in report.events { #expect(text.contains("\n  \(event.seq)  \(event.venue?.id ?? "*") "), "#\(event.seq)") }
@@ -30,7 +31,7 @@ import Testing
     /// this day fills every table past it and comes to about 86 KB, leaving room for longer
     /// names and reasons.
     @Test func theHTMLStaysUnderGmailsClippingSize() {
-        let html = ReportHTML.render(report, timeZone: shanghai)
+        let html = ReportHTML.render(report, timeZone: CraftedReport.zone)
         #expect(html.utf8.count < 102 * 1024, "\(html.utf8.count) bytes")
         #expect(html.contains("… and 125 more: the plain-text version of this report lists them all."))
         #expect(html.contains("… and 65 more"), "repeat offenders")
@@ -38,7 +39,7 @@ import Testing
     }
 
     @Test func everySupervisorGetsTheirShare() {
-        let texts = report.supervisors.map { ReportText.render(report, for: .supervisor($0), timeZone: shanghai) }
+        let texts = report.supervisors.map { ReportText.render(report, for: .supervisor($0), timeZone: CraftedReport.zone) }
         #expect(texts.count == 4)
         let supervised = report.venues.filter { $0.venue.supervisor != nil }.count
         let counted = report.supervisors.map { report.forSupervisor($0).venues.count }.reduce(0, +)

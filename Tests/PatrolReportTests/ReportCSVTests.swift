@@ -1,4 +1,5 @@
 import Foundation
+import PatrolFixtures
 import Testing
 @testable import PatrolReport
 
@@ -35,7 +36,7 @@ func parseCSV(_ text: String) throws -> [[String]] {
 }
 
 @Suite struct ReportCSVTests {
-    let report = Crafted.report
+    let report = CraftedReport.report
 
     @Test func cameras() throws {
         let records = try parseCSV(ReportCSV.cameras(report))
@@ -44,10 +45,10 @@ func parseCSV(_ text: String) throws -> [[String]] {
         #expect(records.count == 1 + report.cameras.count)
         #expect(records.allSatisfy { $0.count == 14 })
         #expect(records[1] == ["2026-11-21", "C00002", "V0001", "平安宾馆", "general", "", "interior", "failed", "12.5", "0", "24.0",
-                               "96", "black", Crafted.orderReason])
+                               "96", "black", CraftedReport.orderReason])
         let sunrise = try #require(records.first { $0[1] == "C00010" })
         #expect(sunrise[3] == "Sunrise Hostel, Block \"A\"")
-        #expect(sunrise[13] == Crafted.quotedReason)
+        #expect(sunrise[13] == CraftedReport.quotedReason)
         #expect(records.first { $0[1] == "C00120" }?[3] == "'=HYPERLINK(\"http://x\")", "a formula is not run")
     }
 
@@ -67,13 +68,13 @@ func parseCSV(_ text: String) throws -> [[String]] {
         #expect(records[0] == ["day", "venue_id", "venue_name", "kind", "tier", "supervisor", "verdict", "standing", "deadline", "reason"])
         #expect(records.count == 1 + report.venues.count)
         #expect(records[1] == ["2026-11-21", "V0001", "平安宾馆", "hotel", "general", "", "failed", "ordered", "2026-11-24",
-                               Crafted.orderReason])
+                               CraftedReport.orderReason])
         #expect(records.first { $0[1] == "V0004" }?[5] == "张伟 (一组)")
         #expect(records.first { $0[1] == "V0012" }?[6] == "", "a venue not judged has no verdict")
     }
 
     @Test func maintenance() throws {
-        let records = try parseCSV(ReportCSV.maintenance(report, timeZone: shanghai))
+        let records = try parseCSV(ReportCSV.maintenance(report, timeZone: CraftedReport.zone))
         #expect(records == [
             ["day", "camera_id", "venue_id", "venue_name", "address", "down_since", "reason"],
             ["2026-11-21", "C00031", "V0004", "温馨公寓", "长安街1号, 东门", "2026-11-19T14:05:00+08:00",

@@ -1,4 +1,5 @@
 import Foundation
+import PatrolFixtures
 import Testing
 @testable import PatrolReport
 
@@ -12,7 +13,7 @@ func barWidths(_ html: String) throws -> [[Int]] {
 }
 
 @Suite struct ReportHTMLTests {
-    let html = ReportHTML.render(Crafted.report, timeZone: shanghai)
+    let html = ReportHTML.render(CraftedReport.report, timeZone: CraftedReport.zone)
 
     @Test func aSelfContainedDocument() {
         #expect(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">"))
@@ -54,7 +55,7 @@ func barWidths(_ html: String) throws -> [[Int]] {
     }
 
     @Test func everySectionOfAnEmptyDaySaysSo() {
-        let html = ReportHTML.render(emptyDay(), timeZone: shanghai)
+        let html = ReportHTML.render(emptyDay(), timeZone: CraftedReport.zone)
         for line in ["No ledger entries since the previous patrol.", "No new rectification orders.", "No new warnings.",
                      "No new suspensions.", "No closures.", "No venue rectified.", "No venue reinstated.", "No days waived.",
                      "No other ledger entries.", "Nothing due today.", "Nothing due tomorrow.", "No priority venues.",

@@ -1,4 +1,5 @@
 import Foundation
+import PatrolFixtures
 import PatrolLedger
 import PatrolStore
 import Testing
@@ -27,7 +28,7 @@ func column(of marker: String, in line: String) -> Int? {
 func words(_ line: String) -> [String] { line.split(separator: " ").map(String.init) }
 
 @Suite struct ReportTextTests {
-    let text = ReportText.render(Crafted.report, timeZone: shanghai)
+    let text = ReportText.render(CraftedReport.report, timeZone: CraftedReport.zone)
 
     @Test func headlineAndFigures() {
         let lines = text.components(separatedBy: "\n")
@@ -55,7 +56,7 @@ func words(_ line: String) -> [String] { line.split(separator: " ").map(String.i
         #expect(orders.count == 4)
         #expect(words(orders[0]) == ["#", "Venue", "Name", "Deadline", "Evidence"])
         #expect(orders[1].hasPrefix("  101  V0001  平安宾馆 "))
-        #expect(orders[1].contains("2026-11-24  " + Crafted.orderReason))
+        #expect(orders[1].contains("2026-11-24  " + CraftedReport.orderReason))
         #expect(orders[2].contains("Sunrise Hostel, Block \"A\""))
         #expect(words(listing(text, "Warnings")[1]).prefix(4) == ["105", "V0004", "温馨公寓", "2026-11-22"])
         #expect(words(listing(text, "Suspensions")[1]).prefix(4) == ["107", "V0005", "星空网吧", "2026-11-23"])
@@ -110,7 +111,7 @@ func words(_ line: String) -> [String] { line.split(separator: " ").map(String.i
     }
 
     @Test func everySectionOfAnEmptyDaySaysSo() {
-        let text = ReportText.render(emptyDay(), timeZone: shanghai)
+        let text = ReportText.render(emptyDay(), timeZone: CraftedReport.zone)
         #expect(text.contains("1,580 of 1,580 cameras compliant (interior 100.0%, the same as yesterday)"))
         #expect(text.contains("Failed cameras by cause: none."))
         #expect(text.contains("No ledger entries since the previous patrol."))
@@ -133,16 +134,16 @@ func words(_ line: String) -> [String] { line.split(separator: " ").map(String.i
         report.integrity.sealedBy = String(repeating: "ab", count: 32)
         report.integrity.trusted = true
         report.integrity.predates = 40
-        let integrity = section(ReportText.render(report, timeZone: shanghai), "Ledger integrity")
+        let integrity = section(ReportText.render(report, timeZone: CraftedReport.zone), "Ledger integrity")
         #expect(integrity.contains("Ledger head: \(head.hash):113."))
         #expect(integrity.contains("`patrol ledger verify --head \(head.hash):113`"))
         #expect(integrity.contains("sealed by key abababababababab, the trusted key; entries #1–#40 predate the key: chained but not sealed"))
         report.integrity.problem = "ledger entry #57 was altered after it was sealed 2026-11-20T22:00:00.000Z: its hash is not the sealed one"
         report.integrity.seq = 57
-        let failed = section(ReportText.render(report, timeZone: shanghai), "Ledger integrity")
+        let failed = section(ReportText.render(report, timeZone: CraftedReport.zone), "Ledger integrity")
         #expect(failed.contains("LEDGER CHECK FAILED: ledger entry #57 was altered after it was sealed"))
         #expect(failed.contains("Ledger head: \(head.hash):113."))
-        let html = ReportHTML.render(report, timeZone: shanghai)
+        let html = ReportHTML.render(report, timeZone: CraftedReport.zone)
         #expect(html.contains("Ledger head: \(head.hash):113."))
     }
 
@@ -150,19 +151,19 @@ func words(_ line: String) -> [String] { line.split(separator: " ").map(String.i
         var report = emptyDay()
         report.previous = nil
         #expect(ReportText.render(report).contains("(interior 100.0%; the day before was not patrolled)"))
-        report.figures = figures(interior: [.unknown: 1260], perimeter: [.compliant: 320])
+        report.figures = CraftedReport.figures(interior: [.unknown: 1260], perimeter: [.compliant: 320])
         #expect(ReportText.render(report).contains("320 of 1,580 cameras compliant (no interior camera judged)"))
     }
 
     @Test func subjects() {
-        let report = Crafted.report
+        let report = CraftedReport.report
         #expect(report.subject(for: .office) == "Patrol daily report 2026-11-21: LEDGER CHECK FAILED, 3 new orders, 1 warning, "
             + "1 suspension, 1 closure, 1 due today, 2 cameras for maintenance")
-        #expect(report.subject(for: .supervisor(Crafted.zhang))
+        #expect(report.subject(for: .supervisor(CraftedReport.zhang))
             == "Patrol daily report 2026-11-21, your venues: LEDGER CHECK FAILED, 1 warning, 1 due today")
         #expect(report.subject(for: .maintenance) == "Patrol maintenance list 2026-11-21: 2 perimeter cameras down")
         #expect(emptyDay().subject(for: .maintenance) == "Patrol maintenance list 2026-11-21: no perimeter camera down")
-        for audience in [ReportAudience.office, .supervisor(Crafted.li), .maintenance] {
+        for audience in [ReportAudience.office, .supervisor(CraftedReport.li), .maintenance] {
             #expect(report.subject(for: audience).unicodeScalars.allSatisfy { $0.isASCII })
         }
     }

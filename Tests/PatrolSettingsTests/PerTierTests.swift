@@ -51,7 +51,7 @@ struct PerTierTests {
         (PerTier(repeating: 5), 5, 0.5, PerTier(repeating: 10.5)),
     ])
     func coverage(cadence: PerTier<Double>, backoffLimit: Double, deadline: Double, expected: PerTier<Double>) {
-        var settings = PatrolSettings()
+        var settings = DailyPatrolSettings()
         settings.cover(cadence: cadence, backoffLimit: backoffLimit, deadline: deadline)
         #expect(settings.coverage == expected)
     }

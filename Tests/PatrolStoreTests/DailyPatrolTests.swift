@@ -20,10 +20,9 @@ struct DailyPatrolTests {
     init() throws {
         fixture = try TemporaryStore()
         // V0001..V0003, general; cameras C00001 (perimeter), C00002 and C00003 (interior) at V0001, and so on.
-        try fixture.seed(venues: 3)
         // The inventory existed before the first day.
-        try fixture.onRecord(before: Self.day1, in: Self.zone)
-        patrol = DailyPatrol(store: fixture.store, settings: PatrolSettings())
+        try fixture.seed(venues: 3, since: Self.day1.start(in: Self.zone).addingTimeInterval(-86_400))
+        patrol = DailyPatrol(store: fixture.store, settings: DailyPatrolSettings())
     }
 
     static func day(_ number: Int) -> PatrolDay { day1.adding(number - 1) }
@@ -84,7 +83,7 @@ struct DailyPatrolTests {
         try patrol.runDue(now: morning(of: 2))
         #expect(try ledger() == ["2026-11-10 V0001 order 2026-11-13"])
         // The office shortens the general deadline to one day; the camera stays broken.
-        var stricter = PatrolSettings()
+        var stricter = DailyPatrolSettings()
         stricter.ladder.deadlineDays[.general] = 1
         let strict = DailyPatrol(store: fixture.store, settings: stricter)
         for number in 2...4 { try probe(day: number) { $0 == "C00002" ? .timeout : .online } }
@@ -126,7 +125,7 @@ struct DailyPatrolTests {
         #expect(try fixture.store.ladder(policy: LadderPolicy())["V0001"]?.open?.deadline == Self.day(4))
 
         // An import's tier act is in the ledger before any derivation saw it: that venue is derived again.
-        let seeded = try district(venues: 3)
+        let seeded = try TestDistrict.small(venues: 3)
         var venues = seeded.venues
         venues[1].tier = .priority
         venues[1].supervisor = "张伟 (一组)"
@@ -183,7 +182,7 @@ struct DailyPatrolTests {
         #expect(try tier() == "watch")
 
         // Importing the same files again, or with only an address changed, leaves the ladder's move alone.
-        let seeded = try district(venues: 3)
+        let seeded = try TestDistrict.small(venues: 3)
         var venues = seeded.venues
         let entries = try fixture.store.ledger().count
         try fixture.store.apply(seeded, vault: fixture.vault, zone: patrolZone, now: morning(of: 4))
@@ -205,7 +204,7 @@ struct DailyPatrolTests {
 
     @Test("a tier set by import is an act in the ledger, and the next order's deadline follows it")
     func importedTier() throws {
-        let seeded = try district(venues: 3)
+        let seeded = try TestDistrict.small(venues: 3)
         var venues = seeded.venues
         venues[0].tier = .priority
         venues[0].supervisor = "张伟 (一组)"
@@ -260,7 +259,7 @@ struct DailyPatrolTests {
     func atomic() throws {
         try probe(day: 1) { $0 == "C00002" ? .timeout : .online }
         struct Crash: Error {}
-        let failing = DailyPatrol(store: fixture.store, settings: PatrolSettings(), beforeCommit: { _ in throw Crash() })
+        let failing = DailyPatrol(store: fixture.store, settings: DailyPatrolSettings(), beforeCommit: { _ in throw Crash() })
         #expect(throws: Crash.self) { try failing.runDue(now: morning(of: 2)) }
         let rows = try fixture.store.pool.read { db in
             try ["ledger", "camera_day", "venue_day", "patrol_day"].map { try Int.fetchOne(db, sql: "SELECT count(*) FROM \($0)")! }

@@ -43,7 +43,7 @@ struct FullDiskTests {
         try disk.fill(t.store)
         // Enough results that the transaction needs new pages whatever the last one left free.
         for minute in 0..<20 {
-            writer.submit(cameras.map { ($0, result(.online, at: t0.addingTimeInterval(Double(minute) * 60))) })
+            writer.submit(cameras.map { ($0, probeResult(.online, at: t0.addingTimeInterval(Double(minute) * 60))) })
         }
         writer.drain()
         #expect(failures.errors.first?.contains("database or disk is full") == true, "\(failures.errors)")
@@ -96,11 +96,11 @@ struct FullDiskTests {
         for seconds in stride(from: 0.0, to: 86_400, by: 900) {
             for camera in (1...30).map({ String(format: "C%05d", $0) }) {
                 let outcome: Outcome = camera == "C00002" || camera == "C00005" ? .timeout : .online
-                batch.append((camera, result(outcome, at: start.addingTimeInterval(seconds))))
+                batch.append((camera, probeResult(outcome, at: start.addingTimeInterval(seconds))))
             }
         }
         try t.store.write(batch)
-        let patrol = DailyPatrol(store: t.store, settings: PatrolSettings())
+        let patrol = DailyPatrol(store: t.store, settings: DailyPatrolSettings())
         let morning = Self.day.adding(1).start(in: Self.zone, hour: 7)
 
         try disk.fill(t.store)

@@ -5,6 +5,7 @@ import PatrolInventory
 import PatrolLedger
 import PatrolProbe
 import PatrolSettings
+import PatrolTestSupport
 import Testing
 @testable import PatrolStore
 
@@ -26,9 +27,8 @@ struct LedgerSealTests {
     init(sealed: Bool) throws {
         fixture = try TemporaryStore(sealed: sealed)
         // V0001..V0003, general; C00002 and C00003 are V0001's interior cameras, C00005 and C00006 V0002's.
-        try fixture.seed(venues: 3)
-        try fixture.onRecord(before: Self.day1, in: Self.zone)
-        patrol = DailyPatrol(store: fixture.store, settings: PatrolSettings())
+        try fixture.seed(venues: 3, since: Self.day1.start(in: Self.zone).addingTimeInterval(-86_400))
+        patrol = DailyPatrol(store: fixture.store, settings: DailyPatrolSettings())
     }
 
     static func day(_ number: Int) -> PatrolDay { day1.adding(number - 1) }
@@ -343,7 +343,7 @@ struct LedgerSealTests {
         #expect(check.sealing.contains("entries #1–#2 predate the key: chained but not sealed"))
         // Later days are sealed; a later rewrite of an entry from before the key is caught too.
         try old.fixture.probe(Self.day(3), in: Self.zone, cameras: 9)
-        try DailyPatrol(store: upgraded, settings: PatrolSettings()).runDue(now: Self.morning(of: 4))
+        try DailyPatrol(store: upgraded, settings: DailyPatrolSettings()).runDue(now: Self.morning(of: 4))
         #expect(try upgraded.verifyLedger(policy: LadderPolicy(), trusted: try key.trustedPublicKey()).ok)
         try old.tamper { db in
             try db.execute(sql: "UPDATE ledger SET actor = '李娜' WHERE seq = 2")

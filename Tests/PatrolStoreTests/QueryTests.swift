@@ -13,22 +13,22 @@ struct QueryTests {
     /// C00002 down (timeout), C00004 down (black), C00006 moved to 1080p H.265, C00009 never probed.
     static func probedDistrict() throws -> TemporaryStore {
         let t = try TemporaryStore()
-        let plain = try district(venues: 3)
+        let plain = try TestDistrict.small(venues: 3)
         var venues = plain.venues
         venues[0].tier = .priority
         venues[0].supervisor = "张伟 (一组)"
         venues[1].tier = .watch
         try t.store.apply(Inventory(venues: venues, cameras: plain.cameras), vault: t.vault, zone: patrolZone)
-        try t.store.write([(cameraID: "C00001", result: result(.timeout, at: t0.addingTimeInterval(-10 * 86_400)))])
-        try t.store.write([(cameraID: "C00001", result: result(.online, at: t0.addingTimeInterval(-3 * 86_400)))])
-        try t.store.write((1...8).map { (cameraID: String(format: "C%05d", $0), result: result(.online, at: t0)) })
+        try t.store.write([(cameraID: "C00001", result: probeResult(.timeout, at: t0.addingTimeInterval(-10 * 86_400)))])
+        try t.store.write([(cameraID: "C00001", result: probeResult(.online, at: t0.addingTimeInterval(-3 * 86_400)))])
+        try t.store.write((1...8).map { (cameraID: String(format: "C%05d", $0), result: probeResult(.online, at: t0)) })
         for minute in 1...3 {
             let at = t0.addingTimeInterval(Double(minute) * 60)
-            try t.store.write([(cameraID: "C00002", result: result(.timeout, at: at)),
-                               (cameraID: "C00004", result: result(.black, at: at))])
+            try t.store.write([(cameraID: "C00002", result: probeResult(.timeout, at: at)),
+                               (cameraID: "C00004", result: probeResult(.black, at: at))])
         }
         try t.store.write([(cameraID: "C00006",
-                            result: result(.online, at: t0.addingTimeInterval(60), width: 1920, height: 1080, codec: "hevc"))])
+                            result: probeResult(.online, at: t0.addingTimeInterval(60), width: 1920, height: 1080, codec: "hevc"))])
         return t
     }
 

@@ -4,12 +4,13 @@ import PatrolLedger
 import PatrolProbe
 import PatrolSettings
 @testable import PatrolStore
+import PatrolTestSupport
 import Testing
 
 /// A probe result carrying a picture: `size` bytes standing for a JPEG, different for every
 /// probe (the store names files by their hash and never reads them as pictures).
 func pictured(_ outcome: Outcome, at date: Date, camera: String, size: Int = 20_000) -> ProbeResult {
-    var probe = result(outcome, at: date)
+    var probe = probeResult(outcome, at: date)
     var bytes = Data("\(camera) \(date.timeIntervalSince1970)".utf8)
     bytes.append(Data(repeating: UInt8(truncatingIfNeeded: bytes.count), count: size - bytes.count))
     probe.snapshot = Snapshot(jpeg: bytes, width: 640, height: 360)

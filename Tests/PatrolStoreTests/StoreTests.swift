@@ -18,7 +18,7 @@ struct StoreTests {
     func batch() throws {
         let t = try TemporaryStore()
         try t.seed(venues: 2)
-        let batch = (1...6).map { (cameraID: String(format: "C%05d", $0), result: result(.online, at: t0)) }
+        let batch = (1...6).map { (cameraID: String(format: "C%05d", $0), result: probeResult(.online, at: t0)) }
         let report = try t.store.write(batch)
         #expect(report.results == 6)
         #expect(try count(t.store, "SELECT count(*) FROM probe_result") == 6)
@@ -26,7 +26,7 @@ struct StoreTests {
         #expect(try count(t.store, "SELECT sum(probes) FROM rollup WHERE period = 'hour'") == 6)
         #expect(try count(t.store, "SELECT sum(n_online) FROM rollup WHERE period = 'day'") == 6)
         // A result for a camera not in the inventory is dropped, not an error.
-        #expect(try t.store.write([(cameraID: "C99999", result: result(.online, at: t0))]).results == 0)
+        #expect(try t.store.write([(cameraID: "C99999", result: probeResult(.online, at: t0))]).results == 0)
     }
 
     @Test("the migrated schema has a roll-up counter for every outcome the probe can give")
@@ -45,7 +45,7 @@ struct StoreTests {
         let outcomes: [Outcome] = [.online, .timeout, .online, .refused, .refused, .refused, .online, .online]
         var changes: [StatusChange] = []
         for (i, outcome) in outcomes.enumerated() {
-            changes += try t.store.write([(cameraID: camera, result: result(outcome, at: t0.addingTimeInterval(Double(i) * 60)))]).statusChanges
+            changes += try t.store.write([(cameraID: camera, result: probeResult(outcome, at: t0.addingTimeInterval(Double(i) * 60)))]).statusChanges
         }
         #expect(changes.map(\.to) == [.up, .down, .up])
         #expect(changes[1].outcome == .refused)
@@ -58,13 +58,13 @@ struct StoreTests {
     func frozenAcrossProbes() throws {
         let t = try TemporaryStore()
         try t.seed(venues: 1)
-        try t.store.write([(cameraID: "C00001", result: result(.online, at: t0, fingerprint: 7))])
-        let report = try t.store.write([(cameraID: "C00001", result: result(.online, at: t0.addingTimeInterval(900), fingerprint: 7))])
+        try t.store.write([(cameraID: "C00001", result: probeResult(.online, at: t0, fingerprint: 7))])
+        let report = try t.store.write([(cameraID: "C00001", result: probeResult(.online, at: t0.addingTimeInterval(900), fingerprint: 7))])
         #expect(report.frozenAcrossProbes == 1)
         let stored = try t.store.pool.read { try String.fetchOne($0, sql: "SELECT outcome FROM probe_result ORDER BY id DESC LIMIT 1") }
         #expect(stored == "frozen")
         // A different picture next time is online again.
-        let next = try t.store.write([(cameraID: "C00001", result: result(.online, at: t0.addingTimeInterval(1800), fingerprint: 8))])
+        let next = try t.store.write([(cameraID: "C00001", result: probeResult(.online, at: t0.addingTimeInterval(1800), fingerprint: 8))])
         #expect(next.frozenAcrossProbes == 0)
     }
 
@@ -74,7 +74,7 @@ struct StoreTests {
         try t.seed(venues: 1)
         let still = (0..<576).map { UInt8(truncatingIfNeeded: 40 + $0 * 7 % 160) }
         func probe(_ minute: Double, shift: Int, damaged: Bool = false) -> ProbeResult {
-            var r = result(.online, at: t0.addingTimeInterval(minute * 60))
+            var r = probeResult(.online, at: t0.addingTimeInterval(minute * 60))
             r.picture?.fingerprint = Fingerprint(samples: still.map { UInt8(Int($0) + shift) })!
             r.picture?.damaged = damaged
             return r
@@ -96,15 +96,15 @@ struct StoreTests {
     func metadata() throws {
         let t = try TemporaryStore()
         try t.seed(venues: 2)
-        try t.store.write([(cameraID: "C00001", result: result(.online, at: t0, width: 1920, height: 1080)),
-                           (cameraID: "C00002", result: result(.online, at: t0, width: 1920, height: 1080)),
-                           (cameraID: "C00004", result: result(.online, at: t0, width: 1280, height: 720))])
+        try t.store.write([(cameraID: "C00001", result: probeResult(.online, at: t0, width: 1920, height: 1080)),
+                           (cameraID: "C00002", result: probeResult(.online, at: t0, width: 1920, height: 1080)),
+                           (cameraID: "C00004", result: probeResult(.online, at: t0, width: 1280, height: 720))])
         // A failure does not touch the index.
-        try t.store.write([(cameraID: "C00001", result: result(.timeout, at: t0.addingTimeInterval(60)))])
+        try t.store.write([(cameraID: "C00001", result: probeResult(.timeout, at: t0.addingTimeInterval(60)))])
         let day = t0.addingTimeInterval(86_400)
-        let report = try t.store.write([(cameraID: "C00001", result: result(.online, at: day, width: 640, height: 360)),
-                                        (cameraID: "C00002", result: result(.online, at: day, width: 1920, height: 1080, fps: 24.6)),
-                                        (cameraID: "C00004", result: result(.online, at: day, width: 640, height: 360, fps: 15))])
+        let report = try t.store.write([(cameraID: "C00001", result: probeResult(.online, at: day, width: 640, height: 360)),
+                                        (cameraID: "C00002", result: probeResult(.online, at: day, width: 1920, height: 1080, fps: 24.6)),
+                                        (cameraID: "C00004", result: probeResult(.online, at: day, width: 640, height: 360, fps: 15))])
         #expect(report.metadataChanges == 5)  // C00001 w,h; C00004 w,h,fps
         let dropped = try t.store.pool.read { db in
             try String.fetchAll(db, sql: """
@@ -121,12 +121,12 @@ struct StoreTests {
         let t = try TemporaryStore()
         try t.seed(venues: 1)
         for day in 0..<10 {
-            try t.store.write([(cameraID: "C00001", result: result(.online, at: t0.addingTimeInterval(Double(day) * 86_400)))])
+            try t.store.write([(cameraID: "C00001", result: probeResult(.online, at: t0.addingTimeInterval(Double(day) * 86_400)))])
         }
         // Until the daily patrol has judged their days, raw results stay whatever their age.
         #expect(try t.store.prune(now: t0.addingTimeInterval(9 * 86_400), rawDays: 7, rollupDays: 730).results == 0)
         let zone = TimeZone(identifier: "Asia/Shanghai")!
-        try DailyPatrol(store: t.store, settings: PatrolSettings()).runDue(now: t0.addingTimeInterval(9 * 86_400))
+        try DailyPatrol(store: t.store, settings: DailyPatrolSettings()).runDue(now: t0.addingTimeInterval(9 * 86_400))
         #expect(try t.store.lastPatrolDay() == PatrolDay.containing(t0.addingTimeInterval(8 * 86_400), in: zone))
         let pruned = try t.store.prune(now: t0.addingTimeInterval(9 * 86_400), rawDays: 7, rollupDays: 730)
         #expect(pruned.results == 2)
@@ -138,7 +138,7 @@ struct StoreTests {
     func reimport() throws {
         let t = try TemporaryStore()
         let first = try t.seed(venues: 3)
-        try t.store.write([(cameraID: "C00009", result: result(.online, at: t0))])
+        try t.store.write([(cameraID: "C00009", result: probeResult(.online, at: t0))])
         // Same inventory again: nothing to do.
         #expect(try t.store.apply(first, vault: t.vault, zone: patrolZone).isEmpty)
         // Venue 3 leaves; a camera of venue 1 moves to another address.
@@ -159,7 +159,7 @@ struct StoreTests {
     @Test("credentials live in the vault, readable by its owner only, never in the main database")
     func credentials() throws {
         let t = try TemporaryStore()
-        let inventory = try district(venues: 1, password: "vault-only-secret")
+        let inventory = try TestDistrict.small(venues: 1, password: "vault-only-secret")
         try t.store.apply(inventory, vault: t.vault, zone: patrolZone)
         var info = stat()
         stat(t.vault.path, &info)
@@ -174,18 +174,18 @@ struct StoreTests {
     @Test("of two imports that overlap, the second to reach the main database changes nothing and says so")
     func overlappingImports() throws {
         let t = try TemporaryStore()
-        try t.store.apply(try district(venues: 2, password: "first"), vault: t.vault, zone: patrolZone)
+        try t.store.apply(try TestDistrict.small(venues: 2, password: "first"), vault: t.vault, zone: patrolZone)
         // While one import sits between its vault write and its main transaction, another runs whole.
         #expect(throws: Store.ConcurrentImport.self) {
-            try t.store.apply(try district(venues: 2, password: "slow"), vault: t.vault, zone: patrolZone, afterVaultWrite: {
-                _ = try? t.store.apply(try district(venues: 2, password: "fast"), vault: t.vault, zone: patrolZone)
+            try t.store.apply(try TestDistrict.small(venues: 2, password: "slow"), vault: t.vault, zone: patrolZone, afterVaultWrite: {
+                _ = try? t.store.apply(try TestDistrict.small(venues: 2, password: "fast"), vault: t.vault, zone: patrolZone)
             })
         }
         let passwords = Set(try t.store.inventory(vault: t.vault).cameras.compactMap { $0.stream.credentials?.password })
         #expect(passwords == ["fast"])
         // The overtaken import's generation, older than the one in force, went with the other's prune.
         #expect(try t.vault.generations().count == 1)
-        try t.store.apply(try district(venues: 2, password: "next"), vault: t.vault, zone: patrolZone)
+        try t.store.apply(try TestDistrict.small(venues: 2, password: "next"), vault: t.vault, zone: patrolZone)
         #expect(try t.vault.generations().count == 1)
         #expect(Set(try t.store.inventory(vault: t.vault).cameras.compactMap { $0.stream.credentials?.password }) == ["next"])
     }
@@ -194,7 +194,7 @@ struct StoreTests {
     func concurrentRead() throws {
         let t = try TemporaryStore()
         try t.seed(venues: 1)
-        try t.store.write([(cameraID: "C00001", result: result(.online, at: t0))])
+        try t.store.write([(cameraID: "C00001", result: probeResult(.online, at: t0))])
         let reader = try Store(path: t.store.path, readOnly: true)
         #expect(try count(reader, "SELECT count(*) FROM probe_result") == 1)
         let sqlite = Process()
@@ -224,7 +224,7 @@ struct BatchWriterTests {
         let writer = BatchWriter(store: t.store, judge: ProbeJudge(), batchSize: 128, interval: 60) { outcome in
             if case .success(let report) = outcome { reports.add(report.results) }
         }
-        let all = (1...300).map { (cameraID: String(format: "C%05d", $0), result: result(.online, at: t0)) }
+        let all = (1...300).map { (cameraID: String(format: "C%05d", $0), result: probeResult(.online, at: t0)) }
         for chunk in stride(from: 0, to: 300, by: 50) { writer.submit(Array(all[chunk..<chunk + 50])) }
         writer.drain()
         #expect(reports.sizes == [128, 128, 44])

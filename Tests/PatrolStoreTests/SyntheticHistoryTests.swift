@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import PatrolFixtures
 import PatrolInventory
+import PatrolTestSupport
 import Testing
 @testable import PatrolStore
 

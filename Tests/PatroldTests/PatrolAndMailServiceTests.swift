@@ -32,12 +32,7 @@ struct PatrolAndMailServiceTests {
         // Three cameras on record since the day before, probed every 15 minutes of the day; the
         // interior camera C2 never answers.
         try daemon.importCameras([1, 2, 3], port: 554, since: Self.day.start(in: Self.zone).addingTimeInterval(-86_400))
-        var batch: [(cameraID: String, result: ProbeResult)] = []
-        for seconds in stride(from: 0.0, to: 86_400, by: 900) {
-            let at = Self.day.start(in: Self.zone).addingTimeInterval(seconds)
-            for camera in ["C1", "C2", "C3"] { batch.append((camera, probeResult(camera == "C2" ? .timeout : .online, at: at))) }
-        }
-        try daemon.store.write(batch)
+        try daemon.temporary.probe(Self.day, in: Self.zone, cameras: ["C1", "C2", "C3"]) { $0 == "C2" ? .timeout : .online }
     }
 
     @Test("a day due: the service judges it, records an order for the venue, and queues the day's reports")

@@ -9,20 +9,18 @@ import PatrolProbe
 import PatrolTestSupport
 import ServiceLifecycle
 
-/// A store, its credential vault and the configuration file in a fresh temporary folder: real
-/// SQLite files, and the configuration a reload reads again.
+/// A store and its credential vault in a fresh temporary folder (`TemporaryStore`), and the
+/// configuration file a reload reads again.
 struct DaemonFolder {
-    let folder: URL
-    let store: Store
-    let vault: CredentialVault
+    let temporary: TemporaryStore
 
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("patrold-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        store = try Store(path: folder.appendingPathComponent("patrol.sqlite").path)
-        vault = try CredentialVault(path: folder.appendingPathComponent("credentials.sqlite").path)
+        temporary = try TemporaryStore()
     }
 
+    var folder: URL { temporary.folder }
+    var store: Store { temporary.store }
+    var vault: CredentialVault { temporary.vault }
     var configPath: String { folder.appendingPathComponent("patrol.yaml").path }
 
     /// Writes the configuration file: the store in this folder, a short deadline and cadence, and
@@ -30,7 +28,7 @@ struct DaemonFolder {
     @discardableResult
     func writeConfiguration(extra: String = "") throws -> PatrolConfig.Configuration {
         try """
-            database: \(folder.appendingPathComponent("patrol.sqlite").path)
+            database: \(temporary.database)
             credentials: \(folder.appendingPathComponent("credentials.sqlite").path)
             probe:
               deadline: 4
@@ -47,47 +45,20 @@ struct DaemonFolder {
         return try PatrolConfig.Configuration.load(configPath)
     }
 
-    /// One venue, V1, with cameras C1… streaming the fleet's `mounts`; the inventory on record
-    /// since `since`.
+    /// One venue, 平安宾馆 V1, with cameras C1… (the first on the perimeter) streaming the fleet's
+    /// `mounts`; the inventory on record since `since`.
     @discardableResult
-    func importCameras(_ mounts: [Int], port: Int, since: Date? = nil) throws -> Inventory {
-        let venue = Venue(id: "V1", name: "平安宾馆", kind: .hotel, tier: .general, district: "城东", grid: "G01",
-                          address: "城东路1号", ownerContact: "13800000001")
+    func importCameras(_ mounts: [Int], port: Int, since: Date = Date()) throws -> Inventory {
         let cameras = try mounts.enumerated().map { index, mount in
             try Camera(id: "C\(index + 1)", venueID: "V1", placement: index == 0 ? .perimeter : .interior,
                        url: "rtsp://127.0.0.1:\(port)\(Fleet.Mounts.path(mount))")
         }
-        let inventory = Inventory(venues: [venue], cameras: cameras)
-        try store.apply(inventory, vault: vault, zone: patrolZone)
-        if let since {
-            try store.pool.write { db in
-                try db.execute(sql: "UPDATE venue SET added_at = ?", arguments: [since])
-                try db.execute(sql: "UPDATE camera SET added_at = ?", arguments: [since])
-            }
-        }
-        return inventory
+        return try temporary.seed(Inventory(venues: [TestDistrict.pingan()], cameras: cameras), since: since)
     }
 
     func count(_ sql: String) throws -> Int {
         try store.pool.read { try Int.fetchOne($0, sql: sql) ?? 0 }
     }
-}
-
-/// A probe result as the probe returns it for a healthy stream, or one that failed with `outcome`.
-func probeResult(_ outcome: Outcome, at date: Date) -> ProbeResult {
-    let decoded = outcome == .online
-    let seed = Int(date.timeIntervalSince1970 / 60)
-    let samples = (0..<576).map { UInt8(truncatingIfNeeded: seed * 31 + $0 * 13) }
-    return ProbeResult(
-        outcome: outcome, detail: "test \(outcome.rawValue)", statusCode: nil, url: "rtsp://10.0.0.1/live", startedAt: date,
-        timings: .init(openMs: decoded ? 20 : nil, firstFrameMs: decoded ? 40 : nil, firstKeyframeMs: decoded ? 60 : nil, totalMs: 300),
-        measurements: .init(frames: decoded ? 8 : 0, keyframes: decoded ? 1 : 0, videoBytes: decoded ? 90_000 : 0,
-                            fps: decoded ? 25 : nil, bitrateKbps: decoded ? 2_000 : nil, keyframeInterval: nil),
-        stream: .init(format: "rtsp", transport: "tcp", codec: decoded ? "h264" : nil, profile: decoded ? "Main" : nil,
-                      level: nil, width: decoded ? 1280 : nil, height: decoded ? 720 : nil,
-                      pixelFormat: decoded ? "yuv420p" : nil, declaredFps: nil, hasAudio: false, audioCodec: nil),
-        picture: decoded ? .init(lumaMean: 0.4, lumaSpread: 0.2, blackFraction: 0.01, fingerprint: Fingerprint(samples: samples)!,
-                                 decodeErrors: 0, laterDifference: nil) : nil)
 }
 
 /// The values a service hands to a callback, to be awaited one by one.

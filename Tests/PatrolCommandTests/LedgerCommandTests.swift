@@ -20,38 +20,20 @@ struct LedgerCommandTests {
     let database: String
 
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("patrol-acts-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        database = folder.appendingPathComponent("patrol.sqlite").path
+        let temporary = try TemporaryStore()
+        folder = temporary.folder
+        database = temporary.database
         config = folder.appendingPathComponent("patrol.yaml").path
         try "database: patrol.sqlite\ncredentials: credentials.sqlite\n".write(toFile: config, atomically: true, encoding: .utf8)
-        let store = try Store(path: database)
-        let vault = try CredentialVault(path: folder.appendingPathComponent("credentials.sqlite").path)
-        let venues = [("V1", "平安宾馆", Tier.general, nil), ("V2", "星空网吧", .priority, "张伟 (一组)"), ("V3", "温馨公寓", .general, nil)]
-            .map { Venue(id: $0.0, name: $0.1, kind: .hotel, tier: $0.2, district: "城东", grid: "G01", address: "城东路1号",
-                         ownerContact: "13800000000", supervisor: $0.3) }
-        let cameras = try [("C1", "V1"), ("C2", "V2"), ("C3", "V3")].map {
-            try Camera(id: $0.0, venueID: $0.1, placement: .interior, url: "rtsp://admin:cam-secret@10.0.0.1/\($0.0)")
+        let cameras = try TestDistrict.cameras([("C1", "V1", .interior), ("C2", "V2", .interior), ("C3", "V3", .interior)]) {
+            "rtsp://admin:cam-secret@10.0.0.1/\($0)"
         }
-        try store.apply(Inventory(venues: venues, cameras: cameras), vault: vault, zone: patrolZone,
-                        now: Self.day1.start(in: Self.zone).addingTimeInterval(-86_400))
+        try temporary.seed(Inventory(venues: [TestDistrict.pingan(), TestDistrict.xingkong(), TestDistrict.wenxin()], cameras: cameras),
+                           since: Self.day1.start(in: Self.zone).addingTimeInterval(-86_400))
         // A probe of every camera every 15 minutes of day 1; C1 refuses all day.
-        var batch: [(cameraID: String, result: ProbeResult)] = []
-        for minute in stride(from: 0, to: 1440, by: 15) {
-            let at = Self.day1.start(in: Self.zone).addingTimeInterval(Double(minute) * 60)
-            for camera in ["C1", "C2", "C3"] { batch.append((camera, Self.result(camera == "C1" ? .refused : .online, at: at))) }
-        }
-        try store.write(batch)
-        try DailyPatrol(store: store, settings: PatrolSettings()).runDue(now: Self.day1.adding(1).start(in: Self.zone, hour: 7))
-    }
-
-    static func result(_ outcome: Outcome, at: Date) -> ProbeResult {
-        ProbeResult(outcome: outcome, detail: outcome.rawValue, statusCode: nil, url: "rtsp://10.0.0.1/", startedAt: at,
-                    timings: .init(openMs: nil, firstFrameMs: nil, firstKeyframeMs: nil, totalMs: 10),
-                    measurements: .init(frames: 0, keyframes: 0, videoBytes: 0, fps: nil, bitrateKbps: nil, keyframeInterval: nil),
-                    stream: .init(format: nil, transport: "tcp", codec: nil, profile: nil, level: nil, width: nil, height: nil,
-                                  pixelFormat: nil, declaredFps: nil, hasAudio: false, audioCodec: nil),
-                    picture: nil)
+        try temporary.probe(Self.day1, in: Self.zone, cameras: ["C1", "C2", "C3"]) { $0 == "C1" ? .refused : .online }
+        try DailyPatrol(store: temporary.store, settings: DailyPatrolSettings())
+            .runDue(now: Self.day1.adding(1).start(in: Self.zone, hour: 7))
     }
 
     func patrol(_ arguments: [String]) throws -> CommandRun {

@@ -3,6 +3,7 @@ import GRDB
 import PatrolInventory
 import PatrolProbe
 @testable import PatrolStore
+import PatrolTestSupport
 import Testing
 
 /// The credential vault and the main database through `patrol inventory import`, the real
@@ -21,8 +22,7 @@ struct VaultCommandTests {
         config = folder.appendingPathComponent("patrol.yaml").path
         try "database: patrol.sqlite\ncredentials: credentials.sqlite\ninventory:\n  max_retire_percent: 100\n"
             .write(toFile: config, atomically: true, encoding: .utf8)
-        try "id,name,kind,tier,district,grid,address,owner_contact,supervisor\nV1,平安宾馆,hotel,general,城东,G01,城东路1号,13800000001,\n"
-            .write(toFile: venuesPath, atomically: true, encoding: .utf8)
+        try Inventory(venues: [TestDistrict.pingan()], cameras: []).venuesCSV().write(toFile: venuesPath, atomically: true, encoding: .utf8)
     }
 
     func cameras(_ rows: String...) throws {

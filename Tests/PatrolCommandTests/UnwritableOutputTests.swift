@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PatrolInventory
 @testable import PatrolStore
 import PatrolTestSupport
 import Testing
@@ -16,11 +17,9 @@ struct UnwritableOutputTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         config = folder.appendingPathComponent("patrol.yaml").path
         try "database: patrol.sqlite\ncredentials: credentials.sqlite\n".write(toFile: config, atomically: true, encoding: .utf8)
-        let venues = folder.appendingPathComponent("venues.csv"), cameras = folder.appendingPathComponent("cameras.csv")
-        try "id,name,kind,tier,district,grid,address,owner_contact,supervisor\nV1,平安宾馆,hotel,general,城东,G01,城东路1号,13800000000,\n"
-            .write(to: venues, atomically: true, encoding: .utf8)
-        try "id,venue_id,placement,url\n".write(to: cameras, atomically: true, encoding: .utf8)
-        let imported = try CommandRun("patrol", ["inventory", "import", venues.path, cameras.path, "--config", config])
+        try TestDistrict.writeCSV(Inventory(venues: [TestDistrict.pingan()], cameras: []), to: folder)
+        let imported = try CommandRun("patrol", ["inventory", "import", "venues.csv", "cameras.csv", "--config", config],
+                                      directory: folder)
         try #require(imported.status == 0, "\(imported.all)")
     }
 
@@ -104,11 +103,9 @@ struct UnwritableDatabaseTests {
     func district(on disk: SmallDisk) throws -> String {
         let config = disk.folder.appendingPathComponent("patrol.yaml").path
         try "database: patrol.sqlite\ncredentials: credentials.sqlite\n".write(toFile: config, atomically: true, encoding: .utf8)
-        let venues = disk.folder.appendingPathComponent("venues.csv"), cameras = disk.folder.appendingPathComponent("cameras.csv")
-        try "id,name,kind,tier,district,grid,address,owner_contact,supervisor\nV1,平安宾馆,hotel,general,城东,G01,城东路1号,13800000000,\n"
-            .write(to: venues, atomically: true, encoding: .utf8)
-        try "id,venue_id,placement,url\n".write(to: cameras, atomically: true, encoding: .utf8)
-        let imported = try CommandRun("patrol", ["inventory", "import", venues.path, cameras.path, "--config", config])
+        try TestDistrict.writeCSV(Inventory(venues: [TestDistrict.pingan()], cameras: []), to: disk.folder)
+        let imported = try CommandRun("patrol", ["inventory", "import", "venues.csv", "cameras.csv", "--config", config],
+                                      directory: disk.folder)
         try #require(imported.status == 0, "\(imported.all)")
         return config
     }

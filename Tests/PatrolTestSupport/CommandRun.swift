@@ -1,14 +1,13 @@
 import Foundation
-import PatrolTestSupport
 
-/// One run of a built executable (`patrol`, `patrold`) as a subprocess.
-struct CommandRun {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-    var all: String { stdout + stderr }
+/// One run of a built executable (`patrol`, `patrold`, `patrol-bench`) as a subprocess.
+public struct CommandRun {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+    public var all: String { stdout + stderr }
 
-    static func binary(_ name: String) -> URL {
+    public static func binary(_ name: String) -> URL {
         // The test bundle sits in the build products folder, beside the executables.
         let beside = Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent(name)
         if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
@@ -18,8 +17,8 @@ struct CommandRun {
     /// - Parameter redirect: shell redirections applied to the command (`2>/dev/full`, `2>&-`,
     ///   `>/dev/full`): it then runs through `/bin/sh`, which sets them up and execs it.
     /// - Parameter launcher: a program (and its arguments) that runs the command, e.g. under a filter.
-    init(_ tool: String, _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil,
-         redirect: String? = nil, launcher: [String] = []) throws {
+    public init(_ tool: String, _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil,
+                redirect: String? = nil, launcher: [String] = []) throws {
         let process = Process()
         if let program = launcher.first {
             process.executableURL = URL(fileURLWithPath: program)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// When and how the daily patrol judges.
-public struct PatrolSettings: Sendable, Equatable {
+public struct DailyPatrolSettings: Sendable, Equatable {
     /// Patrol days are calendar days here.
     public var timeZone = TimeZone(identifier: "Asia/Shanghai")!
     /// The patrol of a day runs at this time on the next day.

@@ -1,11 +1,12 @@
 import Foundation
 import PatrolTestSupport
 import GRDB
+import PatrolInventory
 import PatrolLedger
 @testable import PatrolStore
 import Testing
 
-/// `patrol inventory` and `patrold --once`, the real binaries, on real files.
+/// `patrol inventory`, the real binary, on real files; and patrold refusing a bad configuration.
 @Suite("Inventory import and the daemon, as commands")
 struct DaemonCommandTests {
     let folder: URL
@@ -20,9 +21,7 @@ struct DaemonCommandTests {
     }
 
     func venues(count: Int = 2) -> String {
-        "id,name,kind,tier,district,grid,address,owner_contact,supervisor\n"
-            + (1...count).map { "V\($0),平安宾馆\($0)号,hotel,general,城东,G01-0\($0),城东路\($0)号,1380000000\($0)," }
-            .joined(separator: "\n") + "\n"
+        Inventory(venues: TestDistrict.hotels(count), cameras: []).venuesCSV()
     }
 
     func config(_ extra: String = "") throws -> String {
@@ -40,7 +39,7 @@ struct DaemonCommandTests {
     func importInventory() throws {
         let config = try config()
         try write("venues.csv", venues() + "V3,坏旅馆,hotel,vip,城东,G01,路,138,\n")
-        try write("cameras.csv", "id,venue_id,placement,url\nC1,V1,perimeter,rtsp://10.0.0.1/live\nC2,V9,interior,rtsp://10.0.0.2/live\n")
+        try write("cameras.csv", "id,venue_id,placement,url\nC1,V0001,perimeter,rtsp://10.0.0.1/live\nC2,V9,interior,rtsp://10.0.0.2/live\n")
         let venuesPath = folder.appendingPathComponent("venues.csv").path, camerasPath = folder.appendingPathComponent("cameras.csv").path
         let bad = try CommandRun("patrol", ["inventory", "import", venuesPath, camerasPath, "--config", config])
         #expect(bad.status == 65)
@@ -51,7 +50,7 @@ struct DaemonCommandTests {
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("patrol.sqlite").path))
 
         try write("venues.csv", venues())
-        try write("cameras.csv", "id,venue_id,placement,url\nC1,V1,perimeter,rtsp://admin:cam-pass@10.0.0.1/live\nC2,V2,interior,rtsp://10.0.0.2/live\n")
+        try write("cameras.csv", "id,venue_id,placement,url\nC1,V0001,perimeter,rtsp://admin:cam-pass@10.0.0.1/live\nC2,V0002,interior,rtsp://10.0.0.2/live\n")
         let good = try CommandRun("patrol", ["inventory", "import", venuesPath, camerasPath, "--config", config])
         #expect(good.status == 0, "\(good.all)")
         #expect(good.stdout.contains("added 2 venues and 2 cameras"))
@@ -72,7 +71,7 @@ struct DaemonCommandTests {
         let config = try config()
         let venuesPath = folder.appendingPathComponent("venues.csv").path, camerasPath = folder.appendingPathComponent("cameras.csv").path
         try write("venues.csv", venues())
-        try write("cameras.csv", "id,venue_id,placement,url\nC1,V1,perimeter,rtsp://admin:cam-pass@10.0.0.1/live\nC2,V2,interior,rtsp://10.0.0.2/live\n")
+        try write("cameras.csv", "id,venue_id,placement,url\nC1,V0001,perimeter,rtsp://admin:cam-pass@10.0.0.1/live\nC2,V0002,interior,rtsp://10.0.0.2/live\n")
         #expect(try CommandRun("patrol", ["inventory", "import", venuesPath, camerasPath, "--config", config]).status == 0)
 
         try write("venues.csv", "id,name,kind,tier,district,grid,address,owner_contact,supervisor\n")
@@ -118,7 +117,7 @@ struct DaemonCommandTests {
         try write("cameras.csv", "id,venue_id,placement,url\n")
         try write("venues.csv", venues())
         #expect(try CommandRun("patrol", ["inventory", "import", venuesPath, camerasPath, "--config", config]).status == 0)
-        try write("venues.csv", venues().replacingOccurrences(of: "V1,平安宾馆1号,hotel,general", with: "V1,平安宾馆1号,hotel,watch"))
+        try write("venues.csv", venues().replacingOccurrences(of: "V0001,平安宾馆1号,hotel,general", with: "V0001,平安宾馆1号,hotel,watch"))
         let before = Date()
         #expect(try CommandRun("patrol", ["inventory", "import", venuesPath, camerasPath, "--config", config]).status == 0)
         let after = Date()
@@ -135,103 +134,5 @@ struct DaemonCommandTests {
         #expect(run.status == 78)
         #expect(run.stderr.hasPrefix("<3>"))
         #expect(run.stderr.contains("patrol.yaml:6: probe.deadline: expected a number"), "\(run.stderr)")
-    }
-
-    @Test("patrold --once sweeps every camera, writes each result and prints the summary")
-    func once() throws {
-        let fleet = try Fleet.get()
-        let config = try config()
-        try write("venues.csv", venues())
-        let cameras = [("C1", "V1", "perimeter", "/cam/0021"), ("C2", "V1", "interior", "/cam/0022"),
-                       ("C3", "V2", "interior", "/cam/0024"), ("C4", "V2", "interior", "/fault/black"),
-                       ("C5", "V2", "interior", "/fault/missing")]
-        try write("cameras.csv", "id,venue_id,placement,url\n"
-            + cameras.map { "\($0.0),\($0.1),\($0.2),rtsp://127.0.0.1:\(fleet.port)\($0.3)" }.joined(separator: "\n") + "\n")
-        let imported = try CommandRun("patrol", ["inventory", "import", "venues.csv", "cameras.csv", "--config", config],
-                                      directory: folder)
-        #expect(imported.status == 0, "\(imported.all)")
-        let run = try CommandRun("patrold", ["--config", config, "--once"])
-        #expect(run.status == 0, "\(run.stderr)")
-        let rows = Dictionary(uniqueKeysWithValues: run.stdout.split(separator: "\n").compactMap { line -> (String, [Int])? in
-            let words = line.split(separator: " ")
-            guard words.count == 4, let total = Int(words[3]) else { return nil }
-            return (String(words[0]), [Int(words[1]) ?? -1, Int(words[2]) ?? -1, total])
-        })
-        #expect(rows["online"] == [1, 2, 3])
-        #expect(rows["black"] == [0, 1, 1])
-        #expect(rows["not_found"] == [0, 1, 1])
-        #expect(rows["all"] == [1, 4, 5])
-        #expect(try count("SELECT count(*) FROM probe_result") == 5)
-        #expect(try count("SELECT count(*) FROM sweep") == 1)
-    }
-
-    @Test("patrold keeps each camera's first healthy picture as its reference, a picture when an outcome changes, and nothing more while nothing does; a camera turned away is moved")
-    func pictures() throws {
-        let fleet = try Fleet.get()
-        let turned = Fleet.Mounts.path(Fleet.Mounts.pictures.lowerBound)
-        defer { try? fleet.set(turned, "healthy") }
-        let config = try config()
-        try write("venues.csv", venues())
-        let cameras = [("C1", "V1", "interior", turned), ("C2", "V1", "interior", Fleet.Mounts.path(Fleet.Mounts.pictures.upperBound)),
-                       ("C3", "V2", "interior", "/fault/black")]
-        try write("cameras.csv", "id,venue_id,placement,url\n"
-            + cameras.map { "\($0.0),\($0.1),\($0.2),rtsp://127.0.0.1:\(fleet.port)\($0.3)" }.joined(separator: "\n") + "\n")
-        let imported = try CommandRun("patrol", ["inventory", "import", "venues.csv", "cameras.csv", "--config", config],
-                                      directory: folder)
-        #expect(imported.status == 0, "\(imported.all)")
-        let store = { try Store(path: self.folder.appendingPathComponent("patrol.sqlite").path, readOnly: true) }
-
-        // First sweep: the two healthy cameras get their reference, the black one its evidence.
-        #expect(try CommandRun("patrold", ["--config", config, "--once"]).status == 0)
-        #expect(try count("SELECT count(*) FROM camera_reference") == 2)
-        let first = try Dictionary(grouping: ["C1", "C2", "C3"].flatMap { try store().snapshots(of: $0) }, by: \.cameraID)
-        #expect(first["C1"]?.map(\.reason) == [.reference])
-        #expect(first["C2"]?.map(\.reason) == [.reference])
-        #expect(first["C3"]?.map(\.reason) == [.change])
-        #expect(first["C3"]?.first?.outcome == .black)
-        for kept in first.values.flatMap({ $0 }) {
-            let jpeg = try Data(contentsOf: URL(fileURLWithPath: kept.path))
-            #expect(SnapshotDirectory.sha256(jpeg) == kept.sha256)
-            #expect(kept.path.hasPrefix(folder.appendingPathComponent("snapshots").path))
-            #expect(jpeg.count == kept.bytes && kept.width == 640)
-        }
-
-        // Second sweep: nothing changed, nothing is kept.
-        #expect(try CommandRun("patrold", ["--config", config, "--once"]).status == 0)
-        #expect(try count("SELECT count(*) FROM snapshot") == 3)
-
-        // The camera turned to another scene: moved, and the picture of it kept.
-        try fleet.set(turned, "night")
-        #expect(try CommandRun("patrold", ["--config", config, "--once"]).status == 0)
-        let moved = try #require(try store().snapshots(of: "C1").first)
-        #expect(moved.outcome == .moved)
-        #expect(moved.reason == .change)
-        #expect(try count("SELECT count(*) FROM snapshot") == 4)
-        #expect(try count("SELECT count(*) FROM probe_result WHERE camera_id = 'C1' AND outcome = 'moved' AND snapshot IS NOT NULL") == 1)
-
-        let shown = try CommandRun("patrol", ["camera", "C1", "--config", config], directory: folder)
-        #expect(shown.status == 0, "\(shown.all)")
-        #expect(shown.stdout.contains(moved.path))
-        #expect(shown.stdout.contains("first healthy picture"))
-
-        // The camera was re-aimed on purpose: an operator approves its new scene, in the ledger.
-        let approved = try CommandRun("patrol", ["camera", "C1", "reference", "--approve", "--by", "张伟",
-                                                 "--reason", "按整改要求调整了角度", "--config", config], directory: folder)
-        #expect(approved.status == 0, "\(approved.all)")
-        let reference = try #require(try store().reference(of: "C1"))
-        #expect(reference.sha256 == moved.sha256)
-        #expect(reference.approvedBy == "张伟")
-        let note = try #require(try store().ledger(venue: "V1").last)
-        #expect(note.kind == .note && note.step.actor == "张伟")
-        #expect(Evidence.pictures(in: note.step.evidence) == [moved.sha256])
-        #expect(try CommandRun("patrol", ["ledger", "verify", "--config", config], directory: folder).stdout
-            .contains("pictures: 1 cited as evidence match their hashes"))
-        // The new scene is the scene now.
-        #expect(try CommandRun("patrold", ["--config", config, "--once"]).status == 0)
-        #expect(try count("SELECT outcome = 'online' FROM probe_result WHERE camera_id = 'C1' ORDER BY at DESC LIMIT 1") == 1)
-        // A black picture cannot be approved as a scene.
-        let refused = try CommandRun("patrol", ["camera", "C3", "reference", "--approve", "--by", "张伟", "--reason", "试",
-                                                "--config", config], directory: folder)
-        #expect(refused.status == 65, "\(refused.all)")
     }
 }

@@ -20,34 +20,28 @@ struct EvidenceCommandTests {
     let store: Store
 
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("patrol-evidence-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let temporary = try TemporaryStore()
+        folder = temporary.folder
+        store = temporary.store
         config = folder.appendingPathComponent("patrol.yaml").path
         try "database: patrol.sqlite\ncredentials: credentials.sqlite\n".write(toFile: config, atomically: true, encoding: .utf8)
-        store = try Store(path: folder.appendingPathComponent("patrol.sqlite").path)
-        let vault = try CredentialVault(path: folder.appendingPathComponent("credentials.sqlite").path)
-        let venues = [("V1", "平安宾馆"), ("V2", "星空网吧")].map {
-            Venue(id: $0.0, name: $0.1, kind: .hotel, tier: .general, district: "城东", grid: "G01", address: "城东路1号",
-                  ownerContact: "13800000000", supervisor: nil)
-        }
-        let cameras = try [("C1", "V1"), ("C2", "V2")].map {
-            try Camera(id: $0.0, venueID: $0.1, placement: .interior, url: "rtsp://10.0.0.1/\($0.0)")
-        }
-        try store.apply(Inventory(venues: venues, cameras: cameras), vault: vault, zone: patrolZone,
-                        now: Self.day1.start(in: Self.zone).addingTimeInterval(-86_400))
+        let cameras = try TestDistrict.cameras([("C1", "V1", .interior), ("C2", "V2", .interior)]) { "rtsp://10.0.0.1/\($0)" }
+        try temporary.seed(Inventory(venues: [TestDistrict.pingan(), TestDistrict.xingkong(tier: .general)], cameras: cameras),
+                           since: Self.day1.start(in: Self.zone).addingTimeInterval(-86_400))
         // Every 15 minutes of day 1: C1 black (a picture each probe, kept as the policy says), C2 online.
         var batch: [(cameraID: String, result: ProbeResult)] = []
         for minute in stride(from: 0, to: 1440, by: 15) {
             let at = Self.day1.start(in: Self.zone).addingTimeInterval(Double(minute) * 60)
             batch.append(("C1", Self.black(at: at)))
-            batch.append(("C2", LedgerCommandTests.result(.online, at: at)))
+            batch.append(("C2", probeResult(.online, at: at)))
         }
         try store.write(batch)
-        try DailyPatrol(store: store, settings: PatrolSettings()).runDue(now: Self.day1.adding(1).start(in: Self.zone, hour: 7))
+        try DailyPatrol(store: store, settings: DailyPatrolSettings())
+            .runDue(now: Self.day1.adding(1).start(in: Self.zone, hour: 7))
     }
 
     static func black(at date: Date) -> ProbeResult {
-        var result = LedgerCommandTests.result(.black, at: date)
+        var result = probeResult(.black, at: date)
         var jpeg = Data([0xFF, 0xD8])
         jpeg.append(Data("black picture at \(date.timeIntervalSince1970)".utf8))
         jpeg.append(contentsOf: [0xFF, 0xD9])

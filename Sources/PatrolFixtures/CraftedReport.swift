@@ -1,0 +1,141 @@
+import Foundation
+import PatrolInventory
+import PatrolLedger
+import PatrolReport
+import PatrolStore
+
+/// A patrol day whose daily report has every section filled, named after the worked example in
+/// docs/LEDGER.md: orders, a warning, a suspension and a closure, a waiver, a commendation, names
+/// that are Chinese, that hold commas and quotes, markup or a spreadsheet formula, and a ledger
+/// check that failed. Plain values: the renderers' tests read it, and `patrol-bench
+/// report-preview` writes its text, HTML and CSV for a person to look at.
+public enum CraftedReport {
+    public typealias VenueName = DailyReport.VenueName
+
+    /// The district's time zone, and the day.
+    public static let zone = TimeZone(identifier: "Asia/Shanghai")!
+    public static let day = PatrolDay(year: 2026, month: 11, day: 21)
+
+    public static let zhang = "张伟 (一组)"
+    public static let li = "李娜 (二组)"
+
+    public static let pingan = VenueName(id: "V0001", name: "平安宾馆", tier: .general, supervisor: nil)
+    /// A name with a comma and quotes, for the CSV.
+    public static let sunrise = VenueName(id: "V0002", name: "Sunrise Hostel, Block \"A\"", tier: .general, supervisor: nil)
+    /// A name that is markup, for the HTML.
+    public static let script = VenueName(id: "V0003", name: "<script>alert(1)</script>网吧", tier: .general, supervisor: nil)
+    public static let wenxin = VenueName(id: "V0004", name: "温馨公寓", tier: .watch, supervisor: zhang)
+    public static let xingkong = VenueName(id: "V0005", name: "星空网吧", tier: .priority, supervisor: li)
+    public static let laojie = VenueName(id: "V0006", name: "老街旅社", tier: .priority, supervisor: li)
+    public static let heping = VenueName(id: "V0007", name: "和平出租屋", tier: .watch, supervisor: li)
+    public static let ruyi = VenueName(id: "V0008", name: "如意宾馆", tier: .general, supervisor: nil)
+    public static let dongfang = VenueName(id: "V0009", name: "东方公寓", tier: .watch, supervisor: zhang)
+    public static let jinxiu = VenueName(id: "V0010", name: "锦绣网吧", tier: .priority, supervisor: zhang)
+    public static let jixiang = VenueName(id: "V0011", name: "吉祥宾馆", tier: .general, supervisor: zhang)
+    /// A name a spreadsheet would take for a formula.
+    public static let formula = VenueName(id: "V0012", name: "=HYPERLINK(\"http://x\")", tier: .general, supervisor: nil)
+
+    public static let orderReason = "1 of 2 interior cameras failed: C00002 online 0.0% of 24.0 h watched (needs 95%), mostly black"
+    public static let quotedReason = "online 91.6% of 24.0 h watched (needs 95%), mostly \"timeout\"\nthen refused"
+
+    public static var report: DailyReport {
+        let day = Self.day
+        func event(_ seq: Int, _ kind: EntryKind, _ venue: VenueName?, deadline: PatrolDay? = nil, actor: String = "patrol",
+                   _ line: String) -> DailyReport.Event {
+            DailyReport.Event(seq: seq, kind: kind, venue: venue, day: day, deadline: deadline, actor: actor, line: line)
+        }
+        let events = [
+            event(101, .order, pingan, deadline: day.adding(3), orderReason),
+            event(102, .order, sunrise, deadline: day.adding(3), "1 of 1 interior cameras failed: C00010 online 40.0% of 24.0 h watched (needs 95%), mostly refused"),
+            event(103, .order, script, deadline: day.adding(3), "1 of 3 interior cameras failed: C00020 frozen or black for 75 min (at most 60 min)"),
+            event(104, .deadlineMissed, wenxin, deadline: day, "deadline 2026-11-21 passed failing"),
+            event(105, .warning, wenxin, deadline: day.adding(1), "first failure in 365 days: warning"),
+            event(106, .deadlineMissed, xingkong, deadline: day, "deadline 2026-11-21 passed failing"),
+            event(107, .suspension, xingkong, deadline: day.adding(2), "second failure in 365 days: suspension"),
+            event(108, .closure, laojie, "third failure in 365 days: closure"),
+            event(109, .reinstated, heping, actor: "李娜", "inspected on site, recorder replaced"),
+            event(110, .rectified, ruyi, "all interior cameras compliant"),
+            event(111, .waiver, nil, actor: "王芳", "district power cut 2026-11-21 14:00-18:30"),
+            event(112, .commended, jixiang, "90 compliant days in a row"),
+            event(113, .tierChanged, jixiang, "commended: one tier down"),
+        ]
+        let cameras = [
+            camera("C00002", pingan, .interior, .failed, reason: orderReason, failure: "black"),
+            camera("C00003", pingan),
+            camera("C00010", sunrise, .interior, .failed, reason: quotedReason, failure: "timeout"),
+            camera("C00020", script, .interior, .failed, reason: "frozen or black for 75 min (at most 60 min)", failure: "frozen"),
+            camera("C00030", wenxin),
+            camera("C00031", wenxin, .perimeter, .failed, reason: "online 0.0% of 24.0 h watched (needs 95%), mostly refused", failure: "refused"),
+            camera("C00040", xingkong),
+            camera("C00090", dongfang),
+            camera("C00100", jinxiu),
+            camera("C00110", jixiang),
+            camera("C00120", formula),
+        ]
+        let venues = [
+            venueRow(pingan, .ordered, verdict: .failed, reason: orderReason, deadline: day.adding(3)),
+            venueRow(sunrise, .ordered, verdict: .failed, reason: quotedReason, deadline: day.adding(3)),
+            venueRow(script, .ordered, verdict: .failed, deadline: day.adding(3)),
+            venueRow(wenxin, .warned, verdict: .failed, deadline: day.adding(1)),
+            venueRow(xingkong, .suspended, verdict: .failed, deadline: day.adding(2)),
+            venueRow(laojie, .closed, verdict: .failed),
+            venueRow(heping, .suspended),
+            venueRow(ruyi),
+            venueRow(dongfang, .ordered, verdict: .compliant, deadline: day.adding(2)),
+            venueRow(jinxiu),
+            venueRow(jixiang),
+            venueRow(formula, verdict: nil, reason: "not judged"),
+        ]
+        let since = DateComponents(calendar: Calendar(identifier: .gregorian), timeZone: zone,
+                                   year: 2026, month: 11, day: 19, hour: 14, minute: 5).date!
+        return DailyReport(
+            day: day,
+            figures: figures(interior: [.compliant: 1197, .failed: 61, .unknown: 2], perimeter: [.compliant: 305, .failed: 15],
+                             failedBy: ["timeout": 40, "black": 20, "frozen": 10, "refused": 6]),
+            previous: figures(interior: [.compliant: 1192, .failed: 66, .unknown: 2], perimeter: [.compliant: 308, .failed: 12]),
+            standings: [.clean: 290, .ordered: 18, .warned: 6, .suspended: 3, .closed: 3],
+            events: events,
+            due: [
+                DailyReport.Due(venue: wenxin, kind: .warning, opened: day, deadline: day.adding(1)),
+                DailyReport.Due(venue: xingkong, kind: .suspension, opened: day, deadline: day.adding(2)),
+                DailyReport.Due(venue: dongfang, kind: .order, opened: day.adding(-1), deadline: day.adding(2)),
+            ],
+            priority: [xingkong, jinxiu],
+            maintenance: [
+                DailyReport.MaintenanceItem(cameraID: "C00031", venue: wenxin, address: "长安街1号, 东门", reason: "online 0.0% of 24.0 h watched (needs 95%), mostly refused", since: since),
+                DailyReport.MaintenanceItem(cameraID: "C00051", venue: xingkong, address: "解放路88号", reason: "online 60.2% of 24.0 h watched (needs 95%), mostly timeout", since: nil),
+            ],
+            repeatOffenders: [
+                DailyReport.Offender(venue: laojie, failures: 3, standing: .closed),
+                DailyReport.Offender(venue: xingkong, failures: 2, standing: .suspended),
+            ],
+            commendations: [jixiang],
+            integrity: LedgerCheck(entries: 113, days: 30, problem: "ledger entry #57 was altered: its content no longer matches its hash", seq: 57),
+            cameras: cameras,
+            venues: venues)
+    }
+
+    // MARK: The rows, with the values most of them share
+
+    public static func figures(interior: [Verdict: Int], perimeter: [Verdict: Int], failedBy: [String: Int] = [:]) -> DailyReport.Figures {
+        var figures = DailyReport.Figures()
+        figures.interior = interior
+        figures.perimeter = perimeter
+        figures.failedBy = failedBy
+        return figures
+    }
+
+    /// A camera watched all day, 96 probes: all online, or 12.5% when it failed.
+    public static func camera(_ id: String, _ venue: VenueName, _ placement: Placement = .interior, _ verdict: Verdict = .compliant,
+                              reason: String = "online 100.0% of 24.0 h watched", failure: String? = nil) -> DailyReport.CameraRow {
+        DailyReport.CameraRow(cameraID: id, venue: venue, placement: placement, verdict: verdict, reason: reason,
+                              onlinePercent: verdict == .failed ? 12.5 : 100, frozenOrBlackMinutes: 0, watchedHours: 24, probes: 96,
+                              mainFailure: failure)
+    }
+
+    /// A hotel's day and standing.
+    public static func venueRow(_ venue: VenueName, _ standing: Standing = .clean, verdict: Verdict? = .compliant,
+                                reason: String = "all interior cameras compliant", deadline: PatrolDay? = nil) -> DailyReport.VenueRow {
+        DailyReport.VenueRow(venue: venue, kind: "hotel", verdict: verdict, reason: reason, standing: standing, deadline: deadline)
+    }
+}
