@@ -167,7 +167,7 @@ class Checks:
         out = trace(self.url(path), 3.5)
         fr = frames_of(out.get("packets", []))
         last = fr[-1]["last"] if fr else None
-        ok = len(fr) == frames and last is not None and 0.7 < last < 1.5
+        ok = len(fr) == frames and last is not None and abs(last - (frames - 1) / 25) < 0.5
         return ok, "%d frames, the last %s s after PLAY, none until 3.5 s" % (len(fr), last)
 
     def burst(self, path, frames, live):
