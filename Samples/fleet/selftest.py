@@ -64,6 +64,11 @@ def decode(url, seconds, vf=None, timeout=30):
     return rc, int(frames[-1]) if frames else 0, err
 
 
+def signed_rtp(delta):
+    delta %= 1 << 32
+    return delta - (1 << 32) if delta >= 1 << 31 else delta
+
+
 class Checks:
     def __init__(self, port, ctl, slow404=None):
         self.port, self.ctl, self.slow404 = port, ctl, slow404
@@ -246,6 +251,16 @@ class Checks:
         ok = rc == 0 and "codec_name=h264" in kinds and "codec_name=aac" in kinds
         return ok, "; ".join(sorted(kinds)) or err[-200:]
 
+    def rtp_info(self, path):
+        """The PLAY reply's RTP-Info rtptime is that of the stream now, even when nobody
+        watched the mount for a while (FFmpeg counts the stream's time from it)."""
+        out = trace(self.url(path), 0.5)
+        packets = out.get("packets", [])
+        if not packets or out.get("rtptime") is None:
+            return False, "rtptime %s, %d packets" % (out.get("rtptime"), len(packets))
+        behind = signed_rtp(packets[0][2] - out["rtptime"]) / 90000
+        return abs(behind) < 0.6, "first packet %.3f s after RTP-Info's rtptime" % behind
+
     def runtime(self, path):
         steps = []
         r = control.request(self.ctl, "set %s black" % path)
@@ -271,7 +286,8 @@ def plan(c):
         name, _ = catalog.camera_source(n)
         cams.setdefault(name, catalog.camera_path(n))
     fps = {name: clip.fps for name, clip in catalog.CLIPS.items()}
-    jobs = []
+    # First, while the fleet is idle: a mount the other checks play only later.
+    jobs = [("RTP-Info of an idle mount", c.rtp_info, ("/fault/corrupt",))]
     for name, path in sorted(cams.items()):
         jobs.append(("healthy %s (%s)" % (path, name), c.healthy, (path, fps[name])))
     for v in ("night", "static", "h265", "lowfps", "1080p", "360p"):

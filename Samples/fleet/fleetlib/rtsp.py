@@ -50,6 +50,7 @@ log = logging.getLogger("fleet.rtsp")
 
 BACKLOG = 1024                      # listen() backlog; default 5 drops bursts
 VIEWER_CHECK_S = 0.25               # how often a feed looks for connected clients
+IDLE_PUSH_S = 0.5                   # a feed nobody watches still sends a frame this often
 
 PAYLOAD = {
     "h264": ("video/x-h264,stream-format=byte-stream,alignment=au",
@@ -92,6 +93,9 @@ class Feed:
         self.stream = None              # set once the media is prepared
         self._viewers = True
         self._next_check = 0.0
+        # While nobody watches, one frame in idle_every is pushed (see push_next).
+        self.idle_every = max(1, round(IDLE_PUSH_S * clip.fps))
+        self._idle = 0
 
     # A few frames of slack; a feed that falls behind drops its oldest frames.
     QUEUE = "max-buffers=3 leaky-type=downstream"
@@ -119,13 +123,23 @@ class Feed:
         return self._viewers
 
     def push_next(self, now):
-        """Push the next access unit; without viewers just let time pass.
+        """Push the next access unit; without viewers only one in `idle_every`.
 
         Returns whether the feed goes on (a shared feed always does)."""
         src = self.appsrc
         if src is None or src.current_state != Gst.State.PLAYING:
             return True
-        if self.has_viewers(now):
+        # Without viewers one frame in `idle_every` still goes out (to no one): the
+        # PLAY reply's RTP-Info rtptime is the timestamp of the stream's last packet,
+        # and FFmpeg counts the stream's time (and the camera clock of its sender
+        # reports: start_time_realtime) from it.  A stream idle for minutes would
+        # otherwise begin minutes in the past.  Before such a frame the feed looks for
+        # viewers again, so that a client that has just come gets it and every frame
+        # after it, not one frame and a gap.
+        self._idle = (self._idle + 1) % self.idle_every
+        if self._idle == 0:
+            self._next_check = 0.0
+        if self.has_viewers(now) or self._idle == 0:
             clock = src.get_clock()
             if clock is None:
                 return True

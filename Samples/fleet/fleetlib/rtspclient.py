@@ -265,10 +265,10 @@ def trace(url, seconds, transport="tcp"):
     and record every RTP packet of it for `seconds`; then TEARDOWN.
 
     Returns a dict: the status of each request (`setup` alone when SETUP failed),
-    `media`, and `packets`: one (arrival, seq, timestamp, marker, size, is_key)
-    per RTP packet, arrival in seconds since the PLAY request was sent.  The
-    connection stays open the whole time, so a server that stops sending is seen
-    going quiet, not closing.
+    `media`, `rtptime` (of the PLAY reply's RTP-Info) and `packets`: one (arrival,
+    seq, timestamp, marker, size, is_key) per RTP packet, arrival in seconds since
+    the PLAY request was sent.  The connection stays open the whole time, so a
+    server that stops sending is seen going quiet, not closing.
     """
     c = Client(url)
     udp = None
@@ -306,8 +306,10 @@ def trace(url, seconds, transport="tcp"):
                                 int.from_bytes(pkt[4:8], "big"), bool(pkt[1] & 0x80), len(pkt),
                                 keyframe_in(video, pkt)))
 
-        status, _, _ = c.request("PLAY", base, ["Range: npt=0.000-"], on_rtp)
+        status, hdrs, _ = c.request("PLAY", base, ["Range: npt=0.000-"], on_rtp)
         out["play"] = status
+        rtptime = re.search(r"rtptime=(\d+)", dict(hdrs).get("rtp-info", ""))
+        out["rtptime"] = int(rtptime.group(1)) if rtptime else None
         if udp:
             deadline = t0 + seconds
             while time.monotonic() < deadline:
