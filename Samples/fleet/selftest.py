@@ -251,6 +251,24 @@ class Checks:
         ok = rc == 0 and "codec_name=h264" in kinds and "codec_name=aac" in kinds
         return ok, "; ".join(sorted(kinds)) or err[-200:]
 
+    # -- /stack/clock-*: the camera's clock in its RTCP sender reports --
+    def clock(self, path, offset, transport):
+        """The first sender report within 1 s of PLAY; its NTP time `offset` s from this host's
+        clock, and so is the camera time of the first frame (what FFmpeg reports as
+        start_time_realtime: the report's NTP time less the RTP time since that frame)."""
+        out = trace(self.url(path), 1.5, transport)
+        packets, reports = out.get("packets", []), out.get("sender_reports", [])
+        if not packets or not reports:
+            return False, "%d RTP packets, %d sender reports" % (len(packets), len(reports))
+        arrival, ntp, rtptime, wall = reports[0]
+        first_wall = wall - (arrival - packets[0][0])
+        start = ntp - signed_rtp(rtptime - packets[0][2]) / 90000
+        ok = (arrival < 1.0 and abs(ntp - wall - offset) < 0.5
+              and abs(start - first_wall - offset) < 0.5)
+        return ok, ("first of %d sender reports %.2f s after PLAY; NTP - local clock %+.3f s; "
+                    "camera time of the first frame - its arrival %+.3f s") % (
+            len(reports), arrival, ntp - wall, start - first_wall)
+
     def rtp_info(self, path):
         """The PLAY reply's RTP-Info rtptime is that of the stream now, even when nobody
         watched the mount for a while (FFmpeg counts the stream's time from it)."""
@@ -335,6 +353,10 @@ def plan(c):
         ("/stack/mjpeg over UDP", c.over_udp, ("/stack/mjpeg", 25)),
         ("/stack/mpegts tracks", c.mpegts, ("/stack/mpegts",)),
     ]
+    for name, offset in (("clock-skew", catalog.CLOCK_SKEW_S), ("clock-ok", 0.0)):
+        for transport in ("tcp", "udp"):
+            jobs.append(("/stack/%s over %s" % (name, transport.upper()), c.clock,
+                         ("/stack/" + name, offset, transport)))
     if c.ctl:
         jobs.append(("runtime set /cam/0009", c.runtime, ("/cam/0009",)))
     return jobs

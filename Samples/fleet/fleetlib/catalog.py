@@ -13,7 +13,8 @@ Cameras /cam/0001.../cam/NNNN are assigned to a variant by `camera_source()`.
 
 The /stack/* mounts reproduce how particular RTSP servers and encoders behave
 on the wire (see README.md, "Stack behaviours"); most of them get a media of
-their own per session (Source.session).
+their own per session (Source.session).  /stack/clock-* are cameras whose RTCP
+sender reports tell a clock (CLOCK_SKEW_S off, or right).
 
 Adding a fault is usually one SOURCES entry (plus a FIXED_MOUNTS line):
 
@@ -171,6 +172,12 @@ class Source:
                  Transport (gst-rtsp-server's own check).
       refuse_tcp - answer a SETUP asking for TCP with this status instead (400).
       session  - a media of its own per session, with a scripted behaviour.
+      clock_offset - (with `session`) the camera's clock is this many seconds
+                 ahead of the real time (behind when negative): the NTP time of
+                 its RTCP sender reports is offset, nothing else.  Its sender
+                 reports go out every SENDER_REPORT_INTERVAL_S (randomised as RFC
+                 3550 says), the first one 0.2-0.6 s after PLAY, as most IP cameras
+                 do.  0 is a camera whose clock is right.
     """
     doc: str
     clip: Optional[str] = None
@@ -184,7 +191,13 @@ class Source:
     udp_only: bool = False
     refuse_tcp: Optional[int] = None
     session: Optional[Session] = None
+    clock_offset: Optional[float] = None
 
+
+# /stack/clock-skew: how far ahead of the real time the camera's clock is (seconds).
+CLOCK_SKEW_S = 300.0
+# The RTCP interval of the clock mounts (gst's rtcp-min-interval; its default is 5 s).
+SENDER_REPORT_INTERVAL_S = 1.0
 
 SOURCES = {
     # ---- healthy variants (also the pools that /cam/NNNN share) ----------
@@ -253,6 +266,13 @@ SOURCES = {
     "mjpeg":       Source("RTP/JPEG 640x480 25fps, motion + noise", clip="mjpeg", healthy=True),
     "mpegts":      Source("MPEG-TS over RTP (MP2T): H.264 640x360 25fps + AAC 16 kHz mono",
                           clip="mpegts", session=Session(), healthy=True),
+    "clock-skew":  Source("720p25 whose RTCP sender reports carry an NTP time CLOCK_SKEW_S "
+                          "(300 s) ahead of the real time, the first 0.2-0.6 s after PLAY",
+                          clip="720p", session=Session(), clock_offset=CLOCK_SKEW_S,
+                          healthy=True),
+    "clock-ok":    Source("720p25 whose RTCP sender reports carry the real time, the first "
+                          "0.2-0.6 s after PLAY", clip="720p", session=Session(),
+                          clock_offset=0.0, healthy=True),
 }
 
 # Runtime modes besides the source names (see rtsp.Fleet.set_mode):
@@ -289,6 +309,8 @@ FIXED_MOUNTS = {
     "/stack/frozen-cbr":       "frozen-cbr",
     "/stack/mjpeg":            "mjpeg",
     "/stack/mpegts":           "mpegts",
+    "/stack/clock-skew":       "clock-skew",
+    "/stack/clock-ok":         "clock-ok",
     # Anything else (e.g. /fault/missing) is not mounted: 404.
 }
 

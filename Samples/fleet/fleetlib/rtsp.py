@@ -38,9 +38,10 @@ import urllib.parse
 import gi
 
 gi.require_version("Gst", "1.0")
+gi.require_version("GstRtp", "1.0")
 gi.require_version("GstRtsp", "1.0")
 gi.require_version("GstRtspServer", "1.0")
-from gi.repository import Gst, GstRtsp, GstRtspServer  # noqa: E402
+from gi.repository import Gst, GstRtp, GstRtsp, GstRtspServer  # noqa: E402
 
 from . import catalog  # noqa: E402
 from .media import corrupt_slices  # noqa: E402
@@ -399,6 +400,59 @@ def _silence_sinks(bin, sub_bin, element):
             Gst.PadProbeType.BUFFER | Gst.PadProbeType.BUFFER_LIST, _drop_all)
 
 
+def _offset_ntp(offset):
+    """An `on-sending-rtcp` handler that moves the NTP time of every sender report
+    `offset` seconds (the camera's clock is off; its RTP timestamps are not)."""
+    delta = round(offset * (1 << 32))                 # NTP timestamps are 32.32 fixed point
+    read_write = Gst.MapFlags.READ | Gst.MapFlags.WRITE
+
+    def on_sending_rtcp(session, buffer, early):
+        rtcp = GstRtp.RTCPBuffer()
+        if not GstRtp.RTCPBuffer.map(buffer, read_write, rtcp):
+            return False
+        try:
+            packet = GstRtp.RTCPPacket()
+            more = rtcp.get_first_packet(packet)
+            while more:
+                if packet.get_type() == GstRtp.RTCPType.SR:
+                    ssrc, ntp, rtptime, packets, octets = packet.sr_get_sender_info()
+                    if ntp:                           # 0: a report without a timestamp
+                        packet.sr_set_sender_info(ssrc, (ntp + delta) % (1 << 64), rtptime,
+                                                  packets, octets)
+                more = packet.move_to_next()
+        finally:
+            rtcp.unmap()
+        return False                                  # nothing added: may be suppressed as usual
+    return on_sending_rtcp
+
+
+def _camera_clock(offset):
+    """A deep-element-added handler for the media of a source with a clock_offset
+    (a per-session source: every session gets an RTP session of its own).
+
+    Its sender reports go out every SENDER_REPORT_INTERVAL_S instead of 5 s, the
+    first one half an interval (randomised) after the first RTP packet, and carry a
+    timestamp: gst-rtsp-server leaves the timestamp out of the reports of a stream
+    without rate control (`disable-sr-timestamp`), as a per-session feed is.  The
+    NTP time is `offset` seconds off (RTCPBuffer rewritten in `on-sending-rtcp`)."""
+    def keep_timestamps(session, pspec):
+        if session.get_property("disable-sr-timestamp"):
+            session.set_property("disable-sr-timestamp", False)
+
+    def on_element(bin, sub_bin, element):
+        factory = element.get_factory()
+        if not factory or factory.get_name() != "rtpsession":
+            return
+        element.set_property("rtcp-min-interval",
+                             int(catalog.SENDER_REPORT_INTERVAL_S * Gst.SECOND))
+        session = element.get_property("internal-session")
+        session.connect("notify::disable-sr-timestamp", keep_timestamps)
+        keep_timestamps(session, None)
+        if offset:
+            session.connect("on-sending-rtcp", _offset_ntp(offset))
+    return on_element
+
+
 class SourceFactory(GstRtspServer.RTSPMediaFactory):
     """Factory for one Source channel; all mounts using it share one media.
 
@@ -448,6 +502,8 @@ class SourceFactory(GstRtspServer.RTSPMediaFactory):
             self.feed.appsrc = bin.get_by_name("src")
         if self.source.no_rtp:
             bin.get_parent().connect("deep-element-added", _silence_sinks)
+        if self.source.clock_offset is not None:
+            bin.get_parent().connect("deep-element-added", _camera_clock(self.source.clock_offset))
         session = self.source.session
         if session is not None:
             feed = SessionFeed(self.key, self.clip, session)
