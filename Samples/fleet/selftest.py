@@ -5,7 +5,8 @@
 
 Without --ready, the READY line is read from ${PATROL_FLEET_RUN:-/tmp/patrol-fleet}/ready
 (as written by `fleet start`).  Prints one line per check and exits 1 if any
-check failed.  Needs a fleet with at least 60 cameras for the variety checks.
+check failed.  Needs a fleet with at least 60 cameras for the variety checks; the
+scene views are switched on /cam/0400 (or the last camera of a smaller fleet).
 """
 import argparse
 import concurrent.futures
@@ -21,6 +22,9 @@ from fleetlib import catalog, control, keyframes, media  # noqa: E402
 from fleetlib.rtspclient import Client, frames_of, probe, sequence_gaps, trace  # noqa: E402
 
 USER, PASSWORD = "admin", catalog.USERS["admin"]
+SCENES = [name[len("scene-"):] for name in catalog.SOURCES if name.startswith("scene-")]
+TOLERATED = ("lights", "passersby", "door", "lowbitrate", "resolution")   # and night
+MOVED = ("panned", "elsewhere", "wall", "covered")                       # and blurred
 SPECIAL = "operator:op%401%3Ax%2Fy"          # op@1:x/y percent-encoded
 
 
@@ -64,9 +68,25 @@ def decode(url, seconds, vf=None, timeout=30):
     return rc, int(frames[-1]) if frames else 0, err
 
 
+def edge_strength(gray, width=1280, height=720):
+    """Mean luma step between neighbours after 4x4 averaging: the edges, not the noise."""
+    w, h = width // 4, height // 4
+    rows = [gray[y * width:(y + 1) * width] for y in range(height)]
+    small = [[sum(sum(rows[4 * y + dy][4 * x:4 * x + 4]) for dy in range(4)) / 16
+              for x in range(w)] for y in range(h)]
+    steps = sum(abs(small[y][x + 1] - small[y][x]) + abs(small[y + 1][x] - small[y][x])
+                for y in range(h - 1) for x in range(w - 1))
+    return steps / ((w - 1) * (h - 1))
+
+
+def signed_rtp(delta):
+    delta %= 1 << 32
+    return delta - (1 << 32) if delta >= 1 << 31 else delta
+
+
 class Checks:
-    def __init__(self, port, ctl, slow404=None):
-        self.port, self.ctl, self.slow404 = port, ctl, slow404
+    def __init__(self, port, ctl, slow404=None, cameras=0):
+        self.port, self.ctl, self.slow404, self.cameras = port, ctl, slow404, cameras
         self.results = []
 
     def url(self, path, creds=""):
@@ -167,7 +187,7 @@ class Checks:
         out = trace(self.url(path), 3.5)
         fr = frames_of(out.get("packets", []))
         last = fr[-1]["last"] if fr else None
-        ok = len(fr) == frames and last is not None and 0.7 < last < 1.5
+        ok = len(fr) == frames and last is not None and abs(last - (frames - 1) / 25) < 0.5
         return ok, "%d frames, the last %s s after PLAY, none until 3.5 s" % (len(fr), last)
 
     def burst(self, path, frames, live):
@@ -246,6 +266,92 @@ class Checks:
         ok = rc == 0 and "codec_name=h264" in kinds and "codec_name=aac" in kinds
         return ok, "; ".join(sorted(kinds)) or err[-200:]
 
+    # -- /scene/*: one fixed view and its variants --
+    def scene_stream(self, path, size):
+        """Decodable H.264 of the clip's size: frames from the first keyframe on, in 3 s
+        (more than one GOP)."""
+        rc, n, err = decode(self.url(path), 3)
+        video = re.search(r"Stream #0:0.*Video: (\w+).*?, (\d+)x(\d+)", err)
+        ok = (rc == 0 and n >= 20 and video is not None and video.group(1) == "h264"
+              and (int(video.group(2)), int(video.group(3))) == size)
+        return ok, "%s, %d frames decoded in 3 s" % (
+            "%s %sx%s" % video.groups() if video else err[-200:], n)
+
+    def scene_variants(self):
+        """Each view against the approved one, by the probe's fingerprint (the luma of 32x18
+        points): the tolerated changes stay close, the moved and covered views do not; the
+        night view is dark and the blurred one has soft edges."""
+        pictures = {name: keyframes.first_keyframe(self.url("/scene/" + name)) for name in SCENES}
+        missing = [name for name, picture in pictures.items() if not picture]
+        if missing:
+            return False, "no keyframe from %s" % missing
+        prints = {name: keyframes.fingerprint(p, 1280, 720) for name, p in pictures.items()}
+        diff = {name: round(keyframes.difference(prints["approved"], f), 3)
+                for name, f in prints.items() if name != "approved"}
+        luma = {name: sum(pictures[name][::97]) / len(pictures[name][::97])
+                for name in ("approved", "night")}
+        edges = {name: edge_strength(pictures[name]) for name in ("approved", "blurred")}
+        ok = (all(diff[name] < 0.1 for name in TOLERATED)
+              and all(diff[name] > 0.15 for name in MOVED)
+              and luma["night"] < 0.5 * luma["approved"] and diff["blurred"] > 0.03
+              and edges["blurred"] < 0.6 * edges["approved"])
+        return ok, "differences %s; mean luma night %.0f, approved %.0f; edges blurred %.1f, " \
+            "approved %.1f" % (diff, luma["night"], luma["approved"], edges["blurred"],
+                              edges["approved"])
+
+    def runtime_scenes(self, path):
+        """A camera turned to the approved view, to each fault and back (new sessions see each
+        mode: its keyframe against /scene/approved's), then reset to its own stream."""
+        approved = keyframes.first_keyframe(self.url("/scene/approved"))
+        if not approved:
+            return False, "no keyframe from /scene/approved"
+        reference = keyframes.fingerprint(approved, 1280, 720)
+        ok, steps = True, []
+        modes = ["scene-" + name for name in ("approved",) + MOVED + ("blurred", "approved")]
+        for mode in modes:
+            reply = control.request(self.ctl, "set %s %s" % (path, mode))
+            picture = keyframes.first_keyframe(self.url(path))
+            d = (keyframes.difference(reference, keyframes.fingerprint(picture, 1280, 720))
+                 if picture else None)
+            ok = ok and reply.startswith("OK") and d is not None and (
+                d < 0.03 if mode == "scene-approved" else d > 0.04)
+            steps.append("%s %s" % (mode[len("scene-"):], "-" if d is None else "%.3f" % d))
+        control.request(self.ctl, "reset %s" % path)
+        rc, streams, err = ffprobe_streams(self.url(path))
+        variant, _ = catalog.camera_source(int(path[len("/cam/"):]))
+        codec = "codec_name=%s" % ("hevc" if catalog.CLIPS[variant].codec == "h265" else "h264")
+        ok = ok and rc == 0 and bool(streams) and codec in streams[0]
+        return ok, "differences from approved: %s; reset: %s" % (
+            ", ".join(steps), streams[0].split("|")[0] if streams else err[-100:])
+
+    # -- /stack/clock-*: the camera's clock in its RTCP sender reports --
+    def clock(self, path, offset, transport):
+        """The first sender report within 1 s of PLAY; its NTP time `offset` s from this host's
+        clock, and so is the camera time of the first frame (what FFmpeg reports as
+        start_time_realtime: the report's NTP time less the RTP time since that frame)."""
+        out = trace(self.url(path), 1.5, transport)
+        packets, reports = out.get("packets", []), out.get("sender_reports", [])
+        if not packets or not reports:
+            return False, "%d RTP packets, %d sender reports" % (len(packets), len(reports))
+        arrival, ntp, rtptime, wall = reports[0]
+        first_wall = wall - (arrival - packets[0][0])
+        start = ntp - signed_rtp(rtptime - packets[0][2]) / 90000
+        ok = (arrival < 1.0 and abs(ntp - wall - offset) < 0.5
+              and abs(start - first_wall - offset) < 0.5)
+        return ok, ("first of %d sender reports %.2f s after PLAY; NTP - local clock %+.3f s; "
+                    "camera time of the first frame - its arrival %+.3f s") % (
+            len(reports), arrival, ntp - wall, start - first_wall)
+
+    def rtp_info(self, path):
+        """The PLAY reply's RTP-Info rtptime is that of the stream now, even when nobody
+        watched the mount for a while (FFmpeg counts the stream's time from it)."""
+        out = trace(self.url(path), 0.5)
+        packets = out.get("packets", [])
+        if not packets or out.get("rtptime") is None:
+            return False, "rtptime %s, %d packets" % (out.get("rtptime"), len(packets))
+        behind = signed_rtp(packets[0][2] - out["rtptime"]) / 90000
+        return abs(behind) < 0.6, "first packet %.3f s after RTP-Info's rtptime" % behind
+
     def runtime(self, path):
         steps = []
         r = control.request(self.ctl, "set %s black" % path)
@@ -271,7 +377,8 @@ def plan(c):
         name, _ = catalog.camera_source(n)
         cams.setdefault(name, catalog.camera_path(n))
     fps = {name: clip.fps for name, clip in catalog.CLIPS.items()}
-    jobs = []
+    # First, while the fleet is idle: a mount the other checks play only later.
+    jobs = [("RTP-Info of an idle mount", c.rtp_info, ("/fault/corrupt",))]
     for name, path in sorted(cams.items()):
         jobs.append(("healthy %s (%s)" % (path, name), c.healthy, (path, fps[name])))
     for v in ("night", "static", "h265", "lowfps", "1080p", "360p"):
@@ -319,8 +426,18 @@ def plan(c):
         ("/stack/mjpeg over UDP", c.over_udp, ("/stack/mjpeg", 25)),
         ("/stack/mpegts tracks", c.mpegts, ("/stack/mpegts",)),
     ]
+    for name in SCENES:
+        size = catalog.CLIPS[catalog.SOURCES["scene-" + name].clip].size
+        jobs.append(("/scene/%s H.264" % name, c.scene_stream, ("/scene/" + name, size)))
+    jobs.append(("/scene/* against approved", c.scene_variants, ()))
+    for name, offset in (("clock-skew", catalog.CLOCK_SKEW_S), ("clock-ok", 0.0)):
+        for transport in ("tcp", "udp"):
+            jobs.append(("/stack/%s over %s" % (name, transport.upper()), c.clock,
+                         ("/stack/" + name, offset, transport)))
     if c.ctl:
         jobs.append(("runtime set /cam/0009", c.runtime, ("/cam/0009",)))
+        camera = catalog.camera_path(min(400, c.cameras))
+        jobs.append(("runtime scenes %s" % camera, c.runtime_scenes, (camera,)))
     return jobs
 
 
@@ -335,7 +452,7 @@ def main():
         ready = open(path).read()
     fields = dict(kv.split("=", 1) for kv in ready.split()[1:])
     slow404 = int(fields["slow404"]) if "slow404" in fields else None
-    c = Checks(int(fields["port"]), fields.get("control"), slow404)
+    c = Checks(int(fields["port"]), fields.get("control"), slow404, int(fields.get("cameras", 60)))
     jobs = plan(c)
     t0 = time.monotonic()
     failed = 0

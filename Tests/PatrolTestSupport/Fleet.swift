@@ -12,7 +12,7 @@ public final class Fleet: @unchecked Sendable {
     /// Which mounts tests may change. Suites run in parallel over one fleet, so a mount one suite
     /// changes must be one no other suite expects as the fleet plays it: mounts in `shared` are
     /// never changed, and each suite that changes mounts owns a range of its own. The fixed
-    /// `/variant`, `/fault` and `/stack` mounts are never changed either.
+    /// `/variant`, `/fault`, `/stack` and `/scene` mounts are never changed either.
     public enum Mounts {
         /// Played as the fleet defines them, for every suite to read.
         public static let shared = 1...100
@@ -24,6 +24,9 @@ public final class Fleet: @unchecked Sendable {
         public static let stateChange = 361...361
         /// Cameras turned away from the scene they were approved for.
         public static let pictures = 362...363
+        /// Cameras turned to the `/scene` views at run time (`scene-approved`, then a fault such as
+        /// `scene-panned`, and back); 400 is an H.265 camera of its own when reset.
+        public static let scene = 391...400
 
         public static func path(_ number: Int) -> String { String(format: "/cam/%04d", number) }
     }

@@ -13,7 +13,12 @@ Cameras /cam/0001.../cam/NNNN are assigned to a variant by `camera_source()`.
 
 The /stack/* mounts reproduce how particular RTSP servers and encoders behave
 on the wire (see README.md, "Stack behaviours"); most of them get a media of
-their own per session (Source.session).
+their own per session (Source.session).  /stack/clock-* are cameras whose RTCP
+sender reports tell a clock (CLOCK_SKEW_S off, or right).
+
+The /scene/* mounts are one fixed camera view and its variants (SCENES
+"scene-*", drawn by scenery.py), for comparing a camera's picture with the
+one approved for it.
 
 Adding a fault is usually one SOURCES entry (plus a FIXED_MOUNTS line):
 
@@ -24,6 +29,8 @@ Source options are documented on the dataclass below.
 """
 from dataclasses import dataclass, field
 from typing import Optional, Tuple
+
+from . import scenery
 
 # --------------------------------------------------------------------------
 # Credentials for the auth mounts (/fault/auth-basic, /fault/auth-digest).
@@ -75,6 +82,31 @@ SCENES = {
     "black": "color=c=black:size={w}x{h}:rate={fps},noise=alls=2:allf=t+u",
 }
 
+# The scene checks: one fixed indoor view (a room: window, lamp, door, bookcase,
+# rug), drawn as a still with per-frame sensor noise (fleetlib/scenery.py), and
+# variants of that same view.  A monitor that compares keyframes with the approved
+# picture must accept night, lights, passersby, door (and the approved view at a
+# lower bitrate or another resolution: see CLIPS), and report panned, elsewhere and
+# wall (moved), covered (obstructed) and blurred.
+ROOM = scenery.room_still()
+NIGHT_NOISE = "noise=alls=16:allf=t+u"
+SCENES.update({
+    "scene-approved":  scenery.view(ROOM, SENSOR_NOISE),
+    "scene-night":     scenery.view(ROOM, NIGHT_NOISE, edit=scenery.night()),
+    "scene-lights":    scenery.view(scenery.room_still(lamp_on=True), SENSOR_NOISE,
+                                    edit=scenery.lamp_glow()),
+    "scene-passersby": scenery.view(ROOM, SENSOR_NOISE, walkers=True),
+    "scene-door":      scenery.view(scenery.room_still(door_open=True), SENSOR_NOISE),
+    "scene-panned":    scenery.view(ROOM, SENSOR_NOISE, x=scenery.PAN_X),
+    "scene-elsewhere": scenery.view(scenery.outdoors(), SENSOR_NOISE),
+    "scene-wall":      scenery.view(scenery.wall(), SENSOR_NOISE),
+    "scene-covered":   scenery.view(ROOM, SENSOR_NOISE, edit=scenery.cover()),
+    "scene-blurred":   scenery.view(ROOM, SENSOR_NOISE, edit="gblur=sigma=8"),
+})
+
+
+SCENE_LOW_KBPS = 400              # `scene-lowbitrate`: the approved view at 1/5 of 2 Mbit/s
+
 
 @dataclass(frozen=True)
 class Clip:
@@ -125,6 +157,12 @@ CLIPS = {
     "frozen-cbr": Clip("frozen", gop_s=2, kbps=1000, cbr=True, seconds=10),
     "mjpeg":    Clip("motion", codec="mjpeg", size=(640, 480), kbps=0, seconds=4),
     "mpegts":   Clip("motion", codec="mpegts", size=(640, 360), gop_s=2, kbps=800),
+    # -- /scene/*: 720p25, GOP 2 s, 2 Mbit/s like the 720p cameras; 6 s loops (8 s for the
+    # two passers-by), except the approved view at a fifth of the bitrate and at 640x360.
+    **{name: Clip(name, seconds=8 if name == "scene-passersby" else 6)
+       for name in SCENES if name.startswith("scene-")},
+    "scene-lowbitrate": Clip("scene-approved", kbps=SCENE_LOW_KBPS, seconds=6),
+    "scene-resolution": Clip("scene-approved", size=(640, 360), kbps=600, seconds=6),
 }
 
 
@@ -171,6 +209,12 @@ class Source:
                  Transport (gst-rtsp-server's own check).
       refuse_tcp - answer a SETUP asking for TCP with this status instead (400).
       session  - a media of its own per session, with a scripted behaviour.
+      clock_offset - (with `session`) the camera's clock is this many seconds
+                 ahead of the real time (behind when negative): the NTP time of
+                 its RTCP sender reports is offset, nothing else.  Its sender
+                 reports go out every SENDER_REPORT_INTERVAL_S (randomised as RFC
+                 3550 says), the first one 0.2-0.6 s after PLAY, as most IP cameras
+                 do.  0 is a camera whose clock is right.
     """
     doc: str
     clip: Optional[str] = None
@@ -184,7 +228,13 @@ class Source:
     udp_only: bool = False
     refuse_tcp: Optional[int] = None
     session: Optional[Session] = None
+    clock_offset: Optional[float] = None
 
+
+# /stack/clock-skew: how far ahead of the real time the camera's clock is (seconds).
+CLOCK_SKEW_S = 300.0
+# The RTCP interval of the clock mounts (gst's rtcp-min-interval; its default is 5 s).
+SENDER_REPORT_INTERVAL_S = 1.0
 
 SOURCES = {
     # ---- healthy variants (also the pools that /cam/NNNN share) ----------
@@ -253,6 +303,34 @@ SOURCES = {
     "mjpeg":       Source("RTP/JPEG 640x480 25fps, motion + noise", clip="mjpeg", healthy=True),
     "mpegts":      Source("MPEG-TS over RTP (MP2T): H.264 640x360 25fps + AAC 16 kHz mono",
                           clip="mpegts", session=Session(), healthy=True),
+    "clock-skew":  Source("720p25 whose RTCP sender reports carry an NTP time CLOCK_SKEW_S "
+                          "(300 s) ahead of the real time, the first 0.2-0.6 s after PLAY",
+                          clip="720p", session=Session(), clock_offset=CLOCK_SKEW_S,
+                          healthy=True),
+    "clock-ok":    Source("720p25 whose RTCP sender reports carry the real time, the first "
+                          "0.2-0.6 s after PLAY", clip="720p", session=Session(),
+                          clock_offset=0.0, healthy=True),
+
+    # ---- /scene/*: one fixed view and its variants (the scene checks) --------
+    # All are live streams (online); what a scene check must conclude is in the
+    # README ("Scenes").
+    **{name: Source(doc, clip=name, healthy=True) for name, doc in {
+        "scene-approved":   "a fixed indoor view: a still room (window, lamp, door, bookcase, "
+                            "rug) with sensor noise; the picture to approve",
+        "scene-night":      "the view at night: much darker, nearly grey, stronger noise",
+        "scene-lights":     "the view with the floor lamp switched on: a pool of light around it",
+        "scene-passersby":  "the view with people walking through (each ~7% of the picture), "
+                            "one in every keyframe",
+        "scene-door":       "the view with the door open (a corridor behind it)",
+        "scene-lowbitrate": "the approved view at 400 kbit/s instead of 2 Mbit/s",
+        "scene-resolution": "the approved view at 640x360 instead of 1280x720",
+        "scene-panned":     "moved: the camera turned, the view shifted sideways by 40%",
+        "scene-elsewhere":  "moved: a different scene (a street)",
+        "scene-wall":       "moved: a plaster wall close up, nearly uniform, not black",
+        "scene-covered":    "obstructed: the left half covered by something brown and smooth "
+                            "close to the lens, the rest of the view live",
+        "scene-blurred":    "blurred: the whole view smeared (Gaussian blur, sigma 8 px)",
+    }.items()},
 }
 
 # Runtime modes besides the source names (see rtsp.Fleet.set_mode):
@@ -289,6 +367,10 @@ FIXED_MOUNTS = {
     "/stack/frozen-cbr":       "frozen-cbr",
     "/stack/mjpeg":            "mjpeg",
     "/stack/mpegts":           "mpegts",
+    "/stack/clock-skew":       "clock-skew",
+    "/stack/clock-ok":         "clock-ok",
+    # /scene/approved, /scene/night, ... /scene/blurred: source scene-NAME.
+    **{"/scene/" + name[len("scene-"):]: name for name in SOURCES if name.startswith("scene-")},
     # Anything else (e.g. /fault/missing) is not mounted: 404.
 }
 

@@ -47,6 +47,20 @@ def keyframe_differences(url, count, size=(1280, 720), timeout=60):
     return [round(difference(a, b), 5) for a, b in zip(prints, prints[1:])]
 
 
+def first_keyframe(url, size=(1280, 720), timeout=30):
+    """The first keyframe of `url` decoded and scaled to `size`, as 8-bit gray
+    (b"" when none came within `timeout`)."""
+    width, height = size
+    cmd = ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "quiet", "-rtsp_transport", "tcp",
+           "-skip_frame", "nokey", "-i", url, "-frames:v", "1", "-vf",
+           "scale=%d:%d" % (width, height), "-f", "rawvideo", "-pix_fmt", "gray", "-"]
+    try:
+        out = subprocess.run(cmd, capture_output=True, timeout=timeout).stdout
+    except subprocess.TimeoutExpired:
+        return b""
+    return out[:width * height] if len(out) >= width * height else b""
+
+
 def packet_sizes(url, seconds, timeout=60):
     """(size, is_key) of every video packet of `url` over `seconds`."""
     out = subprocess.run(["ffprobe", "-v", "error", "-rtsp_transport", "tcp",

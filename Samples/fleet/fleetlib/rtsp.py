@@ -38,9 +38,10 @@ import urllib.parse
 import gi
 
 gi.require_version("Gst", "1.0")
+gi.require_version("GstRtp", "1.0")
 gi.require_version("GstRtsp", "1.0")
 gi.require_version("GstRtspServer", "1.0")
-from gi.repository import Gst, GstRtsp, GstRtspServer  # noqa: E402
+from gi.repository import Gst, GstRtp, GstRtsp, GstRtspServer  # noqa: E402
 
 from . import catalog  # noqa: E402
 from .media import corrupt_slices  # noqa: E402
@@ -50,6 +51,7 @@ log = logging.getLogger("fleet.rtsp")
 
 BACKLOG = 1024                      # listen() backlog; default 5 drops bursts
 VIEWER_CHECK_S = 0.25               # how often a feed looks for connected clients
+IDLE_PUSH_S = 0.5                   # a feed nobody watches still sends a frame this often
 
 PAYLOAD = {
     "h264": ("video/x-h264,stream-format=byte-stream,alignment=au",
@@ -92,6 +94,9 @@ class Feed:
         self.stream = None              # set once the media is prepared
         self._viewers = True
         self._next_check = 0.0
+        # While nobody watches, one frame in idle_every is pushed (see push_next).
+        self.idle_every = max(1, round(IDLE_PUSH_S * clip.fps))
+        self._idle = 0
 
     # A few frames of slack; a feed that falls behind drops its oldest frames.
     QUEUE = "max-buffers=3 leaky-type=downstream"
@@ -119,13 +124,23 @@ class Feed:
         return self._viewers
 
     def push_next(self, now):
-        """Push the next access unit; without viewers just let time pass.
+        """Push the next access unit; without viewers only one in `idle_every`.
 
         Returns whether the feed goes on (a shared feed always does)."""
         src = self.appsrc
         if src is None or src.current_state != Gst.State.PLAYING:
             return True
-        if self.has_viewers(now):
+        # Without viewers one frame in `idle_every` still goes out (to no one): the
+        # PLAY reply's RTP-Info rtptime is the timestamp of the stream's last packet,
+        # and FFmpeg counts the stream's time (and the camera clock of its sender
+        # reports: start_time_realtime) from it.  A stream idle for minutes would
+        # otherwise begin minutes in the past.  Before such a frame the feed looks for
+        # viewers again, so that a client that has just come gets it and every frame
+        # after it, not one frame and a gap.
+        self._idle = (self._idle + 1) % self.idle_every
+        if self._idle == 0:
+            self._next_check = 0.0
+        if self.has_viewers(now) or self._idle == 0:
             clock = src.get_clock()
             if clock is None:
                 return True
@@ -385,6 +400,59 @@ def _silence_sinks(bin, sub_bin, element):
             Gst.PadProbeType.BUFFER | Gst.PadProbeType.BUFFER_LIST, _drop_all)
 
 
+def _offset_ntp(offset):
+    """An `on-sending-rtcp` handler that moves the NTP time of every sender report
+    `offset` seconds (the camera's clock is off; its RTP timestamps are not)."""
+    delta = round(offset * (1 << 32))                 # NTP timestamps are 32.32 fixed point
+    read_write = Gst.MapFlags.READ | Gst.MapFlags.WRITE
+
+    def on_sending_rtcp(session, buffer, early):
+        rtcp = GstRtp.RTCPBuffer()
+        if not GstRtp.RTCPBuffer.map(buffer, read_write, rtcp):
+            return False
+        try:
+            packet = GstRtp.RTCPPacket()
+            more = rtcp.get_first_packet(packet)
+            while more:
+                if packet.get_type() == GstRtp.RTCPType.SR:
+                    ssrc, ntp, rtptime, packets, octets = packet.sr_get_sender_info()
+                    if ntp:                           # 0: a report without a timestamp
+                        packet.sr_set_sender_info(ssrc, (ntp + delta) % (1 << 64), rtptime,
+                                                  packets, octets)
+                more = packet.move_to_next()
+        finally:
+            rtcp.unmap()
+        return False                                  # nothing added: may be suppressed as usual
+    return on_sending_rtcp
+
+
+def _camera_clock(offset):
+    """A deep-element-added handler for the media of a source with a clock_offset
+    (a per-session source: every session gets an RTP session of its own).
+
+    Its sender reports go out every SENDER_REPORT_INTERVAL_S instead of 5 s, the
+    first one half an interval (randomised) after the first RTP packet, and carry a
+    timestamp: gst-rtsp-server leaves the timestamp out of the reports of a stream
+    without rate control (`disable-sr-timestamp`), as a per-session feed is.  The
+    NTP time is `offset` seconds off (RTCPBuffer rewritten in `on-sending-rtcp`)."""
+    def keep_timestamps(session, pspec):
+        if session.get_property("disable-sr-timestamp"):
+            session.set_property("disable-sr-timestamp", False)
+
+    def on_element(bin, sub_bin, element):
+        factory = element.get_factory()
+        if not factory or factory.get_name() != "rtpsession":
+            return
+        element.set_property("rtcp-min-interval",
+                             int(catalog.SENDER_REPORT_INTERVAL_S * Gst.SECOND))
+        session = element.get_property("internal-session")
+        session.connect("notify::disable-sr-timestamp", keep_timestamps)
+        keep_timestamps(session, None)
+        if offset:
+            session.connect("on-sending-rtcp", _offset_ntp(offset))
+    return on_element
+
+
 class SourceFactory(GstRtspServer.RTSPMediaFactory):
     """Factory for one Source channel; all mounts using it share one media.
 
@@ -434,6 +502,8 @@ class SourceFactory(GstRtspServer.RTSPMediaFactory):
             self.feed.appsrc = bin.get_by_name("src")
         if self.source.no_rtp:
             bin.get_parent().connect("deep-element-added", _silence_sinks)
+        if self.source.clock_offset is not None:
+            bin.get_parent().connect("deep-element-added", _camera_clock(self.source.clock_offset))
         session = self.source.session
         if session is not None:
             feed = SessionFeed(self.key, self.clip, session)

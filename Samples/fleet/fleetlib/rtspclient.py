@@ -8,6 +8,7 @@ RTP packet and to the first keyframe.  Answers Basic and Digest challenges.
 import base64
 import hashlib
 import re
+import select
 import socket
 import time
 import urllib.parse
@@ -265,10 +266,13 @@ def trace(url, seconds, transport="tcp"):
     and record every RTP packet of it for `seconds`; then TEARDOWN.
 
     Returns a dict: the status of each request (`setup` alone when SETUP failed),
-    `media`, and `packets`: one (arrival, seq, timestamp, marker, size, is_key)
-    per RTP packet, arrival in seconds since the PLAY request was sent.  The
-    connection stays open the whole time, so a server that stops sending is seen
-    going quiet, not closing.
+    `media`, `rtptime` (of the PLAY reply's RTP-Info), `packets`: one (arrival,
+    seq, timestamp, marker, size, is_key) per RTP packet, and `sender_reports`:
+    one (arrival, ntp, rtptime, wall) per RTCP sender report, with `ntp` its NTP
+    time as Unix seconds and `wall` this host's clock when it arrived.  Arrivals
+    are in seconds since the PLAY request was sent.  The connection stays open
+    the whole time, so a server that stops sending is seen going quiet, not
+    closing.
     """
     c = Client(url)
     udp = None
@@ -296,7 +300,7 @@ def trace(url, seconds, transport="tcp"):
         if status != 200:
             return out
         c.session = dict(hdrs)["session"].split(";")[0]
-        packets = []
+        packets, reports = [], []
         video = codec.group(1) if codec else ""
         t0 = time.monotonic()
 
@@ -305,20 +309,26 @@ def trace(url, seconds, transport="tcp"):
                 packets.append((round(time.monotonic() - t0, 4), int.from_bytes(pkt[2:4], "big"),
                                 int.from_bytes(pkt[4:8], "big"), bool(pkt[1] & 0x80), len(pkt),
                                 keyframe_in(video, pkt)))
+            elif ch % 2 == 1:
+                reports.extend((round(time.monotonic() - t0, 4), ntp, rtptime, time.time())
+                               for ntp, rtptime in sender_reports(pkt))
 
-        status, _, _ = c.request("PLAY", base, ["Range: npt=0.000-"], on_rtp)
+        status, hdrs, _ = c.request("PLAY", base, ["Range: npt=0.000-"], on_rtp)
         out["play"] = status
+        rtptime = re.search(r"rtptime=(\d+)", dict(hdrs).get("rtp-info", ""))
+        out["rtptime"] = int(rtptime.group(1)) if rtptime else None
         if udp:
             deadline = t0 + seconds
             while time.monotonic() < deadline:
-                udp[0].settimeout(max(0.01, deadline - time.monotonic()))
-                try:
-                    on_rtp(0, udp[0].recv(65536))
-                except socket.timeout:
+                ready, _, _ = select.select(udp, [], [], max(0.01, deadline - time.monotonic()))
+                if not ready:
                     break
+                for sock in ready:
+                    on_rtp(udp.index(sock), sock.recv(65536))
         else:
             c.read_frames(seconds, on_rtp)
         out["packets"] = packets
+        out["sender_reports"] = reports
         try:
             c.request("TEARDOWN", base)
         except (OSError, RTSPError):
@@ -328,6 +338,23 @@ def trace(url, seconds, transport="tcp"):
         c.sock.close()
         for s in udp or ():
             s.close()
+
+
+NTP_UNIX_OFFSET_S = 2208988800      # seconds from 1900 (NTP's epoch) to 1970
+
+
+def sender_reports(rtcp):
+    """(NTP time as Unix seconds, RTP time) of each sender report in a compound RTCP packet."""
+    out, i = [], 0
+    while i + 4 <= len(rtcp):
+        length = 4 * (int.from_bytes(rtcp[i + 2:i + 4], "big") + 1)
+        if rtcp[i + 1] == 200 and i + 20 <= len(rtcp):
+            seconds, fraction = (int.from_bytes(rtcp[i + 8:i + 12], "big"),
+                                 int.from_bytes(rtcp[i + 12:i + 16], "big"))
+            out.append((seconds + fraction / 2 ** 32 - NTP_UNIX_OFFSET_S,
+                        int.from_bytes(rtcp[i + 16:i + 20], "big")))
+        i += length
+    return out
 
 
 def frames_of(packets):
