@@ -555,9 +555,16 @@ done:
 
 void pav_free(void *data) { free(data); }
 
+// A sender report whose NTP time is 0 ("no wallclock", RFC 3550 section 6.4.1) comes out of
+// libavformat's unsigned arithmetic as 2^32 - 2208988800 s (early 2036), less the report's RTP
+// offset: it says nothing about the camera's clock.
+#define PAV_NTP_ZERO_S 2085978496LL
+
 int64_t pav_stream_realtime_origin_us(pav_session *s) {
-    return s->fmt && s->fmt->start_time_realtime != AV_NOPTS_VALUE && s->fmt->start_time_realtime > 0
-        ? s->fmt->start_time_realtime : INT64_MIN;
+    if (!s->fmt || s->fmt->start_time_realtime == AV_NOPTS_VALUE || s->fmt->start_time_realtime <= 0) return INT64_MIN;
+    int64_t seconds = s->fmt->start_time_realtime / 1000000;
+    if (seconds > PAV_NTP_ZERO_S - 86400 && seconds <= PAV_NTP_ZERO_S) return INT64_MIN;
+    return s->fmt->start_time_realtime;
 }
 
 int pav_unit_take(pav_session *s, int append) {

@@ -9,11 +9,16 @@ import PatrolSweep
 /// of the camera is due (its reference, its last good, a fault's evidence), otherwise only when
 /// the picture's own outcome is not the camera's last one. It mirrors the writer's rules
 /// (`SnapshotPolicy`, the judge's reference adoption) from what the store held at start and
-/// what the probes return; the writer decides what is kept. Used on the sweeper's thread only.
+/// what the probes return; the writer decides what is kept. It also asks a probe to wait a
+/// moment for the camera's RTCP sender report when its clock was not read (or asked for) in the
+/// last hour. Used on the sweeper's thread only.
 final class SnapshotPlanner: PicturePlanner {
     private var cameras: [String: PictureMemory]
     private let policy: SnapshotPolicy
     private let probe: ProbeSettings
+    /// How often a camera's clock is read, and how long past the open a probe waits for it.
+    static let clockInterval: TimeInterval = 3600
+    static let clockWait = 1.0
 
     init(memory: [String: PictureMemory], policy: SnapshotPolicy, probe: ProbeSettings) {
         cameras = memory
@@ -22,10 +27,18 @@ final class SnapshotPlanner: PicturePlanner {
     }
 
     func request(for stream: Sweeper.Stream) -> PictureRequest {
-        guard let camera = cameras[stream.target.id], camera.reference != nil, !policy.isDue(camera.snapshots, at: Date())
-        else { return PictureRequest(keep: .always, snapshot: policy.settings) }
+        let now = Date()
+        var camera = cameras[stream.target.id] ?? PictureMemory()
+        var clockWait = 0.0
+        if camera.clockAt.map({ now.timeIntervalSince($0) >= Self.clockInterval }) ?? true {
+            clockWait = Self.clockWait
+            camera.clockAt = now  // asked: a camera without sender reports is asked again in an hour
+            cameras[stream.target.id] = camera
+        }
+        guard camera.reference != nil, !policy.isDue(camera.snapshots, at: now)
+        else { return PictureRequest(keep: .always, snapshot: policy.settings, clockWait: clockWait) }
         return PictureRequest(keep: .onChange(from: camera.snapshots.previousOutcome), snapshot: policy.settings,
-                              reference: camera.reference, previousFingerprint: camera.fingerprint)
+                              reference: camera.reference, previousFingerprint: camera.fingerprint, clockWait: clockWait)
     }
 
     func finished(_ stream: Sweeper.Stream, result: ProbeResult) {

@@ -20,13 +20,18 @@ public struct PictureRequest: Sendable, Equatable {
     public var reference: SceneSignature?
     /// The picture of the camera's previous probe.
     public var previousFingerprint: Fingerprint?
+    /// Seconds after the stream opened that a probe which has seen enough goes on reading for the
+    /// camera's first RTCP sender report (its clock); 0 reads the clock only if it came anyway.
+    /// Never past the window.
+    public var clockWait: Double
 
     public init(keep: Keep = .never, snapshot: SnapshotSettings = SnapshotSettings(), reference: SceneSignature? = nil,
-                previousFingerprint: Fingerprint? = nil) {
+                previousFingerprint: Fingerprint? = nil, clockWait: Double = 0) {
         self.keep = keep
         self.snapshot = snapshot
         self.reference = reference
         self.previousFingerprint = previousFingerprint
+        self.clockWait = clockWait
     }
 }
 
@@ -183,7 +188,10 @@ public enum Probe {
             default:
                 break
             }
-            if pendingKeyframe == nil, observation.isComplete {
+            // Done, unless the camera's clock is wanted and its first RTCP sender report may still come.
+            if pendingKeyframe == nil, observation.isComplete,
+               request.clockWait <= 0 || pav_stream_realtime_origin_us(session) != Int64.min
+                || pav_now_ns() >= openedAt + Int64(request.clockWait * 1e9) {
                 ending = .enough
                 break reading
             }

@@ -279,11 +279,15 @@ public struct PictureMemory: Sendable, Equatable {
     public var snapshots: SnapshotPolicy.Memory
     public var reference: SceneSignature?
     public var fingerprint: Fingerprint?
+    /// When the camera's clock was last read (from its RTCP sender reports), or last asked for.
+    public var clockAt: Date?
 
-    public init(snapshots: SnapshotPolicy.Memory = .init(), reference: SceneSignature? = nil, fingerprint: Fingerprint? = nil) {
+    public init(snapshots: SnapshotPolicy.Memory = .init(), reference: SceneSignature? = nil, fingerprint: Fingerprint? = nil,
+                clockAt: Date? = nil) {
         self.snapshots = snapshots
         self.reference = reference
         self.fingerprint = fingerprint
+        self.clockAt = clockAt
     }
 }
 
@@ -293,7 +297,7 @@ extension Store {
         try pool.read { db in
             var memory: [String: PictureMemory] = [:]
             for row in try Row.fetchAll(db, sql: """
-                SELECT s.camera_id, s.last_outcome, s.fingerprint, r.cells, r.sharpness,
+                SELECT s.camera_id, s.last_outcome, s.fingerprint, s.clock_offset_at, r.cells, r.sharpness,
                        (SELECT max(taken_at) FROM snapshot k WHERE k.camera_id = s.camera_id AND k.reason IN ('healthy', 'reference')) AS good,
                        (SELECT max(taken_at) FROM snapshot k WHERE k.camera_id = s.camera_id AND k.reason IN ('fault', 'change')) AS evidence
                 FROM camera_state s LEFT JOIN camera_reference r ON r.camera_id = s.camera_id
@@ -304,7 +308,7 @@ extension Store {
                     snapshots: SnapshotPolicy.Memory(previousOutcome: (row["last_outcome"] as String?).flatMap(Outcome.init(rawValue:)),
                                                      lastGood: row["good"], lastEvidence: row["evidence"]),
                     reference: cells.flatMap { SceneSignature(cells: [UInt8]($0), sharpness: row["sharpness"]) },
-                    fingerprint: fingerprint.flatMap { Fingerprint(samples: [UInt8]($0)) })
+                    fingerprint: fingerprint.flatMap { Fingerprint(samples: [UInt8]($0)) }, clockAt: row["clock_offset_at"])
             }
             return memory
         }

@@ -67,7 +67,9 @@ struct ProbeCommand: ParsableCommand {
         if let path = self.reference {
             do { reference = try PictureFile.scene(at: path) } catch { throw ValidationError("--reference \(error)") }
         }
-        let request = PictureRequest(keep: snapshot == nil ? .never : .always, reference: reference)
+        // The camera's clock: wait for its first RTCP sender report up to 1.5 s after the stream opened.
+        let request = PictureRequest(keep: snapshot == nil ? .never : .always, reference: reference,
+                                     clockWait: min(1.5, window))
         var result = Probe.run(stream, settings: settings, picture: request)
         if let reference {
             result = ProbeJudge(thresholds: settings.thresholds, scene: settings.scene)

@@ -137,7 +137,7 @@ void pav_free(void *data);
 
 /// The far end's wall clock at the stream's timestamp 0, in microseconds since the Unix
 /// epoch, as its first RTCP sender report set it; INT64_MIN until one arrived (or never, for
-/// streams without RTCP).
+/// streams without RTCP), and for a report that carries no wall clock (NTP time 0).
 int64_t pav_stream_realtime_origin_us(pav_session *s);
 
 /// Frees the decoder and the picture it made (a probe holds decoder memory only while it
