@@ -16,9 +16,12 @@ public struct Engine: Sendable {
     /// Starts the pool's workers.
     /// - Parameter prober: what runs one probe; nil for the real probe (or the one a fault
     ///   injection asks for).
-    /// - Parameter pictures: what the store knows of each camera's pictures (nil: nothing).
+    /// - Parameters:
+    ///   - pictures: what the store knows of each camera's pictures (nil: nothing).
+    ///   - clockWait: how long a probe asked for the camera's clock waits for its first RTCP sender
+    ///     report (asked once an hour per camera); 0 reads it only when one came anyway.
     init(configuration: Configuration, district: District, prober: ProbePool.Prober? = nil,
-         pictures: [String: PictureMemory]? = nil) {
+         pictures: [String: PictureMemory]? = nil, clockWait: Double = 1.0) {
         self.configuration = configuration
         self.district = district
         if let prober = prober ?? FaultInjection.prober {
@@ -30,7 +33,7 @@ public struct Engine: Sendable {
         sweeper = Sweeper(pool: pool, streams: district.streams, probe: configuration.probe,
                           schedule: configuration.schedule,
                           pictures: SnapshotPlanner(memory: pictures ?? [:], policy: SnapshotPolicy(settings: configuration.snapshots),
-                                                    probe: configuration.probe))
+                                                    probe: configuration.probe, clockWait: clockWait))
     }
 
     /// After the sweeper has returned: stops the workers (probes in flight have ended by then).

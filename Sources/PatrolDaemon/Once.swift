@@ -7,7 +7,8 @@ import PatrolStore
 /// on the calling thread, which it blocks for the whole sweep.
 enum Once {
     static func sweep(_ configuration: Configuration, district: District, store: Store) throws {
-        let engine = Engine(configuration: configuration, district: district, pictures: try? store.pictureMemory())
+        // One pass as fast as it goes: a clock is read where a sender report comes anyway, never waited for.
+        let engine = Engine(configuration: configuration, district: district, pictures: try? store.pictureMemory(), clockWait: 0)
         let writer = WriterService.writer(configuration, store: store, status: nil)
         let startedAt = Date()
         let clock = ContinuousClock.now

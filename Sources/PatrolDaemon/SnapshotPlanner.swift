@@ -16,22 +16,25 @@ final class SnapshotPlanner: PicturePlanner {
     private var cameras: [String: PictureMemory]
     private let policy: SnapshotPolicy
     private let probe: ProbeSettings
-    /// How often a camera's clock is read, and how long past the open a probe waits for it.
+    /// How often a camera's clock is read.
     static let clockInterval: TimeInterval = 3600
-    static let clockWait = 1.0
+    /// How long past the open a probe asked for the clock waits for it; 0 never waits (the clock
+    /// is read only when a sender report came anyway).
+    private let clockWait: Double
 
-    init(memory: [String: PictureMemory], policy: SnapshotPolicy, probe: ProbeSettings) {
+    init(memory: [String: PictureMemory], policy: SnapshotPolicy, probe: ProbeSettings, clockWait: Double = 1.0) {
         cameras = memory
         self.policy = policy
         self.probe = probe
+        self.clockWait = clockWait
     }
 
     func request(for stream: Sweeper.Stream) -> PictureRequest {
         let now = Date()
         var camera = cameras[stream.target.id] ?? PictureMemory()
         var clockWait = 0.0
-        if camera.clockAt.map({ now.timeIntervalSince($0) >= Self.clockInterval }) ?? true {
-            clockWait = Self.clockWait
+        if self.clockWait > 0, camera.clockAt.map({ now.timeIntervalSince($0) >= Self.clockInterval }) ?? true {
+            clockWait = self.clockWait
             camera.clockAt = now  // asked: a camera without sender reports is asked again in an hour
             cameras[stream.target.id] = camera
         }

@@ -31,30 +31,50 @@ public struct SceneSignature: Sendable, Hashable, Codable {
         self.sharpness = sharpness
     }
 
-    /// Measures the small picture (`smallWidth` x `smallHeight` samples).
+    /// Measures the small picture (`smallWidth` x `smallHeight` samples, 8 bits each).
     public init?(small plane: LumaPlane) {
-        guard plane.width == Self.smallWidth, plane.height == Self.smallHeight else { return nil }
+        guard plane.width == Self.smallWidth, plane.height == Self.smallHeight, plane.bytesPerSample == 1 else { return nil }
         let width = Self.smallWidth, height = Self.smallHeight
-        var samples = [Double](repeating: 0, count: width * height)
-        for y in 0..<height {
-            for x in 0..<width { samples[y * width + x] = plane.brightness(x: x, y: y) * 255 }
+        // Every sample is a byte: its brightness (0...255) from a table, not computed 57,600 times.
+        let levels = (0..<256).map { Double($0) }.map { value -> Double in
+            let (black, span) = plane.fullRange ? (0.0, 255.0) : (16.0, 219.0)
+            return min(1, max(0, (value - black) / span)) * 255
         }
+        var samples = [Double](repeating: 0, count: width * height)
         var fine = 0.0
-        for y in 1..<height - 1 {
-            for x in 1..<width - 1 {
-                var neighbourhood = 0.0
-                for row in y - 1...y + 1 {
-                    for column in x - 1...x + 1 { neighbourhood += samples[row * width + column] }
+        var cells = [Double](repeating: 0, count: Self.columns * Self.rows)
+        levels.withUnsafeBufferPointer { level in
+            samples.withUnsafeMutableBufferPointer { sample in
+                for y in 0..<height {
+                    let row = plane.base.advanced(by: y * plane.bytesPerRow).assumingMemoryBound(to: UInt8.self)
+                    for x in 0..<width { sample[y * width + x] = level[Int(row[x])] }
                 }
-                let residual = samples[y * width + x] - neighbourhood / 9
-                fine += residual * residual
+                // Each sample against the mean of its 3 x 3 neighbourhood, from running sums of three
+                // samples along the rows (the same sums as adding the nine, fewer additions).
+                var across = [Double](repeating: 0, count: width * height)
+                across.withUnsafeMutableBufferPointer { triple in
+                    for y in 0..<height {
+                        for x in 1..<width - 1 {
+                            let i = y * width + x
+                            triple[i] = sample[i - 1] + sample[i] + sample[i + 1]
+                        }
+                    }
+                    for y in 1..<height - 1 {
+                        for x in 1..<width - 1 {
+                            let i = y * width + x
+                            let residual = sample[i] - (triple[i - width] + triple[i] + triple[i + width]) / 9
+                            fine += residual * residual
+                        }
+                    }
+                }
+                cells.withUnsafeMutableBufferPointer { cell in
+                    for y in 0..<height {
+                        for x in 0..<width { cell[(y / 4) * Self.columns + x / 4] += sample[y * width + x] / 16 }
+                    }
+                }
             }
         }
         fine /= Double((width - 2) * (height - 2))
-        var cells = [Double](repeating: 0, count: Self.columns * Self.rows)
-        for y in 0..<height {
-            for x in 0..<width { cells[(y / 4) * Self.columns + x / 4] += samples[y * width + x] / 16 }
-        }
         let layout = Self.gradientEnergy(cells) / 16  // per small-picture sample: cells are 4 samples apart
         self.cells = cells.map { UInt8(min(255, max(0, $0.rounded()))) }
         sharpness = fine / max(layout, 1e-3)

@@ -1,0 +1,66 @@
+import Foundation
+@testable import PatrolDaemon
+import PatrolLedger
+import PatrolProbe
+import PatrolSettings
+import PatrolStore
+import PatrolSweep
+import Testing
+
+/// Which probes the sweeper asks for a JPEG and for the camera's clock.
+@Suite("The snapshot planner: a JPEG only when one may be kept, the clock once an hour")
+struct SnapshotPlannerTests {
+    let stream = Sweeper.Stream(target: ScheduleTarget(id: "C1", host: "10.0.0.1", cadence: 60),
+                                url: try! StreamURL("rtsp://10.0.0.1/live"))
+
+    func online(scene: SceneSignature?, snapshot: Bool) -> ProbeResult {
+        var result = ProbeResult(
+            outcome: .online, detail: "", statusCode: nil, url: "rtsp://10.0.0.1/live", startedAt: Date(),
+            timings: .init(openMs: 10, firstFrameMs: 20, firstKeyframeMs: 20, totalMs: 300),
+            measurements: .init(frames: 8, keyframes: 1, videoBytes: 1, fps: 25, bitrateKbps: 1, keyframeInterval: nil),
+            stream: .init(format: "rtsp", transport: "tcp", codec: "h264", profile: nil, level: nil, width: 1280, height: 720,
+                          pixelFormat: nil, declaredFps: nil, hasAudio: false, audioCodec: nil),
+            picture: .init(lumaMean: 0.4, lumaSpread: 0.2, blackFraction: 0, fingerprint: Fingerprint(samples: Array(repeating: 9, count: 576))!,
+                           decodeErrors: 0, laterDifference: nil))
+        result.picture?.scene = scene
+        if snapshot { result.snapshot = Snapshot(jpeg: Data([1]), width: 640, height: 360) }
+        return result
+    }
+
+    @Test("a camera never seen: a JPEG and the clock; once its reference is taken, a JPEG only on a change, the clock an hour later")
+    func firstThenQuiet() throws {
+        let planner = SnapshotPlanner(memory: [:], policy: SnapshotPolicy(), probe: ProbeSettings())
+        let first = planner.request(for: stream)
+        #expect(first.keep == .always)
+        #expect(first.clockWait == 1.0)
+        let scene = try #require(SceneSignature(cells: (0..<3600).map { UInt8($0 % 200) }, sharpness: 1))
+        planner.finished(stream, result: online(scene: scene, snapshot: true))
+        let next = planner.request(for: stream)
+        #expect(next.keep == .onChange(from: .online))
+        #expect(next.reference == scene)
+        #expect(next.previousFingerprint != nil)
+        #expect(next.clockWait == 0, "asked within the hour")
+    }
+
+    @Test("patrold --once never waits for a clock")
+    func once() {
+        let planner = SnapshotPlanner(memory: [:], policy: SnapshotPolicy(), probe: ProbeSettings(), clockWait: 0)
+        #expect(planner.request(for: stream).clockWait == 0)
+    }
+
+    @Test("the store's memory: a reference and a recent good picture mean no JPEG unless the picture changes")
+    func fromStore() throws {
+        let scene = try #require(SceneSignature(cells: (0..<3600).map { UInt8($0 % 200) }, sharpness: 1))
+        let memory = PictureMemory(snapshots: .init(previousOutcome: .online, lastGood: Date(), lastEvidence: nil),
+                                   reference: scene, fingerprint: nil, clockAt: Date())
+        let planner = SnapshotPlanner(memory: ["C1": memory], policy: SnapshotPolicy(), probe: ProbeSettings())
+        let request = planner.request(for: stream)
+        #expect(request.keep == .onChange(from: .online))
+        #expect(request.clockWait == 0)
+        let stale = PictureMemory(snapshots: .init(previousOutcome: .online, lastGood: Date(timeIntervalSinceNow: -90_000)),
+                                  reference: scene, clockAt: Date(timeIntervalSinceNow: -4000))
+        let due = SnapshotPlanner(memory: ["C1": stale], policy: SnapshotPolicy(), probe: ProbeSettings()).request(for: stream)
+        #expect(due.keep == .always, "the daily good picture is due")
+        #expect(due.clockWait == 1.0, "the clock was read over an hour ago")
+    }
+}
