@@ -116,7 +116,10 @@ public struct CameraDay: Sendable, Equatable {
             problems.append("online \(Format.percent(facts.onlineShare)) of \(watchedHours) watched (needs \(Format.percent(policy.minOnlineShare)))\(mostly)")
         }
         if facts.frozenOrBlackSeconds > policy.maxFrozenOrBlackSeconds {
-            problems.append("frozen or black for \(Format.minutes(facts.frozenOrBlackSeconds)) (at most \(Format.minutes(policy.maxFrozenOrBlackSeconds)))")
+            // A camera turned away, covered or smeared is named as such; the words for frozen and black stay as they were.
+            let kind = facts.mainFailure.flatMap { [.moved, .obstructed, .blurred].contains($0) ? $0 : nil }
+                .map { "picture faulty (mostly \($0.rawValue))" } ?? "frozen or black"
+            problems.append("\(kind) for \(Format.minutes(facts.frozenOrBlackSeconds)) (at most \(Format.minutes(policy.maxFrozenOrBlackSeconds)))")
         }
         if problems.isEmpty {
             return (.compliant, "online \(Format.percent(facts.onlineShare)) of \(watchedHours) watched")

@@ -53,6 +53,14 @@ struct VerdictTests {
         #expect(judge(samples(every: 900) { $0 < 2700 ? .frozen : .online }).verdict == .compliant)
     }
 
+    @Test("a camera turned away counts like a frozen one, and the reason says what it showed")
+    func sceneFaults() {
+        let verdict = judge(samples(every: 900) { $0 < 2700 ? .moved : $0 < 4500 ? .obstructed : .online })
+        #expect(verdict.verdict == .failed)
+        #expect(verdict.facts.frozenOrBlackSeconds == 4500)
+        #expect(verdict.reason.contains("picture faulty (mostly moved) for 75 min (at most 60 min)"), "\(verdict.reason)")
+    }
+
     @Test("Patrol watching under half the day gives `unknown`, however bad what it saw")
     func unwatched() {
         // Probes only during the first ten hours: the rest of the day nobody watched.
