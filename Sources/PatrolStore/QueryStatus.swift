@@ -75,6 +75,23 @@ public struct VenueTotals: Sendable, Equatable, Codable {
 }
 
 /// The district at a glance, for `patrol status`.
+/// The pictures patrold keeps (snapshots beside the database), for the on-call engineer.
+public struct PictureStorage: Sendable, Equatable, Codable {
+    /// Pictures kept (rows), and the distinct files they name.
+    public var pictures = 0
+    public var files = 0
+    /// Bytes of those files: what the disk budget bounds.
+    public var bytes = 0
+    /// Cameras with a reference picture.
+    public var references = 0
+    /// Pictures a ledger entry cites: never pruned.
+    public var cited = 0
+    /// The newest picture kept.
+    public var newest: Date?
+
+    public init() {}
+}
+
 public struct DistrictStatus: Sendable, Equatable, Codable {
     /// Every camera in service (`name` is "all").
     public var cameras: Tally
@@ -86,6 +103,7 @@ public struct DistrictStatus: Sendable, Equatable, Codable {
     public var downByTier: [Tally]
     public var venues: VenueTotals
     public var probing: Probing
+    public var pictures = PictureStorage()
     // The escalation ledger's figures (venues per ladder state, orders due today and tomorrow,
     // the last daily patrol) are read from the ledger tables and stand beside these.
 
@@ -122,18 +140,38 @@ extension Store {
     /// The district at a glance; the data is stale when no probe came for `staleAfter` seconds.
     public func districtStatus(now: Date = Date(), staleAfter: Double) throws -> DistrictStatus {
         let cameras = try cameras(), venues = try venueList()
-        let (lastProbe, lastSweep) = try pool.read { db in
+        let (lastProbe, lastSweep, pictures) = try pool.read { db in
             (try Date.fetchOne(db, sql: "SELECT max(at) FROM probe_result"),
              try Row.fetchOne(db, sql: "SELECT * FROM sweep ORDER BY id DESC LIMIT 1").map {
                  SweepRecord(startedAt: $0["started_at"], finishedAt: $0["finished_at"], probes: $0["probes"], summary: $0["summary"])
-             })
+             },
+             try Self.pictureStorage(db))
         }
-        return DistrictStatus(cameras: cameras, venues: venues,
-                              probing: Probing(lastProbeAt: lastProbe, lastSweep: lastSweep, now: now, staleAfter: staleAfter))
+        var status = DistrictStatus(cameras: cameras, venues: venues,
+                                    probing: Probing(lastProbeAt: lastProbe, lastSweep: lastSweep, now: now, staleAfter: staleAfter))
+        status.pictures = pictures
+        return status
     }
 }
 
 extension Store {
+    static func pictureStorage(_ db: Database) throws -> PictureStorage {
+        var storage = PictureStorage()
+        if let row = try Row.fetchOne(db, sql: "SELECT count(*) AS n, max(taken_at) AS newest FROM snapshot") {
+            storage.pictures = row["n"]
+            storage.newest = row["newest"]
+        }
+        if let row = try Row.fetchOne(db, sql: """
+            SELECT count(*) AS files, coalesce(sum(bytes), 0) AS bytes FROM (SELECT sha256, max(bytes) AS bytes FROM snapshot GROUP BY sha256)
+            """) {
+            storage.files = row["files"]
+            storage.bytes = row["bytes"]
+        }
+        storage.references = try Int.fetchOne(db, sql: "SELECT count(*) FROM camera_reference") ?? 0
+        storage.cited = try Int.fetchOne(db, sql: "SELECT count(DISTINCT sha256) FROM evidence_picture") ?? 0
+        return storage
+    }
+
     /// The cameras in service by debounced status (cameras never probed have no status yet).
     public func cameraStatusCounts() throws -> [CameraStatus: Int] {
         try pool.read { db in

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PatrolSettings
 import PatrolStore
 
 struct StatusCommand: ReadCommand {
@@ -35,7 +36,8 @@ struct StatusCommand: ReadCommand {
         let status = report.base
         var sections = ["District status at \(Format.time(now)) (times in \(Format.zone))"]
         if let warning = Self.staleWarning(status.probing) { sections.append(warning) }
-        sections.append(Table.fields(Self.probing(status.probing, now: now) + Self.venues(status.venues)))
+        sections.append(Table.fields(Self.probing(status.probing, now: now) + Self.venues(status.venues)
+            + Self.pictures(status.pictures, budget: (try? self.store.configuration().snapshots.budgetBytes) ?? SnapshotSettings().budgetBytes)))
         sections.append(Self.tallies("CAMERAS", status.byStatus + [status.cameras]))
         if status.byStatus.contains(where: { $0.name == "down" && $0.total > 0 }) {
             sections.append(Self.tallies("DOWN BY TIER", status.downByTier))
@@ -62,6 +64,14 @@ struct StatusCommand: ReadCommand {
                 + Format.duration(sweep.finishedAt.timeIntervalSince(sweep.startedAt))))
         }
         return lines
+    }
+
+    /// The snapshot directory against its budget: a disk filling with pictures shows here first.
+    static func pictures(_ storage: PictureStorage, budget: Int) -> [(String, String)] {
+        let megabytes = { (bytes: Int) in String(format: "%.1f MB", Double(bytes) / 1_048_576) }
+        let share = budget > 0 ? String(format: " (%.0f%%)", Double(storage.bytes) / Double(budget) * 100) : ""
+        return [("pictures", "\(storage.pictures) kept in \(storage.files) files, \(megabytes(storage.bytes)) of "
+                    + "\(megabytes(budget))\(share); \(storage.references) references, \(storage.cited) cited by the ledger")]
     }
 
     static func venues(_ venues: VenueTotals) -> [(String, String)] {

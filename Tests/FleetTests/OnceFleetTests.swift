@@ -98,6 +98,10 @@ struct OnceFleetTests {
         #expect(shown.status == 0, "\(shown.all)")
         #expect(shown.stdout.contains(moved.path))
         #expect(shown.stdout.contains("first healthy picture"))
+        let status = try CommandRun("patrol", ["status", "--json", "--config", config], directory: folder)
+        let pictures = try #require((try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])?["pictures"]
+            as? [String: Any])
+        #expect(pictures["pictures"] as? Int == 4 && pictures["references"] as? Int == 2, "\(pictures)")
 
         // The camera was re-aimed on purpose: an operator approves its new scene, in the ledger.
         let approved = try CommandRun("patrol", ["camera", "C1", "reference", "--approve", "--by", "张伟",

@@ -59,6 +59,9 @@ struct SnapshotStoreTests {
             }
             #expect(bytes <= settings.budgetBytes, "day \(day): \(bytes) bytes on disk")
             #expect(bytes == pruned.bytesLeft)
+            // What `patrol status` shows of it.
+            let storage = try t.store.districtStatus(staleAfter: 1800).pictures
+            #expect(storage.bytes == bytes && storage.files == files.count && storage.references == cameras.count)
             let named = try t.store.pool.read { try Set(String.fetchAll($0, sql: "SELECT DISTINCT sha256 FROM snapshot")) }
             #expect(named == Set(files), "day \(day): every row names a file and every file is named")
             for camera in cameras {
