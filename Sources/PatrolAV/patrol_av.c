@@ -461,7 +461,8 @@ static int expose_luma(pav_session *s, pav_picture *out) {
 
 // Scales the exposed luma plane down to the fixed small size by area averaging, as a gray
 // picture in the plane's own range; NULL when swscale cannot.
-static const uint8_t *make_small(pav_session *s, const pav_picture *p) {
+const uint8_t *pav_small_luma(pav_session *s, const pav_picture *p) {
+    if (!p->luma || p->width <= 0 || p->height <= 0) return NULL;
     enum AVPixelFormat gray = AV_PIX_FMT_GRAY8;
     if (p->bytes_per_sample == 2) {
         switch (p->bit_depth) {
@@ -556,14 +557,14 @@ done:
 void pav_free(void *data) { free(data); }
 
 // A sender report whose NTP time is 0 ("no wallclock", RFC 3550 section 6.4.1) comes out of
-// libavformat's unsigned arithmetic as 2^32 - 2208988800 s (early 2036), less the report's RTP
-// offset: it says nothing about the camera's clock.
+// libavformat's unsigned arithmetic as 2^32 - 2208988800 s (early 2036), moved either way by the
+// report's RTP timestamp against PLAY's (hours at most): it says nothing about the camera's clock.
 #define PAV_NTP_ZERO_S 2085978496LL
 
 int64_t pav_stream_realtime_origin_us(pav_session *s) {
     if (!s->fmt || s->fmt->start_time_realtime == AV_NOPTS_VALUE || s->fmt->start_time_realtime <= 0) return INT64_MIN;
     int64_t seconds = s->fmt->start_time_realtime / 1000000;
-    if (seconds > PAV_NTP_ZERO_S - 86400 && seconds <= PAV_NTP_ZERO_S) return INT64_MIN;
+    if (seconds > PAV_NTP_ZERO_S - 86400 && seconds < PAV_NTP_ZERO_S + 86400) return INT64_MIN;
     return s->fmt->start_time_realtime;
 }
 
@@ -626,7 +627,6 @@ int pav_decode_unit(pav_session *s, pav_picture *out, pav_status *status) {
     out->level = s->dec->level;
     if (s->dec->framerate.num > 0 && s->dec->framerate.den > 0) out->declared_fps = av_q2d(s->dec->framerate);
     ret = expose_luma(s, out);
-    if (ret >= 0) out->small = make_small(s, out);
 done:
     av_packet_free(&unit);
     fill_status(s, ret, status);

@@ -26,10 +26,8 @@ public enum PictureFile {
         } while packet.media != PAV_MEDIA_VIDEO
         var picture = pav_picture()
         defer { pav_release_decoder(session) }
-        guard pav_unit_take(session, 0) >= 0, pav_decode_unit(session, &picture, &status) >= 0, let small = picture.small,
-              let scene = SceneSignature(small: LumaPlane(
-                  base: UnsafeRawPointer(small), bytesPerRow: SceneSignature.smallWidth, width: SceneSignature.smallWidth,
-                  height: SceneSignature.smallHeight, fullRange: picture.full_range != 0))
+        guard pav_unit_take(session, 0) >= 0, pav_decode_unit(session, &picture, &status) >= 0,
+              let scene = SceneSignature(session, picture: picture)
         else { throw Failure(description: "\(path): the picture does not decode") }
         return scene
     }

@@ -275,16 +275,14 @@ public enum Probe {
             base: UnsafeRawPointer(luma), bytesPerRow: Int(picture.linesize), width: Int(picture.width),
             height: Int(picture.height), bytesPerSample: Int(picture.bytes_per_sample),
             bitDepth: Int(picture.bit_depth), fullRange: picture.full_range != 0)
-        let scene = picture.small.flatMap {
-            SceneSignature(small: LumaPlane(
-                base: UnsafeRawPointer($0), bytesPerRow: SceneSignature.smallWidth, width: SceneSignature.smallWidth,
-                height: SceneSignature.smallHeight, fullRange: picture.full_range != 0))
-        }
-        let hadFirst = observation.first != nil
-        observation.record(Observation.Picture(
+        var seen = Observation.Picture(
             stats: PictureStats.measure(plane, blackPixel: observation.settings.thresholds.blackPixel),
             fingerprint: Fingerprint(plane), keyframeSize: unit.codedSize, time: unit.time,
-            decodeErrors: Int(picture.decode_errors), flaggedCorrupt: picture.corrupt_flag != 0, scene: scene))
+            decodeErrors: Int(picture.decode_errors), flaggedCorrupt: picture.corrupt_flag != 0)
+        // Only the first clean picture's scene is compared or kept: no other is measured.
+        let hadFirst = observation.first != nil
+        if !hadFirst, seen.isClean { seen.scene = SceneSignature(session, picture: picture) }
+        observation.record(seen)
         if !hadFirst, let first = observation.first, request.wantsSnapshot(of: first, settings: observation.settings) {
             result.snapshot = snapshot(session, settings: request.snapshot)
         }
@@ -361,5 +359,15 @@ extension PictureRequest {
             return fault.outcome
         }
         return .online
+    }
+}
+
+extension SceneSignature {
+    /// The scene of the picture the session's last decode made.
+    init?(_ session: OpaquePointer, picture: pav_picture) {
+        var picture = picture
+        guard let small = pav_small_luma(session, &picture) else { return nil }
+        self.init(small: LumaPlane(base: UnsafeRawPointer(small), bytesPerRow: Self.smallWidth, width: Self.smallWidth,
+                                   height: Self.smallHeight, fullRange: picture.full_range != 0))
     }
 }

@@ -170,9 +170,7 @@ public struct SceneComparison: Sendable, Equatable, Codable {
                 let region = (x: rx * SceneSignature.columns / Self.regionColumns, y: ry * SceneSignature.rows / Self.regionRows,
                               width: SceneSignature.columns / Self.regionColumns, height: SceneSignature.rows / Self.regionRows)
                 let sums = Self.sums(live, ref, dx: best.dx, dy: best.dy, region: region)
-                let correlation = sums.liveEnergy > 0 && sums.refEnergy > 0
-                    ? sums.cross / (sums.liveEnergy * sums.refEnergy).squareRoot() : 0
-                regions.append((sums.refEnergy, sums.liveEnergy, correlation, sums.liveLevel / max(sums.refLevel, 1)))
+                regions.append((sums.refEnergy, sums.liveEnergy, Self.correlation(sums), sums.liveLevel / max(sums.refLevel, 1)))
             }
         }
         let meanEnergy = regions.map(\.refEnergy).reduce(0, +) / Double(regions.count)
@@ -289,8 +287,12 @@ public struct SceneComparison: Sendable, Equatable, Codable {
     }
 
     static func correlation(_ live: Gradients, _ ref: Gradients, dx: Int, dy: Int, region: Region?) -> Double {
-        let sums = sums(live, ref, dx: dx, dy: dy, region: region)
-        return sums.liveEnergy > 0 && sums.refEnergy > 0 ? sums.cross / (sums.liveEnergy * sums.refEnergy).squareRoot() : 0
+        correlation(sums(live, ref, dx: dx, dy: dy, region: region))
+    }
+
+    /// How the two sets of edges correlate: 1 the same layout, 0 none in common.
+    static func correlation(_ sums: (cross: Double, liveEnergy: Double, refEnergy: Double, liveLevel: Double, refLevel: Double)) -> Double {
+        sums.liveEnergy > 0 && sums.refEnergy > 0 ? sums.cross / (sums.liveEnergy * sums.refEnergy).squareRoot() : 0
     }
 }
 

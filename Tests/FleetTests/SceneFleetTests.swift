@@ -48,6 +48,10 @@ struct SceneFleetTests {
                 #expect(abs(read - offset) < 1, "\(path) over \(transport): \(read) s")
             }
         }
+        // A server whose sender reports carry no wall clock (NTP time 0, as the fleet's media-server
+        // imitation sends them) has no clock to read, not one eight years fast.
+        let cache = try probe(["--json", "rtsp://127.0.0.1:\(fleet.port)/stack/cache-burst"])
+        #expect(try ProbeResult.jsonDecoder().decode(ProbeResult.self, from: Data(cache.stdout.utf8)).clockOffset == nil, "\(cache.all)")
     }
 
     @Test("patrold: a camera turned to the wall is moved, a camera half covered obstructed; a clock read is recorded")

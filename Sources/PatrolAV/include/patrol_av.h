@@ -90,10 +90,6 @@ typedef struct {
     int level;             ///< codec level as the decoder reports it, <= 0 when unknown
     const char *pix_fmt;
     double declared_fps;   ///< from the bitstream (e.g. H.264 VUI), 0 when absent
-    /// The luma plane scaled down to PAV_SMALL_WIDTH x PAV_SMALL_HEIGHT by area averaging,
-    /// 8 bits a sample, in the picture's range (`full_range`): the same small picture for
-    /// every resolution, which scene comparisons use. NULL when it could not be made.
-    const uint8_t *small;
 } pav_picture;
 
 #define PAV_SMALL_WIDTH 320
@@ -129,6 +125,12 @@ const char *pav_rtsp_lower_transport(pav_session *s);
 int pav_unit_take(pav_session *s, int append);
 /// Decodes the access unit taken (it must begin with a keyframe to yield a picture).
 int pav_decode_unit(pav_session *s, pav_picture *out, pav_status *status);
+
+/// The luma plane of `picture` (the last decode's) scaled down to PAV_SMALL_WIDTH x
+/// PAV_SMALL_HEIGHT by area averaging, 8 bits a sample, in the picture's range (`full_range`):
+/// the same small picture for every resolution, which scene comparisons use. Made only when
+/// asked for; valid until the next decode or pav_release_decoder. NULL when it cannot be made.
+const uint8_t *pav_small_luma(pav_session *s, const pav_picture *picture);
 
 /// Encodes the picture the last decode made (before pav_release_decoder) as a JPEG at most
 /// `max_width` pixels wide (never enlarged; the aspect kept), `quality` 1 (smallest) to 100.
