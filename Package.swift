@@ -58,7 +58,8 @@ let package = Package(
         .target(
             name: "PatrolStore",
             dependencies: [
-                "PatrolProbe", "PatrolInventory", "PatrolLedger", "PatrolSettings", .product(name: "GRDB", package: "GRDB.swift"),
+                "PatrolProbe", "PatrolInventory", "PatrolLedger", "PatrolRegistration", "PatrolSettings",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         // Made-up but realistic pasts as plain values (probe history, patrol days, a report day with
@@ -72,6 +73,12 @@ let package = Package(
         .target(
             name: "PatrolReport",
             dependencies: ["PatrolInventory", "PatrolLedger", "PatrolStore", "PatrolMail", "PatrolSettings"]
+        ),
+        // The registration platform read: its status endpoint over HTTP(S) and the CSV files it
+        // exports into a drop folder, decoded field by field into samples.
+        .target(
+            name: "PatrolRegistration",
+            dependencies: ["PatrolInventory", "PatrolLedger", "PatrolProbe", "PatrolSettings", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The configuration file (YAML) read into the settings, with errors that name the key and the line.
         .target(name: "PatrolConfig", dependencies: ["PatrolSettings", .product(name: "Yams", package: "Yams")]),
@@ -94,7 +101,7 @@ let package = Package(
             name: "PatrolDaemon",
             dependencies: [
                 "PatrolOutput", "PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore", "PatrolLedger", "PatrolReport", "PatrolMail",
-                "PatrolConfig", "PatrolSettings", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "PatrolRegistration", "PatrolConfig", "PatrolSettings", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Atomics", package: "swift-atomics"),

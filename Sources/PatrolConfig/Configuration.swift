@@ -26,6 +26,8 @@ public struct Configuration: Sendable, Equatable {
     public var mail = MailSettings()
     /// What a re-import of the inventory may do unasked.
     public var inventory = InventoryImportSettings()
+    /// Where the venues' registration systems are read, how often, and how their days are judged.
+    public var registration = RegistrationSettings()
 
     public init() {
         coverPatrol()
@@ -36,6 +38,7 @@ public struct Configuration: Sendable, Equatable {
     private mutating func coverPatrol() {
         patrol.cover(cadence: cadence, backoffLimit: schedule.backoffLimit,
                      deadline: Double(probe.longestDeadline.components.seconds))
+        patrol.registration = registration.isConfigured ? registration.judging : nil
     }
 
     /// Loads `path`; relative paths in it are relative to the file's folder.
@@ -50,6 +53,11 @@ public struct Configuration: Sendable, Equatable {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         for keyPath in [\Configuration.database, \Configuration.credentials, \Configuration.ledgerKey] where !configuration[keyPath: keyPath].hasPrefix("/") {
             configuration[keyPath: keyPath] = folder.appendingPathComponent(configuration[keyPath: keyPath]).standardizedFileURL.path
+        }
+        for keyPath in [\Configuration.registration.tokenFile, \Configuration.registration.dropFolder] {
+            if let path = configuration[keyPath: keyPath], !path.hasPrefix("/") {
+                configuration[keyPath: keyPath] = folder.appendingPathComponent(path).standardizedFileURL.path
+            }
         }
         return configuration
     }
@@ -209,8 +217,39 @@ public struct Configuration: Sendable, Equatable {
             mail.retry.longestDelay = try section.number("retry_longest", in: 1...604_800) ?? mail.retry.longestDelay
             try section.rejectUnknownKeys()
         }
+        if var section = try top.section("registration") {
+            try readRegistration(&section)
+        }
         try top.rejectUnknownKeys()
         coverPatrol()
+    }
+
+    private mutating func readRegistration(_ section: inout YAMLReader) throws {
+        if let text = try section.string("platform") {
+            guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
+                throw section.error("platform", "'\(text)' is not an http:// or https:// URL", at: section.mark(of: "platform"))
+            }
+            guard url.user == nil, url.password == nil else {
+                throw section.error("platform", "the URL carries credentials: put the platform's token in registration.token_file",
+                                    at: section.mark(of: "platform"))
+            }
+            registration.platform = url
+        }
+        registration.tokenFile = try section.string("token_file") ?? registration.tokenFile
+        registration.dropFolder = try section.string("drop_folder") ?? registration.dropFolder
+        registration.every = try section.number("every", in: 10...86_400) ?? registration.every
+        registration.deadline = try section.number("deadline", in: 1...600) ?? registration.deadline
+        registration.retries = try section.integer("retries", in: 0...10) ?? registration.retries
+        registration.retryFirst = try section.number("retry_first", in: 0...600) ?? registration.retryFirst
+        var judging = registration.judging
+        judging.minOnlineShare = try section.number("min_online_percent", in: 0...100).map { $0 / 100 } ?? judging.minOnlineShare
+        judging.maxWaitingSeconds = try section.number("max_waiting_minutes", in: 1...10_080).map { $0 * 60 } ?? judging.maxWaitingSeconds
+        judging.minReadShare = try section.number("min_read_percent", in: 1...100).map { $0 / 100 } ?? judging.minReadShare
+        judging.heartbeatTimeout = try section.number("heartbeat_timeout", in: 10...86_400) ?? judging.heartbeatTimeout
+        // A read stands for the time to the next one and one missed read more, plus the request's budget.
+        judging.coverage = try section.number("coverage", in: 10...86_400) ?? (2 * registration.every + registration.deadline)
+        registration.judging = judging
+        try section.rejectUnknownKeys()
     }
 
     private static func line(of error: YamlError) -> Int? {

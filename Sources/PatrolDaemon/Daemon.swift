@@ -23,6 +23,7 @@ import UnixSignals
 /// - `DailyPatrolService` and `MailService`: the day's patrol and the report's mail, each minute.
 /// - `WatchdogService`: WATCHDOG=1 at half systemd's interval while the pool and the writer work.
 /// - `PruneService`: retention, each hour.
+/// - `RegistrationService`: the registration platform read, every `registration.every`.
 /// - `SignalService`: SIGHUP reloads (a bad configuration is logged and named in the status line,
 ///   and the old one stays; a good one waits for the probes in flight, then a new engine takes
 ///   over the same store); SIGTERM and SIGINT stop: STOPPING=1, no new probes, the probes in
@@ -59,6 +60,7 @@ public enum Daemon {
             try await Blocking.onThread("patrol.sweep") {
                 Result { try Once.sweep(opened.configuration, district: opened.district!, store: opened.store) }
             }.get()
+            try await Once.readRegistration(opened.configuration, store: opened.store)
         case .service:
             try await serve(configPath: configPath, opened)
         }
@@ -157,10 +159,11 @@ public enum Daemon {
         })
         let watchdog = WatchdogService(interval: notifier?.watchdogInterval, engine: { sweeper.engine }, writer: writer, status: status)
         let prune = PruneService(configuration: configuration, writer: writer)
+        let registration = RegistrationService(store: store, configuration: configuration)
         let control = SignalService(signals: signals, sweeper: sweeper, status: status)
         Journal.notice("patrold \(PatrolVersion.current) watching \(district.streams.count) cameras")
 
-        let services: [any Service] = [status, writer, watchdog, prune, mail, patrol, sweeper]
+        let services: [any Service] = [status, writer, watchdog, prune, mail, patrol, registration, sweeper]
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
                 + [.init(service: control, successTerminationBehavior: .gracefullyShutdownGroup)],

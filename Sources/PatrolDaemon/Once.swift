@@ -31,4 +31,11 @@ enum Once {
         Journal.info("sweep done: \(summary.line)")
         try Output.line(summary.table)
     }
+
+    /// The registration platform read once, when one is configured; its summary printed.
+    static func readRegistration(_ configuration: Configuration, store: Store) async throws {
+        guard configuration.registration.isConfigured else { return }
+        let round = await RegistrationService(store: store, configuration: { configuration }).readNow()
+        try Output.line(round.summary)
+    }
 }

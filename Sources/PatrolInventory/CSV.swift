@@ -5,23 +5,23 @@ import Foundation
 /// ignored; whitespace around a field (outside its quotes) is trimmed.
 public enum CSV {
     /// One record and the physical line (1-based) where it starts.
-    struct Record: Equatable {
-        var line: Int
-        var fields: [String]
+    public struct Record: Equatable, Sendable {
+        public var line: Int
+        public var fields: [String]
     }
 
     /// Something that makes the text not CSV, at the line where its record starts.
-    struct Problem: Error, Equatable {
-        enum Kind: Error, Equatable {
+    public struct Problem: Error, Equatable {
+        public enum Kind: Error, Equatable {
             case notUTF8, unterminatedQuote, textAfterQuote
         }
 
-        var kind: Kind
-        var line: Int
+        public var kind: Kind
+        public var line: Int
         /// The 0-based position of the field concerned in its record, when there is one.
-        var column: Int?
+        public var column: Int?
 
-        var reason: String {
+        public var reason: String {
             switch kind {
             case .notUTF8: """
                 the file is not UTF-8 text (perhaps GBK, as Excel saves it); \
@@ -35,7 +35,7 @@ public enum CSV {
 
     /// The text of UTF-8 `data` without its byte order mark, or the line of the first byte
     /// that is not UTF-8 (a GBK file saved by Excel, typically).
-    static func decode(_ data: Data) throws(Problem) -> String {
+    public static func decode(_ data: Data) throws(Problem) -> String {
         var bytes = data.makeIterator()
         var decoder = UTF8()
         var line = 1
@@ -55,7 +55,7 @@ public enum CSV {
     ///
     /// A record with a problem is left out; reading stops at an unterminated quote, which
     /// swallows the rest of the file.
-    static func parse(_ text: String) -> (records: [Record], problems: [Problem]) {
+    public static func parse(_ text: String) -> (records: [Record], problems: [Problem]) {
         var reader = Reader(scalars: Array(text.unicodeScalars))
         var records: [Record] = []
         var problems: [Problem] = []

@@ -68,10 +68,12 @@ public struct Venue: Sendable, Hashable, Codable, Identifiable {
     public var ownerContact: String
     /// The assigned supervisor (a person and team, e.g. `张伟 (一组)`); required for priority venues.
     public var supervisor: String?
+    /// The venue's real-name registration systems, by the ids the registration platform gives them.
+    public var registration: RegistrationSystems
 
     public init(
         id: String, name: String, kind: VenueKind, tier: Tier, district: String, grid: String,
-        address: String, ownerContact: String, supervisor: String? = nil
+        address: String, ownerContact: String, supervisor: String? = nil, registration: RegistrationSystems = .undeclared
     ) {
         self.id = id
         self.name = name
@@ -82,6 +84,67 @@ public struct Venue: Sendable, Hashable, Codable, Identifiable {
         self.address = address
         self.ownerContact = ownerContact
         self.supervisor = supervisor
+        self.registration = registration
+    }
+}
+
+/// A venue's real-name registration systems as the inventory declares them: the guest or user
+/// registration terminal of a hotel or internet café, the phone-line terminal (一电通) of rental
+/// housing run as lodging.
+public enum RegistrationSystems: Sendable, Hashable {
+    /// The inventory says nothing (its venues file has no `registration` column): the venue's
+    /// days are judged on video alone, as before registration was patrolled.
+    case undeclared
+    /// The venue has no registration system, and the inventory says so (`none`).
+    case noSystem
+    /// The ids the registration platform knows the venue's systems by, in the inventory's order.
+    case systems([String])
+
+    /// The ids to patrol; empty unless the venue declares systems.
+    public var ids: [String] {
+        if case .systems(let ids) = self { ids } else { [] }
+    }
+
+    /// As the inventory and the database write it: `none`, or the ids separated by `;`; nil when undeclared.
+    public var text: String? {
+        switch self {
+        case .undeclared: nil
+        case .noSystem: "none"
+        case .systems(let ids): ids.joined(separator: ";")
+        }
+    }
+
+    /// What a registration system id may be: ASCII letters, digits, `.`, `_`, `-` and `:`, at most 64.
+    public static func isValidID(_ id: String) -> Bool {
+        (1...64).contains(id.unicodeScalars.count) && id.unicodeScalars.allSatisfy { scalar in
+            ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || "._-:".unicodeScalars.contains(scalar)
+        }
+    }
+
+    /// Reads what `text` wrote (no validation: the inventory loader validates).
+    public init(text: String?) {
+        guard let text else { self = .undeclared; return }
+        let ids = text.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        self = text.lowercased() == "none" || ids.isEmpty ? .noSystem : .systems(ids)
+    }
+}
+
+extension RegistrationSystems: Codable {
+    /// In JSON: null when undeclared, `[]` for a venue declared to have none, else the ids.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .undeclared; return }
+        let ids = try container.decode([String].self)
+        self = ids.isEmpty ? .noSystem : .systems(ids)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .undeclared: try container.encodeNil()
+        case .noSystem: try container.encode([String]())
+        case .systems(let ids): try container.encode(ids)
+        }
     }
 }
 

@@ -78,6 +78,7 @@ extension Venue {
         case name, kind, tier, district, grid, address
         case ownerContact = "owner_contact"
         case supervisor
+        case registration
 
         static func differences(_ old: Venue, _ new: Venue) -> [Field] {
             allCases.filter { field in
@@ -90,6 +91,7 @@ extension Venue {
                 case .address: old.address != new.address
                 case .ownerContact: old.ownerContact != new.ownerContact
                 case .supervisor: old.supervisor != new.supervisor
+                case .registration: old.registration != new.registration
                 }
             }
         }

@@ -14,12 +14,15 @@ extension Inventory {
 
     /// The text of `venues.csv`.
     public func venuesCSV() -> String {
-        var text = CSV.line(InventoryLoader.venueColumns)
+        // The registration column only when the inventory declares it, so an inventory without
+        // it exports as it was imported.
+        let declared = venues.contains { $0.registration != .undeclared }
+        var text = CSV.line(InventoryLoader.venueColumns + (declared ? InventoryLoader.registrationColumns : []))
         for venue in venues {
             text += CSV.line([
                 venue.id, venue.name, venue.kind.rawValue, venue.tier.rawValue, venue.district, venue.grid,
                 venue.address, venue.ownerContact, venue.supervisor ?? "",
-            ])
+            ] + (declared ? [venue.registration.text ?? ""] : []))
         }
         return text
     }

@@ -5,7 +5,8 @@ extension Inventory {
     /// Reads `venues.csv` and `cameras.csv` (see `Samples/district`) and validates everything.
     ///
     /// Columns are found by their header name, in any order; unknown columns are ignored.
-    /// venues: `id,name,kind,tier,district,grid,address,owner_contact,supervisor`;
+    /// venues: `id,name,kind,tier,district,grid,address,owner_contact,supervisor` and optionally
+    /// `registration` (the venue's registration system ids separated by `;`, or `none`);
     /// cameras: `id,venue_id,placement,url` and optionally `username,password` (credentials
     /// go either in the URL or in those columns, not both).
     ///
@@ -13,7 +14,7 @@ extension Inventory {
     ///   anything is wrong no inventory is returned, so the caller applies nothing.
     public static func load(venues: URL, cameras: URL) throws(InventoryError) -> Inventory {
         var loader = InventoryLoader()
-        let venueTable = loader.read(venues, columns: InventoryLoader.venueColumns)
+        let venueTable = loader.read(venues, columns: InventoryLoader.venueColumns, optional: InventoryLoader.registrationColumns)
         let cameraTable = loader.read(
             cameras, columns: InventoryLoader.cameraColumns, optional: InventoryLoader.credentialColumns)
         let loadedVenues = venueTable.map { loader.venues(in: $0) }
@@ -32,12 +33,14 @@ struct InventoryLoader {
     static let venueColumns = ["id", "name", "kind", "tier", "district", "grid", "address", "owner_contact", "supervisor"]
     static let cameraColumns = ["id", "venue_id", "placement", "url"]
     static let credentialColumns = ["username", "password"]
+    /// A venues file without it declares no registration system (the venues are judged on video alone).
+    static let registrationColumns = ["registration"]
 
     /// The longest value each column takes, in characters (docs/SWEEP.md). A longer one is refused.
     static let lengthLimits: [String: Int] = [
         "id": 64, "name": 200, "kind": 32, "tier": 32, "district": 100, "grid": 64, "address": 300,
         "owner_contact": 100, "supervisor": 200, "venue_id": 64, "placement": 32, "url": 2000,
-        "username": 256, "password": 256,
+        "username": 256, "password": 256, "registration": 600,
     ]
 
     /// A record by column name; a column absent from the file reads as empty. A column whose value
@@ -59,6 +62,8 @@ struct InventoryLoader {
     /// The line of each venue id's first occurrence.
     private(set) var venueLines: [String: Int] = [:]
     private var cameraLines: [String: Int] = [:]
+    /// The venue and line that first declared each registration system.
+    private var registrationLines: [String: (venue: String, line: Int)] = [:]
     /// The camera id and line that first used each stream, keyed without credentials.
     private var streams: [String: (camera: String, line: Int)] = [:]
 
@@ -140,13 +145,47 @@ struct InventoryLoader {
             if tier == .priority, supervisor == nil {
                 report(row, "supervisor", "a priority venue needs an assigned supervisor")
             }
-            guard let id, let name, let kind, let tier, let district, let grid, let address, let ownerContact
+            let registration = registration(row, venue: id)
+            guard let id, let name, let kind, let tier, let district, let grid, let address, let ownerContact, let registration
             else { continue }
             venues.append(Venue(
                 id: id, name: name, kind: kind, tier: tier, district: district, grid: grid,
-                address: address, ownerContact: ownerContact, supervisor: supervisor))
+                address: address, ownerContact: ownerContact, supervisor: supervisor, registration: registration))
         }
         return venues
+    }
+
+    /// The venue's registration systems: `none`, or ids separated by `;`, each known by one venue only.
+    /// Undeclared when the file has no `registration` column; nil when the value is wrong.
+    private mutating func registration(_ row: Row, venue: String?) -> RegistrationSystems? {
+        guard row.values["registration"] != nil else { return .undeclared }
+        guard let text = required(row, "registration", hint: "write the venue's registration system id(s), or none") else { return nil }
+        if text.lowercased() == "none" { return RegistrationSystems.noSystem }
+        var ids: [String] = []
+        for part in text.split(separator: ";", omittingEmptySubsequences: false) {
+            let id = part.trimmingCharacters(in: .whitespaces)
+            if id.lowercased() == "none" {
+                report(row, "registration", "\"none\" cannot stand beside registration system ids")
+                return nil
+            }
+            guard RegistrationSystems.isValidID(id) else {
+                report(row, "registration", id.isEmpty
+                       ? "an empty registration system id (ids are separated by \";\")"
+                       : "\"\(id)\" is not a registration system id (letters, digits, \".\", \"_\", \"-\" and \":\", at most 64)")
+                return nil
+            }
+            if ids.contains(id) {
+                report(row, "registration", "registration system \"\(id)\" is named twice")
+                return nil
+            }
+            if let first = registrationLines[id] {
+                report(row, "registration", "registration system \"\(id)\" is already declared by venue \(first.venue) (line \(first.line))")
+                return nil
+            }
+            ids.append(id)
+        }
+        for id in ids { registrationLines[id] = (venue ?? "?", row.line) }
+        return .systems(ids)
     }
 
     // MARK: Cameras
@@ -260,10 +299,10 @@ struct InventoryLoader {
         return nil
     }
 
-    private mutating func required(_ row: Row, _ column: String) -> String? {
+    private mutating func required(_ row: Row, _ column: String, hint: String? = nil) -> String? {
         if row.refused.contains(column) { return nil }
         let value = row[column]
-        if value.isEmpty { report(row, column, "required field is empty") }
+        if value.isEmpty { report(row, column, "required field is empty" + (hint.map { ": \($0)" } ?? "")) }
         return value.isEmpty ? nil : value
     }
 

@@ -10,6 +10,8 @@ public struct PatrolDayReport: Sendable, Equatable {
     public var day: PatrolDay
     public var cameras: [Verdict: Int]
     public var venues: [Verdict: Int]
+    /// The registration systems' verdicts; empty when registration is not patrolled.
+    public var registration: [Verdict: Int] = [:]
     public var outageHours: Int
     public var entries: [LedgerEntry]
     /// The ledger's last entry once the day was done: logged, so the journal witnesses it too.
@@ -19,7 +21,9 @@ public struct PatrolDayReport: Sendable, Equatable {
         func counts(_ counts: [Verdict: Int]) -> String {
             Verdict.allCases.compactMap { verdict in counts[verdict].map { "\($0) \(verdict.rawValue)" } }.joined(separator: ", ")
         }
-        return "patrol \(day): venues \(counts(venues)); cameras \(counts(cameras)); \(entries.count) ledger entries"
+        return "patrol \(day): venues \(counts(venues)); cameras \(counts(cameras))"
+            + (registration.isEmpty ? "" : "; registration systems \(counts(registration))")
+            + "; \(entries.count) ledger entries"
             + (outageHours > 0 ? "; \(outageHours) h of Patrol's own outage not judged" : "")
             + (head.map { "; ledger head \($0)" } ?? "")
     }
@@ -83,11 +87,15 @@ public struct DailyPatrol: Sendable {
                 SELECT id, tier, supervisor FROM venue WHERE added_at < ? AND (retired_at IS NULL OR retired_at > ?)
                 """, arguments: [interval.end, interval.start])
             let byVenue = Dictionary(grouping: cameraDays.days, by: \.venueID)
+            let registration = try settings.registration.map {
+                try Store.judgeRegistration(interval, day: day, policy: $0, zone: settings.timeZone, skipping: closed, in: db)
+            } ?? [:]
             var venueCounts: [Verdict: Int] = [:]
             for venue in venues {
                 let venueID: String = venue["id"]
                 guard !closed.contains(venueID) else { continue }
-                let judged = VenueDay.aggregate(venueID: venueID, day: day, cameras: byVenue[venueID] ?? [])
+                let judged = VenueDay.aggregate(venueID: venueID, day: day, cameras: byVenue[venueID] ?? [],
+                                                registration: registration[venueID])
                 venueCounts[judged.verdict, default: 0] += 1
                 try Store.insert(judged, tier: venue["tier"], supervisor: venue["supervisor"], in: db)
                 // Pictures a verdict cites are evidence: never pruned.
@@ -101,7 +109,8 @@ public struct DailyPatrol: Sendable {
             let entries = try Store.reconcile(nil, policy: settings.ladder, at: now, in: db, judging: (day, position))
             let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1")
             let report = PatrolDayReport(day: day, cameras: cameraDays.days.reduce(into: [:]) { $0[$1.verdict, default: 0] += 1 },
-                                         venues: venueCounts, outageHours: cameraDays.outageHours, entries: entries,
+                                         venues: venueCounts,
+                                         registration: registration.values.flatMap(\.systems).reduce(into: [:]) { $0[$1.verdict, default: 0] += 1 }, outageHours: cameraDays.outageHours, entries: entries,
                                          head: head.map { LedgerHead(seq: $0["seq"], hash: $0["hash"]) })
             try db.execute(sql: """
                 INSERT INTO patrol_day (day, judged_at, position, head_seq, head_hash, cameras, venues, outage_hours, summary)

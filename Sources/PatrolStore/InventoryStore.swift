@@ -99,18 +99,18 @@ extension Store {
             for venue in changes.addedVenues + changes.changedVenues.map(\.new) {
                 try db.execute(sql: """
                     INSERT INTO venue (id, name, kind, tier, district, grid, address, owner_contact, supervisor,
-                                       registered_tier, registered_supervisor, added_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                       registered_tier, registered_supervisor, registration, added_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind,
                         tier = CASE WHEN ? THEN excluded.tier ELSE tier END,
                         supervisor = CASE WHEN ? THEN excluded.supervisor ELSE supervisor END,
                         district = excluded.district, grid = excluded.grid, address = excluded.address,
                         owner_contact = excluded.owner_contact, registered_tier = excluded.registered_tier,
-                        registered_supervisor = excluded.registered_supervisor,
+                        registered_supervisor = excluded.registered_supervisor, registration = excluded.registration,
                         updated_at = excluded.updated_at, retired_at = NULL
                     """, arguments: [venue.id, venue.name, venue.kind.rawValue, venue.tier.rawValue, venue.district, venue.grid,
                                      venue.address, venue.ownerContact, venue.supervisor, venue.tier.rawValue, venue.supervisor,
-                                     now, now, retiering.contains(venue.id), resupervising.contains(venue.id)])
+                                     venue.registration.text, now, now, retiering.contains(venue.id), resupervising.contains(venue.id)])
             }
             // A tier or supervisor the files change is an act in the ledger, so the ladder goes on
             // from it (the next patrol re-derives with it) and the change is on record.
@@ -146,6 +146,8 @@ extension Store {
             for venue in changes.removedVenues {
                 try db.execute(sql: "UPDATE venue SET retired_at = ? WHERE id = ?", arguments: [now, venue.id])
             }
+            try Store.declareRegistration(of: changes.addedVenues + changes.changedVenues.map(\.new), retiring: changes.removedVenues,
+                                          in: db)
         }
         // Nobody reads older generations now; should this fail, the next import prunes them.
         try? vault.prune(below: generation)

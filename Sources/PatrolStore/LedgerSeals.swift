@@ -18,7 +18,7 @@ enum LedgerSeals {
                 predates INTEGER NOT NULL,       -- first seal: entries 1..predates were written before sealing began
                 predates_day TEXT,               -- first seal: the last patrol day judged before then
                 day TEXT,                        -- the patrol day whose verdicts this seal closes
-                verdicts TEXT,                   -- SHA-256 of that day's patrol_day, camera_day, venue_day and ladder_policy rows
+                verdicts TEXT,                   -- SHA-256 of that day's patrol_day, camera_day, venue_day, registration_day and ladder_policy rows
                 public_key TEXT NOT NULL,        -- Ed25519, hex: the key that signed
                 at TEXT NOT NULL,                -- UTC, ISO 8601 with milliseconds
                 signature TEXT NOT NULL          -- Ed25519 over every field above but id, hex
@@ -94,6 +94,8 @@ enum LedgerSeals {
         try add("camera_day", ["day", "camera_id", "venue_id", "placement", "verdict", "reason", "watched_s", "online_s", "frozen_black_s",
                                "probes", "main_failure"], order: "camera_id")
         try add("venue_day", ["venue_id", "day", "tier", "supervisor", "verdict", "reason", "evidence"], order: "venue_id")
+        // A day judged before registration was patrolled has no such row: its digest is unchanged.
+        try add("registration_day", RegistrationSchema.sealedColumns, order: "system_id")
         try add("ladder_policy", ["from_day", "policy", "recorded_at"], day: "from_day")
         return Hex.sha256(canonical)
     }

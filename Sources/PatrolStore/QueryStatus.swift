@@ -104,6 +104,8 @@ public struct DistrictStatus: Sendable, Equatable, Codable {
     public var venues: VenueTotals
     public var probing: Probing
     public var pictures = PictureStorage()
+    /// The registration side: nil when no venue declares a registration system and the platform was never read.
+    public var registration: RegistrationCounts?
     // The escalation ledger's figures (venues per ladder state, orders due today and tomorrow,
     // the last daily patrol) are read from the ledger tables and stand beside these.
 
@@ -150,6 +152,10 @@ extension Store {
         var status = DistrictStatus(cameras: cameras, venues: venues,
                                     probing: Probing(lastProbeAt: lastProbe, lastSweep: lastSweep, now: now, staleAfter: staleAfter))
         status.pictures = pictures
+        let registration = try self.registration(now: now)
+        if !registration.systems.isEmpty || registration.platform.lastRead != nil {
+            status.registration = RegistrationCounts(registration)
+        }
         return status
     }
 }

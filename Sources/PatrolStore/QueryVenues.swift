@@ -16,7 +16,8 @@ extension Venue {
     init(row: Row) {
         self.init(id: row["id"], name: row["name"], kind: VenueKind(rawValue: row["kind"]) ?? .hotel,
                   tier: Tier(rawValue: row["tier"]) ?? .general, district: row["district"], grid: row["grid"],
-                  address: row["address"], ownerContact: row["owner_contact"], supervisor: row["supervisor"])
+                  address: row["address"], ownerContact: row["owner_contact"], supervisor: row["supervisor"],
+                  registration: RegistrationSystems(text: row["registration"]))
     }
 }
 
@@ -62,6 +63,9 @@ public struct CameraCounts: Sendable, Equatable, Codable {
 public struct VenueSummary: Sendable, Equatable, Codable {
     public var venue: Venue
     public var cameras: CameraCounts
+    /// The registration side in a word: online, offline, stuck or unseen (the worst of its
+    /// systems), none (declared to have none), or nil when the inventory does not say.
+    public var registration: String?
 }
 
 /// A venue with each of its cameras, for `patrol venue ID`.
@@ -72,6 +76,8 @@ public struct VenueDetail: Sendable, Equatable, Codable {
     public var counts: CameraCounts
     /// Cameras in service, by id.
     public var cameras: [CameraSummary]
+    /// Its registration systems, with the platform's last word on each.
+    public var registration: [RegistrationSystemStatus] = []
 }
 
 extension Store {
@@ -79,7 +85,16 @@ extension Store {
     public func venues(matching filter: VenueFilter = VenueFilter()) throws -> [VenueSummary] {
         let venues = try venueList(matching: filter)
         let counts = Dictionary(grouping: try cameras(), by: \.venueID).mapValues { CameraCounts($0) }
-        return venues.map { VenueSummary(venue: $0, cameras: counts[$0.id] ?? CameraCounts()) }
+        let systems = Dictionary(grouping: try registration().systems, by: \.venueID)
+        return venues.map { venue in
+            let states = (systems[venue.id] ?? []).map(\.state)
+            let word: String? = switch venue.registration {
+            case .undeclared: nil
+            case .noSystem: "none"
+            case .systems: ["offline", "stuck", "unseen", "online"].first { states.contains($0) } ?? "unseen"
+            }
+            return VenueSummary(venue: venue, cameras: counts[venue.id] ?? CameraCounts(), registration: word)
+        }
     }
 
     /// The venues in service matching `filter`, by id.
@@ -105,6 +120,7 @@ extension Store {
         var filter = CameraFilter()
         filter.venueID = id
         let cameras = try cameras(matching: filter)
-        return VenueDetail(venue: Venue(row: row), retiredAt: row["retired_at"], counts: CameraCounts(cameras), cameras: cameras)
+        return VenueDetail(venue: Venue(row: row), retiredAt: row["retired_at"], counts: CameraCounts(cameras), cameras: cameras,
+                           registration: try registration(venue: id).systems)
     }
 }

@@ -282,6 +282,9 @@ public final class Store: Sendable {
                 );
                 """)
         }
+        migrator.registerMigration("registration: each venue's registration systems, the platform's reads and samples, registration-day verdicts") { db in
+            try RegistrationSchema.create(db)
+        }
         return migrator
     }
 }
