@@ -43,6 +43,7 @@ struct StatusCommand: ReadCommand {
             sections.append(Self.tallies("DOWN BY TIER", status.downByTier))
         }
         sections.append(Self.tallies("LAST OUTCOME", status.byOutcome.filter { $0.total > 0 || $0.name == "online" }))
+        if let registration = status.registration { sections.append(Table.fields(Self.registration(registration, now: now))) }
         sections.append(Table.fields(report.ladder.fields))
         return sections.joined(separator: "\n\n")
     }
@@ -72,6 +73,17 @@ struct StatusCommand: ReadCommand {
         let share = budget > 0 ? String(format: " (%.0f%%)", Double(storage.bytes) / Double(budget) * 100) : ""
         return [("pictures", "\(storage.pictures) kept in \(storage.files) files, \(megabytes(storage.bytes)) of "
                     + "\(megabytes(budget))\(share); \(storage.references) references, \(storage.cited) cited by the ledger")]
+    }
+
+    /// The registration side beside the video: systems by state, and how the platform's reads go.
+    static func registration(_ counts: RegistrationCounts, now: Date) -> [(String, String)] {
+        var lines = [("registration", "\(counts.systems) systems: \(counts.online) online, \(counts.offline) offline, "
+                      + "\(counts.stuck) uploads stuck, \(counts.unseen) never seen")]
+        if counts.venuesWithout + counts.venuesUndeclared > 0 {
+            lines.append(("", "\(counts.venuesWithout) venues declare none, \(counts.venuesUndeclared) not declared"))
+        }
+        lines.append(("", String(RegistrationCommand.platform(counts.platform, now: now).dropFirst("registration ".count))))
+        return lines
     }
 
     static func venues(_ venues: VenueTotals) -> [(String, String)] {

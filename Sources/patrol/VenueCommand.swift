@@ -5,7 +5,7 @@ import PatrolStore
 struct VenueCommand: ReadCommand {
     static let configuration = CommandConfiguration(
         commandName: "venue",
-        abstract: "One venue: its registered facts, supervisor and owner contact, and each camera's status.",
+        abstract: "One venue: its registered facts, supervisor and owner contact, each camera's status and its registration systems.",
         discussion: "Exit status 66 when there is no such venue."
     )
 
@@ -39,9 +39,19 @@ struct VenueCommand: ReadCommand {
         facts.append(("cameras", "\(counts.total) in service (\(counts.perimeter) perimeter, \(counts.interior) interior): "
             + "\(counts.down) down (\(counts.interiorDown) interior, \(counts.perimeterDown) perimeter), \(counts.up) up, "
             + "\(counts.unknown) unknown"))
+        switch venue.registration {
+        case .undeclared: break
+        case .noSystem: facts.append(("registration", "none (the inventory declares no registration system)"))
+        case .systems(let ids):
+            let down = detail.registration.filter(\.isDown).count
+            facts.append(("registration", "\(ids.joined(separator: ", ")): " + (down == 0 ? "all online" : "\(down) offline, stuck or unseen")))
+        }
         var sections = ["\(venue.id)  \(venue.name)", Table.fields(facts)]
         sections.append(Table.fields(report.ladder.ladder.fields))
         if !detail.cameras.isEmpty { sections.append(CamerasCommand.table(detail.cameras, now: now, showVenue: false)) }
+        if !detail.registration.isEmpty {
+            sections.append(RegistrationCommand.table(detail.registration, now: now, showVenue: false))
+        }
         sections.append(report.ladder.entries.isEmpty ? "no ledger entries"
             : "LEDGER\n" + EntryView.table(report.ladder.entries, showVenue: false))
         return sections.joined(separator: "\n\n")

@@ -59,14 +59,17 @@ struct VenuesCommand: ReadCommand {
         let venues = lines.map(\.base)
         guard !venues.isEmpty else { return "no venue matches" }
         var table = Table([.left("ID"), .left("NAME"), .left("KIND"), .left("TIER"), .left("DISTRICT"), .left("GRID"),
-                           .right("CAMERAS"), .right("DOWN"), .right("INTERIOR DOWN"), .left("STANDING"), .left("DEADLINE")])
+                           .right("CAMERAS"), .right("DOWN"), .right("INTERIOR DOWN"), .left("REGISTRATION"), .left("STANDING"),
+                           .left("DEADLINE")])
         for line in lines {
             let venue = line.base.venue, cameras = line.base.cameras
             table.add([venue.id, venue.name, venue.kind.rawValue, venue.tier.rawValue, venue.district, venue.grid,
-                       "\(cameras.total)", "\(cameras.down)", "\(cameras.interiorDown)", line.ladder.standing,
+                       "\(cameras.total)", "\(cameras.down)", "\(cameras.interiorDown)", line.base.registration ?? "-", line.ladder.standing,
                        line.ladder.deadline.map { "\(line.ladder.open ?? "") by \($0)" } ?? "-"])
         }
         let withDown = venues.filter { $0.cameras.interiorDown > 0 }.count
+        let registrationDown = venues.filter { ["offline", "stuck"].contains($0.registration) }.count
         return table.render() + "\n\(venues.count) venue\(venues.count == 1 ? "" : "s"), \(withDown) with an interior camera down"
+            + (venues.contains { $0.registration != nil } ? ", \(registrationDown) with registration offline or stuck" : "")
     }
 }
