@@ -141,7 +141,8 @@ let package = Package(
         ),
         .testTarget(name: "PatrolLedgerTests", dependencies: ["PatrolLedger", "PatrolInventory", "PatrolProbe", "PatrolSettings"]),
         .testTarget(
-            name: "PatrolStoreTests", dependencies: ["PatrolStore", "PatrolLedger", "PatrolSettings", "PatrolFixtures", "PatrolTestSupport"]
+            name: "PatrolStoreTests",
+            dependencies: ["PatrolStore", "PatrolLedger", "PatrolRegistration", "PatrolSettings", "PatrolFixtures", "PatrolTestSupport"]
         ),
         // The cadence type's conversions, and each tier's value found by its name.
         .testTarget(name: "PatrolSettingsTests", dependencies: ["PatrolSettings", "PatrolInventory"]),
@@ -165,7 +166,8 @@ let package = Package(
             name: "PatroldTests",
             dependencies: [
                 "PatrolDaemon", "PatrolConfig", "PatrolStore", "PatrolSweep", "PatrolMail", "PatrolReport", "PatrolLedger",
-                "PatrolInventory", "PatrolProbe", "PatrolSettings", "PatrolTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "PatrolInventory", "PatrolProbe", "PatrolRegistration", "PatrolSettings", "PatrolTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
