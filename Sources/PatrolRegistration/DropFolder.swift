@@ -74,16 +74,21 @@ public struct DropFolder: Sendable {
         return target
     }
 
-    /// GB18030 (a superset of GBK and GB2312) to text, through iconv; nil when it is not that either.
+    /// GB18030 (a superset of GBK and GB2312) to text; nil when it is not that either.
     static func gb18030(_ data: Data) -> String? {
-        let converter = iconv_open("UTF-8", "GB18030")
+        convert(data, from: "GB18030", to: "UTF-8").flatMap { String(validating: Array($0), as: UTF8.self) }
+    }
+
+    /// Bytes in one encoding to another, through iconv; nil when they are not valid in `from`.
+    static func convert(_ data: Data, from: String, to: String) -> Data? {
+        let converter = iconv_open(to, from)
         guard converter != iconv_t(bitPattern: -1) else { return nil }
         defer { iconv_close(converter) }
         var input = [CChar](repeating: 0, count: data.count)
         data.withUnsafeBytes { bytes in
             for (index, byte) in bytes.enumerated() { input[index] = CChar(bitPattern: byte) }
         }
-        var output = [CChar](repeating: 0, count: data.count * 2 + 16)
+        var output = [CChar](repeating: 0, count: data.count * 4 + 16)
         let converted: Int = input.withUnsafeMutableBufferPointer { inputBuffer in
             output.withUnsafeMutableBufferPointer { outputBuffer in
                 var inPointer = inputBuffer.baseAddress
@@ -95,7 +100,6 @@ public struct DropFolder: Sendable {
             }
         }
         guard converted >= 0 else { return nil }
-        let bytes = output.prefix(converted).map { UInt8(bitPattern: $0) }
-        return String(validating: bytes, as: UTF8.self)
+        return Data(output.prefix(converted).map { UInt8(bitPattern: $0) })
     }
 }
