@@ -227,7 +227,9 @@ public struct Configuration: Sendable, Equatable {
     private mutating func readRegistration(_ section: inout YAMLReader) throws {
         if let text = try section.string("platform") {
             guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
-                throw section.error("platform", "'\(text)' is not an http:// or https:// URL", at: section.mark(of: "platform"))
+                // Not echoed when it may carry a password.
+                let shown = text.contains("@") ? "the value" : "'\(text)'"
+                throw section.error("platform", "\(shown) is not an http:// or https:// URL", at: section.mark(of: "platform"))
             }
             guard url.user == nil, url.password == nil else {
                 throw section.error("platform", "the URL carries credentials: put the platform's token in registration.token_file",

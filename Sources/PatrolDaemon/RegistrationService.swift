@@ -3,6 +3,7 @@ import PatrolConfig
 import PatrolRegistration
 import PatrolStore
 import ServiceLifecycle
+import Synchronization
 
 /// The registration platform read on a cadence (`registration.every`, 5 minutes by default):
 /// its status endpoint, then the CSV files waiting in the drop folder. Every read is kept, a
@@ -51,11 +52,20 @@ public final class RegistrationService: Service, Sendable {
         self.now = now
     }
 
+    /// A round at once, then every `registration.every` of the configuration in force: a reload
+    /// that configures the platform, or changes the cadence, takes effect within ten seconds.
     public func run() async {
-        let settings = configuration().registration
-        guard settings.isConfigured else { return }
+        let clock = ContinuousClock()
+        let last = Mutex<ContinuousClock.Instant?>(nil)
         await cancelWhenGracefulShutdown { [self] in
-            await every(settings.every) { [self] in _ = await readNow() }
+            await every(10) { [self] in
+                let settings = configuration().registration
+                guard settings.isConfigured else { return }
+                let due = last.withLock { last in last.map { clock.now - $0 >= .seconds(settings.every) } ?? true }
+                guard due else { return }
+                last.withLock { $0 = clock.now }
+                _ = await readNow()
+            }
         }
     }
 

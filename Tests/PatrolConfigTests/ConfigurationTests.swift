@@ -52,6 +52,33 @@ struct ConfigurationTests {
         #expect(configuration.schedule.concurrency == 16)
     }
 
+    @Test("the registration platform is read: endpoint, token and drop folder beside the file, coverage from the cadence")
+    func registration() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("patrol-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent("patrol.yaml")
+        try """
+        registration:
+          platform: https://reg.example.gov.cn/api/v1/registration/status?district=3201
+          token_file: registration.token
+          drop_folder: drop
+          every: 60
+          deadline: 10
+          max_waiting_minutes: 90
+          min_online_percent: 90
+        """.write(to: file, atomically: true, encoding: .utf8)
+        let configuration = try Configuration.load(file.path)
+        let registration = configuration.registration
+        #expect(registration.platform?.absoluteString == "https://reg.example.gov.cn/api/v1/registration/status?district=3201")
+        #expect(registration.tokenFile == folder.appendingPathComponent("registration.token").path)
+        #expect(registration.dropFolder == folder.appendingPathComponent("drop").path)
+        #expect(registration.judging.coverage == 130)
+        #expect(registration.judging.maxWaitingSeconds == 5400 && registration.judging.minOnlineShare == 0.9)
+        // The daily patrol judges registration only when a platform or a folder is configured.
+        #expect(configuration.patrol.registration == registration.judging)
+        #expect(Configuration().patrol.registration == nil)
+    }
+
     @Test("the report's recipients are read by audience, Chinese supervisor names included")
     func mail() throws {
         let mail = try Configuration.parse("""
@@ -119,6 +146,10 @@ struct ConfigurationTests {
         ("mail:\n  office: [\"office@district.example\\x07\"]\n", 2, "mail.office", "not a usable mail address"),
         ("mail:\n  maintenance: [\"城管 \\u0085<city@maintenance.example>\"]\n", 2, "mail.maintenance", "control character"),
         ("mail:\n  supervisors:\n    \"张伟\\n\": [a@b.example]\n", 3, "mail.supervisors.张伟\n", "control character"),
+        ("registration:\n  platform: ftp://reg.example/status\n", 2, "registration.platform", "not an http:// or https:// URL"),
+        ("registration:\n  platform: https://patrol:s3cret@reg.example/status\n", 2, "registration.platform", "registration.token_file"),
+        ("registration:\n  every: 1\n", 2, "registration.every", "out of range"),
+        ("registration:\n  platfrom: https://reg.example/status\n", 2, "registration.platfrom", "unknown key"),
     ] as [(String, Int, String?, String)])
     func rejected(text: String, line: Int, key: String?, reason: String) {
         do {
