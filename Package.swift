@@ -176,7 +176,7 @@ let package = Package(
             name: "PatrolCommandTests",
             dependencies: [
                 "PatrolInventory", "PatrolStore", "PatrolLedger", "PatrolProbe", "PatrolReport", "PatrolFixtures", "PatrolSettings",
-                "PatrolTestSupport",
+                "PatrolRegistration", "PatrolTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

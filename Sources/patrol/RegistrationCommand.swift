@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PatrolOutput
 import PatrolSettings
 import PatrolStore
 
@@ -56,9 +57,10 @@ struct RegistrationCommand: ReadCommand {
                 + [system.state, Format.since(system.since, now: now), age(system.lastHeartbeat, now: now), age(system.lastUpload, now: now),
                    system.uploadedToday.map(String.init) ?? "-", system.waiting.map(String.init) ?? "-",
                    (system.waiting ?? 0) > 0 ? age(system.oldestWaiting, now: now) : "-"])
-            if system.isDown, let error = system.lastError { table.add(["", "  platform: \(error)"]) }
         }
-        return table.render()
+        // The platform's words for a failing upload, under the table: they would widen a column.
+        let words = systems.filter(\.isDown).compactMap { system in system.lastError.map { "\(system.systemID): the platform says \($0)" } }
+        return ([table.render()] + words.map(Output.printable)).joined(separator: "\n")
     }
 
     /// `3m ago`, or `-` when never.
