@@ -29,8 +29,9 @@ public final class PruneService: Service, Sendable {
             }
             do {
                 let pruned = try store.prune(rawDays: retention.rawDays, rollupDays: retention.rollupDays)
-                if pruned.results + pruned.rollups > 0 {
-                    Journal.info("pruned \(pruned.results) probe results and \(pruned.rollups) roll-ups past retention")
+                if pruned.results + pruned.rollups + pruned.registration > 0 {
+                    Journal.info("pruned \(pruned.results) probe results, \(pruned.registration) registration samples "
+                                 + "and \(pruned.rollups) roll-ups past retention")
                 }
             } catch {
                 Journal.error("pruning failed: \(error)")

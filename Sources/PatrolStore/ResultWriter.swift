@@ -68,8 +68,9 @@ extension Store {
         }
     }
 
-    /// Deletes raw probe results older than `rawDays` and roll-ups older than `rollupDays`.
-    public func prune(now: Date = Date(), rawDays: Int = 7, rollupDays: Int = 730) throws -> (results: Int, rollups: Int) {
+    /// Deletes raw probe results and the registration platform's samples older than `rawDays`,
+    /// and roll-ups older than `rollupDays`.
+    public func prune(now: Date = Date(), rawDays: Int = 7, rollupDays: Int = 730) throws -> (results: Int, rollups: Int, registration: Int) {
         try pool.write { db in
             // Raw results stay until the daily patrol has judged their day (two days' margin
             // covers any time zone and a probe's coverage into the next day).
@@ -81,8 +82,13 @@ extension Store {
             }
             try db.execute(sql: "DELETE FROM probe_result WHERE at < ?", arguments: [cutoff])
             let results = db.changesCount
+            // The registration samples go with them; a file's read stays, so the same file dropped
+            // again later is still known as applied.
+            try db.execute(sql: "DELETE FROM registration_sample WHERE at < ?", arguments: [cutoff])
+            let samples = db.changesCount
+            try db.execute(sql: "DELETE FROM registration_read WHERE at < ? AND source = 'http'", arguments: [cutoff])
             try db.execute(sql: "DELETE FROM rollup WHERE start < ?", arguments: [now.addingTimeInterval(-Double(rollupDays) * 86_400)])
-            return (results, db.changesCount)
+            return (results, db.changesCount, samples)
         }
     }
 }

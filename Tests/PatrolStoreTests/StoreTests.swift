@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import PatrolInventory
 import PatrolLedger
+import PatrolRegistration
 import PatrolProbe
 import PatrolSettings
 import PatrolTestSupport
@@ -116,12 +117,19 @@ struct StoreTests {
         #expect(try count(t.store, "SELECT height FROM stream_metadata WHERE camera_id = 'C00004'") == 360)
     }
 
-    @Test("raw results past retention are pruned; roll-ups stay")
+    @Test("raw results and registration samples past retention are pruned; roll-ups and applied files' reads stay")
     func retention() throws {
         let t = try TemporaryStore()
-        try t.seed(venues: 1)
+        let small = try TestDistrict.small(venues: 1)
+        var venue = small.venues[0]
+        venue.registration = .systems(["HTL-0001"])
+        try t.seed(Inventory(venues: [venue], cameras: small.cameras))
         for day in 0..<10 {
-            try t.store.write([(cameraID: "C00001", result: probeResult(.online, at: t0.addingTimeInterval(Double(day) * 86_400)))])
+            let at = t0.addingTimeInterval(Double(day) * 86_400)
+            try t.store.write([(cameraID: "C00001", result: probeResult(.online, at: at))])
+            let sample = RegistrationSample(systemID: "HTL-0001", at: at, online: true, uploadedToday: 1)
+            let source: RegistrationReading.Source = day == 0 ? .file(name: "a.csv", encoding: "utf-8", sha256: "ab") : .platform
+            try t.store.recordRegistration(RegistrationReading(at: at, source: source, samples: [sample]), heartbeatTimeout: 900)
         }
         // Until the daily patrol has judged their days, raw results stay whatever their age.
         #expect(try t.store.prune(now: t0.addingTimeInterval(9 * 86_400), rawDays: 7, rollupDays: 730).results == 0)
@@ -130,7 +138,15 @@ struct StoreTests {
         #expect(try t.store.lastPatrolDay() == PatrolDay.containing(t0.addingTimeInterval(8 * 86_400), in: zone))
         let pruned = try t.store.prune(now: t0.addingTimeInterval(9 * 86_400), rawDays: 7, rollupDays: 730)
         #expect(pruned.results == 2)
+        #expect(pruned.registration == 2)
         #expect(try count(t.store, "SELECT count(*) FROM probe_result") == 8)
+        #expect(try count(t.store, "SELECT count(*) FROM registration_sample") == 8)
+        // The file's read stays (it is how the same file dropped again is known); the endpoint's old read goes.
+        #expect(try count(t.store, "SELECT count(*) FROM registration_read") == 9)
+        #expect(throws: Store.AlreadyApplied.self) {
+            try t.store.recordRegistration(RegistrationReading(at: Date(), source: .file(name: "again.csv", encoding: "utf-8", sha256: "ab"),
+                                                               samples: []), heartbeatTimeout: 900)
+        }
         #expect(try count(t.store, "SELECT count(*) FROM rollup WHERE period = 'day'") == 10)
     }
 
