@@ -3,7 +3,8 @@
 
 Deterministic (a fixed seed, no third-party modules): running it again gives the same files.
 Camera i (1-based, in id order) streams from rtsp://127.0.0.1:8554/cam/NNNN, which the sample
-camera fleet (Samples/fleet) serves in the demo.
+camera fleet (Samples/fleet) serves in the demo. Each venue's last column names its registration
+system on the police registration platform (Samples/registry simulates it).
 """
 
 import csv
@@ -38,6 +39,11 @@ BLOCKS = ["阳光小区", "幸福里小区", "电厂宿舍", "纺织厂家属院
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超", "霞", "平", "刚"]
 TEAMS = ["一组", "二组", "三组", "四组"]
+# The registration system of each kind of venue: hotels and internet cafés have a registration
+# terminal, rental housing a "一电通" phone-line terminal. A venue with several systems lists them
+# separated by ";" (none does in the sample); a rental venue whose number is divisible by 12 has none.
+REGISTRATION = {"hotel": "HTL", "internet_cafe": "NET", "rental": "YDT"}
+NO_REGISTRATION = "none"
 MOBILE = ["138", "139", "135", "136", "137", "150", "151", "152", "158", "159", "186", "187", "188", "189", "177", "180"]
 
 
@@ -71,7 +77,8 @@ def main():
         grid = f"G{street % 12 + 1:02d}-{house // 20 + 1:02d}"
         contact = rng.choice(MOBILE) + f"{rng.randrange(10 ** 8):08d}"
         supervisor = rng.choice(supervisors) if tier == "priority" else ""
-        venues.append([f"V{number:04d}", name, kind, tier, DISTRICT, grid, address, contact, supervisor])
+        venues.append([f"V{number:04d}", name, kind, tier, DISTRICT, grid, address, contact, supervisor,
+                       registration(number, kind)])
 
     # Two interior cameras each, the rest spread at random up to eight; internet cafés get more.
     interior = [2] * VENUES
@@ -89,10 +96,20 @@ def main():
             cameras.append([f"C{number:05d}", venue[0], placement, url, "", ""])
 
     write(os.path.join(here, "venues.csv"),
-          ["id", "name", "kind", "tier", "district", "grid", "address", "owner_contact", "supervisor"], venues)
+          ["id", "name", "kind", "tier", "district", "grid", "address", "owner_contact", "supervisor", "registration"],
+          venues)
     write(os.path.join(here, "cameras.csv"), ["id", "venue_id", "placement", "url", "username", "password"], cameras)
     print(f"{len(venues)} venues, {len(cameras)} cameras "
           f"({sum(1 for c in cameras if c[2] == 'perimeter')} perimeter, {sum(interior)} interior)")
+    prefixes = [cell.split("-")[0] for venue in venues for cell in venue[-1].split(";")]
+    print("registration: " + ", ".join(f"{prefixes.count(key)} {key}" for key in [*REGISTRATION.values(), NO_REGISTRATION]))
+
+
+def registration(number, kind):
+    """The venue's registration system id, or "none" (drawn from no random numbers: the venues stay as they were)."""
+    if kind == "rental" and number % 12 == 0:
+        return NO_REGISTRATION
+    return f"{REGISTRATION[kind]}-{number:04d}"
 
 
 def write(path, header, rows):
