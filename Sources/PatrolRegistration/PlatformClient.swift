@@ -102,6 +102,9 @@ public struct PlatformClient: Sendable {
         case NSURLErrorCannotConnectToHost: "the platform refused the connection"
         case NSURLErrorCannotFindHost, NSURLErrorDNSLookupFailed: "the platform's host name does not resolve"
         case NSURLErrorNetworkConnectionLost: "the connection was lost during the answer (cut short)"
+        // libcurl's "transfer closed with N bytes remaining to read", which Foundation hands over as unknown.
+        case NSURLErrorUnknown where (error as NSError).localizedDescription.contains("transfer closed"):
+            "the answer was cut short (the connection closed before the announced length)"
         case NSURLErrorSecureConnectionFailed, NSURLErrorServerCertificateUntrusted, NSURLErrorServerCertificateHasBadDate,
              NSURLErrorServerCertificateNotYetValid, NSURLErrorServerCertificateHasUnknownRoot:
             "the TLS connection failed (certificate)"
