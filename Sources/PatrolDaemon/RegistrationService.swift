@@ -1,6 +1,7 @@
 import Foundation
 import PatrolConfig
 import PatrolRegistration
+import PatrolSettings
 import PatrolStore
 import ServiceLifecycle
 import Synchronization
@@ -23,7 +24,7 @@ public final class RegistrationService: Service, Sendable {
             var parts: [String] = []
             switch platform {
             case .success(let recorded)?:
-                parts.append("registration platform read: \(recorded.kept) systems, \(recorded.offline) offline"
+                parts.append("registration platform read: \(recorded.kept) systems, \(recorded.offline) offline, \(recorded.stuck) uploads stuck"
                              + (recorded.missing.isEmpty ? "" : ", \(recorded.missing.count) missing from the answer"))
             case .failure(let failure)?: parts.append("registration platform unreadable: \(failure)")
             case nil: break
@@ -78,20 +79,21 @@ public final class RegistrationService: Service, Sendable {
             let result = await client.read(zone: zone, now: now) { attempt, failure in
                 Journal.warning("registration platform: attempt \(attempt) failed: \(failure); trying again")
             }
-            round.platform = await work.run { [self] in record(result, heartbeatTimeout: settings.judging.heartbeatTimeout) }
+            round.platform = await work.run { [self] in record(result, judging: settings.judging) }
         }
         if let folder = settings.dropFolder {
-            round.files = await work.run { [self] in pickUp(DropFolder(path: folder), zone: zone, heartbeatTimeout: settings.judging.heartbeatTimeout) }
+            round.files = await work.run { [self] in pickUp(DropFolder(path: folder), zone: zone, judging: settings.judging) }
         }
         return round
     }
 
     private func record(_ result: Result<RegistrationReading, RegistrationReadFailure>,
-                        heartbeatTimeout: TimeInterval) -> Result<RegistrationRecorded, RegistrationReadFailure> {
+                        judging: RegistrationJudging) -> Result<RegistrationRecorded, RegistrationReadFailure> {
         do {
             switch result {
             case .success(let reading):
-                let recorded = try store.recordRegistration(reading, heartbeatTimeout: heartbeatTimeout)
+                let recorded = try store.recordRegistration(reading, heartbeatTimeout: judging.heartbeatTimeout,
+                                                            maxWaiting: judging.maxWaitingSeconds)
                 report(reading, recorded)
                 return .success(recorded)
             case .failure(let failure):
@@ -125,7 +127,7 @@ public final class RegistrationService: Service, Sendable {
 
     /// Every file waiting in the drop folder, in name order: applied once and moved to
     /// `applied/`, or moved to `rejected/` with what was wrong.
-    private func pickUp(_ folder: DropFolder, zone: TimeZone, heartbeatTimeout: TimeInterval) -> [(name: String, outcome: FileOutcome)] {
+    private func pickUp(_ folder: DropFolder, zone: TimeZone, judging: RegistrationJudging) -> [(name: String, outcome: FileOutcome)] {
         let files: [URL]
         do {
             files = try folder.waiting()
@@ -141,7 +143,8 @@ public final class RegistrationService: Service, Sendable {
                 case .reading(let reading):
                     let outcome: FileOutcome
                     do {
-                        let recorded = try store.recordRegistration(reading, heartbeatTimeout: heartbeatTimeout)
+                        let recorded = try store.recordRegistration(reading, heartbeatTimeout: judging.heartbeatTimeout,
+                                                                    maxWaiting: judging.maxWaitingSeconds)
                         guard case .file(_, let encoding, _) = reading.source else { continue }
                         outcome = .applied(systems: recorded.kept, encoding: encoding)
                         Journal.info("registration file \(name) applied (read as \(encoding)): \(recorded.kept) systems"

@@ -65,6 +65,7 @@ public struct PlatformClient: Sendable {
         configuration.httpCookieStorage = nil
         let session = URLSession(configuration: configuration)
         defer { session.finishTasksAndInvalidate() }
+        let sentAt = now()
         let (data, response, error): (Data?, URLResponse?, Error?) = await withCheckedContinuation { continuation in
             session.dataTask(with: request) { continuation.resume(returning: ($0, $1, $2)) }.resume()
         }
@@ -89,7 +90,7 @@ public struct PlatformClient: Sendable {
             return .failure(RegistrationReadFailure("the answer is larger than \(Self.maxBytes >> 20) MB"))
         }
         do {
-            return .success(try PlatformAnswer.decode(data, receivedAt: receivedAt, zone: zone))
+            return .success(try PlatformAnswer.decode(data, sentAt: sentAt, receivedAt: receivedAt, zone: zone))
         } catch {
             return .failure(error)
         }

@@ -61,9 +61,9 @@ public enum PlatformAnswer {
     /// latency, ordinary drift) are left alone; above, the platform's times are corrected.
     public static let clockTolerance: TimeInterval = 5
 
-    /// Decodes the status endpoint's JSON, received at `receivedAt`.
+    /// Decodes the status endpoint's JSON, asked for at `sentAt` and received at `receivedAt`.
     /// - Parameter zone: the zone of times written without an offset.
-    public static func decode(_ data: Data, receivedAt: Date, zone: TimeZone) throws(RegistrationReadFailure) -> RegistrationReading {
+    public static func decode(_ data: Data, sentAt: Date? = nil, receivedAt: Date, zone: TimeZone) throws(RegistrationReadFailure) -> RegistrationReading {
         let root: Any
         do {
             root = try JSONSerialization.jsonObject(with: data)
@@ -82,8 +82,12 @@ public enum PlatformAnswer {
         guard let systems = object["systems"] as? [Any] else {
             throw RegistrationReadFailure("the answer has no systems list")
         }
-        let offset = generated.timeIntervalSince(receivedAt)
-        let shift = abs(offset) > clockTolerance ? offset : 0
+        // The platform wrote its time somewhere between the request and the answer: against the
+        // middle, give or take half the round trip (NTP's reasoning).
+        let sent = min(sentAt ?? receivedAt, receivedAt)
+        let halfTrip = receivedAt.timeIntervalSince(sent) / 2
+        let offset = generated.timeIntervalSince(sent.addingTimeInterval(halfTrip))
+        let shift = abs(offset) > clockTolerance + halfTrip ? offset : 0
         var entries = Entries()
         for (index, item) in systems.enumerated() {
             guard let entry = item as? [String: Any] else {

@@ -92,11 +92,13 @@ public struct RegistrationRecorded: Sendable, Equatable {
     public var missing: [String]
     /// Systems whose online state changed with this read.
     public var changed: [(systemID: String, online: Bool)]
-    /// Of the samples kept, the systems offline (or silent past the heartbeat timeout).
+    /// Of the samples kept, the systems offline (or silent past the heartbeat timeout), and those
+    /// online with a record waiting longer than the judging allows.
     public var offline: Int
+    public var stuck: Int
 
     public static func == (a: Self, b: Self) -> Bool {
-        a.kept == b.kept && a.unknown == b.unknown && a.missing == b.missing && a.offline == b.offline
+        a.kept == b.kept && a.unknown == b.unknown && a.missing == b.missing && a.offline == b.offline && a.stuck == b.stuck
             && a.changed.map(\.systemID) == b.changed.map(\.systemID) && a.changed.map(\.online) == b.changed.map(\.online)
     }
 }
@@ -113,7 +115,8 @@ extension Store {
     /// Keeps one read of the platform: the read, a sample for each system of the inventory,
     /// each system's online state. A file already applied (the same bytes) is refused whole.
     @discardableResult
-    public func recordRegistration(_ reading: RegistrationReading, heartbeatTimeout: TimeInterval) throws -> RegistrationRecorded {
+    public func recordRegistration(_ reading: RegistrationReading, heartbeatTimeout: TimeInterval,
+                                   maxWaiting: TimeInterval = RegistrationJudging().maxWaitingSeconds) throws -> RegistrationRecorded {
         try pool.write { db in
             var encoding: String?, sha: String?
             if case .file(let name, let used, let hash) = reading.source {
@@ -155,16 +158,22 @@ extension Store {
                 if let state, (state["sample_at"] as Date) > sample.at { continue }
                 if state == nil || (state?["online"] as Bool?) != online {
                     changed.append((sample.systemID, online))
+                    // Gone offline: since its last heartbeat, when that came after what was known before.
+                    var since = sample.at
+                    if !online, let heartbeat = sample.lastHeartbeat, heartbeat < sample.at {
+                        since = max(heartbeat, (state?["sample_at"] as Date?) ?? .distantPast)
+                    }
                     try db.execute(sql: """
                         INSERT INTO registration_state (system_id, online, since, sample_at) VALUES (?, ?, ?, ?)
                         ON CONFLICT (system_id) DO UPDATE SET online = excluded.online, since = excluded.since, sample_at = excluded.sample_at
-                        """, arguments: [sample.systemID, online, sample.at, sample.at])
+                        """, arguments: [sample.systemID, online, since, sample.at])
                 } else {
                     try db.execute(sql: "UPDATE registration_state SET sample_at = ? WHERE system_id = ?", arguments: [sample.at, sample.systemID])
                 }
             }
             return RegistrationRecorded(kept: kept.count, unknown: reading.samples.count - kept.count, missing: missing,
-                                        changed: changed, offline: kept.filter { !$0.isOnline(heartbeatTimeout: heartbeatTimeout) }.count)
+                                        changed: changed, offline: kept.filter { !$0.isOnline(heartbeatTimeout: heartbeatTimeout) }.count,
+                                        stuck: kept.filter { $0.isOnline(heartbeatTimeout: heartbeatTimeout) && $0.longestWait > maxWaiting }.count)
         }
     }
 

@@ -18,6 +18,15 @@ struct SampleDistrictTests {
         #expect(inventory.cameras.filter { $0.placement == .perimeter }.count == 320)
         #expect(inventory.cameras.filter { $0.placement == .interior }.count == 1260)
         #expect(Set(inventory.venues.map(\.kind)) == Set(VenueKind.allCases))
+        // Every venue declares its registration system: a hotel's HTL-, an internet café's NET-, a
+        // rental's 一电通 YDT-; ten rentals none.
+        let systems = inventory.venues.flatMap(\.registration.ids)
+        #expect(systems.count == 310)
+        #expect(inventory.venues.filter { $0.registration == .noSystem }.map(\.kind) == Array(repeating: .rental, count: 10))
+        for venue in inventory.venues {
+            let prefix = switch venue.kind { case .hotel: "HTL-"; case .internetCafe: "NET-"; case .rental: "YDT-" }
+            #expect(venue.registration.ids.allSatisfy { $0 == prefix + venue.id.dropFirst() })
+        }
 
         let priority = inventory.venues.filter { $0.tier == .priority }
         #expect(priority.count == 32)
