@@ -57,6 +57,41 @@ struct OnceFleetTests {
         #expect(try count("SELECT count(*) FROM sweep") == 1)
     }
 
+    @Test("patrold --once patrols both systems: the cameras swept, the registration platform read, what it said kept for patrol registration")
+    func bothSystems() throws {
+        let platform = try RegistryPlatform(systems: ["HTL-0001", "HTL-0002"])
+        try platform.set("HTL-0002", "offline", seconds: 3600)
+        try """
+            database: patrol.sqlite
+            credentials: credentials.sqlite
+            schedule:
+              per_host_sessions: 64
+            registration:
+              platform: \(platform.url.absoluteString)
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let venues = TestDistrict.hotels(2).map { venue -> Venue in
+            var venue = venue
+            venue.registration = .systems(["HTL-" + venue.id.dropFirst()])
+            return venue
+        }
+        let cameras = try [("C1", "V0001", "/cam/0021"), ("C2", "V0002", "/cam/0022")].map {
+            try Camera(id: $0.0, venueID: $0.1, placement: .interior, url: "rtsp://127.0.0.1:\(fleet.port)\($0.2)")
+        }
+        try TestDistrict.writeCSV(Inventory(venues: venues, cameras: cameras), to: folder)
+        let imported = try CommandRun("patrol", ["inventory", "import", "venues.csv", "cameras.csv", "--config", config], directory: folder)
+        try #require(imported.status == 0, "\(imported.all)")
+        let run = try CommandRun("patrold", ["--config", config, "--once"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("online                 0         2         2"))
+        #expect(run.stdout.hasSuffix("registration platform read: 2 systems, 1 offline, 0 uploads stuck\n"))
+        #expect(try platform.requests() == 1)
+        let down = try CommandRun("patrol", ["registration", "--down", "--config", config])
+        #expect(down.stdout.contains("HTL-0002  V0002 平安宾馆2号  general  offline"))
+        // Offline since its heartbeat stopped, an hour before this first read.
+        #expect(down.stdout.contains("(1h 00m)  1h 00m ago"))
+        #expect(!down.stdout.contains("HTL-0001 "))
+    }
+
     @Test("patrold keeps each camera's first healthy picture as its reference, a picture when an outcome changes, and nothing more while nothing does; a camera turned away is moved")
     func pictures() throws {
         let turned = Fleet.Mounts.path(Fleet.Mounts.pictures.lowerBound)
