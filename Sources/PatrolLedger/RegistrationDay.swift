@@ -126,7 +126,13 @@ public struct RegistrationDay: Sendable, Equatable {
         let attempts = reads.map(\.at)
         /// The stretch of the day a read at `at` stands for.
         func span(from at: Date) -> Double {
-            let next = attempts.first { $0 > at } ?? .distantFuture
+            // The first read after `at` (the reads are in time order): a binary search, as a day has hundreds.
+            var low = 0, high = attempts.count
+            while low < high {
+                let middle = (low + high) / 2
+                if attempts[middle] > at { high = middle } else { low = middle + 1 }
+            }
+            let next = low < attempts.count ? attempts[low] : .distantFuture
             let end = min(next, at.addingTimeInterval(policy.coverage), day.end)
             let start = max(at, day.start)
             return end > start ? end.timeIntervalSince(start) : 0

@@ -60,11 +60,22 @@ public struct RegistrationOverview: Sendable, Equatable, Codable {
     public var venuesWithout: Int
     public var venuesUndeclared: Int
     public var platform: RegistrationPlatformStatus
+    /// For one venue: its systems' recent days, newest first.
+    public var days: [RegistrationDayRecord]?
 
     public var online: Int { systems.filter { $0.online == true && !$0.stuck }.count }
     public var offline: Int { systems.filter { $0.online == false }.count }
     public var stuck: Int { systems.filter { $0.online == true && $0.stuck }.count }
     public var unseen: Int { systems.filter { $0.online == nil }.count }
+}
+
+/// One registration system's day as judged.
+public struct RegistrationDayRecord: Sendable, Equatable, Codable {
+    public var day: PatrolDay
+    public var systemID: String
+    public var verdict: Verdict
+    public var reason: String
+    public var quiet: Bool
 }
 
 /// The registration side in figures, for `patrol status`.
@@ -129,7 +140,8 @@ extension Store {
                 FROM venue WHERE retired_at IS NULL \(venue == nil ? "" : "AND id = ?")
                 """, arguments: venue.map { [$0] } ?? [])
             return RegistrationOverview(systems: downOnly ? systems.filter(\.isDown) : systems, venuesWithout: declared?[0] ?? 0,
-                                        venuesUndeclared: declared?[1] ?? 0, platform: try Self.registrationPlatform(now: now, in: db))
+                                        venuesUndeclared: declared?[1] ?? 0, platform: try Self.registrationPlatform(now: now, in: db),
+                                        days: try venue.map { try Self.registrationDays(venue: $0, limit: 14, in: db) })
         }
     }
 
@@ -150,14 +162,16 @@ extension Store {
     }
 
     /// A venue's registration-day verdicts, newest first.
-    public func registrationDays(venue: String, limit: Int = 14) throws -> [(day: PatrolDay, systemID: String, verdict: Verdict, reason: String)] {
-        try pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT day, system_id, verdict, reason FROM registration_day WHERE venue_id = ? ORDER BY day DESC, system_id LIMIT ?
-                """, arguments: [venue, limit]).compactMap { row in
-                guard let day = PatrolDay(row["day"] as String), let verdict = Verdict(rawValue: row["verdict"]) else { return nil }
-                return (day, row["system_id"], verdict, row["reason"])
-            }
+    public func registrationDays(venue: String, limit: Int = 14) throws -> [RegistrationDayRecord] {
+        try pool.read { db in try Self.registrationDays(venue: venue, limit: limit, in: db) }
+    }
+
+    static func registrationDays(venue: String, limit: Int, in db: Database) throws -> [RegistrationDayRecord] {
+        try Row.fetchAll(db, sql: """
+            SELECT day, system_id, verdict, reason, quiet FROM registration_day WHERE venue_id = ? ORDER BY day DESC, system_id LIMIT ?
+            """, arguments: [venue, limit]).compactMap { row in
+            guard let day = PatrolDay(row["day"] as String), let verdict = Verdict(rawValue: row["verdict"]) else { return nil }
+            return RegistrationDayRecord(day: day, systemID: row["system_id"], verdict: verdict, reason: row["reason"], quiet: row["quiet"])
         }
     }
 }

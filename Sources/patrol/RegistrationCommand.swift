@@ -23,7 +23,7 @@ struct RegistrationCommand: ReadCommand {
     @OptionGroup var store: DatabaseOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(help: ArgumentHelp("Only the systems of this venue.", valueName: "venue-id"))
+    @Option(help: ArgumentHelp("Only the systems of this venue, with their last 14 days as judged.", valueName: "venue-id"))
     var venue: String?
 
     @Flag(help: "Only the systems offline, stuck or never seen.")
@@ -45,6 +45,11 @@ struct RegistrationCommand: ReadCommand {
             lines.append(Self.table(overview.systems, now: now, showVenue: venue == nil))
         }
         lines.append(Self.summary(overview, now: now))
+        if let days = overview.days, !days.isEmpty {
+            var table = Table([.left("DAY"), .left("SYSTEM"), .left("VERDICT"), .left("REASON")])
+            for day in days { table.add([day.day.description, day.systemID, day.verdict.rawValue + (day.quiet ? " (quiet)" : ""), day.reason]) }
+            lines += ["", "RECENT DAYS", table.render()]
+        }
         return lines.joined(separator: "\n")
     }
 

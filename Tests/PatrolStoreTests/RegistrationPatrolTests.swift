@@ -112,6 +112,11 @@ struct RegistrationPatrolTests {
         }
         #expect(none == "all 2 interior cameras compliant")
         #expect(try fixture.store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM registration_day") } == 12)
+        // The venue's recent days, newest first, as `patrol registration --venue` lists them.
+        let days = try #require(try fixture.store.registration(venue: "V0001").days)
+        #expect(days.map(\.day) == (1...4).reversed().map(Self.day))
+        #expect(days.allSatisfy { $0.verdict == .failed && $0.reason.hasPrefix("uploads stuck since 2026-11-10 03:00") || $0.day == Self.day(1) })
+        #expect(try fixture.store.registration().days == nil)
         #expect(try fixture.store.verifyLedger(policy: LadderPolicy()).ok)
     }
 
