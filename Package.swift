@@ -158,7 +158,9 @@ let package = Package(
         .testTarget(name: "PatrolCLITests", dependencies: ["patrol", "PatrolReport"]),
         .testTarget(
             name: "PatrolReportTests",
-            dependencies: ["PatrolReport", "PatrolLedger", "PatrolInventory", "PatrolStore", "PatrolMail", "PatrolFixtures"]
+            dependencies: [
+                "PatrolReport", "PatrolLedger", "PatrolInventory", "PatrolStore", "PatrolMail", "PatrolFixtures", "PatrolTestSupport",
+            ]
         ),
         // Each of patrold's services started alone, in process, on real parts.
         .testTarget(
