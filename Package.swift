@@ -150,7 +150,7 @@ let package = Package(
             name: "PatrolMailTests",
             dependencies: [
                 "PatrolMail", "PatrolReport", "PatrolStore", "PatrolLedger", "PatrolInventory", "PatrolProbe", "PatrolSettings",
-                "PatrolTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "PatrolRegistration", "PatrolTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Tools"]
         ),
@@ -159,7 +159,8 @@ let package = Package(
         .testTarget(
             name: "PatrolReportTests",
             dependencies: [
-                "PatrolReport", "PatrolLedger", "PatrolInventory", "PatrolStore", "PatrolMail", "PatrolFixtures", "PatrolTestSupport",
+                "PatrolReport", "PatrolLedger", "PatrolInventory", "PatrolStore", "PatrolMail", "PatrolFixtures", "PatrolSettings",
+                "PatrolTestSupport",
             ]
         ),
         // Each of patrold's services started alone, in process, on real parts.

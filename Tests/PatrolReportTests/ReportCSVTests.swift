@@ -56,7 +56,8 @@ func parseCSV(_ text: String) throws -> [[String]] { try CSVRecords.parse(text) 
     }
 
     @Test func attachments() {
-        #expect(ReportCSV.attachments(report).map(\.filename) == ["patrol-cameras-2026-11-21.csv", "patrol-venues-2026-11-21.csv"])
+        #expect(ReportCSV.attachments(report).map(\.filename)
+            == ["patrol-cameras-2026-11-21.csv", "patrol-venues-2026-11-21.csv", "patrol-registration-2026-11-21.csv"])
         #expect(ReportCSV.attachments(report, for: .maintenance).map(\.filename) == ["patrol-maintenance-2026-11-21.csv"])
         for attachment in ReportCSV.attachments(report) {
             #expect(attachment.contentType == "text/csv; charset=utf-8")
