@@ -151,7 +151,7 @@ let package = Package(
             name: "PatrolMailTests",
             dependencies: [
                 "PatrolMail", "PatrolReport", "PatrolStore", "PatrolLedger", "PatrolInventory", "PatrolProbe", "PatrolSettings",
-                "PatrolTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "PatrolRegistration", "PatrolTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Tools"]
         ),
@@ -159,7 +159,10 @@ let package = Package(
         .testTarget(name: "PatrolCLITests", dependencies: ["patrol", "PatrolReport"]),
         .testTarget(
             name: "PatrolReportTests",
-            dependencies: ["PatrolReport", "PatrolLedger", "PatrolInventory", "PatrolStore", "PatrolMail", "PatrolFixtures"]
+            dependencies: [
+                "PatrolReport", "PatrolLedger", "PatrolInventory", "PatrolStore", "PatrolMail", "PatrolFixtures", "PatrolSettings",
+                "PatrolTestSupport",
+            ]
         ),
         // Each of patrold's services started alone, in process, on real parts.
         .testTarget(

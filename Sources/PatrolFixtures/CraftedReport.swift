@@ -6,8 +6,8 @@ import PatrolStore
 
 /// A patrol day whose daily report has every section filled, named after the worked example in
 /// docs/LEDGER.md: orders, a warning, a suspension and a closure, a waiver, a commendation, names
-/// that are Chinese, that hold commas and quotes, markup or a spreadsheet formula, and a ledger
-/// check that failed. Plain values: the renderers' tests read it, and `patrol-bench
+/// that are Chinese, that hold commas and quotes, markup or a spreadsheet formula, registration
+/// systems of every kind, and a ledger check that failed. Plain values: the renderers' tests read it, and `patrol-bench
 /// report-preview` writes its text, HTML and CSV for a person to look at.
 public enum CraftedReport {
     public typealias VenueName = DailyReport.VenueName
@@ -37,6 +37,17 @@ public enum CraftedReport {
 
     public static let orderReason = "1 of 2 interior cameras failed: C00002 online 0.0% of 24.0 h watched (needs 95%), mostly black"
     public static let quotedReason = "online 91.6% of 24.0 h watched (needs 95%), mostly \"timeout\"\nthen refused"
+
+    /// The registration systems' reasons, in the judging's words (PatrolLedger's RegistrationDay).
+    public static let offlineReason = "offline for 370 min (online 74.3% of 24.0 h seen, needs 95%)"
+    public static let uploadError = "证件号码校验失败 (ID number rejected)"
+    public static let stuckReason = "terminal online but the platform reports upload errors: \(uploadError); uploads stuck since 09:14 "
+        + "(12 records waiting, the oldest for 14.8 h; at most 120 min)"
+    public static let offlineAndStuckReason = "offline for 1440 min (online 0% of 24.0 h seen, needs 95%); uploads stuck since "
+        + "2026-11-20 18:02 (7 records waiting, the oldest for 29.9 h; at most 120 min)"
+    public static let silentStuckReason = "uploads stuck since 2026-11-20 22:40 (3 records waiting, the oldest for 27.3 h; at most 120 min)"
+    public static let missingReason = "in the platform's answers for 3.0 h of 24.0 h read; not enough to judge"
+    public static let quietReason = "online 100% of 24.0 h seen; no record uploaded all day"
 
     public static var report: DailyReport {
         let day = Self.day
@@ -76,8 +87,8 @@ public enum CraftedReport {
             venueRow(pingan, .ordered, verdict: .failed, reason: orderReason, deadline: day.adding(3)),
             venueRow(sunrise, .ordered, verdict: .failed, reason: quotedReason, deadline: day.adding(3)),
             venueRow(script, .ordered, verdict: .failed, deadline: day.adding(3)),
-            venueRow(wenxin, .warned, verdict: .failed, deadline: day.adding(1)),
-            venueRow(xingkong, .suspended, verdict: .failed, deadline: day.adding(2)),
+            venueRow(wenxin, .warned, verdict: .failed, reason: "registration: R-0004 \(offlineReason)", deadline: day.adding(1)),
+            venueRow(xingkong, .suspended, verdict: .failed, reason: "registration: R-0005 \(stuckReason)", deadline: day.adding(2)),
             venueRow(laojie, .closed, verdict: .failed),
             venueRow(heping, .suspended),
             venueRow(ruyi),
@@ -86,8 +97,24 @@ public enum CraftedReport {
             venueRow(jixiang),
             venueRow(formula, verdict: nil, reason: "not judged"),
         ]
-        let since = DateComponents(calendar: Calendar(identifier: .gregorian), timeZone: zone,
-                                   year: 2026, month: 11, day: 19, hour: 14, minute: 5).date!
+        let since = time(day: 19, hour: 14, minute: 5)
+        // The registration systems: compliant, quiet, offline (one of them with its uploads stuck
+        // too), uploads stuck with and without the platform's words, missing from its answers.
+        let registration = [
+            registrationRow("R-0001", pingan, uploaded: 36),
+            registrationRow("R-0002", sunrise, .failed, reason: offlineAndStuckReason, online: 0, waiting: (7, 1794),
+                            stuckSince: time(day: 20, hour: 18, minute: 2)),
+            registrationRow("R-0003", script, uploaded: 8),
+            registrationRow("R-0004", wenxin, .failed, reason: offlineReason, online: 74.3, uploaded: 20),
+            registrationRow("R-0005", xingkong, .failed, reason: stuckReason, uploaded: 51, waiting: (12, 888),
+                            stuckSince: time(day: 21, hour: 9, minute: 14), lastError: uploadError),
+            registrationRow("R-0008A", ruyi, uploaded: 14),
+            registrationRow("R-0008B", ruyi, uploaded: 3),
+            registrationRow("R-0009", dongfang, .failed, reason: silentStuckReason, waiting: (3, 1638),
+                            stuckSince: time(day: 20, hour: 22, minute: 40)),
+            registrationRow("R-0010", jinxiu, reason: quietReason),
+            registrationRow("R-0011", jixiang, .unknown, reason: missingReason, uploaded: 5),
+        ]
         return DailyReport(
             day: day,
             figures: figures(interior: [.compliant: 1197, .failed: 61, .unknown: 2], perimeter: [.compliant: 305, .failed: 15],
@@ -112,7 +139,14 @@ public enum CraftedReport {
             commendations: [jixiang],
             integrity: LedgerCheck(entries: 113, days: 30, problem: "ledger entry #57 was altered: its content no longer matches its hash", seq: 57),
             cameras: cameras,
-            venues: venues)
+            venues: venues,
+            registration: registration)
+    }
+
+    /// A time of November 2026 in the district.
+    static func time(day: Int, hour: Int, minute: Int) -> Date {
+        DateComponents(calendar: Calendar(identifier: .gregorian), timeZone: zone, year: 2026, month: 11, day: day, hour: hour,
+                       minute: minute).date!
     }
 
     // MARK: The rows, with the values most of them share
@@ -131,6 +165,20 @@ public enum CraftedReport {
         DailyReport.CameraRow(cameraID: id, venue: venue, placement: placement, verdict: verdict, reason: reason,
                               onlinePercent: verdict == .failed ? 12.5 : 100, frozenOrBlackMinutes: 0, watchedHours: 24, probes: 96,
                               mainFailure: failure)
+    }
+
+    /// A registration system seen all day: compliant and online unless told, `waiting` records
+    /// (how many, the oldest's wait in minutes) at the longest. Quiet when compliant with nothing uploaded.
+    public static func registrationRow(_ id: String, _ venue: VenueName, _ verdict: Verdict = .compliant,
+                              reason: String = "online 100% of 24.0 h seen; records uploaded", online: Double = 100, uploaded: Int = 0,
+                              waiting: (count: Int, minutes: Int) = (0, 0), stuckSince: Date? = nil,
+                              lastError: String? = nil) -> DailyReport.RegistrationRow {
+        DailyReport.RegistrationRow(
+            systemID: id, venue: venue, verdict: verdict,
+            reason: verdict == .compliant && uploaded > 0 ? "online 100% of 24.0 h seen; \(uploaded) records uploaded" : reason,
+            onlinePercent: online, offlineMinutes: Int(((100 - online) * 14.4).rounded()), longestWaitMinutes: waiting.minutes,
+            waiting: waiting.count, stuckSince: stuckSince, uploaded: uploaded, quiet: verdict == .compliant && uploaded == 0,
+            uploadErrors: lastError != nil, lastError: lastError)
     }
 
     /// A hotel's day and standing.

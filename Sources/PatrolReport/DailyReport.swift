@@ -168,6 +168,126 @@ public struct DailyReport: Sendable, Equatable {
         }
     }
 
+    /// One registration system's day: the venue's real-name registration terminal as the
+    /// registration platform reported it.
+    public struct RegistrationRow: Sendable, Equatable {
+        public var systemID: String
+        public var venue: VenueName
+        public var verdict: Verdict
+        public var reason: String
+        /// Online share of the time the system was in the platform's answers.
+        public var onlinePercent: Double
+        public var offlineMinutes: Int
+        /// The longest any record waited to upload at a read, and how many waited then.
+        public var longestWaitMinutes: Int
+        public var waiting: Int
+        /// When the record that waited too long began waiting; nil when none did.
+        public var stuckSince: Date?
+        /// Records the platform counted as uploaded that day.
+        public var uploaded: Int
+        /// Compliant, yet no record uploaded all day.
+        public var quiet: Bool
+        /// Whether the platform reported failed uploads while the terminal was online and records
+        /// waited, and its words for the last one.
+        public var uploadErrors: Bool
+        public var lastError: String?
+
+        public init(systemID: String, venue: VenueName, verdict: Verdict, reason: String, onlinePercent: Double, offlineMinutes: Int,
+                    longestWaitMinutes: Int, waiting: Int, stuckSince: Date?, uploaded: Int, quiet: Bool, uploadErrors: Bool,
+                    lastError: String?) {
+            self.systemID = systemID
+            self.venue = venue
+            self.verdict = verdict
+            self.reason = reason
+            self.onlinePercent = onlinePercent
+            self.offlineMinutes = offlineMinutes
+            self.longestWaitMinutes = longestWaitMinutes
+            self.waiting = waiting
+            self.stuckSince = stuckSince
+            self.uploaded = uploaded
+            self.quiet = quiet
+            self.uploadErrors = uploadErrors
+            self.lastError = lastError
+        }
+
+        /// Why a failed system failed, in one word; nil unless it failed.
+        public enum Failure: Sendable, Equatable {
+            /// Offline too long (its uploads may be stuck too: the terminal's connection comes first).
+            case offline
+            /// Online enough, but records waited to upload too long.
+            case uploadsStuck
+        }
+
+        /// Why a system was not judged; nil unless unknown.
+        public enum NotJudged: Sendable, Equatable {
+            /// The platform itself was read too little that day: it says nothing about the venue.
+            case platformUnread
+            /// The platform was read, but its answers left the system out too often.
+            case missing
+        }
+
+        public var failure: Failure? {
+            guard verdict == .failed else { return nil }
+            return reason.hasPrefix(Self.offlineReason) || stuckSince == nil ? .offline : .uploadsStuck
+        }
+
+        public var notJudged: NotJudged? {
+            guard verdict == .unknown else { return nil }
+            return reason.hasPrefix(Self.platformUnreadReason) ? .platformUnread : .missing
+        }
+
+        /// How the day's judging begins a reason (PatrolLedger's RegistrationDay): a failed
+        /// system's first problem, and an unknown day for want of reads of the platform.
+        static let offlineReason = "offline for "
+        static let platformUnreadReason = "registration platform read for "
+    }
+
+    /// The registration systems counted by their verdict, the failed ones by why.
+    public struct RegistrationFigures: Sendable, Equatable {
+        public var compliant = 0
+        public var failed = 0
+        public var unknown = 0
+        /// Of the failed: offline, or online with uploads stuck.
+        public var offline = 0
+        public var uploadsStuck = 0
+        /// Of the compliant: no record uploaded all day.
+        public var quiet = 0
+        /// Of the unknown: the platform read too little that day.
+        public var platformUnread = 0
+        /// The venues the systems belong to.
+        public var venues = 0
+
+        public init() {}
+
+        public init(_ rows: [RegistrationRow]) {
+            for row in rows {
+                switch row.verdict {
+                case .compliant: compliant += 1
+                case .failed: failed += 1
+                default: unknown += 1
+                }
+                switch row.failure {
+                case .offline: offline += 1
+                case .uploadsStuck: uploadsStuck += 1
+                case nil: break
+                }
+                if row.quiet { quiet += 1 }
+                if row.notJudged == .platformUnread { platformUnread += 1 }
+            }
+            venues = Set(rows.map(\.venue.id)).count
+        }
+
+        public var total: Int { compliant + failed + unknown }
+
+        /// Compliant systems among those judged (compliant or failed); nil when none was.
+        public var compliance: Double? {
+            compliant + failed == 0 ? nil : Double(compliant) / Double(compliant + failed)
+        }
+
+        /// Most systems not judged because the platform could not be read for most of the day.
+        public var platformMostlyUnread: Bool { platformUnread * 2 > total }
+    }
+
     public var day: PatrolDay
     public var figures: Figures
     /// The day before, for the change; nil when it was not patrolled.
@@ -188,11 +308,17 @@ public struct DailyReport: Sendable, Equatable {
     public var integrity: LedgerCheck
     public var cameras: [CameraRow]
     public var venues: [VenueRow]
+    /// The day's registration systems, by venue and system; empty when the day patrolled none.
+    public var registration: [RegistrationRow] = []
+
+    /// The registration systems in figures.
+    public var registrationFigures: RegistrationFigures { RegistrationFigures(registration) }
 
     public init(day: PatrolDay, figures: Figures, previous: Figures?, standings: [Standing: Int], events: [Event], due: [Due],
                 priority: [VenueName], maintenance: [MaintenanceItem], clocks: [ClockItem] = [],
                 clockTolerance: Double = DailyPatrolSettings().clockTolerance, repeatOffenders: [Offender],
-                commendations: [VenueName], integrity: LedgerCheck, cameras: [CameraRow], venues: [VenueRow]) {
+                commendations: [VenueName], integrity: LedgerCheck, cameras: [CameraRow], venues: [VenueRow],
+                registration: [RegistrationRow] = []) {
         self.day = day
         self.figures = figures
         self.previous = previous
@@ -208,6 +334,7 @@ public struct DailyReport: Sendable, Equatable {
         self.integrity = integrity
         self.cameras = cameras
         self.venues = venues
+        self.registration = registration
     }
 
     /// The report is sent the morning after the day: "today" is the day after.
@@ -291,6 +418,19 @@ extension DailyReport {
                             standing: state.standing, deadline: state.open?.deadline)
         }
 
+        // The venues' registration systems, as the platform reported them.
+        let registration = record.registration.map { system in
+            let day = system.day, facts = system.day.facts
+            var venue = name(day.venueID)
+            if names[day.venueID] == nil { venue.name = system.venueName }
+            return RegistrationRow(
+                systemID: day.systemID, venue: venue, verdict: day.verdict, reason: day.reason,
+                onlinePercent: (facts.onlineShare * 1000).rounded(.down) / 10, offlineMinutes: Int((facts.offlineSeconds / 60).rounded()),
+                longestWaitMinutes: Int((facts.longestWaitSeconds / 60).rounded()), waiting: facts.waitingAtLongest,
+                stuckSince: facts.stuckSince, uploaded: facts.uploaded, quiet: day.quiet, uploadErrors: facts.errorsWhileOnline,
+                lastError: facts.lastError)
+        }
+
         // Cameras whose clock is off: a maintenance ticket, whoever owns the camera.
         let clocks = record.clocks.filter { abs($0.offset) > clockTolerance }
             .sorted { (abs($1.offset), $0.cameraID) < (abs($0.offset), $1.cameraID) }
@@ -300,7 +440,8 @@ extension DailyReport {
             day: day, figures: figures, previous: previous, standings: standings, events: events, due: due,
             priority: names.values.filter { $0.tier == .priority && states[$0.id]?.closed != true }.sorted { $0.id < $1.id },
             maintenance: maintenance, clocks: clocks, clockTolerance: clockTolerance, repeatOffenders: offenders,
-            commendations: record.commended.map(name), integrity: record.integrity, cameras: cameras, venues: venues)
+            commendations: record.commended.map(name), integrity: record.integrity, cameras: cameras, venues: venues,
+            registration: registration)
     }
 }
 
@@ -331,6 +472,7 @@ extension DailyReport {
         report.commendations = commendations.filter(mine)
         report.cameras = cameras.filter { mine($0.venue) }
         report.venues = venues.filter { mine($0.venue) }
+        report.registration = registration.filter { mine($0.venue) }
         return report
     }
 

@@ -4,8 +4,8 @@ import PatrolMail
 import PatrolSettings
 import PatrolStore
 
-/// The report's rows as CSV attachments: one row per camera, one per venue, and for the
-/// maintenance team the maintenance list.
+/// The report's rows as CSV attachments: one row per camera, one per venue, one per
+/// registration system, and for the maintenance team the maintenance list.
 ///
 /// RFC 4180: a header row, fields separated by commas, lines ended by CRLF, a field with a
 /// comma, quote, CR or LF in double quotes with its quotes doubled. Days are ISO 8601
@@ -40,6 +40,21 @@ public enum ReportCSV {
                         rows: rows)
     }
 
+    /// One row per registration system: its day's verdict and figures.
+    public static func registration(_ report: DailyReport, for audience: ReportAudience = .office,
+                                    timeZone: TimeZone = DailyPatrolSettings().timeZone) -> String {
+        let rows = (audience == .maintenance ? [] : audience.scope(report).registration).map { row in
+            [report.day.description, row.systemID, row.venue.id, text(row.venue.name), row.venue.tier.rawValue,
+             text(row.venue.supervisor ?? ""), row.verdict.rawValue, text(row.reason), String(format: "%.1f", row.onlinePercent),
+             "\(row.offlineMinutes)", "\(row.longestWaitMinutes)", "\(row.waiting)", row.stuckSince.map { timestamp($0, in: timeZone) } ?? "",
+             "\(row.uploaded)", row.quiet ? "true" : "false", text(row.lastError ?? "")]
+        }
+        return document(header: ["day", "system_id", "venue_id", "venue_name", "tier", "supervisor", "verdict", "reason",
+                                 "online_percent", "offline_minutes", "longest_wait_minutes", "waiting", "stuck_since", "uploaded",
+                                 "quiet", "last_error"],
+                        rows: rows)
+    }
+
     /// The perimeter cameras down, where and since when.
     public static func maintenance(_ report: DailyReport, timeZone: TimeZone = DailyPatrolSettings().timeZone) -> String {
         let rows = report.maintenance.map { item in
@@ -49,17 +64,22 @@ public enum ReportCSV {
         return document(header: ["day", "camera_id", "venue_id", "venue_name", "address", "down_since", "reason"], rows: rows)
     }
 
-    /// What goes with the e-mail for `audience`: cameras and venues, or for the maintenance team
-    /// its list.
+    /// What goes with the e-mail for `audience`: cameras and venues, and the registration
+    /// systems when the day patrolled any; or for the maintenance team its list.
     public static func attachments(_ report: DailyReport, for audience: ReportAudience = .office,
                                    timeZone: TimeZone = DailyPatrolSettings().timeZone) -> [MailAttachment] {
         if audience == .maintenance {
             return [MailAttachment(filename: "patrol-maintenance-\(report.day).csv", data: Data(maintenance(report, timeZone: timeZone).utf8))]
         }
-        return [
+        var files = [
             MailAttachment(filename: "patrol-cameras-\(report.day).csv", data: Data(cameras(report, for: audience).utf8)),
             MailAttachment(filename: "patrol-venues-\(report.day).csv", data: Data(venues(report, for: audience).utf8)),
         ]
+        if !report.registration.isEmpty {
+            files.append(MailAttachment(filename: "patrol-registration-\(report.day).csv",
+                                        data: Data(registration(report, for: audience, timeZone: timeZone).utf8)))
+        }
+        return files
     }
 
     // MARK: RFC 4180

@@ -175,13 +175,14 @@ public enum ReportHTML {
         // The last column (the evidence, mostly) takes the room the others leave.
         var rows = header(listing.columns.map { ($0.title, $0.numeric) }, last: "width=\"100%\"")
         // Identifiers, names, dates and steps stay on one line; the last column wraps.
-        for (index, cells) in listing.rows.prefix(rowLimit).enumerated() {
+        let limit = min(rowLimit, listing.htmlRows ?? rowLimit)
+        for (index, cells) in listing.rows.prefix(limit).enumerated() {
             rows += "<tr\(stripe(index)) valign=\"top\">" + zip(listing.columns, cells).enumerated().map { position, pair in
                 let attributes = (pair.0.numeric ? " align=\"right\"" : "") + (position < cells.count - 1 ? " nowrap" : "")
                 return "<td\(attributes)>\(escape(pair.1))</td>"
             }.joined() + "</tr>\n"
         }
-        let more = listing.rows.count - rowLimit
+        let more = listing.rows.count - limit
         if more > 0 {
             rows += "<tr><td colspan=\"\(listing.columns.count)\" style=\"color:#5b6675\">… and \(grouped(more)) more: "
                 + "the plain-text version of this report lists them all.</td></tr>\n"

@@ -21,6 +21,8 @@ struct ReportLayout {
         var columns: [Column]
         var rows: [[String]]
         var empty: String
+        /// Rows the HTML shows, where fewer than `ReportHTML.rowLimit`; the text shows every row.
+        var htmlRows: Int?
     }
 
     struct Section {
@@ -93,10 +95,22 @@ struct ReportLayout {
             standings = Standing.allCases.map { ($0, report.standings[$0] ?? 0) }
         }
 
+        // Registration, where the day patrolled it: a line under the cameras', the platform's
+        // failure as an alert (it concerns every reader), a section of its own.
+        let registers = !full.registration.isEmpty
+        if registers {
+            let district = full.registrationFigures
+            if district.platformMostlyUnread { alerts.append(Self.platformUnreadLine(full)) }
+            let supervises = if case .supervisor = audience { true } else { false }
+            headline.append(Self.registrationHeadline(report.registrationFigures,
+                                                      label: supervises ? "Registration systems at your venues" : "Registration systems"))
+        }
+
         sections.append(Self.happened(report))
         pictures = report.events.filter { $0.kind == .order }.compactMap { event in event.pictures.first.map { (event, $0) } }
         sections.append(Self.due(report))
         sections.append(Self.priority(report))
+        if registers { sections.append(Self.registration(report, timeZone: timeZone)) }
         if audience == .office { sections.append(Self.maintenance(report, timeZone: timeZone)) }
         sections.append(Self.offenders(report))
         sections.append(Self.commendations(report))
@@ -250,6 +264,77 @@ struct ReportLayout {
             Listing(heading: "Camera clocks off by more than \(Int(report.clockTolerance)) s (from their RTCP sender reports)",
                     columns: [Column(title: "Camera")] + venueColumns + [Column(title: "Off by", numeric: true), Column(title: "As of")],
                     rows: clocks, empty: "No camera clock off by more than \(Int(report.clockTolerance)) s."),
+        ])
+    }
+
+    // MARK: Registration
+
+    /// `Registration systems: 290 of 300 compliant (97.0%); 6 offline, 3 uploads stuck; 1 not judged`:
+    /// the rate counts the compliant among those judged, as the interior cameras' does.
+    static func registrationHeadline(_ figures: DailyReport.RegistrationFigures, label: String) -> String {
+        guard figures.total > 0 else { return "\(label): none patrolled." }
+        var line = "\(label): \(grouped(figures.compliant)) of \(grouped(figures.total)) compliant ("
+            + (figures.compliance.map(percent) ?? "none judged") + ")"
+        let failed = [(figures.offline, "offline"), (figures.uploadsStuck, "uploads stuck")].filter { $0.0 > 0 }
+        if !failed.isEmpty { line += "; " + failed.map { "\(grouped($0.0)) \($0.1)" }.joined(separator: ", ") }
+        if figures.unknown > 0 { line += "; \(grouped(figures.unknown)) not judged" }
+        return line
+    }
+
+    /// The platform could not be read for most of the day: what it means for the venues.
+    static func platformUnreadLine(_ report: DailyReport) -> String {
+        let figures = report.registrationFigures
+        // The judging's own words: `registration platform read for 5.0 h of 24.0 h; not enough to judge`.
+        let read = report.registration.first { $0.notJudged == .platformUnread }
+            .flatMap { $0.reason.split(separator: ";").first.map(String.init) } ?? "registration platform read too little"
+        return read.prefix(1).uppercased() + read.dropFirst() + ": the platform could not be read for most of the day, so "
+            + "\(grouped(figures.platformUnread)) of \(counted(figures.total, "registration system")) were not judged. "
+            + "This never counts against a venue."
+    }
+
+    /// Rows of each registration list the HTML shows: fewer than the other lists', so that a bad
+    /// day for the whole district, cameras and registration both, stays under the size at which
+    /// Gmail clips a message (LargeDayTests). The worst come first; the text and the CSV have all.
+    static let registrationHTMLRows = 10
+
+    /// The registration systems: offline, uploads stuck, and those worth a look.
+    static func registration(_ report: DailyReport, timeZone: TimeZone) -> Section {
+        let figures = report.registrationFigures
+        let system = [Column(title: "System")] + venueColumns + [Column(title: "Supervisor")]
+        func cells(_ row: DailyReport.RegistrationRow) -> [String] { [row.systemID] + venueCells(row.venue) + [row.venue.supervisor ?? ""] }
+
+        let offline = report.registration.filter { $0.failure == .offline }
+            .sorted { ($1.offlineMinutes, $0.systemID) < ($0.offlineMinutes, $1.systemID) }
+            .map { cells($0) + [duration(Double($0.offlineMinutes) * 60), $0.reason] }
+        let stuck = report.registration.filter { $0.failure == .uploadsStuck }
+            .sorted { ($0.stuckSince ?? .distantPast, $0.systemID) < ($1.stuckSince ?? .distantPast, $1.systemID) }
+            .map { row in
+                cells(row) + [row.stuckSince.map { since(time: $0, in: timeZone) } ?? "", grouped(row.waiting),
+                              duration(Double(row.longestWaitMinutes) * 60),
+                              row.lastError ?? (row.uploadErrors ? "upload errors, no words given" : "")]
+            }
+        let quiet = report.registration.filter(\.quiet).map { cells($0) + ["no record uploaded all day", $0.reason] }
+        let missing = report.registration.filter { $0.notJudged == .missing }
+            .map { cells($0) + ["missing from the platform's answers", $0.reason] }
+
+        let counts = figures.total == 0 ? "No registration system of your venues was patrolled."
+            : "\(counted(figures.total, "registration system")) at \(counted(figures.venues, "venue")): "
+                + "\(grouped(figures.compliant)) compliant, \(grouped(figures.failed)) failed (\(grouped(figures.offline)) offline, "
+                + "\(grouped(figures.uploadsStuck)) uploads stuck), \(grouped(figures.unknown)) not judged; "
+                + "\(grouped(figures.quiet)) of the compliant uploaded no record all day."
+        return Section(heading: "Registration systems", lines: [
+            counts,
+            "A failed system fails its venue's day, as a failed interior camera does; a system not judged never counts against its venue.",
+        ], listings: [
+            Listing(heading: "Systems offline", columns: system + [Column(title: "Offline", numeric: true), Column(title: "Reason")],
+                    rows: offline, empty: "No system offline.", htmlRows: registrationHTMLRows),
+            Listing(heading: "Uploads stuck",
+                    columns: system + [Column(title: "Stuck since"), Column(title: "Waiting", numeric: true),
+                                       Column(title: "Oldest", numeric: true), Column(title: "Platform's error")],
+                    rows: stuck, empty: "No uploads stuck.", htmlRows: registrationHTMLRows),
+            Listing(heading: "Worth a look", columns: system + [Column(title: "Why"), Column(title: "Reason")],
+                    rows: quiet + missing, empty: "No system quiet all day or missing from the platform's answers.",
+                    htmlRows: registrationHTMLRows),
         ])
     }
 

@@ -41,6 +41,12 @@ public struct PatrolDayRecord: Sendable {
         public var at: Date
     }
 
+    /// A registration system's day as judged, and the name of its venue.
+    public struct RegistrationSystemDay: Sendable, Equatable {
+        public var day: RegistrationDay
+        public var venueName: String
+    }
+
     public var day: PatrolDay
     /// The ledger's head once the day was patrolled.
     public var headSeq: Int
@@ -61,6 +67,9 @@ public struct PatrolDayRecord: Sendable {
     /// Each camera's clock as last read (when the report is made), by camera; cameras without
     /// RTCP sender reports have none.
     public var clocks: [CameraClock] = []
+    /// The day's registration systems, by venue and system; empty when the day patrolled none
+    /// (no platform configured, or no venue declaring a system).
+    public var registration: [RegistrationSystemDay] = []
     /// `patrol ledger verify`'s answer, for the day reported (its sealed verdicts) and the chain.
     public var integrity: LedgerCheck
 }
@@ -111,8 +120,25 @@ extension Store {
                 camerasBefore: try Self.cameraVerdicts(db, day: day.adding(-1)),
                 entries: try Store.ledger(in: db, after: since, through: head),
                 states: try Store.ladder(in: db, policy: policy), commended: commended, failedPerimeter: failedPerimeter,
-                venueVerdicts: venueVerdicts, clocks: clocks,
+                venueVerdicts: venueVerdicts, clocks: clocks, registration: try Self.registrationDays(db, day: day),
                 integrity: try Store.verifyLedger(in: db, policy: policy, trusted: trusted, verdictsFrom: day))
+        }
+    }
+
+    static func registrationDays(_ db: Database, day: PatrolDay) throws -> [PatrolDayRecord.RegistrationSystemDay] {
+        try Row.fetchAll(db, sql: """
+            SELECT r.*, v.name AS venue_name FROM registration_day r LEFT JOIN venue v ON v.id = r.venue_id
+            WHERE r.day = ? ORDER BY r.venue_id, r.system_id
+            """, arguments: [day.description]).compactMap { row in
+            guard let verdict = Verdict(rawValue: row["verdict"]) else { return nil }
+            let facts = RegistrationDayFacts(
+                readSeconds: row["read_s"], seenSeconds: row["seen_s"], onlineSeconds: row["online_s"],
+                longestWaitSeconds: row["longest_wait_s"], waitingAtLongest: row["waiting"], stuckSince: row["stuck_since"],
+                errorsWhileOnline: row["upload_errors"], lastError: row["last_error"], uploaded: row["uploaded"], samples: row["samples"])
+            return PatrolDayRecord.RegistrationSystemDay(
+                day: RegistrationDay(systemID: row["system_id"], venueID: row["venue_id"], verdict: verdict, reason: row["reason"],
+                                     facts: facts, quiet: row["quiet"]),
+                venueName: (row["venue_name"] as String?) ?? row["venue_id"])
         }
     }
 

@@ -45,14 +45,15 @@ struct BenchToolTests {
         #expect(gone.status == 64, "\(gone.all)")
     }
 
-    @Test("report-preview writes the crafted day's report for each audience as HTML and text, and its CSV")
+    @Test("report-preview writes the crafted day's report for each audience as HTML and text, and its CSV, registration systems included")
     func reportPreview() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("patrol-preview-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let run = try CommandRun("patrol-bench", ["report-preview", "--out", folder.path])
         #expect(run.status == 0, "\(run.all)")
         let names = ["office.html", "office.txt", "supervisor.html", "supervisor.txt", "maintenance.html", "maintenance.txt",
-                     "patrol-cameras-2026-11-21.csv", "patrol-venues-2026-11-21.csv", "patrol-maintenance-2026-11-21.csv"]
+                     "patrol-cameras-2026-11-21.csv", "patrol-venues-2026-11-21.csv", "patrol-registration-2026-11-21.csv",
+                     "patrol-maintenance-2026-11-21.csv"]
         #expect(run.stdout.split(separator: "\n").map(String.init) == names.map { folder.appendingPathComponent($0).path })
         // The bytes as written: the CSV's byte order mark kept.
         func read(_ name: String) throws -> String { String(decoding: try Data(contentsOf: folder.appendingPathComponent(name)), as: UTF8.self) }
@@ -66,15 +67,24 @@ struct BenchToolTests {
         }
         #expect(!office.contains("<script>"))
         #expect(office == ReportHTML.render(CraftedReport.report, for: .office, timeZone: CraftedReport.zone))
+        // The registration systems of every kind: offline, uploads stuck, worth a look.
+        let text = try #require(written["office.txt"])
+        #expect(text.contains("\nRegistration systems: 5 of 10 compliant (55.5%); 2 offline, 2 uploads stuck; 1 not judged\n"))
+        for system in ["R-0002", "R-0004", "R-0005", "R-0009", "R-0010", "R-0011"] { #expect(text.contains("\n  \(system)  "), "\(system)") }
+        #expect(office.contains(">Registration systems</h2>"))
         // 张伟's venues, not 李娜's.
         let supervisor = try #require(written["supervisor.txt"])
         #expect(supervisor.contains("温馨公寓") && !supervisor.contains("老街旅社"), "\(supervisor)")
+        #expect(supervisor.contains("R-0004") && !supervisor.contains("R-0005"), "\(supervisor)")
+        #expect(written["maintenance.txt"]?.contains("Registration") == false)
 
         // Each CSV begins with its header row (after the byte order mark a spreadsheet wants).
         let headers = written.filter { $0.key.hasSuffix(".csv") }.mapValues { $0.split(separator: "\r\n").first.map(String.init) }
         #expect(headers["patrol-cameras-2026-11-21.csv"] == "\u{FEFF}day,camera_id,venue_id,venue_name,tier,supervisor,placement,verdict,"
             + "online_percent,frozen_or_black_minutes,watched_hours,probes,main_failure,reason")
         #expect(headers["patrol-venues-2026-11-21.csv"] == "\u{FEFF}day,venue_id,venue_name,kind,tier,supervisor,verdict,standing,deadline,reason")
+        #expect(headers["patrol-registration-2026-11-21.csv"] == "\u{FEFF}day,system_id,venue_id,venue_name,tier,supervisor,verdict,reason,"
+            + "online_percent,offline_minutes,longest_wait_minutes,waiting,stuck_since,uploaded,quiet,last_error")
         #expect(headers["patrol-maintenance-2026-11-21.csv"] == "\u{FEFF}day,camera_id,venue_id,venue_name,address,down_since,reason")
         #expect(written["patrol-venues-2026-11-21.csv"]?.contains("\"Sunrise Hostel, Block \"\"A\"\"\"") == true)
 

@@ -31,12 +31,17 @@ struct DailyReportMailTests {
         try temporary.probe(Self.day, in: Self.zone, cameras: ["C1", "P1", "C2"]) {
             ["C1": Outcome.refused, "P1": .timeout][$0] ?? .online
         }
+        settings = Self.recipients
+    }
+
+    /// The office, the supervisor of the test district's priority venues, and the city's maintenance team.
+    static var recipients: MailSettings {
         var settings = MailSettings()
         settings.from = MailAddress("patrol@district.example", name: "巡查系统")
         settings.office = [MailAddress("office@district.example", name: "治安办")]
         settings.maintenance = [MailAddress("city@maintenance.example")]
         settings.supervisors = [TestDistrict.supervisor: [MailAddress("zhang.wei@district.example")]]
-        self.settings = settings
+        return settings
     }
 
     /// Patrols what is due, then queues the report of every patrolled day that has none, as the

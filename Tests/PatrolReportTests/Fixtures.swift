@@ -75,3 +75,27 @@ func largeDay() -> DailyReport {
         venues: venues.map { CraftedReport.venueRow($0, .ordered, verdict: .failed, deadline: day.adding(3)) })
     return report
 }
+
+/// `report` with a registration system at every venue, on a bad day for them too: every third
+/// offline, every fifth with its uploads stuck, every seventh quiet, every eleventh missing from
+/// the platform's answers.
+func withRegistration(_ report: DailyReport) -> DailyReport {
+    var report = report
+    let start = report.day.start(in: CraftedReport.zone)
+    report.registration = report.venues.enumerated().map { index, row in
+        let id = String(format: "R-%04d", index + 1)
+        if index % 3 == 0 {
+            return CraftedReport.registrationRow(id, row.venue, .failed, reason: CraftedReport.offlineReason, online: 74.3, uploaded: 20)
+        } else if index % 5 == 0 {
+            return CraftedReport.registrationRow(id, row.venue, .failed, reason: CraftedReport.stuckReason, uploaded: 51,
+                                                 waiting: (12, 888), stuckSince: start.addingTimeInterval(33_240),
+                                                 lastError: CraftedReport.uploadError)
+        } else if index % 7 == 0 {
+            return CraftedReport.registrationRow(id, row.venue, reason: CraftedReport.quietReason)
+        } else if index % 11 == 0 {
+            return CraftedReport.registrationRow(id, row.venue, .unknown, reason: CraftedReport.missingReason, uploaded: 2)
+        }
+        return CraftedReport.registrationRow(id, row.venue, uploaded: 30)
+    }
+    return report
+}

@@ -38,6 +38,24 @@ import Testing
         #expect(html.contains("<td nowrap>第1号平安公寓</td>"))
     }
 
+    /// With a registration system at every venue, a hundred of them offline: the text lists every
+    /// system, the HTML ten a list, and stays under the clipping size.
+    @Test func registrationOnABadDay() throws {
+        let report = withRegistration(report)
+        let figures = report.registrationFigures
+        let counts: [Int] = [figures.total, figures.offline, figures.uploadsStuck, figures.quiet, figures.unknown]
+        #expect(counts == [320, 107, 42, 24, 13])
+        let text = ReportText.render(report, timeZone: CraftedReport.zone)
+        #expect(listing(text, "Systems offline").count == 108)
+        #expect(listing(text, "Uploads stuck").count == 43)
+        #expect(listing(text, "Worth a look").count == 38)
+        let html = ReportHTML.render(report, timeZone: CraftedReport.zone)
+        // The worst ten of each list: the longest offline, the longest stuck.
+        for more in [97, 32, 27] { #expect(html.contains("… and \(more) more: the plain-text version of this report lists them all.")) }
+        #expect(html.utf8.count < 102 * 1024, "\(html.utf8.count) bytes")
+        #expect(try parseCSV(ReportCSV.registration(report)).count == 321)
+    }
+
     @Test func everySupervisorGetsTheirShare() {
         let texts = report.supervisors.map { ReportText.render(report, for: .supervisor($0), timeZone: CraftedReport.zone) }
         #expect(texts.count == 4)

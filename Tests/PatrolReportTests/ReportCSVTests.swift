@@ -1,39 +1,11 @@
 import Foundation
 import PatrolFixtures
+import PatrolTestSupport
 import Testing
 @testable import PatrolReport
 
 /// Reads RFC 4180 CSV back: the records and their fields. The byte order mark must come first.
-func parseCSV(_ text: String) throws -> [[String]] {
-    #expect(text.hasPrefix("\u{FEFF}"))
-    var records: [[String]] = [], record: [String] = [], field = "", quoted = false
-    var scalars = Array(text.unicodeScalars.dropFirst())[...]
-    while let scalar = scalars.popFirst() {
-        if quoted {
-            if scalar == "\"" {
-                if scalars.first == "\"" { field.unicodeScalars.append(scalars.removeFirst()) } else { quoted = false }
-            } else {
-                field.unicodeScalars.append(scalar)
-            }
-        } else if scalar == "\"" {
-            try #require(field.isEmpty, "a quote inside an unquoted field")
-            quoted = true
-        } else if scalar == "," {
-            record.append(field)
-            field = ""
-        } else if scalar == "\r" {
-            try #require(scalars.popFirst() == "\n", "CR without LF")
-            records.append(record + [field])
-            record = []
-            field = ""
-        } else {
-            try #require(scalar != "\n", "a bare LF ends no record")
-            field.unicodeScalars.append(scalar)
-        }
-    }
-    try #require(!quoted && record.isEmpty && field.isEmpty, "the last record ends in CRLF")
-    return records
-}
+func parseCSV(_ text: String) throws -> [[String]] { try CSVRecords.parse(text) }
 
 @Suite struct ReportCSVTests {
     let report = CraftedReport.report
@@ -84,7 +56,8 @@ func parseCSV(_ text: String) throws -> [[String]] {
     }
 
     @Test func attachments() {
-        #expect(ReportCSV.attachments(report).map(\.filename) == ["patrol-cameras-2026-11-21.csv", "patrol-venues-2026-11-21.csv"])
+        #expect(ReportCSV.attachments(report).map(\.filename)
+            == ["patrol-cameras-2026-11-21.csv", "patrol-venues-2026-11-21.csv", "patrol-registration-2026-11-21.csv"])
         #expect(ReportCSV.attachments(report, for: .maintenance).map(\.filename) == ["patrol-maintenance-2026-11-21.csv"])
         for attachment in ReportCSV.attachments(report) {
             #expect(attachment.contentType == "text/csv; charset=utf-8")
