@@ -269,12 +269,14 @@ struct ReportLayout {
 
     // MARK: Registration
 
-    /// `Registration systems: 290 of 300 compliant (97.0%); 6 offline, 3 uploads stuck; 1 not judged`:
+    /// `Registration systems: 290 of 299 judged compliant (96.9%); 6 offline, 3 uploads stuck; 1 not judged`:
     /// the rate counts the compliant among those judged, as the interior cameras' does.
     static func registrationHeadline(_ figures: DailyReport.RegistrationFigures, label: String) -> String {
         guard figures.total > 0 else { return "\(label): none patrolled." }
-        var line = "\(label): \(grouped(figures.compliant)) of \(grouped(figures.total)) compliant ("
-            + (figures.compliance.map(percent) ?? "none judged") + ")"
+        let judged = figures.compliant + figures.failed
+        var line = "\(label): " + (figures.compliance.map {
+            "\(grouped(figures.compliant)) of \(grouped(judged)) judged compliant (\(percent($0)))"
+        } ?? "none judged")
         let failed = [(figures.offline, "offline"), (figures.uploadsStuck, "uploads stuck")].filter { $0.0 > 0 }
         if !failed.isEmpty { line += "; " + failed.map { "\(grouped($0.0)) \($0.1)" }.joined(separator: ", ") }
         if figures.unknown > 0 { line += "; \(grouped(figures.unknown)) not judged" }

@@ -99,7 +99,7 @@ struct RegistrationMailTests {
         #expect(office.attachments.compactMap(\.filename)
             == ["patrol-cameras-2026-11-21.csv", "patrol-venues-2026-11-21.csv", "patrol-registration-2026-11-21.csv"])
         let text = try #require(lines(office.text))
-        #expect(text.contains("\nRegistration systems: 2 of 5 compliant (50.0%); 1 offline, 1 uploads stuck; 1 not judged\n"))
+        #expect(text.contains("\nRegistration systems: 2 of 4 judged compliant (50.0%); 1 offline, 1 uploads stuck; 1 not judged\n"))
         let offline = listing(text, "Systems offline")
         #expect(offline.count == 2 && words(offline[1]).prefix(6) == ["R-2A", "V2", "星空网吧", "张伟", "(一组)", "8"])
         #expect(offline[1].contains(" h  offline for 480 min (online 66.6% of 24.0 h seen, needs 95%)"))
@@ -128,7 +128,7 @@ struct RegistrationMailTests {
 
         let supervisor = try #require(messages["supervisor:张伟 (一组)"])
         let own = try #require(lines(supervisor.text))
-        #expect(own.contains("\nRegistration systems at your venues: 0 of 2 compliant (0.0%); 1 offline, 1 uploads stuck\n"))
+        #expect(own.contains("\nRegistration systems at your venues: 0 of 2 judged compliant (0.0%); 1 offline, 1 uploads stuck\n"))
         #expect(!own.contains("R-1") && !own.contains("R-3") && !own.contains("平安宾馆"))
         #expect(try attachment(supervisor, "patrol-registration-2026-11-21.csv").dropFirst().map { $0[1] } == ["R-2A", "R-2B"])
 
@@ -148,7 +148,7 @@ struct RegistrationMailTests {
             #expect(text.contains("\n\(alert)\n"), "\(audience)")
         }
         let text = try #require(lines(messages["office"]?.text))
-        #expect(text.contains("\nRegistration systems: 0 of 5 compliant (none judged); 5 not judged\n"))
+        #expect(text.contains("\nRegistration systems: none judged; 5 not judged\n"))
         #expect(listing(text, "Worth a look") == ["  No system quiet all day or missing from the platform's answers."])
         #expect(try store.ledger().isEmpty, "R-2A offline and R-2B stuck in the hours read: still no order")
         let systems = try attachment(try #require(messages["office"]), "patrol-registration-2026-11-21.csv")

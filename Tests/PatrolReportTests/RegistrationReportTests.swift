@@ -35,7 +35,7 @@ import Testing
         let lines = text.components(separatedBy: "\n")
         let cameras = try #require(lines.firstIndex(of: "1,502 of 1,580 cameras compliant (interior 95.1%, +0.4 from yesterday)"))
         // 5 compliant of the 9 judged; R-0002, offline with its uploads stuck too, counts as offline.
-        #expect(lines[cameras + 1] == "Registration systems: 5 of 10 compliant (55.5%); 2 offline, 2 uploads stuck; 1 not judged")
+        #expect(lines[cameras + 1] == "Registration systems: 5 of 9 judged compliant (55.5%); 2 offline, 2 uploads stuck; 1 not judged")
         let figures = report.registrationFigures
         let counts: [Int] = [figures.compliant, figures.failed, figures.unknown, figures.offline, figures.uploadsStuck, figures.quiet,
                              figures.platformUnread, figures.venues]
@@ -90,7 +90,7 @@ import Testing
 
     @Test func theHTMLHasTheSameSection() {
         let html = ReportHTML.render(report, timeZone: CraftedReport.zone)
-        #expect(html.contains(">Registration systems: 5 of 10 compliant (55.5%); 2 offline, 2 uploads stuck; 1 not judged</p>"))
+        #expect(html.contains(">Registration systems: 5 of 9 judged compliant (55.5%); 2 offline, 2 uploads stuck; 1 not judged</p>"))
         #expect(html.contains(">Registration systems</h2>"))
         for heading in ["Systems offline", "Uploads stuck", "Worth a look"] { #expect(html.contains(">\(heading)</h3>"), "\(heading)") }
         #expect(html.contains("<td nowrap>R-0005</td><td nowrap>V0005</td><td nowrap>星空网吧</td><td nowrap>李娜 (二组)</td>"
@@ -137,7 +137,7 @@ import Testing
         let audience = ReportAudience.supervisor(CraftedReport.zhang)
         let text = ReportText.render(report, for: audience, timeZone: CraftedReport.zone)
         let html = ReportHTML.render(report, for: audience, timeZone: CraftedReport.zone)
-        #expect(text.contains("\nRegistration systems at your venues: 1 of 4 compliant (33.3%); 1 offline, 1 uploads stuck; 1 not judged\n"))
+        #expect(text.contains("\nRegistration systems at your venues: 1 of 3 judged compliant (33.3%); 1 offline, 1 uploads stuck; 1 not judged\n"))
         for body in [text, html] {
             for id in ["R-0004", "R-0009", "R-0010", "R-0011"] { #expect(body.contains(id), "\(id)") }
             for id in ["R-0001", "R-0002", "R-0005", "R-0008"] { #expect(!body.contains(id), "\(id)") }
@@ -181,7 +181,7 @@ import Testing
         // The registration line and section are all the difference, for the office and a supervisor.
         for audience in [ReportAudience.office, .supervisor(CraftedReport.zhang)] {
             var lines = ReportText.render(report, for: audience, timeZone: CraftedReport.zone).components(separatedBy: "\n")
-            lines.removeAll { $0.hasPrefix("Registration systems") && $0.contains(" compliant (") }
+            lines.removeAll { $0.hasPrefix("Registration systems") && $0.contains(" judged") }
             let start = lines.firstIndex(of: "Registration systems")!
             let end = lines[(start + 2)...].firstIndex { $0.hasPrefix("---") }! - 2
             lines.removeSubrange(start - 1..<end)
@@ -202,14 +202,14 @@ import Testing
             #expect(ReportHTML.render(unread, for: audience, timeZone: CraftedReport.zone).contains(ReportHTML.escape(alert)))
         }
         let text = ReportText.render(unread, timeZone: CraftedReport.zone)
-        #expect(text.contains("\nRegistration systems: 0 of 10 compliant (none judged); 10 not judged\n"))
+        #expect(text.contains("\nRegistration systems: none judged; 10 not judged\n"))
         // Nobody is listed for it.
         #expect(listing(text, "Worth a look") == ["  No system quiet all day or missing from the platform's answers."])
         #expect(listing(text, "Systems offline") == ["  No system offline."])
         #expect(listing(text, "Uploads stuck") == ["  No uploads stuck."])
         // A supervisor's own systems: the district's platform is the reason, their headline their own.
         let li = ReportText.render(unread, for: .supervisor(CraftedReport.li), timeZone: CraftedReport.zone)
-        #expect(li.contains("\nRegistration systems at your venues: 0 of 1 compliant (none judged); 1 not judged\n"))
+        #expect(li.contains("\nRegistration systems at your venues: none judged; 1 not judged\n"))
     }
 
     /// The report tells offline from stuck, and the platform unread from a system missing, by the
@@ -259,7 +259,7 @@ import Testing
         var report = DailyReport.build(record, policy: LadderPolicy())
         let text = ReportText.render(report, timeZone: zone)
         #expect(!text.contains("could not be read"))
-        #expect(text.contains("\nRegistration systems: 2 of 7 compliant (40.0%); 2 offline, 1 uploads stuck; 2 not judged\n"))
+        #expect(text.contains("\nRegistration systems: 2 of 5 judged compliant (40.0%); 2 offline, 1 uploads stuck; 2 not judged\n"))
         #expect(!section(text, "Registration systems").contains("  unread "))
         report.registration = rows.filter { $0.systemID == "unread" }
         #expect(ReportText.render(report, timeZone: zone).contains(
