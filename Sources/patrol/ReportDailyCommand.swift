@@ -19,7 +19,7 @@ struct ReportDailyCommand: ParsableCommand {
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, html, csv }
-    enum Table: String, ExpressibleByArgument, CaseIterable { case cameras, venues, maintenance }
+    enum Table: String, ExpressibleByArgument, CaseIterable { case cameras, venues, registration, maintenance }
 
     @Option(help: ArgumentHelp("The patrol day (YYYY-MM-DD); the last one patrolled when left out.", valueName: "day"))
     var date: String?
@@ -27,7 +27,7 @@ struct ReportDailyCommand: ParsableCommand {
     @Option(help: "text, html or csv.")
     var format: Format = .text
 
-    @Option(help: "With --format csv: cameras, venues or maintenance.")
+    @Option(help: "With --format csv: cameras, venues, registration or maintenance.")
     var table: Table = .cameras
 
     @Option(help: ArgumentHelp("Only this supervisor's part, as their team receives it.", valueName: "name"))
@@ -70,6 +70,7 @@ struct ReportDailyCommand: ParsableCommand {
             let text = switch table {
             case .cameras: ReportCSV.cameras(report, for: audience)
             case .venues: ReportCSV.venues(report, for: audience)
+            case .registration: ReportCSV.registration(report, for: audience, timeZone: settings.timeZone)
             case .maintenance: ReportCSV.maintenance(report, timeZone: settings.timeZone)
             }
             try Output.print(text)

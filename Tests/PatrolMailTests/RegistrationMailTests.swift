@@ -137,6 +137,18 @@ struct RegistrationMailTests {
         for body in [maintenance.text, maintenance.html] { #expect(body?.lowercased().contains("registration") == false) }
     }
 
+    @Test("patrol report daily prints the registration table as the attachment holds it, and the text's section")
+    func command() throws {
+        try readThePlatform()
+        _ = try patrolAndQueue()
+        let csv = try CommandRun("patrol", ["report", "daily", "--db", temporary.database, "--date", "2026-11-21", "--format", "csv",
+                                            "--table", "registration", "--supervisor", TestDistrict.supervisor])
+        #expect(csv.status == 0, "\(csv.stderr)")
+        #expect(try CSVRecords.parse(csv.stdout).dropFirst().map { $0[1] } == ["R-2A", "R-2B"])
+        let text = try CommandRun("patrol", ["report", "daily", "--db", temporary.database, "--date", "2026-11-21"])
+        #expect(text.stdout.contains("\nRegistration systems\n--------------------\n"))
+    }
+
     @Test("a platform read for 5 hours: every system not judged, an alert, and no step against a venue")
     func platformUnread() throws {
         try readThePlatform(failingFrom: 5)
