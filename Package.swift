@@ -139,6 +139,8 @@ let package = Package(
             name: "PatrolSweepTests",
             dependencies: ["PatrolSweep", "PatrolSettings", .product(name: "Atomics", package: "swift-atomics")]
         ),
+        // The registration platform's answers and exports decoded: no server, no store.
+        .testTarget(name: "PatrolRegistrationTests", dependencies: ["PatrolRegistration", "PatrolLedger"]),
         .testTarget(name: "PatrolLedgerTests", dependencies: ["PatrolLedger", "PatrolInventory", "PatrolProbe", "PatrolSettings"]),
         .testTarget(
             name: "PatrolStoreTests",

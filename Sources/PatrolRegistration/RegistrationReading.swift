@@ -73,11 +73,20 @@ public enum PlatformAnswer {
         guard let object = root as? [String: Any] else {
             throw RegistrationReadFailure("the answer is not a JSON object with generated_at and systems")
         }
-        guard let generatedText = object["generated_at"] as? String else {
+        let generated: Date
+        switch object["generated_at"] {
+        case let text as String:
+            guard let date = PlatformTime.parse(text, zone: zone) else {
+                throw RegistrationReadFailure("generated_at \"\(clean(text))\" is not a time (RFC 3339, e.g. 2026-12-02T16:05:00+08:00)")
+            }
+            generated = date
+        case let number as NSNumber where !isBoolean(number):
+            guard let date = PlatformTime.epoch(number.doubleValue) else {
+                throw RegistrationReadFailure("generated_at \(number) is not a time (Unix seconds or milliseconds)")
+            }
+            generated = date
+        default:
             throw RegistrationReadFailure("the answer has no generated_at (the platform's time, RFC 3339)")
-        }
-        guard let generated = PlatformTime.parse(generatedText, zone: zone) else {
-            throw RegistrationReadFailure("generated_at \"\(clean(generatedText))\" is not a time (RFC 3339, e.g. 2026-12-02T16:05:00+08:00)")
         }
         guard let systems = object["systems"] as? [Any] else {
             throw RegistrationReadFailure("the answer has no systems list")
@@ -196,6 +205,7 @@ public enum PlatformAnswer {
         mutating func flag(_ field: String) -> Bool? {
             switch values[field] {
             case let value? where PlatformAnswer.isBoolean(value): return (value as? Bool) ?? false
+            case let number as NSNumber where number.doubleValue == 0 || number.doubleValue == 1: return number.doubleValue == 1
             case let text as String:
                 switch text.lowercased() {
                 case "1", "true", "online", "在线": return true
@@ -234,6 +244,9 @@ public enum PlatformAnswer {
             case let text as String:
                 if let date = PlatformTime.parse(text, zone: zone) { return date.addingTimeInterval(-shift) }
                 problem(field, "\"\(PlatformAnswer.clean(text))\" is not a time (RFC 3339)")
+            case let number as NSNumber where !PlatformAnswer.isBoolean(number):
+                if let date = PlatformTime.epoch(number.doubleValue) { return date.addingTimeInterval(-shift) }
+                problem(field, "\(number) is not a time (Unix seconds or milliseconds between 2000 and 2100)")
             default:
                 problem(field, "expected a time (RFC 3339)")
             }
@@ -258,12 +271,24 @@ public enum PlatformAnswer {
     }
 }
 
-/// The platform's times: RFC 3339 (`2026-12-02T16:05:00+08:00`, `…Z`, fractions allowed), or
-/// the same with a space and no offset (`2026-12-02 16:05:00`, as Chinese platforms export
-/// them), read in the district's zone.
+/// The platform's times: RFC 3339 (`2026-12-02T16:05:00+08:00`, `…Z`, fractions allowed); the
+/// same with a space and no offset (`2026-12-02 16:05:00`, as Chinese platforms export them),
+/// read in the district's zone; or Unix time in seconds or milliseconds.
 public enum PlatformTime {
+    /// Unix time in seconds, or in milliseconds (as many platforms write it: 13 digits), between
+    /// 2000 and 2100; nil for anything else.
+    public static func epoch(_ value: Double) -> Date? {
+        let seconds = value >= 1e11 ? value / 1000 : value
+        guard (946_684_800...4_102_444_800).contains(seconds) else { return nil }
+        return Date(timeIntervalSince1970: seconds)
+    }
+
     public static func parse(_ text: String, zone: TimeZone) -> Date? {
-        let scalars = Array(text.trimmingCharacters(in: .whitespaces).unicodeScalars)
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if (10...13).contains(trimmed.count), trimmed.allSatisfy(\.isASCII), let number = Double(trimmed), trimmed.allSatisfy(\.isNumber) {
+            return epoch(number)
+        }
+        let scalars = Array(trimmed.unicodeScalars)
         func number(_ range: Range<Int>) -> Int? {
             guard range.upperBound <= scalars.count else { return nil }
             var value = 0
