@@ -120,8 +120,8 @@ let package = Package(
         .executableTarget(
             name: "patrol-bench",
             dependencies: [
-                "PatrolOutput", "PatrolProbe", "PatrolLedger", "PatrolStore", "PatrolReport", "PatrolConfig", "PatrolFixtures",
-                "PatrolSettings",
+                "PatrolOutput", "PatrolProbe", "PatrolInventory", "PatrolLedger", "PatrolStore", "PatrolReport", "PatrolConfig",
+                "PatrolFixtures", "PatrolSettings", "PatrolRegistration",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -6,15 +6,16 @@ import PatrolStore
 
 /// Patrol's measuring tool, built beside `patrol` and `patrold` and never installed: the
 /// probe's own cost (scripts/bench-probe), a database filled with a synthetic past for timing
-/// the reading commands (scripts/bench-cli), and the daily report of a crafted day to look at
+/// the reading commands (scripts/bench-cli), the registration platform's reads and their cost in
+/// the daily patrol (scripts/bench-registration), and the daily report of a crafted day to look at
 /// (scripts/report-preview). docs/PERFORMANCE.md gives the figures.
 @main
-struct PatrolBench: ParsableCommand {
+struct PatrolBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "patrol-bench",
-        abstract: "Measure Patrol: the probe's cost, databases filled with a synthetic past, a crafted day's report.",
+        abstract: "Measure Patrol: the probe's cost, databases filled with a synthetic past, the registration platform's reads, a crafted day's report.",
         version: PatrolVersion.current,
-        subcommands: [ProbeBench.self, HistoryBench.self, SceneBench.self, ReportPreview.self]
+        subcommands: [ProbeBench.self, HistoryBench.self, SceneBench.self, RegistrationBench.self, ReportPreview.self]
     )
 }
 

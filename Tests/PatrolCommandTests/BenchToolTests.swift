@@ -91,4 +91,30 @@ struct BenchToolTests {
         let unwritable = try CommandRun("patrol-bench", ["report-preview", "--out", "/dev/null/preview"])
         #expect(unwritable.status == 74 && unwritable.stderr.hasPrefix("patrol-bench: cannot write "), "\(unwritable.all)")
     }
+
+    @Test("registration refuses an address that is not HTTP, no reads, a folder in use, and a platform it cannot read")
+    func registrationRefusals() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("patrol-bench-\(UUID().uuidString)")
+        let databases = folder.appendingPathComponent("databases")
+        try FileManager.default.createDirectory(at: databases, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var venue = TestDistrict.pingan("V01")
+        venue.registration = .systems(["HTL-0001"])
+        let cameras = try TestDistrict.cameras([("C01", "V01", .interior)]) { "rtsp://127.0.0.1:8554/cam/\($0.dropFirst())" }
+        try TestDistrict.writeCSV(Inventory(venues: [venue], cameras: cameras), to: folder)
+        func bench(_ url: String, _ more: [String] = []) throws -> CommandRun {
+            try CommandRun("patrol-bench", ["registration", url, "--folder", databases.path, "--venues", folder.appendingPathComponent("venues.csv").path,
+                                            "--cameras", folder.appendingPathComponent("cameras.csv").path] + more)
+        }
+        let ftp = try bench("ftp://127.0.0.1/status")
+        #expect(ftp.status == 64 && ftp.stderr.contains("must be an http:// or https:// URL"), "\(ftp.all)")
+        let none = try bench("http://127.0.0.1:1/status", ["--reads", "0"])
+        #expect(none.status == 64 && none.stderr.contains("--reads must be 1 or more"), "\(none.all)")
+        // Nothing listens on port 1: the read fails at once, after the inventory was imported.
+        let refused = try bench("http://127.0.0.1:1/status")
+        #expect(refused.status == 65 && refused.stderr.contains("the platform could not be read: the platform refused the connection"),
+                "\(refused.all)")
+        let used = try bench("http://127.0.0.1:1/status")
+        #expect(used.status == 65 && used.stderr.contains("is not empty"), "\(used.all)")
+    }
 }
