@@ -41,7 +41,7 @@ struct Patrol: ParsableCommand {
             fail(failure)
         } catch let failure as Output.WriteError {
             // A reader that went away (`patrol … | head`) needs no message.
-            if !failure.isBrokenPipe { Output.log("patrol: \(failure)\n") }
+            if !failure.isBrokenPipe { Output.log(.error, "patrol: \(failure)\n") }
             Foundation.exit(CommandFailure.Exit.databaseUnavailable.rawValue)
         } catch {
             // A database or file that cannot be written: one line, never SQLite's statement.
@@ -51,7 +51,7 @@ struct Patrol: ParsableCommand {
     }
 
     private static func fail(_ failure: CommandFailure) -> Never {
-        Output.log("patrol: \(failure.message)\n")
+        Output.log(.error, "patrol: \(failure.message)\n")
         Foundation.exit(failure.exit.rawValue)
     }
 }

@@ -14,6 +14,15 @@ public struct CommandRun {
         return Fleet.repository.appendingPathComponent(".build/debug/\(name)")
     }
 
+    /// The environment a command runs in: this process's, not connected to the journal (a test run
+    /// by systemd would hand on its JOURNAL_STREAM); `environment` then overrides it.
+    public static func environment(_ environment: [String: String] = [:]) -> [String: String] {
+        var base = ProcessInfo.processInfo.environment
+        base["JOURNAL_STREAM"] = nil
+        return base.merging(environment) { $1 }
+    }
+
+    /// - Parameter environment: variables set over `CommandRun.environment()`.
     /// - Parameter redirect: shell redirections applied to the command (`2>/dev/full`, `2>&-`,
     ///   `>/dev/full`): it then runs through `/bin/sh`, which sets them up and execs it.
     /// - Parameter launcher: a program (and its arguments) that runs the command, e.g. under a filter.
@@ -30,7 +39,7 @@ public struct CommandRun {
             process.executableURL = Self.binary(tool)
             process.arguments = arguments
         }
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.environment = Self.environment(environment)
         if let directory { process.currentDirectoryURL = directory }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
