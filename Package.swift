@@ -158,7 +158,7 @@ let package = Package(
             exclude: ["Tools"]
         ),
         // The command line's own parts: display width, tables, time arguments.
-        .testTarget(name: "PatrolCLITests", dependencies: ["patrol", "PatrolReport"]),
+        .testTarget(name: "PatrolCLITests", dependencies: ["patrol", "PatrolReport", "PatrolLedger"]),
         .testTarget(
             name: "PatrolReportTests",
             dependencies: [

@@ -75,14 +75,15 @@ struct CamerasCommand: ReadCommand {
         return filter
     }
 
-    func report(from store: Store, now: Date) throws -> [CameraSummary] {
+    func report(from store: Store, now: Date) throws -> Listing<CameraSummary> {
         if let venue, try store.venue(id: venue) == nil {
             throw CommandFailure(message: "no venue \(venue): `patrol venues` lists them", exit: .notFound)
         }
-        return try store.cameras(matching: filter)
+        return Listing("cameras", try store.cameras(matching: filter))
     }
 
-    func text(_ cameras: [CameraSummary], now: Date) -> String {
+    func text(_ listing: Listing<CameraSummary>, now: Date) -> String {
+        let cameras = listing.all
         guard !cameras.isEmpty else { return "no camera matches" }
         let counts = CameraCounts(cameras)
         return Self.table(cameras, now: now, showVenue: true) + "\n"

@@ -45,7 +45,7 @@ struct EvidenceCommand: ParsableCommand {
                 try data.write(to: folder.appendingPathComponent(name), options: .atomic)
                 written.append((name, data))
             }
-            try write("entry.json", Data(try Format.json(EntryFile(bundle)).utf8))
+            try write("entry.json", Data(try Format.json(EntryFile(bundle), versioned: false).utf8))
             try write("probes.csv", Data(Self.probes(bundle).utf8))
             for picture in bundle.pictures {
                 guard let path = picture.path, let data = manager.contents(atPath: path) else { continue }
@@ -67,14 +67,15 @@ struct EvidenceCommand: ParsableCommand {
 
     /// entry.json: the entry's fields, its evidence as JSON, the chain's check at export.
     struct EntryFile: Encodable {
+        var schemaVersion = Versioned<Self>.schemaVersion
         var seq: Int
         var kind: String
         var venue: String
         var day: String
         var deadline: String?
         var reason: String
-        /// The evidence exactly as hashed (canonical JSON).
-        var evidence: String
+        /// The evidence as an object; `canonical` holds it exactly as hashed.
+        var evidence: JSONValue
         var actor: String
         var at: String
         var previousHash: String
@@ -99,7 +100,7 @@ struct EvidenceCommand: ParsableCommand {
             day = entry.day.description
             deadline = entry.deadline?.description
             reason = entry.reason
-            evidence = entry.step.evidence
+            evidence = JSONValue(json: entry.step.evidence) ?? .string(entry.step.evidence)
             actor = entry.step.actor
             at = entry.at
             previousHash = entry.previousHash

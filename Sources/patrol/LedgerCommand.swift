@@ -40,16 +40,16 @@ struct LedgerList: ReadCommand {
         }
     }
 
-    func report(from store: Store, now: Date) throws -> [EntryView] {
+    func report(from store: Store, now: Date) throws -> Listing<EntryView> {
         if let venue, try store.venue(id: venue) == nil {
             throw CommandFailure(message: "no venue \(venue): `patrol venues` lists them", exit: .notFound)
         }
-        return try store.ledger(venue: venue, kinds: kind.compactMap(EntryKind.init), since: since.flatMap(PatrolDay.init))
-            .map(EntryView.init)
+        return Listing("entries", try store.ledger(venue: venue, kinds: kind.compactMap(EntryKind.init), since: since.flatMap(PatrolDay.init))
+            .map(EntryView.init))
     }
 
-    func text(_ entries: [EntryView], now: Date) -> String {
-        entries.isEmpty ? "no ledger entries" : EntryView.table(entries, showVenue: venue == nil)
+    func text(_ listing: Listing<EntryView>, now: Date) -> String {
+        listing.all.isEmpty ? "no ledger entries" : EntryView.table(listing.all, showVenue: venue == nil)
     }
 }
 
@@ -205,7 +205,7 @@ struct LedgerRotateKey: ParsableCommand {
             throw CommandFailure(message: "\(error)", exit: .configuration)
         }
         let views = [EntryView(entry)]
-        try Output.line(act.output.json ? try Format.json(views) : "recorded:\n" + EntryView.table(views))
+        try Output.line(act.output.json ? try Format.json(Listing("entries", views)) : "recorded:\n" + EntryView.table(views))
         do {
             try incoming.move(to: current)
             if !act.output.json {

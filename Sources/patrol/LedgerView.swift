@@ -16,8 +16,9 @@ struct EntryView: Encodable {
     var supervisor: String?
     var refersTo: Int?
     var reason: String
-    /// Canonical JSON, as hashed.
-    var evidence: String
+    /// The evidence as an object: the ledger hashes it as canonical JSON text (`patrol evidence`
+    /// writes that text too).
+    var evidence: JSONValue
     var actor: String
     var at: String
     var hash: String
@@ -33,7 +34,7 @@ struct EntryView: Encodable {
         supervisor = entry.supervisor
         refersTo = entry.refersTo
         reason = entry.reason
-        evidence = entry.evidence
+        evidence = JSONValue(json: entry.evidence) ?? .string(entry.evidence)
         actor = entry.actor
         at = entry.at
         hash = entry.hash

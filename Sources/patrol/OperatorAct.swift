@@ -39,7 +39,7 @@ struct ActOptions: ParsableArguments {
         }
         let views = recorded.map(EntryView.init)
         if output.json {
-            try Output.line(try Format.json(views))
+            try Output.line(try Format.json(Listing("entries", views)))
         } else {
             try Output.line("recorded:\n" + EntryView.table(views))
             // A receipt: `patrol ledger verify --head` checks later that these entries still stand.

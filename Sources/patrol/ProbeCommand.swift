@@ -84,7 +84,7 @@ struct ProbeCommand: ParsableCommand {
             }
         }
         if json {
-            let data = try ProbeResult.jsonEncoder().encode(result)
+            let data = try ProbeResult.jsonEncoder().encode(Versioned(result))
             try Output.line(String(decoding: data, as: UTF8.self))
         } else {
             try Output.line(ProbeSummary(result).text)

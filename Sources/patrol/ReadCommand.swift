@@ -5,7 +5,7 @@ import PatrolStore
 
 /// The `--json` flag every read command takes.
 struct OutputOptions: ParsableArguments {
-    @Flag(help: "Print JSON for scripts (snake_case fields, ISO 8601 UTC times) instead of tables.")
+    @Flag(help: "Print JSON for scripts (snake_case fields, UTC times to the millisecond, schema_version) instead of tables.")
     var json = false
 }
 

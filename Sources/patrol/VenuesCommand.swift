@@ -36,13 +36,13 @@ struct VenuesCommand: ReadCommand {
                                valueName: "state"))
     var state: State?
 
-    func report(from store: Store, now: Date) throws -> [WithLadder<VenueSummary, LadderView>] {
+    func report(from store: Store, now: Date) throws -> Listing<WithLadder<VenueSummary, LadderView>> {
         var filter = VenueFilter()
         filter.kind = kind
         filter.tier = tier
         filter.district = district
         let reading = try LadderReading(store, options: self.store, now: now)
-        return try store.venues(matching: filter).compactMap { summary in
+        return Listing("venues", try store.venues(matching: filter).compactMap { summary in
             let id = summary.venue.id
             let venueState = reading.states[id] ?? VenueState(tier: summary.venue.tier, supervisor: summary.venue.supervisor)
             switch state {
@@ -52,10 +52,11 @@ struct VenuesCommand: ReadCommand {
             case nil: break
             }
             return WithLadder(base: summary, ladder: reading.view(id, tier: summary.venue.tier, supervisor: summary.venue.supervisor))
-        }
+        })
     }
 
-    func text(_ lines: [WithLadder<VenueSummary, LadderView>], now: Date) -> String {
+    func text(_ listing: Listing<WithLadder<VenueSummary, LadderView>>, now: Date) -> String {
+        let lines = listing.all
         let venues = lines.map(\.base)
         guard !venues.isEmpty else { return "no venue matches" }
         var table = Table([.left("ID"), .left("NAME"), .left("KIND"), .left("TIER"), .left("DISTRICT"), .left("GRID"),

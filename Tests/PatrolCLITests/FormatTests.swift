@@ -1,4 +1,5 @@
 import Foundation
+import PatrolLedger
 import Testing
 @testable import patrol
 
@@ -36,14 +37,24 @@ struct FormatTests {
         #expect(Format.duration(4 * 86_400 + 6 * 3600 + 59) == "4d 6h")
     }
 
-    @Test("JSON is snake_case with ISO 8601 UTC times")
+    @Test("JSON is snake_case, versioned, with every time in one form: ISO 8601 UTC to the millisecond")
     func json() throws {
         struct Sample: Encodable {
             var venueID = "V0001"
-            var lastProbeAt = Date(timeIntervalSince1970: 1_790_000_000)
+            var lastProbeAt = Date(timeIntervalSince1970: 1_790_000_000.25)
         }
         let text = try Format.json(Sample())
         #expect(text.contains("\"venue_id\" : \"V0001\""))
-        #expect(text.contains("\"last_probe_at\" : \"2026-09-21T14:13:20Z\""), "\(text)")
+        #expect(text.contains("\"last_probe_at\" : \"2026-09-21T14:13:20.250Z\""), "\(text)")
+        #expect(text.contains("\"schema_version\" : 1"), "\(text)")
+        // The ledger's `at`, hashed into each entry, is written the same way.
+        #expect(LedgerEntry.timestamp(Date(timeIntervalSince1970: 1_790_000_000.25)) == "2026-09-21T14:13:20.250Z")
+        // A list goes in an object under its name, with how many there were before --limit.
+        let list = try JSONSerialization.jsonObject(with: Data(try Format.json(Listing("cameras", ["C1", "C2", "C3"], limit: 2)).utf8))
+        let object = try #require(list as? [String: Any])
+        #expect(object["cameras"] as? [String] == ["C1", "C2"] && object["total"] as? Int == 3 && object["schema_version"] as? Int == 1)
+        let newest = try #require(try JSONSerialization.jsonObject(with: Data(try Format.json(
+            Listing("entries", [1, 2, 3], limit: 2, keepsLast: true)).utf8)) as? [String: Any])
+        #expect(newest["entries"] as? [Int] == [2, 3])
     }
 }
