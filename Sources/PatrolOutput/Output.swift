@@ -89,9 +89,12 @@ public enum Output {
         return UInt64(info.st_dev) == device && UInt64(info.st_ino) == inode
     }
 
+    /// Whether `descriptor` is a terminal.
+    public static func isTerminal(_ descriptor: Int32) -> Bool { isatty(descriptor) == 1 }
+
     /// Writes every byte of `text` to `descriptor`, again after EINTR and after a partial write.
     /// Returns errno's value when it stops short, nil when all was written.
-    static func write(_ text: String, to descriptor: Int32) -> Int32? {
+    public static func write(_ text: String, to descriptor: Int32) -> Int32? {
         var text = text
         return text.withUTF8 { bytes -> Int32? in
             var offset = 0

@@ -1,10 +1,12 @@
 import ArgumentParser
 import Foundation
+import PatrolLedger
 import PatrolProbe
 import PatrolStore
 
 /// How the read commands write times, durations and JSON. Human output is in the local time
-/// zone (TZ); JSON is in UTC, one form for every time (JSONTime).
+/// zone (TZ), in the operator's language (`2026-09-21 14:03`, or `2026年9月21日 14:03` as the
+/// office writes it); JSON is in UTC, one form for every time (JSONTime).
 enum Format {
     private static func formatter(_ pattern: String) -> DateFormatter {
         let formatter = DateFormatter()
@@ -16,12 +18,24 @@ enum Format {
 
     private static let minutes = formatter("yyyy-MM-dd HH:mm")
     private static let seconds = formatter("yyyy-MM-dd HH:mm:ss")
+    private static let chineseMinutes = formatter("yyyy年M月d日 HH:mm")
+    private static let chineseSeconds = formatter("yyyy年M月d日 HH:mm:ss")
 
-    /// `2026-09-21 14:03`, local time.
-    static func time(_ date: Date) -> String { minutes.string(from: date) }
+    /// `2026-09-21 14:03` (`2026年9月21日 14:03`), local time.
+    static func time(_ date: Date) -> String {
+        (Language.current == .chinese ? chineseMinutes : minutes).string(from: date)
+    }
 
-    /// `2026-09-21 14:03:07`, local time.
-    static func preciseTime(_ date: Date) -> String { seconds.string(from: date) }
+    /// `2026-09-21 14:03:07` (`2026年9月21日 14:03:07`), local time.
+    static func preciseTime(_ date: Date) -> String {
+        (Language.current == .chinese ? chineseSeconds : seconds).string(from: date)
+    }
+
+    /// A patrol day (`2026-11-21`) as the operator reads it: `2026-11-21`, or `2026年11月21日`.
+    static func day(_ day: String) -> String {
+        guard Language.current == .chinese, let parsed = PatrolDay(day)?.components else { return day }
+        return "\(parsed.year)年\(parsed.month)月\(parsed.day)日"
+    }
 
     /// The local zone as `UTC+08:00`.
     static var zone: String {
@@ -29,21 +43,26 @@ enum Format {
         return String(format: "UTC%@%02d:%02d", offset < 0 ? "-" : "+", abs(offset) / 3600, abs(offset) % 3600 / 60)
     }
 
-    /// A duration as an operator says it: `40s`, `12m`, `3h 05m`, `4d 6h`.
+    /// A duration as an operator says it: `40s`, `12m`, `3h 05m`, `4d 6h`; in Chinese `40秒`,
+    /// `12分`, `3小时05分`, `4天6小时`.
     static func duration(_ interval: Double) -> String {
         let total = max(0, Int(interval.rounded(.down)))
         let (days, hours, minutes) = (total / 86_400, total % 86_400 / 3600, total % 3600 / 60)
-        if days > 0 { return "\(days)d \(hours)h" }
-        if hours > 0 { return String(format: "%dh %02dm", hours, minutes) }
-        if minutes > 0 { return "\(minutes)m" }
-        return "\(total)s"
+        let chinese = Language.current == .chinese
+        if days > 0 { return chinese ? "\(days)天\(hours)小时" : "\(days)d \(hours)h" }
+        if hours > 0 { return String(format: chinese ? "%d小时%02d分" : "%dh %02dm", hours, minutes) }
+        if minutes > 0 { return chinese ? "\(minutes)分" : "\(minutes)m" }
+        return chinese ? "\(total)秒" : "\(total)s"
     }
 
     /// `2026-09-21 14:03 (3h 05m)`, or `-` when unknown.
     static func since(_ date: Date?, now: Date) -> String {
         guard let date else { return "-" }
-        return "\(time(date)) (\(duration(now.timeIntervalSince(date))))"
+        return say(.timeAndAge, time(date), duration(now.timeIntervalSince(date)))
     }
+
+    /// How long ago: `3m ago`, `3分前`.
+    static func ago(_ date: Date, now: Date) -> String { say(.ago, duration(now.timeIntervalSince(date))) }
 
     static func percent(_ ratio: Double?) -> String {
         ratio.map { String(format: "%.1f%%", $0 * 100) } ?? "-"
@@ -154,6 +173,12 @@ struct Listing<Item: Encodable>: Encodable {
     var shown: [Item] {
         guard let limit, limit < all.count else { return all }
         return keepsLast ? Array(all.suffix(limit)) : Array(all.prefix(limit))
+    }
+
+    /// `50 of 1580 shown (--limit)` when the limit left some out; nil otherwise.
+    var note: String? {
+        guard let limit, limit < all.count else { return nil }
+        return say(.limited, limit, all.count)
     }
 
     struct Key: CodingKey {

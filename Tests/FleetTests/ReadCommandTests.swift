@@ -79,9 +79,13 @@ final class ReadFixture: Sendable {
     }
 }
 
-/// Runs a command in this process as `patrol` would: its output, or the message and exit status
-/// its failure would give.
+/// Runs a command in this process as `patrol` would, in English: its output, or the message and
+/// exit status its failure would give.
 func patrolInProcess(_ arguments: [String]) -> (status: Int32, stdout: String, stderr: String) {
+    Language.$current.withValue(.english) { patrolInProcessHere(arguments) }
+}
+
+private func patrolInProcessHere(_ arguments: [String]) -> (status: Int32, stdout: String, stderr: String) {
     do {
         let command = try Patrol.parseAsRoot(arguments)
         guard let read = command as? any ReadCommand else { return (-1, "", "not a read command") }

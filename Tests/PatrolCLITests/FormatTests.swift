@@ -19,7 +19,11 @@ struct FormatTests {
         let day = try #require(TimeArgument.parse("2026-09-21", now: now))
         #expect(TimeArgument.parse("2026-09-21 14:30", now: now) == day.addingTimeInterval(14.5 * 3600))
         #expect(TimeArgument.parse("2026-09-21T14:30", now: now) == day.addingTimeInterval(14.5 * 3600))
-        #expect(Format.time(day) == "2026-09-21 00:00")
+        Language.$current.withValue(.english) { #expect(Format.time(day) == "2026-09-21 00:00") }
+        Language.$current.withValue(.chinese) {
+            #expect(Format.time(day) == "2026年9月21日 00:00")
+            #expect(Format.day("2026-11-21") == "2026年11月21日")
+        }
         #expect(TimeArgument.parse("2026-09-21T06:30:00Z", now: now) == Date(timeIntervalSince1970: 1_789_972_200))
         #expect(TimeArgument.parse("2026-09-21T14:30:00+08:00", now: now) == TimeArgument.parse("2026-09-21T06:30:00Z", now: now))
     }
@@ -29,12 +33,20 @@ struct FormatTests {
         #expect(TimeArgument.parse(text, now: now) == nil)
     }
 
-    @Test("durations read as an operator says them")
+    @Test("durations read as an operator says them, in English and as the office writes them")
     func durations() {
-        #expect(Format.duration(40) == "40s")
-        #expect(Format.duration(12 * 60 + 5) == "12m")
-        #expect(Format.duration(3 * 3600 + 5 * 60) == "3h 05m")
-        #expect(Format.duration(4 * 86_400 + 6 * 3600 + 59) == "4d 6h")
+        Language.$current.withValue(.english) {
+            #expect(Format.duration(40) == "40s")
+            #expect(Format.duration(12 * 60 + 5) == "12m")
+            #expect(Format.duration(3 * 3600 + 5 * 60) == "3h 05m")
+            #expect(Format.duration(4 * 86_400 + 6 * 3600 + 59) == "4d 6h")
+        }
+        Language.$current.withValue(.chinese) {
+            #expect(Format.duration(40) == "40秒")
+            #expect(Format.duration(12 * 60 + 5) == "12分")
+            #expect(Format.duration(3 * 3600 + 5 * 60) == "3小时05分")
+            #expect(Format.duration(2 * 86_400 + 9 * 3600 + 59) == "2天9小时")
+        }
     }
 
     @Test("JSON is snake_case, versioned, with every time in one form: ISO 8601 UTC to the millisecond")

@@ -14,11 +14,13 @@ public struct CommandRun {
         return Fleet.repository.appendingPathComponent(".build/debug/\(name)")
     }
 
-    /// The environment a command runs in: this process's, not connected to the journal (a test run
-    /// by systemd would hand on its JOURNAL_STREAM); `environment` then overrides it.
+    /// The environment a command runs in: this process's, in the C locale (English, whatever
+    /// the machine's locale) and not connected to the journal; `environment` then overrides it
+    /// (`["LANG": "zh_CN.UTF-8"]` for Chinese).
     public static func environment(_ environment: [String: String] = [:]) -> [String: String] {
         var base = ProcessInfo.processInfo.environment
-        base["JOURNAL_STREAM"] = nil
+        for variable in ["LC_ALL", "LC_MESSAGES", "LANGUAGE", "JOURNAL_STREAM"] { base[variable] = nil }
+        base["LANG"] = "C"
         return base.merging(environment) { $1 }
     }
 
