@@ -157,8 +157,11 @@ let package = Package(
             ],
             exclude: ["Tools"]
         ),
-        // The command line's own parts: display width, tables, time arguments.
-        .testTarget(name: "PatrolCLITests", dependencies: ["patrol", "PatrolReport"]),
+        // The command line's own parts: display width, tables, time arguments, the languages' catalogues.
+        .testTarget(
+            name: "PatrolCLITests",
+            dependencies: ["patrol", "PatrolReport", "PatrolLedger", "PatrolInventory", "PatrolProbe", "PatrolStore", "PatrolTestSupport"]
+        ),
         .testTarget(
             name: "PatrolReportTests",
             dependencies: [

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import PatrolInventory
+import PatrolProbe
 
 /// What a ledger entry records.
 public enum EntryKind: String, Codable, Sendable, CaseIterable {
@@ -79,11 +80,8 @@ public struct LedgerEntry: Sendable, Equatable {
         Hex.sha256(Data(canonicalEncoding.utf8))
     }
 
-    public static func timestamp(_ date: Date) -> String {
-        var format = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-        format.timeZone = TimeZone(identifier: "UTC")!
-        return date.formatted(format)
-    }
+    /// An entry's `at`, as hashed: JSONTime's form, the one every time in Patrol's JSON takes.
+    public static func timestamp(_ date: Date) -> String { JSONTime.string(date) }
 }
 
 /// A chain that does not hold: the first entry that does not match, and how.

@@ -54,9 +54,47 @@ public enum Output {
         _ = write(text, to: STDERR_FILENO)
     }
 
+    /// A syslog priority, as journald reads it from a line's `<N>` prefix.
+    public enum Priority: Int, Sendable {
+        case error = 3, warning = 4, notice = 5, info = 6, debug = 7
+    }
+
+    /// Writes `text` to standard error as `log` does, each line prefixed with its priority
+    /// (`<3>`) when standard error is the journal, and plain on a terminal, a pipe or a file.
+    public static func log(_ priority: Priority, _ text: String) {
+        log(prefixed(text, priority, journal: stderrIsJournal))
+    }
+
+    /// `text` with `<N>` before each of its lines when `journal`; unchanged otherwise.
+    static func prefixed(_ text: String, _ priority: Priority, journal: Bool) -> String {
+        guard journal else { return text }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { index, line in
+            line.isEmpty && index > 0 ? "" : "<\(priority.rawValue)>" + line
+        }.joined(separator: "\n")
+    }
+
+    /// Whether standard error is connected to the journal: systemd names the stream it connects a
+    /// service's output to in JOURNAL_STREAM (`DEVICE:INODE`); a descriptor with that device and
+    /// inode is it. Inherited by a child whose stderr was sent elsewhere, the variable no longer
+    /// matches, and lines stay plain.
+    public static let stderrIsJournal: Bool = isJournal(getenv("JOURNAL_STREAM").map { String(cString: $0) }, descriptor: STDERR_FILENO)
+
+    /// Whether `descriptor` is the stream `journalStream` (JOURNAL_STREAM's `DEVICE:INODE`) names.
+    public static func isJournal(_ journalStream: String?, descriptor: Int32) -> Bool {
+        guard let journalStream, let colon = journalStream.firstIndex(of: ":"),
+              let device = UInt64(journalStream[..<colon]),
+              let inode = UInt64(journalStream[journalStream.index(after: colon)...]) else { return false }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return false }
+        return UInt64(info.st_dev) == device && UInt64(info.st_ino) == inode
+    }
+
+    /// Whether `descriptor` is a terminal.
+    public static func isTerminal(_ descriptor: Int32) -> Bool { isatty(descriptor) == 1 }
+
     /// Writes every byte of `text` to `descriptor`, again after EINTR and after a partial write.
     /// Returns errno's value when it stops short, nil when all was written.
-    static func write(_ text: String, to descriptor: Int32) -> Int32? {
+    public static func write(_ text: String, to descriptor: Int32) -> Int32? {
         var text = text
         return text.withUTF8 { bytes -> Int32? in
             var offset = 0

@@ -151,11 +151,11 @@ public struct Snapshot: Sendable, Equatable {
 }
 
 extension ProbeResult {
-    /// The JSON form printed by `patrol probe --json`: snake_case keys, ISO-8601 time.
+    /// The JSON form printed by `patrol probe --json`: snake_case keys, times as JSONTime writes them.
     public static func jsonEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = .iso8601
+        encoder.dateEncodingStrategy = JSONTime.encoding
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }
@@ -163,7 +163,7 @@ extension ProbeResult {
     public static func jsonDecoder() -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
-        decoder.dateDecodingStrategy = .iso8601
+        decoder.dateDecodingStrategy = JSONTime.decoding
         return decoder
     }
 }

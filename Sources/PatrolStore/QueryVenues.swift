@@ -7,8 +7,17 @@ public struct VenueFilter: Sendable, Equatable {
     public var kind: VenueKind?
     public var tier: Tier?
     public var district: String?
+    /// The venue's supervisor: the name as registered (`张伟 (一组)`), or the person's name
+    /// before the team (`张伟`).
+    public var supervisor: String?
 
     public init() {}
+
+    /// Whether `registered` (a venue's supervisor) is the one `wanted` names.
+    public static func supervisor(_ registered: String?, is wanted: String) -> Bool {
+        guard let registered else { return false }
+        return registered == wanted || [" (", "（", "("].contains { registered.hasPrefix(wanted + $0) }
+    }
 }
 
 extension Venue {
@@ -97,6 +106,26 @@ extension Store {
         }
     }
 
+    /// How many venues in service match `filter`: none for a district or supervisor that no
+    /// venue has.
+    public func venueCount(matching filter: VenueFilter) throws -> Int {
+        try venueList(matching: filter).count
+    }
+
+    /// The id of the venue (retired ones included) that `id` names: `id` itself when a venue
+    /// has it, else the one venue whose id differs from it in case alone (`v0017` finds
+    /// `V0017`); nil when none does, or several.
+    public func venueID(matching id: String) throws -> String? {
+        try pool.read { db in try Self.id(matching: id, in: "venue", db) }
+    }
+
+    /// The id in `table` that `id` names, exactly or but for case (ASCII), when just one does.
+    static func id(matching id: String, in table: String, _ db: Database) throws -> String? {
+        let ids = try String.fetchAll(db, sql: "SELECT id FROM \(table) WHERE id = ? COLLATE NOCASE", arguments: [id])
+        if ids.contains(id) { return id }
+        return ids.count == 1 ? ids[0] : nil
+    }
+
     /// The venues in service matching `filter`, by id.
     func venueList(matching filter: VenueFilter = VenueFilter()) throws -> [Venue] {
         var conditions = ["retired_at IS NULL"]
@@ -107,10 +136,12 @@ extension Store {
             conditions.append(condition)
             arguments += [value]
         }
-        return try pool.read { db in
+        let venues = try pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM venue WHERE \(conditions.joined(separator: " AND ")) ORDER BY id",
                              arguments: arguments).map(Venue.init(row:))
         }
+        guard let supervisor = filter.supervisor else { return venues }
+        return venues.filter { VenueFilter.supervisor($0.supervisor, is: supervisor) }
     }
 
     /// One venue (retired ones included) with its cameras in service, or nil when there is none.

@@ -5,37 +5,25 @@ import PatrolOutput
 import PatrolStore
 
 struct CameraCommand: ReadCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "camera",
-        abstract: "One camera: its status and since when, its latest probes, uptime, stream metadata and changes.",
-        discussion: """
-        Uptime is the share of probes that found the camera online: over the last 24 hours \
-        (hourly roll-ups), and the last 7 and 30 days (daily roll-ups, today included). \
-        Exit status 66 when there is no such camera.
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "camera", abstract: say(.cameraAbstract), discussion: say(.cameraDiscussion))
+    }
 
-        `patrol camera ID reference` shows the camera's reference picture (the scene its pictures \
-        are compared with); with --approve --by NAME --reason TEXT the camera's newest picture \
-        becomes its reference (after the camera was re-aimed on purpose), recorded in the ledger as \
-        a note on its venue. Exit 65 when the newest picture is black or frozen, 66 when the camera \
-        has no picture yet.
-        """
-    )
-
-    @Argument(help: ArgumentHelp("The camera's id, e.g. C00017.", valueName: "camera-id"))
+    @Argument(help: ArgumentHelp(say(.cameraHelpID), valueName: "camera-id"))
     var id: String
 
-    @Argument(help: ArgumentHelp("`reference`: the camera's reference picture.", valueName: "reference"))
+    @Argument(help: ArgumentHelp(say(.cameraHelpReference), valueName: "reference"))
     var subject: Subject?
 
     enum Subject: String, ExpressibleByArgument { case reference }
 
-    @Flag(help: "With `reference`: make the camera's newest picture its reference.")
+    @Flag(help: ArgumentHelp(say(.cameraHelpApprove)))
     var approve = false
 
-    @Option(help: ArgumentHelp("With --approve: your name, as the ledger records it.", valueName: "name"))
+    @Option(help: ArgumentHelp(say(.cameraHelpBy), valueName: "name"))
     var by: String?
 
-    @Option(help: ArgumentHelp("With --approve: why (the ledger keeps it).", valueName: "text"))
+    @Option(help: ArgumentHelp(say(.cameraHelpReason), valueName: "text"))
     var reason: String?
 
     @OptionGroup var key: LedgerKeyOptions
@@ -43,89 +31,94 @@ struct CameraCommand: ReadCommand {
     @OptionGroup var store: DatabaseOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(help: "How many of the latest probes to show.")
+    @Option(help: ArgumentHelp(say(.cameraHelpProbes)))
     var probes = 10
 
-    @Option(help: "How many of the latest status and metadata changes to show.")
+    @Option(help: ArgumentHelp(say(.cameraHelpChanges)))
     var changes = 10
 
     func validate() throws {
         if approve {
-            guard subject == .reference else { throw ValidationError("--approve goes with `patrol camera \(id) reference`") }
-            guard let by, !by.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--by: say who approves") }
-            guard let reason, !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--reason: say why") }
+            guard subject == .reference else { throw ValidationError(say(.cameraApproveGoesWithReference, id)) }
+            guard let by, !by.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError(say(.actSayWhoApproves)) }
+            guard let reason, !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError(say(.actSayWhy)) }
             if by == LedgerEntry.patrolActor || by == LedgerEntry.inventoryActor {
-                throw ValidationError("--by: '\(by)' is reserved for Patrol's own entries; give your name")
+                throw ValidationError(say(.actReservedName, by))
             }
         } else if by != nil || reason != nil {
-            throw ValidationError("--by and --reason go with --approve")
+            throw ValidationError(say(.cameraByGoesWithApprove))
         }
-        guard (0...1000).contains(probes) else { throw ValidationError("--probes must be between 0 and 1000") }
-        guard (0...1000).contains(changes) else { throw ValidationError("--changes must be between 0 and 1000") }
+        guard (0...1000).contains(probes) else { throw ValidationError(say(.cameraProbesRange)) }
+        guard (0...1000).contains(changes) else { throw ValidationError(say(.cameraChangesRange)) }
     }
 
     func run() throws {
-        guard subject == .reference else { return try Output.line(try render()) }
+        guard subject == .reference else { return try Pager.show(try render()) }
         if approve, let by, let reason {
             let settings = try store.patrolSettings()
             let database = try store.openSealingStore(ledgerKey: key.ledgerKey)
+            let id = try database.existingCameraID(self.id)
             let approved: (reference: ReferenceRecord, entries: [LedgerEntry])
             do {
                 approved = try database.approveReference(of: id, by: by, reason: reason, day: try store.today(), policy: settings.ladder)
             } catch let error as Store.ReferenceError {
                 switch error {
-                case .noCamera, .noPicture: throw CommandFailure(message: "\(error)", exit: .notFound)
-                case .notAScene: throw CommandFailure(message: "\(error)", exit: .invalidInput)
+                case .noCamera, .noPicture: throw CommandFailure(message: Explain.reference(error), exit: .notFound)
+                case .notAScene: throw CommandFailure(message: Explain.reference(error), exit: .invalidInput)
                 }
             } catch let error as LedgerKeyError {
-                throw CommandFailure(message: "\(error)", exit: .configuration)
+                throw CommandFailure(message: Explain.ledgerKey(error), exit: .configuration)
             }
             if output.json { return try Output.line(try Format.json(approved.reference)) }
-            try Output.line("reference of \(id): \(approved.reference.path)")
+            try Output.line(say(.cameraReferenceOf, id, approved.reference.path))
             if let last = approved.entries.last {
-                try Output.line("recorded: ledger entry #\(last.seq) (note on \(last.venueID))")
-                try Output.line("ledger head: \(LedgerHead(seq: last.seq, hash: last.hash))")
+                try Output.line(say(.cameraReferenceRecorded, last.seq, last.venueID))
+                try Output.line(say(.ledgerHeadReceipt, LedgerHead(seq: last.seq, hash: last.hash)))
             }
             return
         }
         let database = try store.openForReading()
+        let id = try database.existingCameraID(self.id)
         guard let reference = try database.reference(of: id) else {
-            throw CommandFailure(message: "camera \(id) has no reference picture yet (or no such camera)", exit: .notFound)
+            throw CommandFailure(message: say(.cameraNoReference, id), exit: .notFound)
         }
         if output.json { return try Output.line(try Format.json(reference)) }
-        let by = reference.approvedBy.map { "approved by \($0): \(reference.reason ?? "")" } ?? "the first healthy picture patrold kept"
-        try Output.line("reference of \(id): \(reference.path)\nsince \(Format.time(reference.since)), \(by)")
+        let by = reference.approvedBy.map { say(.cameraReferenceApprovedBy, $0, reference.reason ?? "") } ?? say(.cameraReferenceFirstHealthy)
+        try Output.line(say(.cameraReferenceOf, id, reference.path) + "\n" + say(.cameraReferenceSince, Format.time(reference.since), by))
     }
 
     func report(from store: Store, now: Date) throws -> CameraDetail {
-        guard let detail = try store.camera(id: id, probes: probes, changes: changes, now: now) else {
-            throw CommandFailure(message: "no camera \(id): `patrol cameras` lists them", exit: .notFound)
+        guard let detail = try store.camera(id: try store.existingCameraID(id), probes: probes, changes: changes, now: now) else {
+            throw CommandFailure(message: say(.noCamera, id), exit: .notFound)
         }
         return detail
     }
 
     func text(_ detail: CameraDetail, now: Date) -> String {
         let camera = detail.camera
-        var sections = ["\(camera.id)  \(camera.placement.rawValue) camera of \(camera.venueID) \(camera.venueName) (\(camera.tier.rawValue) tier)"]
+        var sections = [say(.cameraTitle, camera.id, word(camera.placement), camera.venueID, camera.venueName, word(camera.tier))]
         sections.append(Table.fields(Self.facts(detail, now: now)))
         if !detail.probes.isEmpty {
-            var table = Table([.left("PROBED"), .left("OUTCOME"), .right("TOTAL"), .right("FPS"), .right("KBIT/S"), .left("DETAIL")])
+            var table = Table([.left(say(.cameraColumnProbed)), .left(say(.columnOutcome)), .right(say(.cameraColumnTotal)), .right("FPS"),
+                               .right("KBIT/S"), .left(say(.cameraColumnDetail))])
             for probe in detail.probes {
-                table.add([Format.preciseTime(probe.at), probe.outcome.rawValue, String(format: "%.1f s", probe.totalMs / 1000),
+                table.add([Format.preciseTime(probe.at), word(probe.outcome), say(.probeSeconds, String(format: "%.1f", probe.totalMs / 1000)),
                            probe.fps.map { String(format: "%.1f", $0) } ?? "-",
                            probe.bitrateKbps.map { String(format: "%.0f", $0) } ?? "-", probe.detail])
             }
             sections.append(table.render())
         }
         if !detail.statusChanges.isEmpty {
-            var table = Table([.left("STATUS CHANGED"), .left("FROM"), .left("TO"), .left("OUTCOME"), .left("DETAIL")])
+            var table = Table([.left(say(.cameraColumnStatusChanged)), .left(say(.cameraColumnFrom)), .left(say(.cameraColumnTo)),
+                               .left(say(.columnOutcome)), .left(say(.cameraColumnDetail))])
             for event in detail.statusChanges {
-                table.add([Format.preciseTime(event.at), event.from.rawValue, event.to.rawValue, event.outcome.rawValue, event.detail])
+                table.add([Format.preciseTime(event.at), word(event.from), word(event.to), word(event.outcome), event.detail])
             }
             sections.append(table.render())
         }
         if !detail.metadataChanges.isEmpty {
-            var table = Table([.left("METADATA CHANGED"), .left("FIELD"), .left("OLD"), .left("NEW")])
+            var table = Table([.left(say(.cameraColumnMetadataChanged)), .left(say(.cameraColumnField)), .left(say(.cameraColumnOld)),
+                               .left(say(.cameraColumnNew))])
             for change in detail.metadataChanges {
                 table.add([Format.preciseTime(change.at), change.field, change.oldValue ?? "-", change.newValue ?? "-"])
             }
@@ -136,21 +129,21 @@ struct CameraCommand: ReadCommand {
 
     static func facts(_ detail: CameraDetail, now: Date) -> [(String, String)] {
         let camera = detail.camera
-        var facts = [("url", detail.url + (detail.hasCredentials ? " (credentials in the vault)" : ""))]
-        if let retired = detail.retiredAt { facts.append(("retired", Format.time(retired))) }
-        var status = camera.status == .down ? "DOWN" : camera.status.rawValue
-        if let since = camera.since { status += " since \(Format.since(since, now: now))" }
-        if camera.status == .down, let reason = camera.reason { status += ", first failure: \(reason.rawValue)" }
-        facts.append(("status", status))
+        var facts = [(say(.cameraURL), detail.url + (detail.hasCredentials ? say(.cameraCredentialsInVault) : ""))]
+        if let retired = detail.retiredAt { facts.append((say(.factRetired), Format.time(retired))) }
+        var status = camera.status == .down ? say(.cameraDown) : word(camera.status)
+        if let since = camera.since { status += say(.cameraStatusSince, Format.since(since, now: now)) }
+        if camera.status == .down, let reason = camera.reason { status += say(.cameraFirstFailure, word(reason)) }
+        facts.append((say(.cameraStatus), status))
         if let at = camera.lastProbeAt {
-            let outcome = camera.lastOutcome?.rawValue ?? "-"
-            facts.append(("last probe", "\(Format.preciseTime(at)) (\(Format.duration(now.timeIntervalSince(at))) ago): \(outcome)"
-                + (detail.lastDetail.map { ", \($0)" } ?? "")))
+            let outcome = camera.lastOutcome.map(word) ?? "-"
+            facts.append((say(.statusLastProbe), say(.cameraLastProbe, Format.preciseTime(at), Format.duration(now.timeIntervalSince(at)), outcome)
+                + (detail.lastDetail.map { say(.cameraLastDetail, $0) } ?? "")))
         } else {
-            facts.append(("last probe", "never probed"))
+            facts.append((say(.statusLastProbe), say(.cameraNeverProbed)))
         }
-        facts.append(("uptime", detail.uptime.map {
-            "\($0.days == 1 ? "24h" : "\($0.days)d") \(Format.percent($0.ratio)) of \($0.probes)"
+        facts.append((say(.cameraUptime), detail.uptime.map {
+            say(.cameraUptimeShare, $0.days == 1 ? say(.cameraUptimeDay) : say(.cameraUptimeDays, $0.days), Format.percent($0.ratio), $0.probes)
         }.joined(separator: " · ")))
         if let m = detail.metadata {
             let s = m.stream
@@ -158,21 +151,23 @@ struct CameraCommand: ReadCommand {
             if let w = s.width, let h = s.height { parts.append("\(w)x\(h)") }
             if let fps = m.fps { parts.append(String(format: "%.0f fps", fps)) }
             if let kbps = m.bitrateKbps { parts.append(String(format: "%.0f kbit/s", kbps)) }
-            if let gop = m.keyframeInterval { parts.append(String(format: "keyframe every %.1f s", gop)) }
+            if let gop = m.keyframeInterval { parts.append(say(.cameraKeyframeEvery, String(format: "%.1f", gop))) }
             if !s.transport.isEmpty { parts.append(s.transport) }
-            parts.append(s.hasAudio ? "audio \(s.audioCodec ?? "")" : "no audio")
-            facts.append(("stream", parts.filter { !$0.isEmpty }.joined(separator: ", ") + " (as of \(Format.time(m.updatedAt)))"))
+            parts.append(s.hasAudio ? say(.cameraAudio, s.audioCodec ?? "") : say(.cameraNoAudio))
+            facts.append((say(.cameraStream), parts.filter { !$0.isEmpty }.joined(separator: say(.listSeparator))
+                + say(.cameraAsOf, Format.time(m.updatedAt))))
         }
         if let snapshot = detail.latestSnapshot {
-            facts.append(("snapshot", "\(snapshot.path) (\(Format.time(snapshot.takenAt)), \(snapshot.outcome.rawValue), kept as \(snapshot.reason.rawValue))"))
+            facts.append((say(.cameraSnapshot), say(.cameraSnapshotFacts, snapshot.path, Format.time(snapshot.takenAt), word(snapshot.outcome),
+                                                   word(snapshot.reason))))
         }
         if let reference = detail.reference {
-            let by = reference.approvedBy.map { "approved by \($0)" } ?? "first healthy picture"
-            facts.append(("reference", "\(reference.path) (since \(Format.time(reference.since)), \(by))"))
+            let by = reference.approvedBy.map { say(.cameraApprovedBy, $0) } ?? say(.cameraFirstHealthy)
+            facts.append((say(.cameraReference), say(.cameraReferenceFacts, reference.path, Format.time(reference.since), by)))
         }
         if let offset = detail.clockOffset {
-            facts.append(("camera clock", String(format: "%+.1f s from Patrol's", offset)
-                + (detail.clockOffsetAt.map { " (as of \(Format.time($0)))" } ?? "")))
+            facts.append((say(.cameraClock), say(.cameraClockOffset, String(format: "%+.1f", offset))
+                + (detail.clockOffsetAt.map { say(.cameraAsOf, Format.time($0)) } ?? "")))
         }
         return facts
     }

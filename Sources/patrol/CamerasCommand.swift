@@ -5,52 +5,41 @@ import PatrolProbe
 import PatrolStore
 
 struct CamerasCommand: ReadCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "cameras",
-        abstract: "List the cameras in service, filtered: which are down, where, since when, and why.",
-        discussion: """
-        Every filter given must hold. Example: the interior cameras of priority venues that are \
-        down, and since when:
-
-          patrol cameras --tier priority --placement interior --down
-
-        SINCE is when the current status began (a down camera: its first failure); OUTCOME is \
-        the latest probe's. Exit status 0 even when no camera matches.
-        """
-    )
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "cameras", abstract: say(.camerasAbstract), discussion: say(.camerasDiscussion))
+    }
 
     @OptionGroup var store: DatabaseOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var list: ListOptions
 
-    @Option(help: ArgumentHelp("Only the cameras of this venue.", valueName: "venue-id"))
+    @Option(help: ArgumentHelp(say(.camerasHelpVenue), valueName: "venue-id"))
     var venue: String?
 
-    @Option(help: ArgumentHelp("Only cameras whose latest probe had this outcome.", valueName: "outcome"))
+    @Option(help: ArgumentHelp(say(.camerasHelpOutcome), valueName: "outcome"))
     var outcome: Outcome?
 
-    @Flag(help: "Only the cameras declared down.")
+    @Flag(help: ArgumentHelp(say(.camerasHelpDown)))
     var down = false
 
-    @Option(help: "Only perimeter (city) or interior (owner) cameras.")
+    @Option(help: ArgumentHelp(say(.camerasHelpPlacement)))
     var placement: Placement?
 
-    @Option(help: "Only cameras of venues of this tier.")
+    @Option(help: ArgumentHelp(say(.camerasHelpTier)))
     var tier: Tier?
 
-    @Option(help: ArgumentHelp("Only cameras streaming this codec (h264, hevc; h265 means hevc).", valueName: "codec"))
+    @Option(help: ArgumentHelp(say(.camerasHelpCodec), valueName: "codec"))
     var codec: String?
 
-    @Option(help: ArgumentHelp("Only cameras whose picture is at least this many lines high (720, 1080).", valueName: "lines"))
+    @Option(help: ArgumentHelp(say(.camerasHelpMinHeight), valueName: "lines"))
     var minHeight: Int?
 
-    @Option(help: ArgumentHelp(
-        "Only cameras whose stream metadata changed since then: 2026-09-21, '2026-09-21 14:00', 7d, 12h.",
-        valueName: "time"))
+    @Option(help: ArgumentHelp(say(.camerasHelpChangedSince), valueName: "time"))
     var changedSince: TimeArgument?
 
     func validate() throws {
-        if let minHeight, minHeight <= 0 { throw ValidationError("--min-height must be a positive number of lines") }
-        if let codec, codec.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--codec needs a name") }
+        if let minHeight, minHeight <= 0 { throw ValidationError(say(.camerasMinHeightPositive)) }
+        if let codec, codec.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError(say(.camerasCodecNeedsName)) }
     }
 
     /// Codec names as FFmpeg gives them: `hevc`, not `h265`.
@@ -62,7 +51,7 @@ struct CamerasCommand: ReadCommand {
         }
     }
 
-    var filter: CameraFilter {
+    func filter(venue: String?) -> CameraFilter {
         var filter = CameraFilter()
         filter.venueID = venue
         filter.outcome = outcome
@@ -75,29 +64,29 @@ struct CamerasCommand: ReadCommand {
         return filter
     }
 
-    func report(from store: Store, now: Date) throws -> [CameraSummary] {
-        if let venue, try store.venue(id: venue) == nil {
-            throw CommandFailure(message: "no venue \(venue): `patrol venues` lists them", exit: .notFound)
-        }
-        return try store.cameras(matching: filter)
+    func report(from store: Store, now: Date) throws -> Listing<CameraSummary> {
+        let venue = try self.venue.map(store.existingVenueID)
+        return Listing("cameras", try store.cameras(matching: filter(venue: venue)), limit: list.limit)
     }
 
-    func text(_ cameras: [CameraSummary], now: Date) -> String {
-        guard !cameras.isEmpty else { return "no camera matches" }
+    func text(_ listing: Listing<CameraSummary>, now: Date) -> String {
+        let cameras = listing.all
+        guard !cameras.isEmpty else { return say(.camerasNoMatch) }
         let counts = CameraCounts(cameras)
-        return Self.table(cameras, now: now, showVenue: true) + "\n"
-            + "\(cameras.count) camera\(cameras.count == 1 ? "" : "s"): \(counts.down) down "
-            + "(\(counts.interiorDown) interior, \(counts.perimeterDown) perimeter), \(counts.up) up, \(counts.unknown) unknown"
+        return Self.table(listing.shown, now: now, showVenue: true) + "\n"
+            + say(.camerasSummary, cameras.count, counts.down, counts.interiorDown, counts.perimeterDown, counts.up, counts.unknown)
+            + (listing.note.map { "\n" + $0 } ?? "")
     }
 
     /// The camera table, also used by `patrol venue` (without the venue and tier columns).
     static func table(_ cameras: [CameraSummary], now: Date, showVenue: Bool) -> String {
-        var table = Table([.left("ID")] + (showVenue ? [.left("VENUE"), .left("TIER")] : [])
-            + [.left("PLACEMENT"), .left("STATUS"), .left("SINCE"), .left("OUTCOME"), .left("VIDEO")])
+        var table = Table([.left(say(.columnID))] + (showVenue ? [.left(say(.columnVenue)), .left(say(.columnTier))] : [])
+            + [.left(say(.columnPlacement)), .left(say(.columnStatus)), .left(say(.columnSince)), .left(say(.columnOutcome)),
+               .left(say(.columnVideo))])
         for camera in cameras {
-            table.add([camera.id] + (showVenue ? ["\(camera.venueID) \(camera.venueName)", camera.tier.rawValue] : [])
-                + [camera.placement.rawValue, camera.status.rawValue,
-                   Format.since(camera.since, now: now), camera.lastOutcome?.rawValue ?? "-",
+            table.add([camera.id] + (showVenue ? ["\(camera.venueID) \(camera.venueName)", word(camera.tier)] : [])
+                + [word(camera.placement), word(camera.status),
+                   Format.since(camera.since, now: now), camera.lastOutcome.map(word) ?? "-",
                    Format.video(codec: camera.codec, width: camera.width, height: camera.height)])
         }
         return table.render()

@@ -7,22 +7,14 @@ import PatrolStore
 
 /// `patrol evidence SEQ --out DIR`: one ledger step's evidence as a folder an inspector can hand over.
 struct EvidenceCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "evidence",
-        abstract: "Export one ledger entry's evidence (the entry, its probe facts, its pictures, their hashes) into a folder.",
-        discussion: """
-        The folder holds entry.json (the entry as the ledger holds it, with the chain's check at \
-        export), probes.csv (the cited cameras' probes of that patrol day, while raw results are \
-        kept), pictures/SHA256.jpg (the pictures the evidence names) and SHA256SUMS (every file's \
-        SHA-256, for `sha256sum -c`). README.txt says what each is, in Chinese and English. \
-        Exit status 66 when there is no such entry, 73 when the folder exists and is not empty.
-        """
-    )
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "evidence", abstract: say(.evidenceAbstract), discussion: say(.evidenceDiscussion))
+    }
 
-    @Argument(help: ArgumentHelp("The ledger entry's number (the # in `patrol ledger`).", valueName: "entry"))
+    @Argument(help: ArgumentHelp(say(.evidenceHelpSeq), valueName: "entry"))
     var seq: Int
 
-    @Option(help: "The folder to write (created; must not exist or be empty).")
+    @Option(help: ArgumentHelp(say(.evidenceHelpOut)))
     var out: String
 
     @OptionGroup var store: DatabaseOptions
@@ -31,12 +23,12 @@ struct EvidenceCommand: ParsableCommand {
         let database = try store.openForReading()
         let settings = try store.patrolSettings()
         guard let bundle = try database.evidence(seq: seq, zone: settings.timeZone, policy: settings.ladder) else {
-            throw CommandFailure(message: "no ledger entry #\(seq): `patrol ledger` lists them", exit: .notFound)
+            throw CommandFailure(message: say(.noEntry, seq), exit: .notFound)
         }
         let folder = URL(fileURLWithPath: out)
         let manager = FileManager.default
         if let existing = try? manager.contentsOfDirectory(atPath: folder.path), !existing.isEmpty {
-            throw CommandFailure(message: "\(out) exists and is not empty: give a new folder", exit: .cannotCreate)
+            throw CommandFailure(message: say(.evidenceFolderNotEmpty, out), exit: .cannotCreate)
         }
         var written: [(name: String, data: Data)] = []
         do {
@@ -45,7 +37,7 @@ struct EvidenceCommand: ParsableCommand {
                 try data.write(to: folder.appendingPathComponent(name), options: .atomic)
                 written.append((name, data))
             }
-            try write("entry.json", Data(try Format.json(EntryFile(bundle)).utf8))
+            try write("entry.json", Data(try Format.json(EntryFile(bundle), versioned: false).utf8))
             try write("probes.csv", Data(Self.probes(bundle).utf8))
             for picture in bundle.pictures {
                 guard let path = picture.path, let data = manager.contents(atPath: path) else { continue }
@@ -57,24 +49,25 @@ struct EvidenceCommand: ParsableCommand {
         } catch let error as CommandFailure {
             throw error
         } catch {
-            throw CommandFailure(message: "cannot write \(out): \(error.localizedDescription)", exit: .cannotCreate)
+            throw CommandFailure(message: say(.evidenceCannotWrite, out, error.localizedDescription), exit: .cannotCreate)
         }
         let missing = bundle.pictures.filter { $0.path == nil }.count
-        try Output.line("ledger entry #\(seq) (\(bundle.entry.kind.rawValue), \(bundle.entry.venueID), \(bundle.entry.day)): "
-            + "\(written.count) files in \(out); \(bundle.pictures.count - missing) of \(bundle.pictures.count) pictures"
-            + (bundle.check.ok ? "; ledger verified" : "; ledger does NOT verify: \(bundle.check.problem ?? "")"))
+        try Output.line(say(.evidenceWritten, seq, word(bundle.entry.kind), bundle.entry.venueID, Format.day(bundle.entry.day.description),
+                            written.count, out, bundle.pictures.count - missing, bundle.pictures.count)
+            + (bundle.check.ok ? say(.evidenceLedgerVerified) : say(.evidenceLedgerNotVerified, bundle.check.problem ?? "")))
     }
 
     /// entry.json: the entry's fields, its evidence as JSON, the chain's check at export.
     struct EntryFile: Encodable {
+        var schemaVersion = Versioned<Self>.schemaVersion
         var seq: Int
         var kind: String
         var venue: String
         var day: String
         var deadline: String?
         var reason: String
-        /// The evidence exactly as hashed (canonical JSON).
-        var evidence: String
+        /// The evidence as an object; `canonical` holds it exactly as hashed.
+        var evidence: JSONValue
         var actor: String
         var at: String
         var previousHash: String
@@ -99,7 +92,7 @@ struct EvidenceCommand: ParsableCommand {
             day = entry.day.description
             deadline = entry.deadline?.description
             reason = entry.reason
-            evidence = entry.step.evidence
+            evidence = JSONValue(json: entry.step.evidence) ?? .string(entry.step.evidence)
             actor = entry.step.actor
             at = entry.at
             previousHash = entry.previousHash

@@ -1,8 +1,12 @@
 import ArgumentParser
 import Foundation
+import PatrolLedger
+import PatrolProbe
+import PatrolStore
 
 /// How the read commands write times, durations and JSON. Human output is in the local time
-/// zone (TZ); JSON is in UTC, ISO 8601.
+/// zone (TZ), in the operator's language (`2026-09-21 14:03`, or `2026年9月21日 14:03` as the
+/// office writes it); JSON is in UTC, one form for every time (JSONTime).
 enum Format {
     private static func formatter(_ pattern: String) -> DateFormatter {
         let formatter = DateFormatter()
@@ -14,12 +18,24 @@ enum Format {
 
     private static let minutes = formatter("yyyy-MM-dd HH:mm")
     private static let seconds = formatter("yyyy-MM-dd HH:mm:ss")
+    private static let chineseMinutes = formatter("yyyy年M月d日 HH:mm")
+    private static let chineseSeconds = formatter("yyyy年M月d日 HH:mm:ss")
 
-    /// `2026-09-21 14:03`, local time.
-    static func time(_ date: Date) -> String { minutes.string(from: date) }
+    /// `2026-09-21 14:03` (`2026年9月21日 14:03`), local time.
+    static func time(_ date: Date) -> String {
+        (Language.current == .chinese ? chineseMinutes : minutes).string(from: date)
+    }
 
-    /// `2026-09-21 14:03:07`, local time.
-    static func preciseTime(_ date: Date) -> String { seconds.string(from: date) }
+    /// `2026-09-21 14:03:07` (`2026年9月21日 14:03:07`), local time.
+    static func preciseTime(_ date: Date) -> String {
+        (Language.current == .chinese ? chineseSeconds : seconds).string(from: date)
+    }
+
+    /// A patrol day (`2026-11-21`) as the operator reads it: `2026-11-21`, or `2026年11月21日`.
+    static func day(_ day: String) -> String {
+        guard Language.current == .chinese, let parsed = PatrolDay(day)?.components else { return day }
+        return "\(parsed.year)年\(parsed.month)月\(parsed.day)日"
+    }
 
     /// The local zone as `UTC+08:00`.
     static var zone: String {
@@ -27,21 +43,26 @@ enum Format {
         return String(format: "UTC%@%02d:%02d", offset < 0 ? "-" : "+", abs(offset) / 3600, abs(offset) % 3600 / 60)
     }
 
-    /// A duration as an operator says it: `40s`, `12m`, `3h 05m`, `4d 6h`.
+    /// A duration as an operator says it: `40s`, `12m`, `3h 05m`, `4d 6h`; in Chinese `40秒`,
+    /// `12分`, `3小时05分`, `4天6小时`.
     static func duration(_ interval: Double) -> String {
         let total = max(0, Int(interval.rounded(.down)))
         let (days, hours, minutes) = (total / 86_400, total % 86_400 / 3600, total % 3600 / 60)
-        if days > 0 { return "\(days)d \(hours)h" }
-        if hours > 0 { return String(format: "%dh %02dm", hours, minutes) }
-        if minutes > 0 { return "\(minutes)m" }
-        return "\(total)s"
+        let chinese = Language.current == .chinese
+        if days > 0 { return chinese ? "\(days)天\(hours)小时" : "\(days)d \(hours)h" }
+        if hours > 0 { return String(format: chinese ? "%d小时%02d分" : "%dh %02dm", hours, minutes) }
+        if minutes > 0 { return chinese ? "\(minutes)分" : "\(minutes)m" }
+        return chinese ? "\(total)秒" : "\(total)s"
     }
 
     /// `2026-09-21 14:03 (3h 05m)`, or `-` when unknown.
     static func since(_ date: Date?, now: Date) -> String {
         guard let date else { return "-" }
-        return "\(time(date)) (\(duration(now.timeIntervalSince(date))))"
+        return say(.timeAndAge, time(date), duration(now.timeIntervalSince(date)))
     }
+
+    /// How long ago: `3m ago`, `3分前`.
+    static func ago(_ date: Date, now: Date) -> String { say(.ago, duration(now.timeIntervalSince(date))) }
 
     static func percent(_ ratio: Double?) -> String {
         ratio.map { String(format: "%.1f%%", $0 * 100) } ?? "-"
@@ -55,13 +76,19 @@ enum Format {
         return parts.isEmpty ? "-" : parts.joined(separator: " ")
     }
 
-    /// Stable JSON for scripts: snake_case fields, sorted, ISO 8601 UTC dates.
-    static func json(_ value: some Encodable) throws -> String {
+    /// Stable JSON for scripts: one object with `schema_version` beside the value's fields,
+    /// snake_case fields, sorted, times as JSONTime writes them (UTC, to the millisecond).
+    /// A list a command hands over whole (`patrol report outbox`) goes in an object under its name.
+    /// - Parameter versioned: false for a value that holds its own `schema_version` (a file's).
+    static func json(_ value: some Encodable, versioned: Bool = true) throws -> String {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = .iso8601
+        encoder.dateEncodingStrategy = JSONTime.encoding
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        let data = if !versioned { try encoder.encode(value) }
+            else if let list = value as? any NamedList { try encoder.encode(list.versioned) }
+            else { try encoder.encode(Versioned(value)) }
+        return String(decoding: data, as: UTF8.self)
     }
 }
 
@@ -104,4 +131,77 @@ struct TimeArgument: ExpressibleByArgument, Sendable {
         }
         return nil
     }
+}
+
+/// A command's JSON: `schema_version` (docs/CLI.md says what each version holds) beside the
+/// fields of the value, which must encode as an object (a list goes in one: `Listing`).
+struct Versioned<Value: Encodable>: Encodable {
+    /// The version of the shapes docs/CLI.md documents; it changes when a field is removed or
+    /// changes its meaning, not when one is added.
+    static var schemaVersion: Int { 1 }
+
+    var value: Value
+
+    init(_ value: Value) { self.value = value }
+
+    enum Key: String, CodingKey { case schemaVersion = "schema_version" }
+
+    func encode(to encoder: Encoder) throws {
+        try value.encode(to: encoder)
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(Self.schemaVersion, forKey: .schemaVersion)
+    }
+}
+
+/// A listing: every item found, of which `--limit` shows the first (or, for the ledger, the
+/// newest) few. JSON holds the items shown under their name (`cameras`, `venues`, `entries`…)
+/// and `total`, how many were found.
+struct Listing<Item: Encodable>: Encodable {
+    var name: String
+    var all: [Item]
+    var limit: Int?
+    /// Whether `limit` keeps the last items (the newest entries of the ledger) rather than the first.
+    var keepsLast = false
+
+    init(_ name: String, _ all: [Item], limit: Int? = nil, keepsLast: Bool = false) {
+        self.name = name
+        self.all = all
+        self.limit = limit
+        self.keepsLast = keepsLast
+    }
+
+    var shown: [Item] {
+        guard let limit, limit < all.count else { return all }
+        return keepsLast ? Array(all.suffix(limit)) : Array(all.prefix(limit))
+    }
+
+    /// `50 of 1580 shown (--limit)` when the limit left some out; nil otherwise.
+    var note: String? {
+        guard let limit, limit < all.count else { return nil }
+        return say(.limited, limit, all.count)
+    }
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(shown, forKey: Key(stringValue: name))
+        try container.encode(all.count, forKey: Key(stringValue: "total"))
+    }
+}
+
+/// A list of values whose JSON goes under a name of its own.
+protocol NamedList {
+    /// The list in its object, with `schema_version`.
+    var versioned: any Encodable { get }
+}
+
+/// The outbox's messages: `{"messages": [...], "total": N, "schema_version": 1}`.
+extension Array: NamedList where Element == OutboxEntry {
+    var versioned: any Encodable { Versioned(Listing("messages", self)) }
 }

@@ -5,25 +5,16 @@ import PatrolInventory
 import PatrolStore
 
 struct InventoryCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "inventory",
-        abstract: "Import or export the venues and cameras.",
-        subcommands: [ImportInventory.self, ExportInventory.self]
-    )
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "inventory", abstract: say(.inventoryAbstract),
+                             subcommands: [ImportInventory.self, ExportInventory.self])
+    }
 }
 
 struct ImportInventory: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "import",
-        abstract: "Import venues and cameras from CSV; nothing is applied unless everything is valid.",
-        discussion: """
-        Every problem is reported as file:line:field: reason, and the command exits 65 without \
-        changing anything. A re-import changes only what changed; cameras missing from the new \
-        files are retired, keeping their history. An import that would retire more than \
-        inventory.max_retire_percent (10%) of the cameras or of the venues in service is refused \
-        (exit 65, nothing changed) unless --allow-retire is given. Credentials go to the credential vault.
-        """
-    )
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "import", abstract: say(.importAbstract), discussion: say(.importDiscussion))
+    }
 
     @Argument(help: "venues.csv")
     var venues: String
@@ -31,10 +22,10 @@ struct ImportInventory: ParsableCommand {
     @Argument(help: "cameras.csv")
     var cameras: String
 
-    @Flag(help: "List every change, not only the counts.")
+    @Flag(help: ArgumentHelp(say(.importHelpVerbose)))
     var verbose = false
 
-    @Flag(help: "Retire however many venues and cameras the files leave out.")
+    @Flag(help: ArgumentHelp(say(.importHelpAllowRetire)))
     var allowRetire = false
 
     @OptionGroup var store: StoreOptions
@@ -44,7 +35,7 @@ struct ImportInventory: ParsableCommand {
         do {
             inventory = try Inventory.load(venues: URL(fileURLWithPath: venues), cameras: URL(fileURLWithPath: cameras))
         } catch {
-            throw CommandFailure(message: "\(error)\nnothing was imported", exit: .invalidInput)
+            throw CommandFailure(message: "\(error)\n" + say(.importNothingImported), exit: .invalidInput)
         }
         let database = try store.database.openSealingStore(ledgerKey: nil)
         let vault = try store.openVault()
@@ -56,14 +47,13 @@ struct ImportInventory: ParsableCommand {
                 guard !allowRetire, let refusal = Self.retireRefusal(changes, before: before, limit: limit) else { return }
                 throw CommandFailure(message: refusal, exit: .invalidInput)
             }, afterVaultWrite: FaultInjection.afterVaultWrite)
-        } catch let error as Store.ConcurrentImport {
-            throw CommandFailure(message: "\(error)", exit: .databaseUnavailable)
+        } catch is Store.ConcurrentImport {
+            throw CommandFailure(message: say(.importConcurrent), exit: .databaseUnavailable)
         }
         let perimeter = inventory.cameras.filter { $0.placement == .perimeter }.count
-        try Output.line("\(inventory.venues.count) venues, \(inventory.cameras.count) cameras (\(perimeter) perimeter, "
-            + "\(inventory.cameras.count - perimeter) interior)")
-        try Output.line(changes.summary)
-        if verbose && !changes.isEmpty { try Output.line(changes.description) }
+        try Output.line(say(.importCounts, inventory.venues.count, inventory.cameras.count, perimeter, inventory.cameras.count - perimeter))
+        try Output.line(Explain.summary(changes))
+        if verbose && !changes.isEmpty { try Output.line(Explain.lines(changes)) }
     }
 }
 
@@ -74,22 +64,19 @@ extension ImportInventory {
         func share(_ retired: Int, of total: Int) -> Double { total == 0 ? 0 : Double(retired) * 100 / Double(total) }
         let venues = changes.removedVenues.count, cameras = changes.removedCameras.count
         guard share(cameras, of: before.cameras.count) > limit || share(venues, of: before.venues.count) > limit else { return nil }
-        return "this import would retire \(venues) of \(before.venues.count) venues and \(cameras) of \(before.cameras.count) "
-            + "cameras, more than inventory.max_retire_percent (\(limit.formatted())%) allows; nothing was changed. "
-            + "Check the files, or run again with --allow-retire"
+        return say(.importRetireRefused, venues, before.venues.count, cameras, before.cameras.count, limit.formatted())
     }
 }
 
 struct ExportInventory: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "export",
-        abstract: "Export the venues and cameras in service to CSV (without credentials unless asked)."
-    )
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "export", abstract: say(.exportAbstract))
+    }
 
-    @Argument(help: "Folder to write venues.csv and cameras.csv into.")
+    @Argument(help: ArgumentHelp(say(.exportHelpFolder)))
     var folder: String
 
-    @Flag(help: "Include camera credentials (the files are then made readable by you only).")
+    @Flag(help: ArgumentHelp(say(.exportHelpWithCredentials)))
     var withCredentials = false
 
     @OptionGroup var store: StoreOptions
@@ -104,6 +91,6 @@ struct ExportInventory: ParsableCommand {
         let previousMask = withCredentials ? umask(0o077) : nil
         defer { previousMask.map { _ = umask($0) } }
         try inventory.write(venues: venues, cameras: cameras, includeCredentials: withCredentials)
-        try Output.line("\(inventory.venues.count) venues and \(inventory.cameras.count) cameras written to \(folder)")
+        try Output.line(say(.exportWritten, inventory.venues.count, inventory.cameras.count, folder))
     }
 }

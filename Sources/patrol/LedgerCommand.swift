@@ -5,70 +5,60 @@ import PatrolLedger
 import PatrolStore
 
 struct LedgerCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "ledger",
-        abstract: "The escalation ledger: list its entries, verify the chain and its seals, manage the ledger key.",
-        subcommands: [LedgerList.self, LedgerVerify.self, LedgerKeygen.self, LedgerRotateKey.self],
-        defaultSubcommand: LedgerList.self
-    )
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "ledger", abstract: say(.ledgerAbstract),
+                             subcommands: [LedgerList.self, LedgerVerify.self, LedgerKeygen.self, LedgerRotateKey.self],
+                             defaultSubcommand: LedgerList.self)
+    }
 }
 
 struct LedgerList: ReadCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "list",
-        abstract: "Ledger entries, oldest first: orders, warnings, suspensions, closures, operator acts.",
-        discussion: "A venue's entries include the waivers that covered the whole district."
-    )
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "list", abstract: say(.ledgerListAbstract), discussion: say(.ledgerListDiscussion))
+    }
 
-    @Option(help: ArgumentHelp("Only this venue's entries.", valueName: "venue-id"))
+    @Option(help: ArgumentHelp(say(.ledgerHelpVenue), valueName: "venue-id"))
     var venue: String?
 
-    @Option(help: ArgumentHelp("Only entries about this patrol day or later (YYYY-MM-DD).", valueName: "day"))
+    @Option(help: ArgumentHelp(say(.ledgerHelpSince), valueName: "day"))
     var since: String?
 
-    @Option(help: ArgumentHelp("Only entries of this kind (repeatable): \(EntryKind.allCases.map(\.rawValue).joined(separator: ", ")).",
-                               valueName: "kind"))
+    @Option(help: ArgumentHelp(say(.ledgerHelpKind, EntryKind.allCases.map(\.rawValue).joined(separator: ", ")), valueName: "kind"))
     var kind: [String] = []
 
     @OptionGroup var store: DatabaseOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var list: ListOptions
 
     func validate() throws {
-        if let since, PatrolDay(since) == nil { throw ValidationError("--since: '\(since)' is not a day (YYYY-MM-DD)") }
+        if let since, PatrolDay(since) == nil { throw ValidationError(say(.notADay, "--since", since)) }
         for kind in kind where EntryKind(rawValue: kind) == nil {
-            throw ValidationError("--kind: '\(kind)' is not one of: \(EntryKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationError(say(.ledgerKindNotOneOf, kind, EntryKind.allCases.map(\.rawValue).joined(separator: ", ")))
         }
     }
 
-    func report(from store: Store, now: Date) throws -> [EntryView] {
-        if let venue, try store.venue(id: venue) == nil {
-            throw CommandFailure(message: "no venue \(venue): `patrol venues` lists them", exit: .notFound)
-        }
-        return try store.ledger(venue: venue, kinds: kind.compactMap(EntryKind.init), since: since.flatMap(PatrolDay.init))
-            .map(EntryView.init)
+    /// The entries found; `--limit` keeps the newest.
+    func report(from store: Store, now: Date) throws -> Listing<EntryView> {
+        let venue = try self.venue.map(store.existingVenueID)
+        return Listing("entries", try store.ledger(venue: venue, kinds: kind.compactMap(EntryKind.init), since: since.flatMap(PatrolDay.init))
+            .map(EntryView.init), limit: list.limit, keepsLast: true)
     }
 
-    func text(_ entries: [EntryView], now: Date) -> String {
-        entries.isEmpty ? "no ledger entries" : EntryView.table(entries, showVenue: venue == nil)
+    func text(_ listing: Listing<EntryView>, now: Date) -> String {
+        listing.all.isEmpty ? say(.ledgerNoEntries)
+            : EntryView.table(listing.shown, showVenue: venue == nil) + (listing.note.map { "\n" + $0 } ?? "")
     }
 }
 
 struct LedgerVerify: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "verify",
-        abstract: "Check the ledger: the hash chain, its seals, its end, and that it follows from the stored verdicts.",
-        discussion: """
-            The seals are checked against the ledger's public key: --public-key, else the `.pub` file beside the \
-            ledger key. --head HASH:N, as a daily report printed it, checks that the first N entries are still the ones \
-            seen then. Exit status 0 when the ledger holds; 1 naming the first entry that does not match.
-            """
-    )
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "verify", abstract: say(.verifyAbstract), discussion: say(.verifyDiscussion))
+    }
 
-    @Option(help: ArgumentHelp("A head seen earlier (a daily report prints it): entry N must still have this hash.",
-                               valueName: "HASH:N"))
+    @Option(help: ArgumentHelp(say(.verifyHelpHead), valueName: "HASH:N"))
     var head: String?
 
-    @Option(help: ArgumentHelp("The ledger's public key file (hex) to check the seals against.", valueName: "file"))
+    @Option(help: ArgumentHelp(say(.verifyHelpPublicKey), valueName: "file"))
     var publicKey: String?
 
     @OptionGroup var key: LedgerKeyOptions
@@ -92,7 +82,7 @@ struct LedgerVerify: ParsableCommand {
     }
 
     func validate() throws {
-        if let head, LedgerHead(head) == nil { throw ValidationError("--head: '\(head)' is not HASH:N (64 hex digits, a colon, an entry number)") }
+        if let head, LedgerHead(head) == nil { throw ValidationError(say(.verifyHeadMalformed, head)) }
     }
 
     func run() throws {
@@ -105,17 +95,16 @@ struct LedgerVerify: ParsableCommand {
         if output.json {
             try Output.line(try Format.json(result))
         } else if let problem = check.problem {
-            try Output.line("ledger does NOT verify: \(problem)")
+            try Output.line(say(.verifyFailed, problem))
         } else {
-            try Output.line("ledger verified: \(check.entries) entries, chain intact, \(check.days) patrol days, re-derived identically "
-                + "(reasons and evidence included)\(head.map { ", matches the head \($0)" } ?? "")")
-            try Output.line("seals: \(check.sealing)")
+            try Output.line(say(.verifyPassed, check.entries, check.days) + (head.map { say(.verifyMatchesHead, $0) } ?? ""))
+            try Output.line(say(.verifySeals, Explain.sealing(check)))
             if check.pictures + check.missingPictures.count > 0 {
-                try Output.line("pictures: \(check.pictures) cited as evidence match their hashes"
-                    + (check.missingPictures.isEmpty ? "" : "; \(check.missingPictures.count) missing from the snapshot directory: "
-                        + check.missingPictures.joined(separator: ", ")))
+                try Output.line(say(.verifyPictures, check.pictures)
+                    + (check.missingPictures.isEmpty ? "" : say(.verifyPicturesMissing, check.missingPictures.count,
+                                                                 check.missingPictures.joined(separator: ", "))))
             }
-            if let head = check.head { try Output.line("head: \(head)") }
+            if let head = check.head { try Output.line(say(.verifyHead, head)) }
         }
         if !check.ok { throw ExitCode(CommandFailure.Exit.failure.rawValue) }
     }
@@ -125,13 +114,15 @@ struct LedgerVerify: ParsableCommand {
         do {
             if let publicKey {
                 guard let key = try LedgerKeyFile.publicKey(at: publicKey) else {
-                    throw CommandFailure(message: "cannot read the public key \(publicKey)", exit: .configuration)
+                    throw CommandFailure(message: say(.verifyCannotReadPublicKey, publicKey), exit: .configuration)
                 }
                 return key
             }
             return try store.ledgerKeyFile(key.ledgerKey).trustedPublicKey()
         } catch let error as CommandFailure {
             throw error
+        } catch let error as LedgerKeyError {
+            throw CommandFailure(message: Explain.ledgerKey(error), exit: .configuration)
         } catch {
             throw CommandFailure(message: "\(error)", exit: .configuration)
         }
@@ -139,15 +130,9 @@ struct LedgerVerify: ParsableCommand {
 }
 
 struct LedgerKeygen: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "keygen",
-        abstract: "Make the ledger key (Ed25519): the private key with mode 0600, the public key beside it (.pub).",
-        discussion: """
-            Never overwrites a key. Run it where the key is to live (the configuration's ledger_key), then give the file \
-            to the service user; patrold begins sealing at its next start. patrold makes the key itself at first use \
-            when it may write that folder. Back the key up (docs/DEPLOY.md).
-            """
-    )
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "keygen", abstract: say(.keygenAbstract), discussion: say(.keygenDiscussion))
+    }
 
     @OptionGroup var key: LedgerKeyOptions
     @OptionGroup var store: DatabaseOptions
@@ -158,28 +143,22 @@ struct LedgerKeygen: ParsableCommand {
         do {
             made = try file.create()
         } catch .exists(let path) {
-            throw CommandFailure(message: "\(LedgerKeyError.exists(path: path))", exit: .invalidInput)
+            throw CommandFailure(message: Explain.ledgerKey(.exists(path: path)), exit: .invalidInput)
         } catch {
-            throw CommandFailure(message: "\(error)", exit: .databaseUnavailable)
+            throw CommandFailure(message: Explain.ledgerKey(error), exit: .databaseUnavailable)
         }
-        try Output.line("ledger key: \(file.path) (mode 0600: the service user alone may read it)")
-        try Output.line("public key: \(file.publicPath): \(made.publicKey)")
-        try Output.line("back up the key file now, away from the database (docs/DEPLOY.md)")
+        try Output.line(say(.keygenPrivate, file.path))
+        try Output.line(say(.keygenPublic, file.publicPath, made.publicKey))
+        try Output.line(say(.keygenBackUp))
     }
 }
 
 struct LedgerRotateKey: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "rotate-key",
-        abstract: "Hand the ledger over to a new key: an entry naming it, sealed by the old key.",
-        discussion: """
-            Make the new key first (`patrol ledger keygen --ledger-key NEW`). The ledger records the change, sealed \
-            by the current key and then by the new one, and the new key (with its .pub) is moved in place of the \
-            current one. Stop patrold first: it seals with the key it reads, and only the new key may seal from now on.
-            """
-    )
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "rotate-key", abstract: say(.rotateAbstract), discussion: say(.rotateDiscussion))
+    }
 
-    @Option(help: ArgumentHelp("The new key, made by `patrol ledger keygen --ledger-key FILE`.", valueName: "file"))
+    @Option(help: ArgumentHelp(say(.rotateHelpNewKey), valueName: "file"))
     var newKey: String
 
     @OptionGroup var act: ActOptions
@@ -190,31 +169,31 @@ struct LedgerRotateKey: ParsableCommand {
         let new: LedgerKey
         do {
             guard let loaded = try incoming.load() else {
-                throw CommandFailure(message: "no ledger key at \(newKey): make it with `patrol ledger keygen --ledger-key \(newKey)`",
-                                     exit: .notFound)
+                throw CommandFailure(message: say(.rotateNoKey, newKey), exit: .notFound)
             }
             new = loaded
         } catch let error as LedgerKeyError {
-            throw CommandFailure(message: "\(error)", exit: .configuration)
+            throw CommandFailure(message: Explain.ledgerKey(error), exit: .configuration)
         }
         let database = try act.store.openSealingStore(ledgerKey: act.key.ledgerKey)
         let entry: LedgerEntry
         do {
             entry = try database.rotateKey(to: new, day: try act.store.today(), by: act.by, reason: act.reason)
         } catch let error as LedgerKeyError {
-            throw CommandFailure(message: "\(error)", exit: .configuration)
+            throw CommandFailure(message: Explain.ledgerKey(error), exit: .configuration)
         }
         let views = [EntryView(entry)]
-        try Output.line(act.output.json ? try Format.json(views) : "recorded:\n" + EntryView.table(views))
+        try Output.line(act.output.json ? try Format.json(Listing("entries", views)) : say(.actRecorded) + "\n" + EntryView.table(views))
         do {
             try incoming.move(to: current)
             if !act.output.json {
-                try Output.line("ledger head: \(LedgerHead(seq: entry.seq, hash: entry.hash))")
-                try Output.line("\(current.path) is now key \(LedgerKey.fingerprint(new.publicKey)): back it up; the old key is no longer needed")
+                try Output.line(say(.ledgerHeadReceipt, LedgerHead(seq: entry.seq, hash: entry.hash)))
+                try Output.line(say(.rotateDone, current.path, LedgerKey.fingerprint(new.publicKey)))
             }
         } catch {
-            throw CommandFailure(message: "the ledger now names key \(LedgerKey.fingerprint(new.publicKey)), but \(error): move "
-                + "\(incoming.path) to \(current.path) and \(incoming.publicPath) to \(current.publicPath) before patrold starts again",
+            throw CommandFailure(message: say(.rotateMoveFailed, LedgerKey.fingerprint(new.publicKey),
+                                              (error as? LedgerKeyError).map(Explain.ledgerKey) ?? "\(error)", incoming.path, current.path,
+                                              incoming.publicPath, current.publicPath),
                                  exit: .configuration)
         }
     }

@@ -16,8 +16,9 @@ struct EntryView: Encodable {
     var supervisor: String?
     var refersTo: Int?
     var reason: String
-    /// Canonical JSON, as hashed.
-    var evidence: String
+    /// The evidence as an object: the ledger hashes it as canonical JSON text (`patrol evidence`
+    /// writes that text too).
+    var evidence: JSONValue
     var actor: String
     var at: String
     var hash: String
@@ -33,7 +34,7 @@ struct EntryView: Encodable {
         supervisor = entry.supervisor
         refersTo = entry.refersTo
         reason = entry.reason
-        evidence = entry.evidence
+        evidence = JSONValue(json: entry.evidence) ?? .string(entry.evidence)
         actor = entry.actor
         at = entry.at
         hash = entry.hash
@@ -42,20 +43,20 @@ struct EntryView: Encodable {
     /// What the entry says beyond its kind: its deadline, the days it covers, the tier it sets.
     var detail: String {
         var parts: [String] = []
-        if let deadline { parts.append("by \(deadline)") }
-        if let until { parts.append(until == day ? "for \(day)" : "\(day) to \(until)") }
-        if let tier { parts.append("-> \(tier)") }
+        if let deadline { parts.append(say(.entryDeadline, Format.day(deadline))) }
+        if let until { parts.append(until == day ? say(.entryForDay, Format.day(day)) : say(.entryDays, Format.day(day), Format.day(until))) }
+        if let tier { parts.append(say(.entryTier, word(.tier, tier))) }
         if let supervisor { parts.append("(\(supervisor))") }
         if let refersTo { parts.append("#\(refersTo)") }
         return parts.joined(separator: " ")
     }
 
     static func table(_ entries: [EntryView], showVenue: Bool = true) -> String {
-        var table = Table([.right("#"), .left("day")] + (showVenue ? [.left("venue")] : [])
-            + [.left("kind"), .left("detail"), .left("by"), .left("reason")])
+        var table = Table([.right("#"), .left(say(.entryColumnDay))] + (showVenue ? [.left(say(.entryColumnVenue))] : [])
+            + [.left(say(.entryColumnKind)), .left(say(.entryColumnDetail)), .left(say(.entryColumnBy)), .left(say(.entryColumnReason))])
         for entry in entries {
-            table.add([String(entry.seq), entry.day] + (showVenue ? [entry.venueId] : [])
-                + [entry.kind, entry.detail, entry.actor, entry.reason])
+            table.add([String(entry.seq), Format.day(entry.day)] + (showVenue ? [entry.venueId] : [])
+                + [word(.entryKind, entry.kind), entry.detail, word(.actor, entry.actor), Reasons.say(entry.reason)])
         }
         return table.render()
     }
@@ -87,11 +88,13 @@ struct LadderView: Encodable {
     }
 
     var fields: [(String, String)] {
-        var fields = [("standing", standing)]
-        if let open, let opened, let deadline { fields.append(("open", "\(open) of \(opened), rectify by \(deadline)")) }
-        if let recheckUntil { fields.append(("re-check", "until \(recheckUntil)")) }
-        fields.append(("failures", "\(failuresInWindow) in the last year"))
-        fields.append(("clean days", "\(cleanStreak) in a row"))
+        var fields = [(say(.ladderStanding), word(.standing, standing))]
+        if let open, let opened, let deadline {
+            fields.append((say(.ladderOpen), say(.ladderOpenStep, word(.entryKind, open), Format.day(opened), Format.day(deadline))))
+        }
+        if let recheckUntil { fields.append((say(.ladderRecheck), say(.ladderRecheckUntil, Format.day(recheckUntil)))) }
+        fields.append((say(.ladderFailures), say(.ladderFailuresInYear, failuresInWindow)))
+        fields.append((say(.ladderCleanDays), say(.ladderCleanStreak, cleanStreak)))
         return fields
     }
 }
@@ -145,11 +148,12 @@ struct LadderStatus: Encodable {
     }
 
     var fields: [(String, String)] {
-        [("ladder", Standing.allCases.map { "\(standings[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", ")),
-         ("past a deadline", "\(overdue) venues (`patrol venues --state overdue`)"),
-         ("due today", dueToday.isEmpty ? "none" : dueToday.joined(separator: ", ")),
-         ("due tomorrow", dueTomorrow.isEmpty ? "none" : dueTomorrow.joined(separator: ", ")),
-         ("last patrol", lastPatrolDay.map { "\($0) judged" } ?? "none yet")]
+        [(say(.ladderLabel), Standing.allCases.map { say(.ladderStandingCount, standings[$0.rawValue] ?? 0, word($0)) }
+            .joined(separator: say(.listSeparator))),
+         (say(.ladderPastDeadline), say(.ladderOverdueVenues, overdue)),
+         (say(.ladderDueToday), dueToday.isEmpty ? say(.none) : dueToday.joined(separator: say(.listSeparator))),
+         (say(.ladderDueTomorrow), dueTomorrow.isEmpty ? say(.none) : dueTomorrow.joined(separator: say(.listSeparator))),
+         (say(.ladderLastPatrol), lastPatrolDay.map { say(.ladderJudged, Format.day($0)) } ?? say(.ladderNoneYet))]
     }
 }
 

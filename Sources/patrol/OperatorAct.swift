@@ -8,10 +8,10 @@ import PatrolStore
 
 /// What every operator act requires: who records it, and why. The ledger keeps both.
 struct ActOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Your name, as the ledger records it.", valueName: "name"))
+    @Option(help: ArgumentHelp(say(.actHelpBy), valueName: "name"))
     var by: String
 
-    @Option(help: ArgumentHelp("Why: the ledger keeps it with the entry.", valueName: "text"))
+    @Option(help: ArgumentHelp(say(.actHelpReason), valueName: "text"))
     var reason: String
 
     @OptionGroup var key: LedgerKeyOptions
@@ -19,10 +19,10 @@ struct ActOptions: ParsableArguments {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if by.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--by: say who records this") }
-        if reason.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--reason: say why") }
+        if by.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError(say(.actSayWho)) }
+        if reason.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError(say(.actSayWhy)) }
         if by == LedgerEntry.patrolActor || by == LedgerEntry.inventoryActor {
-            throw ValidationError("--by: '\(by)' is reserved for Patrol's own entries; give your name")
+            throw ValidationError(say(.actReservedName, by))
         }
     }
 
@@ -35,24 +35,23 @@ struct ActOptions: ParsableArguments {
         do {
             recorded = try database.record(step, policy: settings.ladder)
         } catch let error as LedgerKeyError {
-            throw CommandFailure(message: "\(error)", exit: .configuration)
+            throw CommandFailure(message: Explain.ledgerKey(error), exit: .configuration)
         }
         let views = recorded.map(EntryView.init)
         if output.json {
-            try Output.line(try Format.json(views))
+            try Output.line(try Format.json(Listing("entries", views)))
         } else {
-            try Output.line("recorded:\n" + EntryView.table(views))
+            try Output.line(say(.actRecorded) + "\n" + EntryView.table(views))
             // A receipt: `patrol ledger verify --head` checks later that these entries still stand.
-            if let last = recorded.last { try Output.line("ledger head: \(LedgerHead(seq: last.seq, hash: last.hash))") }
+            if let last = recorded.last { try Output.line(say(.ledgerHeadReceipt, LedgerHead(seq: last.seq, hash: last.hash))) }
         }
     }
 
-    /// The venue, which must exist; and its place on the ladder.
-    static func venue(_ id: String, in store: Store, states: [String: VenueState]) throws -> VenueState {
-        guard try store.venue(id: id) != nil else {
-            throw CommandFailure(message: "no venue \(id): `patrol venues` lists them", exit: .notFound)
-        }
-        return states[id] ?? VenueState(tier: .general, supervisor: nil)
+    /// The venue `id` names (in any case), which must exist: its id as the inventory has it,
+    /// and its place on the ladder.
+    static func venue(_ id: String, in store: Store, states: [String: VenueState]) throws -> (id: String, state: VenueState) {
+        let id = try store.existingVenueID(id)
+        return (id, states[id] ?? VenueState(tier: .general, supervisor: nil))
     }
 }
 
@@ -67,8 +66,7 @@ extension Step {
 
 /// Where the ledger key is: `--ledger-key`, else the configuration's `ledger_key`.
 struct LedgerKeyOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Ledger key file (overrides the configuration's ledger_key; with --db alone, ledger.key beside the database).",
-                               valueName: "file"))
+    @Option(help: ArgumentHelp(say(.helpLedgerKey), valueName: "file"))
     var ledgerKey: String?
 }
 
@@ -91,9 +89,9 @@ extension DatabaseOptions {
         do {
             return try Store(path: path, ledgerKey: key)
         } catch let error as LedgerKeyError {
-            throw CommandFailure(message: "\(error)", exit: .configuration)
+            throw CommandFailure(message: Explain.ledgerKey(error), exit: .configuration)
         } catch {
-            throw CommandFailure(message: StorageFailure.explain(error) ?? "\(error)", exit: .databaseUnavailable)
+            throw CommandFailure(message: Explain.storage(error) ?? "\(error)", exit: .databaseUnavailable)
         }
     }
 }

@@ -5,8 +5,18 @@ import PatrolStore
 
 /// The `--json` flag every read command takes.
 struct OutputOptions: ParsableArguments {
-    @Flag(help: "Print JSON for scripts (snake_case fields, ISO 8601 UTC times) instead of tables.")
+    @Flag(help: ArgumentHelp(say(.helpJSON)))
     var json = false
+}
+
+/// The `--limit` of a listing.
+struct ListOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(say(.helpLimit), valueName: "n"))
+    var limit: Int?
+
+    func validate() throws {
+        if let limit, limit <= 0 { throw ValidationError(say(.limitPositive)) }
+    }
 }
 
 /// A command that reads the database (opened read-only, beside the running daemon) and
@@ -26,7 +36,8 @@ extension ReadCommand {
         return output.json ? try Format.json(report) : text(report, now: now)
     }
 
+    /// Prints it: through the pager on a terminal (Pager), straight out otherwise.
     func run() throws {
-        try Output.line(try render())
+        try Pager.show(try render())
     }
 }

@@ -4,27 +4,18 @@ import PatrolSettings
 import PatrolStore
 
 struct StatusCommand: ReadCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "status",
-        abstract: "The district at a glance: cameras up and down, perimeter beside interior, and whether patrold is probing.",
-        discussion: """
-        Counts the cameras in service by status (up, down, unknown), by the outcome of their \
-        latest probe and, when down, by their venue's tier; shows the newest probe and the last \
-        sweep. When no probe came for longer than --stale-after (default: twice the longest \
-        cadence or backoff of the configuration, 30 minutes with the defaults) the data is \
-        STALE and the output says so first: patrold is not probing. The exit status stays 0; \
-        scripts read `probing.stale` from --json.
-        """
-    )
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "status", abstract: say(.statusAbstract), discussion: say(.statusDiscussion))
+    }
 
     @OptionGroup var store: DatabaseOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(help: ArgumentHelp("Seconds without a probe after which the data is called stale.", valueName: "seconds"))
+    @Option(help: ArgumentHelp(say(.statusHelpStaleAfter), valueName: "seconds"))
     var staleAfter: Double?
 
     func validate() throws {
-        if let staleAfter, staleAfter <= 0 { throw ValidationError("--stale-after must be a positive number of seconds") }
+        if let staleAfter, staleAfter <= 0 { throw ValidationError(say(.statusStaleAfterPositive)) }
     }
 
     func report(from store: Store, now: Date) throws -> WithLadder<DistrictStatus, LadderStatus> {
@@ -34,15 +25,16 @@ struct StatusCommand: ReadCommand {
 
     func text(_ report: WithLadder<DistrictStatus, LadderStatus>, now: Date) -> String {
         let status = report.base
-        var sections = ["District status at \(Format.time(now)) (times in \(Format.zone))"]
+        var sections = [say(.statusTitle, Format.time(now), Format.zone)]
         if let warning = Self.staleWarning(status.probing) { sections.append(warning) }
         sections.append(Table.fields(Self.probing(status.probing, now: now) + Self.venues(status.venues)
             + Self.pictures(status.pictures, budget: (try? self.store.configuration().snapshots.budgetBytes) ?? SnapshotSettings().budgetBytes)))
-        sections.append(Self.tallies("CAMERAS", status.byStatus + [status.cameras]))
+        sections.append(Self.tallies(say(.statusCameras), status.byStatus + [status.cameras], vocabulary: .cameraStatus))
         if status.byStatus.contains(where: { $0.name == "down" && $0.total > 0 }) {
-            sections.append(Self.tallies("DOWN BY TIER", status.downByTier))
+            sections.append(Self.tallies(say(.statusDownByTier), status.downByTier, vocabulary: .tier))
         }
-        sections.append(Self.tallies("LAST OUTCOME", status.byOutcome.filter { $0.total > 0 || $0.name == "online" }))
+        sections.append(Self.tallies(say(.statusLastOutcome), status.byOutcome.filter { $0.total > 0 || $0.name == "online" },
+                                     vocabulary: .outcome))
         if let registration = status.registration { sections.append(Table.fields(Self.registration(registration, now: now))) }
         sections.append(Table.fields(report.ladder.fields))
         return sections.joined(separator: "\n\n")
@@ -51,18 +43,18 @@ struct StatusCommand: ReadCommand {
     static func staleWarning(_ probing: Probing) -> String? {
         guard probing.stale else { return nil }
         let what = probing.secondsSinceLastProbe.map {
-            "no probe for \(Format.duration($0)) (expected within \(Format.duration(probing.staleAfter)))"
-        } ?? "no probe recorded yet"
-        return "!! STALE DATA: \(what). Is patrold running? Check `systemctl status patrold`."
+            say(.statusNoProbeFor, Format.duration($0), Format.duration(probing.staleAfter))
+        } ?? say(.statusNoProbeYet)
+        return say(.statusStale, what)
     }
 
     static func probing(_ probing: Probing, now: Date) -> [(String, String)] {
-        var lines = [("last probe", probing.lastProbeAt.map {
-            "\(Format.preciseTime($0)) (\(Format.duration(now.timeIntervalSince($0))) ago)"
-        } ?? "none")]
+        var lines = [(say(.statusLastProbe), probing.lastProbeAt.map {
+            say(.timeAndAgo, Format.preciseTime($0), Format.duration(now.timeIntervalSince($0)))
+        } ?? say(.none))]
         if let sweep = probing.lastSweep {
-            lines.append(("last sweep", "\(Format.time(sweep.startedAt)), \(sweep.probes) probes in "
-                + Format.duration(sweep.finishedAt.timeIntervalSince(sweep.startedAt))))
+            lines.append((say(.statusLastSweep), say(.statusSweep, Format.time(sweep.startedAt), sweep.probes,
+                                                      Format.duration(sweep.finishedAt.timeIntervalSince(sweep.startedAt)))))
         }
         return lines
     }
@@ -70,30 +62,33 @@ struct StatusCommand: ReadCommand {
     /// The snapshot directory against its budget: a disk filling with pictures shows here first.
     static func pictures(_ storage: PictureStorage, budget: Int) -> [(String, String)] {
         let megabytes = { (bytes: Int) in String(format: "%.1f MB", Double(bytes) / 1_048_576) }
-        let share = budget > 0 ? String(format: " (%.0f%%)", Double(storage.bytes) / Double(budget) * 100) : ""
-        return [("pictures", "\(storage.pictures) kept in \(storage.files) files, \(megabytes(storage.bytes)) of "
-                    + "\(megabytes(budget))\(share); \(storage.references) references, \(storage.cited) cited by the ledger")]
+        let share = budget > 0 ? say(.statusPicturesShare, String(format: "%.0f%%", Double(storage.bytes) / Double(budget) * 100)) : ""
+        return [(say(.statusPictures), say(.statusPicturesKept, storage.pictures, storage.files, megabytes(storage.bytes),
+                                             megabytes(budget), share, storage.references, storage.cited))]
     }
 
     /// The registration side beside the video: systems by state, and how the platform's reads go.
     static func registration(_ counts: RegistrationCounts, now: Date) -> [(String, String)] {
-        var lines = [("registration", "\(counts.systems) systems: \(counts.online) online, \(counts.offline) offline, "
-                      + "\(counts.stuck) uploads stuck, \(counts.unseen) never seen")]
+        var lines = [(say(.statusRegistration), say(.statusRegistrationSystems, counts.systems, counts.online, counts.offline,
+                                                     counts.stuck, counts.unseen))]
         if counts.venuesWithout + counts.venuesUndeclared > 0 {
-            lines.append(("", "\(counts.venuesWithout) venues declare none, \(counts.venuesUndeclared) not declared"))
+            lines.append(("", say(.statusRegistrationUndeclared, counts.venuesWithout, counts.venuesUndeclared)))
         }
-        lines.append(("", String(RegistrationCommand.platform(counts.platform, now: now).dropFirst("registration ".count))))
+        lines.append(("", say(.statusPlatform, RegistrationCommand.platform(counts.platform, now: now))))
         return lines
     }
 
     static func venues(_ venues: VenueTotals) -> [(String, String)] {
-        [("venues", "\(venues.total): \(venues.priority) priority, \(venues.watch) watch, \(venues.general) general"),
-         ("", "\(venues.withInteriorDown) with an interior camera down, \(venues.withPerimeterDown) with a perimeter camera down")]
+        [(say(.statusVenues), say(.statusVenuesByTier, venues.total, venues.priority, venues.watch, venues.general)),
+         ("", say(.statusVenuesDown, venues.withInteriorDown, venues.withPerimeterDown))]
     }
 
-    static func tallies(_ title: String, _ tallies: [Tally]) -> String {
-        var table = Table([.left(title), .right("PERIMETER"), .right("INTERIOR"), .right("ALL")])
-        for tally in tallies { table.add([tally.name, "\(tally.perimeter)", "\(tally.interior)", "\(tally.total)"]) }
+    /// A tally's rows, named in the operator's words for `vocabulary`.
+    static func tallies(_ title: String, _ tallies: [Tally], vocabulary: Vocabulary) -> String {
+        var table = Table([.left(title), .right(say(.columnPerimeter)), .right(say(.columnInterior)), .right(say(.columnAll))])
+        for tally in tallies {
+            table.add([word(vocabulary, tally.name), "\(tally.perimeter)", "\(tally.interior)", "\(tally.total)"])
+        }
         return table.render()
     }
 }

@@ -5,10 +5,10 @@ import PatrolStore
 
 /// Where the command line finds the database: `--db`, or the configuration file.
 struct DatabaseOptions: ParsableArguments {
-    @Option(help: "Configuration file (YAML); gives the database (and credential vault) paths.")
+    @Option(help: ArgumentHelp(say(.helpConfig)))
     var config: String?
 
-    @Option(help: "Database file (overrides the configuration's).")
+    @Option(help: ArgumentHelp(say(.helpDB)))
     var db: String?
 
     static let defaultConfig = "/etc/patrol/patrol.yaml"
@@ -32,7 +32,7 @@ struct DatabaseOptions: ParsableArguments {
         do {
             return try Store(path: path)
         } catch {
-            throw CommandFailure(message: StorageFailure.explain(error) ?? "\(error)", exit: .databaseUnavailable)
+            throw CommandFailure(message: Explain.storage(error) ?? "\(error)", exit: .databaseUnavailable)
         }
     }
 
@@ -42,16 +42,7 @@ struct DatabaseOptions: ParsableArguments {
         do throws(Store.ReadError) {
             return try Store.reading(path)
         } catch {
-            let advice = switch error {
-            case .missing:
-                "run `patrol inventory import` first, or point --db (or --config) at patrold's database"
-            case .locked: "try again in a moment"
-            case .notPatrol: "point --db (or --config) at patrold's database"
-            case .outdated: "restart patrold, which upgrades it, then try again"
-            case .newer: "use the patrol command that came with the running patrold"
-            case .unavailable: "check that you may read the file and its folder"
-            }
-            throw CommandFailure(message: "\(error): \(advice)", exit: .databaseUnavailable)
+            throw CommandFailure(message: Explain.read(error), exit: .databaseUnavailable)
         }
     }
 
@@ -70,7 +61,7 @@ struct DatabaseOptions: ParsableArguments {
 struct StoreOptions: ParsableArguments {
     @OptionGroup var database: DatabaseOptions
 
-    @Option(help: "Credential vault file (overrides the configuration's).")
+    @Option(help: ArgumentHelp(say(.helpVault)))
     var vault: String?
 
     var db: String? { database.db }
@@ -89,7 +80,7 @@ struct StoreOptions: ParsableArguments {
         do {
             return try CredentialVault(path: path)
         } catch {
-            throw CommandFailure(message: StorageFailure.explain(error) ?? "\(error)", exit: .databaseUnavailable)
+            throw CommandFailure(message: Explain.storage(error) ?? "\(error)", exit: .databaseUnavailable)
         }
     }
 }
@@ -110,4 +101,18 @@ struct CommandFailure: Error, CustomStringConvertible {
     var message: String
     var exit: Exit
     var description: String { message }
+}
+
+extension Store {
+    /// The id of the venue `id` names, in whatever case it was typed; exit 66 when there is none.
+    func existingVenueID(_ id: String) throws -> String {
+        guard let found = try venueID(matching: id) else { throw CommandFailure(message: say(.noVenue, id), exit: .notFound) }
+        return found
+    }
+
+    /// The id of the camera `id` names, in whatever case it was typed; exit 66 when there is none.
+    func existingCameraID(_ id: String) throws -> String {
+        guard let found = try cameraID(matching: id) else { throw CommandFailure(message: say(.noCamera, id), exit: .notFound) }
+        return found
+    }
 }

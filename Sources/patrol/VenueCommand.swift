@@ -3,13 +3,11 @@ import Foundation
 import PatrolStore
 
 struct VenueCommand: ReadCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "venue",
-        abstract: "One venue: its registered facts, supervisor and owner contact, each camera's status and its registration systems.",
-        discussion: "Exit status 66 when there is no such venue."
-    )
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "venue", abstract: say(.venueAbstract), discussion: say(.venueDiscussion))
+    }
 
-    @Argument(help: ArgumentHelp("The venue's id, e.g. V0001.", valueName: "venue-id"))
+    @Argument(help: ArgumentHelp(say(.venueHelpID), valueName: "venue-id"))
     var id: String
 
     @OptionGroup var store: DatabaseOptions
@@ -21,9 +19,8 @@ struct VenueCommand: ReadCommand {
     }
 
     func report(from store: Store, now: Date) throws -> WithLadder<VenueDetail, Ledger> {
-        guard let detail = try store.venue(id: id) else {
-            throw CommandFailure(message: "no venue \(id): `patrol venues` lists them", exit: .notFound)
-        }
+        let id = try store.existingVenueID(self.id)
+        guard let detail = try store.venue(id: id) else { throw CommandFailure(message: say(.noVenue, id), exit: .notFound) }
         let reading = try LadderReading(store, options: self.store, now: now, venues: [id])
         let ladder = reading.view(id, tier: detail.venue.tier, supervisor: detail.venue.supervisor)
         return WithLadder(base: detail, ladder: Ledger(ladder: ladder, entries: try store.ledger(venue: id).map(EntryView.init)))
@@ -32,19 +29,19 @@ struct VenueCommand: ReadCommand {
     func text(_ report: WithLadder<VenueDetail, Ledger>, now: Date) -> String {
         let detail = report.base
         let venue = detail.venue, counts = detail.counts
-        var facts = [("kind", venue.kind.rawValue), ("tier", venue.tier.rawValue),
-                     ("supervisor", venue.supervisor ?? "-"), ("district", "\(venue.district), grid \(venue.grid)"),
-                     ("address", venue.address), ("owner", venue.ownerContact)]
-        if let retired = detail.retiredAt { facts.append(("retired", Format.time(retired))) }
-        facts.append(("cameras", "\(counts.total) in service (\(counts.perimeter) perimeter, \(counts.interior) interior): "
-            + "\(counts.down) down (\(counts.interiorDown) interior, \(counts.perimeterDown) perimeter), \(counts.up) up, "
-            + "\(counts.unknown) unknown"))
+        var facts = [(say(.venueKind), word(venue.kind)), (say(.venueTier), word(venue.tier)),
+                     (say(.venueSupervisor), venue.supervisor ?? "-"), (say(.venueDistrict), say(.venueDistrictGrid, venue.district, venue.grid)),
+                     (say(.venueAddress), venue.address), (say(.venueOwner), venue.ownerContact)]
+        if let retired = detail.retiredAt { facts.append((say(.factRetired), Format.time(retired))) }
+        facts.append((say(.venueCameras), say(.venueCameraCounts, counts.total, counts.perimeter, counts.interior, counts.down,
+                                               counts.interiorDown, counts.perimeterDown, counts.up, counts.unknown)))
         switch venue.registration {
         case .undeclared: break
-        case .noSystem: facts.append(("registration", "none (the inventory declares no registration system)"))
+        case .noSystem: facts.append((say(.statusRegistration), say(.venueRegistrationNone)))
         case .systems(let ids):
             let down = detail.registration.filter(\.isDown).count
-            facts.append(("registration", "\(ids.joined(separator: ", ")): " + (down == 0 ? "all online" : "\(down) offline, stuck or unseen")))
+            facts.append((say(.statusRegistration), say(.venueRegistrationSystems, ids.joined(separator: ", "),
+                                                         down == 0 ? say(.venueRegistrationAllOnline) : say(.venueRegistrationDown, down))))
         }
         var sections = ["\(venue.id)  \(venue.name)", Table.fields(facts)]
         sections.append(Table.fields(report.ladder.ladder.fields))
@@ -52,8 +49,8 @@ struct VenueCommand: ReadCommand {
         if !detail.registration.isEmpty {
             sections.append(RegistrationCommand.table(detail.registration, now: now, showVenue: false))
         }
-        sections.append(report.ladder.entries.isEmpty ? "no ledger entries"
-            : "LEDGER\n" + EntryView.table(report.ladder.entries, showVenue: false))
+        sections.append(report.ladder.entries.isEmpty ? say(.ledgerNoEntries)
+            : say(.venueLedger) + "\n" + EntryView.table(report.ladder.entries, showVenue: false))
         return sections.joined(separator: "\n\n")
     }
 }

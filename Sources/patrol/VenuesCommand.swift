@@ -5,23 +5,25 @@ import PatrolLedger
 import PatrolStore
 
 struct VenuesCommand: ReadCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "venues",
-        abstract: "List the venues in service, filtered by kind, tier, district or ladder state, with their cameras down.",
-        discussion: "Every filter given must hold. Exit status 0 even when no venue matches."
-    )
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "venues", abstract: say(.venuesAbstract), discussion: say(.venuesDiscussion))
+    }
 
     @OptionGroup var store: DatabaseOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var list: ListOptions
 
-    @Option(help: "Only venues of this kind.")
+    @Option(help: ArgumentHelp(say(.venuesHelpKind)))
     var kind: VenueKind?
 
-    @Option(help: "Only venues of this tier.")
+    @Option(help: ArgumentHelp(say(.venuesHelpTier)))
     var tier: Tier?
 
-    @Option(help: ArgumentHelp("Only venues of this district, as registered (城南区).", valueName: "district"))
+    @Option(help: ArgumentHelp(say(.venuesHelpDistrict), valueName: "district"))
     var district: String?
+
+    @Option(help: ArgumentHelp(say(.venuesHelpSupervisor), valueName: "name"))
+    var supervisor: String?
 
     /// A place on the ladder, or one of the questions an operator asks of it.
     enum State: String, ExpressibleByArgument, CaseIterable {
@@ -32,17 +34,30 @@ struct VenuesCommand: ReadCommand {
         case due
     }
 
-    @Option(help: ArgumentHelp("Only venues in this state: \(State.allCases.map(\.rawValue).joined(separator: ", ")).",
-                               valueName: "state"))
+    @Option(help: ArgumentHelp(say(.venuesHelpState, State.allCases.map(\.rawValue).joined(separator: ", ")), valueName: "state"))
     var state: State?
 
-    func report(from store: Store, now: Date) throws -> [WithLadder<VenueSummary, LadderView>] {
+    func report(from store: Store, now: Date) throws -> Listing<WithLadder<VenueSummary, LadderView>> {
         var filter = VenueFilter()
         filter.kind = kind
         filter.tier = tier
         filter.district = district
+        filter.supervisor = supervisor
+        // A district or supervisor no venue has is a mistyped name, not an empty answer.
+        if let district {
+            var only = VenueFilter()
+            only.district = district
+            if try store.venueCount(matching: only) == 0 { throw CommandFailure(message: say(.venuesNoDistrict, district), exit: .notFound) }
+        }
+        if let supervisor {
+            var only = VenueFilter()
+            only.supervisor = supervisor
+            if try store.venueCount(matching: only) == 0 {
+                throw CommandFailure(message: say(.venuesNoSupervisor, supervisor), exit: .notFound)
+            }
+        }
         let reading = try LadderReading(store, options: self.store, now: now)
-        return try store.venues(matching: filter).compactMap { summary in
+        return Listing("venues", try store.venues(matching: filter).compactMap { summary in
             let id = summary.venue.id
             let venueState = reading.states[id] ?? VenueState(tier: summary.venue.tier, supervisor: summary.venue.supervisor)
             switch state {
@@ -52,24 +67,27 @@ struct VenuesCommand: ReadCommand {
             case nil: break
             }
             return WithLadder(base: summary, ladder: reading.view(id, tier: summary.venue.tier, supervisor: summary.venue.supervisor))
-        }
+        }, limit: list.limit)
     }
 
-    func text(_ lines: [WithLadder<VenueSummary, LadderView>], now: Date) -> String {
-        let venues = lines.map(\.base)
-        guard !venues.isEmpty else { return "no venue matches" }
-        var table = Table([.left("ID"), .left("NAME"), .left("KIND"), .left("TIER"), .left("DISTRICT"), .left("GRID"),
-                           .right("CAMERAS"), .right("DOWN"), .right("INTERIOR DOWN"), .left("REGISTRATION"), .left("STANDING"),
-                           .left("DEADLINE")])
-        for line in lines {
+    func text(_ listing: Listing<WithLadder<VenueSummary, LadderView>>, now: Date) -> String {
+        let venues = listing.all.map(\.base)
+        guard !venues.isEmpty else { return say(.venuesNoMatch) }
+        var table = Table([.left(say(.columnID)), .left(say(.venuesColumnName)), .left(say(.venuesColumnKind)), .left(say(.columnTier)),
+                           .left(say(.venuesColumnDistrict)), .left(say(.venuesColumnGrid)), .right(say(.venuesColumnCameras)),
+                           .right(say(.venuesColumnDown)), .right(say(.venuesColumnInteriorDown)), .left(say(.venuesColumnRegistration)),
+                           .left(say(.venuesColumnStanding)), .left(say(.venuesColumnDeadline))])
+        for line in listing.shown {
             let venue = line.base.venue, cameras = line.base.cameras
-            table.add([venue.id, venue.name, venue.kind.rawValue, venue.tier.rawValue, venue.district, venue.grid,
-                       "\(cameras.total)", "\(cameras.down)", "\(cameras.interiorDown)", line.base.registration ?? "-", line.ladder.standing,
-                       line.ladder.deadline.map { "\(line.ladder.open ?? "") by \($0)" } ?? "-"])
+            table.add([venue.id, venue.name, word(venue.kind), word(venue.tier), venue.district, venue.grid,
+                       "\(cameras.total)", "\(cameras.down)", "\(cameras.interiorDown)",
+                       line.base.registration.map { word(.registrationState, $0) } ?? "-", word(.standing, line.ladder.standing),
+                       line.ladder.deadline.map { say(.venuesDeadline, word(.entryKind, line.ladder.open ?? ""), Format.day($0)) } ?? "-"])
         }
         let withDown = venues.filter { $0.cameras.interiorDown > 0 }.count
         let registrationDown = venues.filter { ["offline", "stuck"].contains($0.registration) }.count
-        return table.render() + "\n\(venues.count) venue\(venues.count == 1 ? "" : "s"), \(withDown) with an interior camera down"
-            + (venues.contains { $0.registration != nil } ? ", \(registrationDown) with registration offline or stuck" : "")
+        return table.render() + "\n" + say(.venuesSummary, venues.count, withDown)
+            + (venues.contains { $0.registration != nil } ? say(.venuesRegistrationDown, registrationDown) : "")
+            + (listing.note.map { "\n" + $0 } ?? "")
     }
 }

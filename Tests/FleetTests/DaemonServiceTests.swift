@@ -122,7 +122,7 @@ struct DaemonServiceTests {
         let config = try config(deadline: 3, workers: 2)
         let notify = try NotifySocket(abstract: true)
         // No database yet: the daemon makes it, and says READY only once it is migrated.
-        let daemon = try Daemon(config: config, notify: notify, watchdogMicroseconds: 500_000)
+        let daemon = try Daemon(config: config, notify: notify, watchdogMicroseconds: 500_000, journal: true)
         defer { daemon.kill() }
         let ready = try #require(notify.wait(within: 60) { $0.contains("READY=1") }, "no READY: \(daemon.log.text)")
         #expect(FileManager.default.fileExists(atPath: database))
@@ -166,7 +166,9 @@ struct DaemonServiceTests {
         daemon.signal(SIGTERM)
         #expect(notify.wait(within: 30) { $0.hasPrefix("STOPPING=1\nSTATUS=") } != nil)
         #expect(daemon.waitForExit(within: 30) == 0, "\(daemon.log.text)")
-        #expect(daemon.log.text.split(separator: "\n").allSatisfy { $0.hasPrefix("<") }, "\(daemon.log.text)")
+        // Its stderr is the journal: every line carries its priority.
+        let lines = daemon.log.text.split(separator: "\n")
+        #expect(!lines.isEmpty && lines.allSatisfy { $0.wholeMatch(of: /<[3-7]>.+/) != nil }, "\(daemon.log.text)")
     }
 
     /// Runs patrold with a fault-injection point that wedges one part for good, and checks that
@@ -294,15 +296,21 @@ final class Daemon: @unchecked Sendable {
     let log = LogLines()
     private let exited = DispatchSemaphore(value: 0)
 
+    /// - Parameter journal: stderr stands for the journal, as systemd connects it: JOURNAL_STREAM
+    ///   names the pipe's device and inode, and patrold prefixes its lines with their priority.
     init(config: String, notify: NotifySocket?, watchdogMicroseconds: Int? = nil, environment: [String: String] = [:],
-         arguments: [String] = []) throws {
+         arguments: [String] = [], journal: Bool = false) throws {
         process.executableURL = CommandRun.binary("patrold")
         process.arguments = ["--config", config] + arguments
-        var variables = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        var variables = CommandRun.environment(environment)
         variables["NOTIFY_SOCKET"] = notify?.name
         if let watchdogMicroseconds { variables["WATCHDOG_USEC"] = String(watchdogMicroseconds) }
-        process.environment = variables
         let errors = Pipe()
+        if journal {
+            var info = stat()
+            if fstat(errors.fileHandleForWriting.fileDescriptor, &info) == 0 { variables["JOURNAL_STREAM"] = "\(info.st_dev):\(info.st_ino)" }
+        }
+        process.environment = variables
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
         let done = exited

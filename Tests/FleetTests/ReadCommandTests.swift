@@ -79,9 +79,13 @@ final class ReadFixture: Sendable {
     }
 }
 
-/// Runs a command in this process as `patrol` would: its output, or the message and exit status
-/// its failure would give.
+/// Runs a command in this process as `patrol` would, in English: its output, or the message and
+/// exit status its failure would give.
 func patrolInProcess(_ arguments: [String]) -> (status: Int32, stdout: String, stderr: String) {
+    Language.$current.withValue(.english) { patrolInProcessHere(arguments) }
+}
+
+private func patrolInProcessHere(_ arguments: [String]) -> (status: Int32, stdout: String, stderr: String) {
     do {
         let command = try Patrol.parseAsRoot(arguments)
         guard let read = command as? any ReadCommand else { return (-1, "", "not a read command") }
@@ -114,7 +118,7 @@ struct ReadCommandTests {
     }
 
     func cameraIDs(_ arguments: [String]) throws -> [String] {
-        let list = try #require(try json(["cameras"] + arguments) as? [[String: Any]])
+        let list = try #require((try json(["cameras"] + arguments) as? [String: Any])?["cameras"] as? [[String: Any]])
         return list.compactMap { $0["id"] as? String }
     }
 
@@ -175,7 +179,7 @@ struct ReadCommandTests {
         let probing = try #require(status["probing"] as? [String: Any])
         #expect(probing["stale"] as? Bool == false)
         let last = try #require(probing["last_probe_at"] as? String)
-        let lastProbe = try #require(ISO8601DateFormatter().date(from: last))
+        let lastProbe = try #require(JSONTime.date(last))
         #expect(lastProbe >= fixture.sweepStarted.addingTimeInterval(-1))
         #expect((probing["last_sweep"] as? [String: Any])?["probes"] as? Int == 10)
         let venues = try #require(status["venues"] as? [String: Any])
@@ -203,7 +207,7 @@ struct ReadCommandTests {
         let camera = try #require(detail["camera"] as? [String: Any])
         #expect(camera["status"] as? String == "down" && camera["reason"] as? String == "black")
         #expect(camera["venue_name"] as? String == "平安宾馆")
-        let since = try #require(ISO8601DateFormatter().date(from: camera["since"] as? String ?? ""))
+        let since = try #require(JSONTime.date(camera["since"] as? String ?? ""))
         #expect(since >= fixture.sweepStarted.addingTimeInterval(-1))
         let probes = try #require(detail["probes"] as? [[String: Any]])
         #expect(probes.count == 3 && probes.first?["outcome"] as? String == "black")
@@ -250,7 +254,7 @@ struct ReadCommandTests {
     @Test("venues: filtered by kind, tier and district")
     func venues() throws {
         func ids(_ arguments: [String]) throws -> [String] {
-            try #require(try json(["venues"] + arguments) as? [[String: Any]]).compactMap { ($0["venue"] as? [String: Any])?["id"] as? String }
+            try #require((try json(["venues"] + arguments) as? [String: Any])?["venues"] as? [[String: Any]]).compactMap { ($0["venue"] as? [String: Any])?["id"] as? String }
         }
         #expect(try ids([]) == ["V01", "V02", "V03", "V04"])
         #expect(try ids(["--tier", "general"]) == ["V03", "V04"])

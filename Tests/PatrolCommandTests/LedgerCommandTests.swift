@@ -44,17 +44,22 @@ struct LedgerCommandTests {
         try JSONSerialization.jsonObject(with: Data(run.stdout.utf8))
     }
 
+    /// The list a command's JSON holds under `name` (`entries`, `venues`).
+    func list(_ run: CommandRun, _ name: String) throws -> [[String: Any]]? {
+        try (json(run) as? [String: Any])?[name] as? [[String: Any]]
+    }
+
     @Test("the ledger lists the patrol's order; acts land with the operator's name and the ledger still verifies")
     func acts() throws {
         let ledger = try patrol(["ledger", "--json"])
         #expect(ledger.status == 0, "\(ledger.all)")
-        let entries = try #require(try json(ledger) as? [[String: Any]])
+        let entries = try #require(try list(ledger, "entries"))
         #expect(entries.count == 1)
         #expect(entries.first?["kind"] as? String == "order" && entries.first?["venue_id"] as? String == "V1")
         #expect(entries.first?["deadline"] as? String == "2026-09-04")
         #expect(try patrol(["ledger"]).stdout.contains("C1 online 0% of 24.0 h watched"))
 
-        let ordered = try #require(try json(try patrol(["venues", "--state", "ordered", "--json"])) as? [[String: Any]])
+        let ordered = try #require(try list(try patrol(["venues", "--state", "ordered", "--json"]), "venues"))
         #expect(ordered.compactMap { ($0["venue"] as? [String: Any])?["id"] as? String } == ["V1"])
         #expect((ordered.first?["ladder"] as? [String: Any])?["deadline"] as? String == "2026-09-04")
 
@@ -65,7 +70,7 @@ struct LedgerCommandTests {
         // The district had a power cut on day 1: the order it caused is withdrawn.
         let waiver = try patrol(["waive", "--district", "--from", "2026-09-01", "--by", "王芳", "--reason", "全区停电", "--json"])
         #expect(waiver.status == 0, "\(waiver.all)")
-        let recorded = try #require(try json(waiver) as? [[String: Any]])
+        let recorded = try #require(try list(waiver, "entries"))
         #expect(recorded.map { $0["kind"] as? String } == ["waiver", "revoked"])
         #expect(recorded.first?["actor"] as? String == "王芳" && recorded.first?["venue_id"] as? String == "*")
         #expect(recorded.last?["refers_to"] as? Int == 1)
@@ -75,9 +80,9 @@ struct LedgerCommandTests {
         // One strike closes V3 at once.
         let strike = try patrol(["violation", "V3", "--by", "李娜", "--reason", "cameras deliberately disabled"])
         #expect(strike.status == 0, "\(strike.all)")
-        let closed = try #require(try json(try patrol(["venues", "--state", "closed", "--json"])) as? [[String: Any]])
+        let closed = try #require(try list(try patrol(["venues", "--state", "closed", "--json"]), "venues"))
         #expect(closed.compactMap { ($0["venue"] as? [String: Any])?["id"] as? String } == ["V3"])
-        let actors = try #require(try json(try patrol(["ledger", "--venue", "V3", "--json"])) as? [[String: Any]])
+        let actors = try #require(try list(try patrol(["ledger", "--venue", "V3", "--json"]), "entries"))
         #expect(actors.map { "\($0["kind"] as? String ?? "") \($0["actor"] as? String ?? "")" }
             == ["waiver 王芳", "serious_violation 李娜", "closure patrol"])  // the district's waiver is V3's too
 

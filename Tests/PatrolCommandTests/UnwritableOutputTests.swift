@@ -91,7 +91,7 @@ struct UnwritableOutputTests {
         #expect(venues.stderr == "patrol: cannot write the output: No space left on device: free space where the output goes, then run the command again\n")
         let once = try CommandRun("patrold", ["--config", config, "--once"], redirect: ">/dev/full")
         #expect(once.status == 74)
-        #expect(once.stderr.contains("<3>cannot write the output: No space left on device"), "\(once.stderr)")
+        #expect(once.stderr.contains("cannot write the output: No space left on device"), "\(once.stderr)")
     }
 }
 
@@ -126,7 +126,7 @@ struct UnwritableDatabaseTests {
             expectOneLine(note, saying: "free space on")
             let once = try CommandRun("patrold", ["--config", config, "--once"], redirect: "2>&1")
             #expect(once.status == 74, "\(once.all)")
-            #expect(once.stdout.hasPrefix("<3>") && once.stdout.contains("free space on"), "\(once.stdout)")
+            #expect(!once.stdout.hasPrefix("<") && once.stdout.contains("free space on"), "\(once.stdout)")
             #expect(!once.stdout.contains("INSERT"))
         }
     }

@@ -14,6 +14,17 @@ public struct CommandRun {
         return Fleet.repository.appendingPathComponent(".build/debug/\(name)")
     }
 
+    /// The environment a command runs in: this process's, in the C locale (English, whatever
+    /// the machine's locale) and not connected to the journal; `environment` then overrides it
+    /// (`["LANG": "zh_CN.UTF-8"]` for Chinese).
+    public static func environment(_ environment: [String: String] = [:]) -> [String: String] {
+        var base = ProcessInfo.processInfo.environment
+        for variable in ["LC_ALL", "LC_MESSAGES", "LANGUAGE", "JOURNAL_STREAM"] { base[variable] = nil }
+        base["LANG"] = "C"
+        return base.merging(environment) { $1 }
+    }
+
+    /// - Parameter environment: variables set over `CommandRun.environment()`.
     /// - Parameter redirect: shell redirections applied to the command (`2>/dev/full`, `2>&-`,
     ///   `>/dev/full`): it then runs through `/bin/sh`, which sets them up and execs it.
     /// - Parameter launcher: a program (and its arguments) that runs the command, e.g. under a filter.
@@ -30,7 +41,7 @@ public struct CommandRun {
             process.executableURL = Self.binary(tool)
             process.arguments = arguments
         }
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.environment = Self.environment(environment)
         if let directory { process.currentDirectoryURL = directory }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
