@@ -11,15 +11,14 @@ struct ReportDailyCommand: ParsableCommand {
         commandName: "daily",
         abstract: "Print the daily compliance report of a patrolled day, as text, HTML or CSV.",
         discussion: """
-        The same report patrold mails after each daily patrol (docs/REPORT.md). Exit status 66 \
-        when the day has not been patrolled.
+        The same report patrold mails after each daily patrol (docs/REPORT.md), in the language of \
+        report.language (zh-CN by default, or en). Exit status 66 when the day has not been patrolled.
           patrol report daily --date 2026-11-21 --format html > report.html
           patrol report daily --supervisor "张伟 (一组)"
         """
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, html, csv }
-    enum Table: String, ExpressibleByArgument, CaseIterable { case cameras, venues, registration, maintenance }
 
     @Option(help: ArgumentHelp("The patrol day (YYYY-MM-DD); the last one patrolled when left out.", valueName: "day"))
     var date: String?
@@ -27,8 +26,8 @@ struct ReportDailyCommand: ParsableCommand {
     @Option(help: "text, html or csv.")
     var format: Format = .text
 
-    @Option(help: "With --format csv: cameras, venues, registration or maintenance.")
-    var table: Table = .cameras
+    @Option(help: "With --format csv: cameras, venues, ledger, registration or maintenance.")
+    var table: ReportCSV.Table = .cameras
 
     @Option(help: ArgumentHelp("Only this supervisor's part, as their team receives it.", valueName: "name"))
     var supervisor: String?
@@ -54,26 +53,22 @@ struct ReportDailyCommand: ParsableCommand {
             // The seals are checked against the ledger's public key when it is there to read.
             let trusted = (try? store.ledgerKeyFile(nil).trustedPublicKey()) ?? nil
             report = try DailyReport.build(from: database, day: day, policy: settings.ladder, trusted: trusted,
-                                           clockTolerance: settings.clockTolerance)
+                                           clockTolerance: settings.clockTolerance, timeZone: settings.timeZone)
         } catch let error as ReportError {
             throw CommandFailure(message: "\(error)", exit: .notFound)
         }
         let audience: ReportAudience = maintenance ? .maintenance : supervisor.map { .supervisor($0) } ?? .office
+        let (zone, language) = (settings.timeZone, settings.reportLanguage)
         switch format {
         case .text:
             // For a terminal: a name carrying control characters shows them escaped.
-            let text = ReportText.render(report, for: audience, timeZone: settings.timeZone)
+            let text = ReportText.render(report, for: audience, timeZone: zone, language: language)
             try Output.line(text.split(separator: "\n", omittingEmptySubsequences: false).map { Output.printable(String($0)) }
                 .joined(separator: "\n"))
-        case .html: try Output.line(ReportHTML.render(report, for: audience, timeZone: settings.timeZone))
-        case .csv:
-            let text = switch table {
-            case .cameras: ReportCSV.cameras(report, for: audience)
-            case .venues: ReportCSV.venues(report, for: audience)
-            case .registration: ReportCSV.registration(report, for: audience, timeZone: settings.timeZone)
-            case .maintenance: ReportCSV.maintenance(report, timeZone: settings.timeZone)
-            }
-            try Output.print(text)
+        case .html: try Output.line(ReportHTML.render(report, for: audience, timeZone: zone, language: language))
+        case .csv: try Output.print(ReportCSV.table(table, of: report, for: audience, timeZone: zone, language: language))
         }
     }
 }
+
+extension ReportCSV.Table: ExpressibleByArgument {}
