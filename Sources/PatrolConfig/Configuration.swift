@@ -197,6 +197,10 @@ public struct Configuration: Sendable, Equatable {
             patrol.ladder = ladder
             try section.rejectUnknownKeys()
         }
+        if var section = try top.section("report") {
+            patrol.reportLanguage = try section.choice("language", of: ReportLanguage.self) ?? patrol.reportLanguage
+            try section.rejectUnknownKeys()
+        }
         if var section = try top.section("mail") {
             mail.sendmail = try section.string("sendmail") ?? mail.sendmail
             mail.sendmailArguments = try section.strings("sendmail_arguments") ?? mail.sendmailArguments

@@ -7,7 +7,8 @@ import PatrolStore
 /// A patrol day whose daily report has every section filled, named after the worked example in
 /// docs/LEDGER.md: orders, a warning, a suspension and a closure, a waiver, a commendation, names
 /// that are Chinese, that hold commas and quotes, markup or a spreadsheet formula, registration
-/// systems of every kind, and a ledger check that failed. Plain values: the renderers' tests read it, and `patrol-bench
+/// systems of every kind, 30 days of trend, and a ledger check that failed. Its reasons are in
+/// the judging's own words (PatrolLedger's), its operators' in Chinese. Plain values: the renderers' tests read it, and `patrol-bench
 /// report-preview` writes its text, HTML and CSV for a person to look at.
 public enum CraftedReport {
     public typealias VenueName = DailyReport.VenueName
@@ -21,7 +22,7 @@ public enum CraftedReport {
 
     public static let pingan = VenueName(id: "V0001", name: "平安宾馆", tier: .general, supervisor: nil)
     /// A name with a comma and quotes, for the CSV.
-    public static let sunrise = VenueName(id: "V0002", name: "Sunrise Hostel, Block \"A\"", tier: .general, supervisor: nil)
+    public static let chaoyang = VenueName(id: "V0002", name: "朝阳旅舍, \"A\"座", tier: .general, supervisor: nil)
     /// A name that is markup, for the HTML.
     public static let script = VenueName(id: "V0003", name: "<script>alert(1)</script>网吧", tier: .general, supervisor: nil)
     public static let wenxin = VenueName(id: "V0004", name: "温馨公寓", tier: .watch, supervisor: zhang)
@@ -35,7 +36,9 @@ public enum CraftedReport {
     /// A name a spreadsheet would take for a formula.
     public static let formula = VenueName(id: "V0012", name: "=HYPERLINK(\"http://x\")", tier: .general, supervisor: nil)
 
-    public static let orderReason = "1 of 2 interior cameras failed: C00002 online 0.0% of 24.0 h watched (needs 95%), mostly black"
+    public static let blackReason = "online 0% of 24.0 h watched (needs 95%), mostly black"
+    public static let orderReason = "1 of 2 interior cameras failed: C00002 \(blackReason)"
+    /// A reason with quotes and a line break, as a future judging might write one, for the CSV.
     public static let quotedReason = "online 91.6% of 24.0 h watched (needs 95%), mostly \"timeout\"\nthen refused"
 
     /// The registration systems' reasons, in the judging's words (PatrolLedger's RegistrationDay).
@@ -56,27 +59,32 @@ public enum CraftedReport {
             DailyReport.Event(seq: seq, kind: kind, venue: venue, day: day, deadline: deadline, actor: actor, line: line)
         }
         let events = [
-            event(101, .order, pingan, deadline: day.adding(3), orderReason),
-            event(102, .order, sunrise, deadline: day.adding(3), "1 of 1 interior cameras failed: C00010 online 40.0% of 24.0 h watched (needs 95%), mostly refused"),
-            event(103, .order, script, deadline: day.adding(3), "1 of 3 interior cameras failed: C00020 frozen or black for 75 min (at most 60 min)"),
-            event(104, .deadlineMissed, wenxin, deadline: day, "deadline 2026-11-21 passed failing"),
-            event(105, .warning, wenxin, deadline: day.adding(1), "first failure in 365 days: warning"),
-            event(106, .deadlineMissed, xingkong, deadline: day, "deadline 2026-11-21 passed failing"),
-            event(107, .suspension, xingkong, deadline: day.adding(2), "second failure in 365 days: suspension"),
-            event(108, .closure, laojie, "third failure in 365 days: closure"),
-            event(109, .reinstated, heping, actor: "李娜", "inspected on site, recorder replaced"),
-            event(110, .rectified, ruyi, "all interior cameras compliant"),
-            event(111, .waiver, nil, actor: "王芳", "district power cut 2026-11-21 14:00-18:30"),
-            event(112, .commended, jixiang, "90 compliant days in a row"),
-            event(113, .tierChanged, jixiang, "commended: one tier down"),
+            event(101, .order, pingan, deadline: day.adding(3), "rectify by 2026-11-24: \(orderReason)"),
+            event(102, .order, chaoyang, deadline: day.adding(3),
+                  "rectify by 2026-11-24: 1 of 1 interior cameras failed: C00010 online 40% of 24.0 h watched (needs 95%), mostly refused"),
+            event(103, .order, script, deadline: day.adding(3),
+                  "rectify by 2026-11-24: 1 of 3 interior cameras failed: C00020 frozen or black for 75 min (at most 60 min)"),
+            event(104, .deadlineMissed, wenxin, deadline: day,
+                  "order of 2026-11-18 not rectified by 2026-11-21: registration: R-0004 \(offlineReason)"),
+            event(105, .warning, wenxin, deadline: day.adding(1), "first failure in 365 days (missed deadline); rectify by 2026-11-22"),
+            event(106, .deadlineMissed, xingkong, deadline: day,
+                  "warning of 2026-11-19 not rectified by 2026-11-21: registration: R-0005 \(stuckReason)"),
+            event(107, .suspension, xingkong, deadline: day.adding(2),
+                  "second failure in 365 days (missed deadline); business suspended, rectify by 2026-11-23"),
+            event(108, .closure, laojie, "failure number 3 in 365 days (relapse)"),
+            event(109, .reinstated, heping, actor: "李娜", "现场检查，已更换录像机"),
+            event(110, .rectified, ruyi, "order of 2026-11-18 rectified; re-check until 2026-11-28: all 2 interior cameras compliant"),
+            event(111, .waiver, nil, actor: "王芳", "全区停电 14:00–18:30"),
+            event(112, .commended, jixiang, "90 clean days in a row"),
+            event(113, .tierChanged, jixiang, "90 clean days in a row"),
         ]
         let cameras = [
-            camera("C00002", pingan, .interior, .failed, reason: orderReason, failure: "black"),
+            camera("C00002", pingan, .interior, .failed, reason: blackReason, failure: "black"),
             camera("C00003", pingan),
-            camera("C00010", sunrise, .interior, .failed, reason: quotedReason, failure: "timeout"),
+            camera("C00010", chaoyang, .interior, .failed, reason: quotedReason, failure: "timeout"),
             camera("C00020", script, .interior, .failed, reason: "frozen or black for 75 min (at most 60 min)", failure: "frozen"),
             camera("C00030", wenxin),
-            camera("C00031", wenxin, .perimeter, .failed, reason: "online 0.0% of 24.0 h watched (needs 95%), mostly refused", failure: "refused"),
+            camera("C00031", wenxin, .perimeter, .failed, reason: "online 0% of 24.0 h watched (needs 95%), mostly refused", failure: "refused"),
             camera("C00040", xingkong),
             camera("C00090", dongfang),
             camera("C00100", jinxiu),
@@ -85,16 +93,17 @@ public enum CraftedReport {
         ]
         let venues = [
             venueRow(pingan, .ordered, verdict: .failed, reason: orderReason, deadline: day.adding(3)),
-            venueRow(sunrise, .ordered, verdict: .failed, reason: quotedReason, deadline: day.adding(3)),
+            venueRow(chaoyang, .ordered, verdict: .failed, reason: quotedReason, deadline: day.adding(3)),
             venueRow(script, .ordered, verdict: .failed, deadline: day.adding(3)),
             venueRow(wenxin, .warned, verdict: .failed, reason: "registration: R-0004 \(offlineReason)", deadline: day.adding(1)),
-            venueRow(xingkong, .suspended, verdict: .failed, reason: "registration: R-0005 \(stuckReason)", deadline: day.adding(2)),
-            venueRow(laojie, .closed, verdict: .failed),
+            venueRow(xingkong, .suspended, verdict: .failed, reason: "registration: R-0005 \(stuckReason)", deadline: day.adding(2),
+                     failures: 2),
+            venueRow(laojie, .closed, verdict: .failed, failures: 3),
             venueRow(heping, .suspended),
             venueRow(ruyi),
             venueRow(dongfang, .ordered, verdict: .compliant, deadline: day.adding(2)),
             venueRow(jinxiu),
-            venueRow(jixiang),
+            venueRow(jixiang, commended: true),
             venueRow(formula, verdict: nil, reason: "not judged"),
         ]
         let since = time(day: 19, hour: 14, minute: 5)
@@ -102,7 +111,7 @@ public enum CraftedReport {
         // too), uploads stuck with and without the platform's words, missing from its answers.
         let registration = [
             registrationRow("R-0001", pingan, uploaded: 36),
-            registrationRow("R-0002", sunrise, .failed, reason: offlineAndStuckReason, online: 0, waiting: (7, 1794),
+            registrationRow("R-0002", chaoyang, .failed, reason: offlineAndStuckReason, online: 0, waiting: (7, 1794),
                             stuckSince: time(day: 20, hour: 18, minute: 2)),
             registrationRow("R-0003", script, uploaded: 8),
             registrationRow("R-0004", wenxin, .failed, reason: offlineReason, online: 74.3, uploaded: 20),
@@ -129,8 +138,12 @@ public enum CraftedReport {
             ],
             priority: [xingkong, jinxiu],
             maintenance: [
-                DailyReport.MaintenanceItem(cameraID: "C00031", venue: wenxin, address: "长安街1号, 东门", reason: "online 0.0% of 24.0 h watched (needs 95%), mostly refused", since: since),
-                DailyReport.MaintenanceItem(cameraID: "C00051", venue: xingkong, address: "解放路88号", reason: "online 60.2% of 24.0 h watched (needs 95%), mostly timeout", since: nil),
+                DailyReport.MaintenanceItem(cameraID: "C00031", venue: wenxin, address: "长安街1号, 东门",
+                                            reason: "online 0% of 24.0 h watched (needs 95%), mostly refused", since: since),
+                // Up again by the day's end, failing on and off since the early morning.
+                DailyReport.MaintenanceItem(cameraID: "C00051", venue: xingkong, address: "解放路88号",
+                                            reason: "online 60.2% of 24.0 h watched (needs 95%), mostly timeout",
+                                            since: time(day: 21, hour: 3, minute: 40)),
             ],
             repeatOffenders: [
                 DailyReport.Offender(venue: laojie, failures: 3, standing: .closed),
@@ -140,7 +153,26 @@ public enum CraftedReport {
             integrity: LedgerCheck(entries: 113, days: 30, problem: "ledger entry #57 was altered: its content no longer matches its hash", seq: 57),
             cameras: cameras,
             venues: venues,
-            registration: registration)
+            registration: registration,
+            trend: trend)
+    }
+
+    /// The last 30 patrolled days, ending with the day's own figures (and the day before's):
+    /// compliance climbing back from a bad week, the ladder filling as its orders fall due.
+    public static var trend: [DailyReport.TrendDay] {
+        (0..<30).map { index in
+            let judged = PatrolDay(year: 2026, month: 10, day: 23).adding(index)
+            let failed = switch index {
+            case 29: 61
+            case 28: 66
+            case 10...16: 84 + index % 5
+            default: 62 + index * 7 % 9
+            }
+            let ordered = 9 + index / 3, warned = 2 + index / 7, suspended = index < 20 ? 1 : index < 29 ? 2 : 3, closed = index < 25 ? 2 : 3
+            return DailyReport.TrendDay(day: judged, interior: [.compliant: 1258 - failed, .failed: failed, .unknown: 2],
+                                        standings: [.clean: 320 - ordered - warned - suspended - closed, .ordered: ordered,
+                                                    .warned: warned, .suspended: suspended, .closed: closed])
+        }
     }
 
     /// A time of November 2026 in the district.
@@ -183,7 +215,9 @@ public enum CraftedReport {
 
     /// A hotel's day and standing.
     public static func venueRow(_ venue: VenueName, _ standing: Standing = .clean, verdict: Verdict? = .compliant,
-                                reason: String = "all interior cameras compliant", deadline: PatrolDay? = nil) -> DailyReport.VenueRow {
-        DailyReport.VenueRow(venue: venue, kind: "hotel", verdict: verdict, reason: reason, standing: standing, deadline: deadline)
+                                reason: String = "all interior cameras compliant", deadline: PatrolDay? = nil, failures: Int = 0,
+                                commended: Bool = false) -> DailyReport.VenueRow {
+        DailyReport.VenueRow(venue: venue, kind: "hotel", verdict: verdict, reason: reason, standing: standing, deadline: deadline,
+                             failures: failures, commended: commended)
     }
 }

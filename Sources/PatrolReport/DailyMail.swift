@@ -13,19 +13,20 @@ public enum DailyMail {
     /// that supervisor, the maintenance list to the maintenance team. Nobody configured, no message.
     /// - Parameter picture: the bytes of a kept picture by its SHA-256 (nil: not there; the HTML
     ///   then shows its caption alone).
-    public static func messages(_ report: DailyReport, settings: MailSettings, timeZone: TimeZone,
+    public static func messages(_ report: DailyReport, settings: MailSettings, timeZone: TimeZone, language: ReportLanguage = .zhCN,
                                 picture: (String) -> Data? = { _ in nil }) -> [(Audience, MailMessage)] {
         var messages: [(Audience, MailMessage)] = []
         func add(_ audience: Audience, _ reader: ReportAudience, to recipients: [MailAddress]) {
             guard !recipients.isEmpty else { return }
-            let attachments = ReportCSV.attachments(report, for: reader, timeZone: timeZone)
+            let attachments = ReportCSV.attachments(report, for: reader, timeZone: timeZone, language: language)
             let images = ReportHTML.pictures(report, for: reader, timeZone: timeZone).compactMap { sha in
                 picture(sha).map { MailInlineImage(contentID: ReportHTML.contentID(sha), filename: "\(sha).jpg", data: $0) }
             }
             messages.append((audience, MailMessage(
-                from: settings.from, to: recipients, subject: report.subject(for: reader),
-                text: ReportText.render(report, for: reader, timeZone: timeZone),
-                html: ReportHTML.render(report, for: reader, timeZone: timeZone), attachments: attachments, inlineImages: images)))
+                from: settings.from, to: recipients, subject: report.subject(for: reader, language: language),
+                text: ReportText.render(report, for: reader, timeZone: timeZone, language: language),
+                html: ReportHTML.render(report, for: reader, timeZone: timeZone, language: language), attachments: attachments,
+                inlineImages: images)))
         }
         add(.office, .office, to: settings.office)
         for (supervisor, recipients) in settings.supervisors.sorted(by: { $0.key < $1.key }) {
@@ -53,9 +54,10 @@ public enum DailyMail {
                                trusted: String? = nil, now: Date = Date()) throws -> [Enqueued] {
         guard settings.hasRecipients else { return [] }
         let report = try DailyReport.build(from: store, day: day, policy: patrol.ladder, trusted: trusted,
-                                           clockTolerance: patrol.clockTolerance)
+                                           clockTolerance: patrol.clockTolerance, timeZone: patrol.timeZone)
         let pictures = store.snapshots
         return try Outbox.enqueue(store, messages: messages(report, settings: settings, timeZone: patrol.timeZone,
+                                                            language: patrol.reportLanguage,
                                                             picture: { FileManager.default.contents(atPath: pictures.path(of: $0)) }),
                                   day: day, now: now, timeZone: patrol.timeZone,
                                   messageIDDomain: settings.messageIDDomain)

@@ -88,10 +88,10 @@ public struct DailyReport: Sendable, Equatable {
         public var venue: VenueName
         public var address: String
         public var reason: String
-        /// Since when the camera has been failing, as far as the store knows.
-        public var since: Date?
+        /// Since when the camera has been down, never after the day's end (`Store.downSince`).
+        public var since: Date
 
-        public init(cameraID: String, venue: VenueName, address: String, reason: String, since: Date?) {
+        public init(cameraID: String, venue: VenueName, address: String, reason: String, since: Date) {
             self.cameraID = cameraID
             self.venue = venue
             self.address = address
@@ -133,9 +133,11 @@ public struct DailyReport: Sendable, Equatable {
         public var watchedHours: Double
         public var probes: Int
         public var mainFailure: String?
+        /// The camera's clock minus Patrol's as last read, seconds; nil when the camera never gave it.
+        public var clockOffset: Double?
 
         public init(cameraID: String, venue: VenueName, placement: Placement, verdict: Verdict, reason: String, onlinePercent: Double,
-                    frozenOrBlackMinutes: Int, watchedHours: Double, probes: Int, mainFailure: String?) {
+                    frozenOrBlackMinutes: Int, watchedHours: Double, probes: Int, mainFailure: String?, clockOffset: Double? = nil) {
             self.cameraID = cameraID
             self.venue = venue
             self.placement = placement
@@ -146,6 +148,7 @@ public struct DailyReport: Sendable, Equatable {
             self.watchedHours = watchedHours
             self.probes = probes
             self.mainFailure = mainFailure
+            self.clockOffset = clockOffset
         }
     }
 
@@ -157,14 +160,21 @@ public struct DailyReport: Sendable, Equatable {
         public var reason: String
         public var standing: Standing
         public var deadline: PatrolDay?
+        /// Failures (missed deadlines, relapses) within the failure window.
+        public var failures: Int
+        /// Commended within the last 90 days.
+        public var commended: Bool
 
-        public init(venue: VenueName, kind: String, verdict: Verdict?, reason: String, standing: Standing, deadline: PatrolDay?) {
+        public init(venue: VenueName, kind: String, verdict: Verdict?, reason: String, standing: Standing, deadline: PatrolDay?,
+                    failures: Int = 0, commended: Bool = false) {
             self.venue = venue
             self.kind = kind
             self.verdict = verdict
             self.reason = reason
             self.standing = standing
             self.deadline = deadline
+            self.failures = failures
+            self.commended = commended
         }
     }
 
@@ -288,6 +298,9 @@ public struct DailyReport: Sendable, Equatable {
         public var platformMostlyUnread: Bool { platformUnread * 2 > total }
     }
 
+    /// One patrolled day of the trend (`Store.trend`).
+    public typealias TrendDay = PatrolDayRecord.TrendDay
+
     public var day: PatrolDay
     public var figures: Figures
     /// The day before, for the change; nil when it was not patrolled.
@@ -310,6 +323,8 @@ public struct DailyReport: Sendable, Equatable {
     public var venues: [VenueRow]
     /// The day's registration systems, by venue and system; empty when the day patrolled none.
     public var registration: [RegistrationRow] = []
+    /// The district over the last patrolled days up to this one, oldest first.
+    public var trend: [TrendDay] = []
 
     /// The registration systems in figures.
     public var registrationFigures: RegistrationFigures { RegistrationFigures(registration) }
@@ -318,7 +333,7 @@ public struct DailyReport: Sendable, Equatable {
                 priority: [VenueName], maintenance: [MaintenanceItem], clocks: [ClockItem] = [],
                 clockTolerance: Double = DailyPatrolSettings().clockTolerance, repeatOffenders: [Offender],
                 commendations: [VenueName], integrity: LedgerCheck, cameras: [CameraRow], venues: [VenueRow],
-                registration: [RegistrationRow] = []) {
+                registration: [RegistrationRow] = [], trend: [TrendDay] = []) {
         self.day = day
         self.figures = figures
         self.previous = previous
@@ -335,6 +350,7 @@ public struct DailyReport: Sendable, Equatable {
         self.cameras = cameras
         self.venues = venues
         self.registration = registration
+        self.trend = trend
     }
 
     /// The report is sent the morning after the day: "today" is the day after.
@@ -354,9 +370,12 @@ public enum ReportError: Error, CustomStringConvertible, Equatable {
 extension DailyReport {
     /// Reads the report for `day` from the store, in one snapshot.
     /// - Parameter trusted: the ledger's public key (hex) its seals are checked against.
+    /// - Parameter timeZone: the patrol's, whose calendar days are judged.
     public static func build(from store: Store, day: PatrolDay, policy: LadderPolicy, trusted: String? = nil,
-                             clockTolerance: Double = DailyPatrolSettings().clockTolerance) throws -> DailyReport {
-        guard let record = try store.patrolDayRecord(day, policy: policy, trusted: trusted) else { throw ReportError.notPatrolled(day) }
+                             clockTolerance: Double = DailyPatrolSettings().clockTolerance,
+                             timeZone: TimeZone = DailyPatrolSettings().timeZone) throws -> DailyReport {
+        guard let record = try store.patrolDayRecord(day, policy: policy, trusted: trusted, timeZone: timeZone)
+        else { throw ReportError.notPatrolled(day) }
         return build(record, policy: policy, clockTolerance: clockTolerance)
     }
 
@@ -375,11 +394,12 @@ extension DailyReport {
         func name(_ id: String) -> VenueName { names[id] ?? VenueName(id: id, name: id, tier: .general, supervisor: nil) }
 
         // The cameras' day, and the day before for the change.
+        let offsets = Dictionary(record.clocks.map { ($0.cameraID, $0.offset) }, uniquingKeysWith: { first, _ in first })
         let cameras: [CameraRow] = record.cameras.map { camera in
             CameraRow(cameraID: camera.cameraID, venue: name(camera.venueID), placement: camera.placement, verdict: camera.verdict,
                       reason: camera.reason, onlinePercent: camera.facts.onlinePercent,
                       frozenOrBlackMinutes: camera.facts.frozenOrBlackMinutes, watchedHours: camera.facts.watchedHours,
-                      probes: camera.facts.probes, mainFailure: camera.facts.mainFailure?.rawValue)
+                      probes: camera.facts.probes, mainFailure: camera.facts.mainFailure?.rawValue, clockOffset: offsets[camera.cameraID])
         }
         let figures = Figures(cameras)
         let previous: Figures? = record.camerasBefore.isEmpty ? nil
@@ -411,11 +431,13 @@ extension DailyReport {
             MaintenanceItem(cameraID: camera.cameraID, venue: name(camera.venueID), address: addresses[camera.venueID] ?? "",
                             reason: camera.reason, since: camera.since)
         }
+        let commended = Set(record.commended)
         let venues: [VenueRow] = names.keys.sorted().map { id in
             let state = states[id] ?? VenueState(tier: name(id).tier, supervisor: name(id).supervisor)
             let judged = record.venueVerdicts[id]
             return VenueRow(venue: name(id), kind: kinds[id] ?? "", verdict: judged?.verdict, reason: judged?.reason ?? "not judged",
-                            standing: state.standing, deadline: state.open?.deadline)
+                            standing: state.standing, deadline: state.open?.deadline,
+                            failures: policy.recentFailures(state.failures, on: day), commended: commended.contains(id))
         }
 
         // The venues' registration systems, as the platform reported them.
@@ -441,7 +463,15 @@ extension DailyReport {
             priority: names.values.filter { $0.tier == .priority && states[$0.id]?.closed != true }.sorted { $0.id < $1.id },
             maintenance: maintenance, clocks: clocks, clockTolerance: clockTolerance, repeatOffenders: offenders,
             commendations: record.commended.map(name), integrity: record.integrity, cameras: cameras, venues: venues,
-            registration: registration)
+            registration: registration, trend: record.trend)
+    }
+}
+
+extension DailyReport.TrendDay {
+    /// Compliant interior cameras among those judged that day; nil when none was.
+    public var interiorCompliance: Double? {
+        let judged = (interior[.compliant] ?? 0) + (interior[.failed] ?? 0)
+        return judged == 0 ? nil : Double(interior[.compliant] ?? 0) / Double(judged)
     }
 }
 

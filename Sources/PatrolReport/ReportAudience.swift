@@ -1,4 +1,5 @@
 import PatrolLedger
+import PatrolSettings
 
 /// Who a rendering of the daily report is for. Each renderer takes one.
 public enum ReportAudience: Sendable, Hashable, CustomStringConvertible {
@@ -26,47 +27,20 @@ public enum ReportAudience: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension DailyReport {
-    /// The e-mail subject for `audience`: English, ASCII, the day and the counts that matter to it,
-    /// such as `Patrol daily report 2026-11-21: 3 new orders, 1 suspension`. A failed ledger check
-    /// comes first. Venue and supervisor names stay in the body.
-    public func subject(for audience: ReportAudience) -> String {
+    /// The e-mail subject for `audience`: the day and the counts that matter to that reader, such
+    /// as `每日巡查通报 2026年11月21日：新下达整改通知3家，责令停业1家` or, in English,
+    /// `Patrol daily report 2026-11-21: 3 new orders, 1 suspension`. A failed ledger check comes
+    /// first. Venue and supervisor names stay in the body.
+    public func subject(for audience: ReportAudience, language: ReportLanguage = .zhCN) -> String {
         let scoped = audience.scope(self)
-        let alert = integrity.ok ? [] : ["LEDGER CHECK FAILED"]
-        switch audience {
-        case .maintenance:
-            let down = maintenance.count
-            return "Patrol maintenance list \(day): "
-                + (down == 0 ? "no perimeter camera down" : "\(counted(down, "perimeter camera")) down")
-        case .office, .supervisor:
-            var counts = [(EntryKind.order, "new order"), (.warning, "warning"), (.suspension, "suspension"), (.closure, "closure")]
-                .compactMap { kind, noun in
-                    let count = scoped.events.filter { $0.kind == kind }.count
-                    return count == 0 ? nil : counted(count, noun)
-                }
-            if counts.isEmpty { counts = ["no new orders"] }
-            let dueToday = scoped.due.filter { $0.deadline == today }.count
-            if dueToday > 0 { counts.append("\(dueToday) due today") }
-            if case .office = audience, !maintenance.isEmpty {
-                counts.append("\(counted(maintenance.count, "camera")) for maintenance")
-            }
-            let title = audience == .office ? "Patrol daily report \(day)" : "Patrol daily report \(day), your venues"
-            return title + ": " + (alert + counts).joined(separator: ", ")
-        }
+        func steps(_ kind: EntryKind) -> Int { scoped.events.filter { $0.kind == kind }.count }
+        var counts = ReportSubjectCounts()
+        counts.ledgerFailed = audience != .maintenance && !integrity.ok
+        (counts.orders, counts.warnings, counts.suspensions, counts.closures) =
+            (steps(.order), steps(.warning), steps(.suspension), steps(.closure))
+        counts.dueToday = scoped.due.filter { $0.deadline == today }.count
+        if audience == .office { counts.forMaintenance = maintenance.count }
+        counts.perimeterDown = maintenance.count
+        return language.words.subject(audience, day: day, counts: counts)
     }
-}
-
-/// `1 order`, `3 orders`, `2 entries`.
-func counted(_ count: Int, _ noun: String, _ plural: String? = nil) -> String {
-    "\(grouped(count)) \(count == 1 ? noun : plural ?? noun + "s")"
-}
-
-/// `1,580`: thousands grouped with commas, whatever the machine's locale.
-func grouped(_ number: Int) -> String {
-    let digits = String(number.magnitude)
-    var text = ""
-    for (index, digit) in digits.enumerated() {
-        if index > 0, (digits.count - index) % 3 == 0 { text.append(",") }
-        text.append(digit)
-    }
-    return number < 0 ? "-" + text : text
 }

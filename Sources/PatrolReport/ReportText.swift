@@ -8,27 +8,27 @@ import PatrolStore
 /// there, even when empty, saying so in a line.
 public enum ReportText {
     public static func render(_ report: DailyReport, for audience: ReportAudience = .office,
-                              timeZone: TimeZone = DailyPatrolSettings().timeZone) -> String {
-        let layout = ReportLayout(report, for: audience, timeZone: timeZone)
+                              timeZone: TimeZone = DailyPatrolSettings().timeZone, language: ReportLanguage = .zhCN) -> String {
+        let layout = ReportLayout(report, for: audience, timeZone: timeZone, language: language)
+        let words = layout.words
         var lines = underlined(layout.title, with: "=")
         lines.append(layout.audienceLine)
         for alert in layout.alerts { lines += ["", "!! " + alert] }
         lines.append("")
         lines += layout.headline
         lines.append("")
-        lines += table(columns: [ReportLayout.Column(title: "Cameras")]
-                           + ReportLayout.verdicts.map { ReportLayout.Column(title: $0.rawValue, numeric: true) }
-                           + [ReportLayout.Column(title: "total", numeric: true)],
+        lines += table(columns: [ReportLayout.Column(title: words.phrase(.camerasColumn))]
+                           + ReportLayout.verdicts.map { ReportLayout.Column(title: words.verdict($0), numeric: true) }
+                           + [ReportLayout.Column(title: words.phrase(.totalColumn), numeric: true)],
                        rows: layout.figures.map { row in
                            [row.label] + ReportLayout.verdicts.map { grouped(row.counts[$0] ?? 0) } + [grouped(row.total)]
                        })
-        lines.append("Failed cameras by cause: "
-            + (layout.failedBy.isEmpty ? "none." : layout.failedBy.map { "\($0.outcome) \(grouped($0.count))" }.joined(separator: ", ")))
+        lines.append(words.failedByCause(layout.failedBy))
         if !layout.standings.isEmpty {
             lines.append("")
-            lines += table(columns: [ReportLayout.Column(title: "Venues")]
-                               + layout.standings.map { ReportLayout.Column(title: $0.standing.rawValue, numeric: true) },
-                           rows: [["on the ladder"] + layout.standings.map { grouped($0.count) }])
+            lines += table(columns: [ReportLayout.Column(title: words.phrase(.venuesColumn))]
+                               + layout.standings.map { ReportLayout.Column(title: words.standing($0.standing), numeric: true) },
+                           rows: [[words.phrase(.onTheLadder)] + layout.standings.map { grouped($0.count) }])
         }
         for section in layout.sections {
             lines.append("")
@@ -36,7 +36,7 @@ public enum ReportText {
             lines += section.lines.map { section.alarming ? "!! " + $0 : $0 }
             for listing in section.listings {
                 if let heading = listing.heading {
-                    lines += ["", heading + ":"]
+                    lines += ["", heading + words.colon]
                 }
                 lines += listing.rows.isEmpty ? ["  " + listing.empty]
                     : table(columns: listing.columns, rows: listing.rows).map { "  " + $0 }

@@ -15,6 +15,8 @@ public struct DailyPatrolSettings: Sendable, Equatable {
     /// A camera whose clock (from its RTCP sender reports) is off by more than this many seconds
     /// goes on the report's maintenance list.
     public var clockTolerance: TimeInterval = 60
+    /// The language of the daily report (`report.language`).
+    public var reportLanguage = ReportLanguage.zhCN
     /// How a venue's registration systems are judged; nil when no registration platform is
     /// configured (venues are then judged on video alone).
     public var registration: RegistrationJudging?

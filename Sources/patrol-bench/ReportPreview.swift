@@ -32,7 +32,8 @@ struct ReportPreview: ParsableCommand {
             files.append(("\(name).html", Data(ReportHTML.render(report, for: audience, timeZone: zone).utf8)))
             files.append(("\(name).txt", Data(ReportText.render(report, for: audience, timeZone: zone).utf8)))
         }
-        for attachment in ReportCSV.attachments(report, timeZone: zone) + ReportCSV.attachments(report, for: .maintenance, timeZone: zone) {
+        // The office's attachments: every table, the maintenance list included.
+        for attachment in ReportCSV.attachments(report, timeZone: zone) {
             files.append((attachment.filename, attachment.data))
         }
         // A folder or file that cannot be written is said in one line, exit 74 (`BenchFailure.reporting`).

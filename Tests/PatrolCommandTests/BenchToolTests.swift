@@ -52,8 +52,8 @@ struct BenchToolTests {
         let run = try CommandRun("patrol-bench", ["report-preview", "--out", folder.path])
         #expect(run.status == 0, "\(run.all)")
         let names = ["office.html", "office.txt", "supervisor.html", "supervisor.txt", "maintenance.html", "maintenance.txt",
-                     "patrol-cameras-2026-11-21.csv", "patrol-venues-2026-11-21.csv", "patrol-registration-2026-11-21.csv",
-                     "patrol-maintenance-2026-11-21.csv"]
+                     "patrol-cameras-2026-11-21.csv", "patrol-venues-2026-11-21.csv", "patrol-ledger-2026-11-21.csv",
+                     "patrol-registration-2026-11-21.csv", "patrol-maintenance-2026-11-21.csv"]
         #expect(run.stdout.split(separator: "\n").map(String.init) == names.map { folder.appendingPathComponent($0).path })
         // The bytes as written: the CSV's byte order mark kept.
         func read(_ name: String) throws -> String { String(decoding: try Data(contentsOf: folder.appendingPathComponent(name)), as: UTF8.self) }
@@ -69,24 +69,25 @@ struct BenchToolTests {
         #expect(office == ReportHTML.render(CraftedReport.report, for: .office, timeZone: CraftedReport.zone))
         // The registration systems of every kind: offline, uploads stuck, worth a look.
         let text = try #require(written["office.txt"])
-        #expect(text.contains("\nRegistration systems: 5 of 9 judged compliant (55.5%); 2 offline, 2 uploads stuck; 1 not judged\n"))
+        #expect(text.contains("\n实名登记系统：已判定的9套中5套合格（55.5%）；离线2套、上传积压2套；1套无法判定\n"))
         for system in ["R-0002", "R-0004", "R-0005", "R-0009", "R-0010", "R-0011"] { #expect(text.contains("\n  \(system)  "), "\(system)") }
-        #expect(office.contains(">Registration systems</h2>"))
+        #expect(office.contains(">实名登记系统</h2>"))
         // 张伟's venues, not 李娜's.
         let supervisor = try #require(written["supervisor.txt"])
         #expect(supervisor.contains("温馨公寓") && !supervisor.contains("老街旅社"), "\(supervisor)")
         #expect(supervisor.contains("R-0004") && !supervisor.contains("R-0005"), "\(supervisor)")
-        #expect(written["maintenance.txt"]?.contains("Registration") == false)
+        #expect(written["maintenance.txt"]?.contains("实名登记") == false)
 
-        // Each CSV begins with its header row (after the byte order mark a spreadsheet wants).
+        // Each CSV begins with its header row (after the byte order mark a spreadsheet wants), in Chinese.
         let headers = written.filter { $0.key.hasSuffix(".csv") }.mapValues { $0.split(separator: "\r\n").first.map(String.init) }
-        #expect(headers["patrol-cameras-2026-11-21.csv"] == "\u{FEFF}day,camera_id,venue_id,venue_name,tier,supervisor,placement,verdict,"
-            + "online_percent,frozen_or_black_minutes,watched_hours,probes,main_failure,reason")
-        #expect(headers["patrol-venues-2026-11-21.csv"] == "\u{FEFF}day,venue_id,venue_name,kind,tier,supervisor,verdict,standing,deadline,reason")
-        #expect(headers["patrol-registration-2026-11-21.csv"] == "\u{FEFF}day,system_id,venue_id,venue_name,tier,supervisor,verdict,reason,"
-            + "online_percent,offline_minutes,longest_wait_minutes,waiting,stuck_since,uploaded,quiet,last_error")
-        #expect(headers["patrol-maintenance-2026-11-21.csv"] == "\u{FEFF}day,camera_id,venue_id,venue_name,address,down_since,reason")
-        #expect(written["patrol-venues-2026-11-21.csv"]?.contains("\"Sunrise Hostel, Block \"\"A\"\"\"") == true)
+        #expect(headers["patrol-cameras-2026-11-21.csv"] == "\u{FEFF}日期,摄像机编号,场所编号,场所名称,等级,督导员,位置,判定,"
+            + "在线率(%),冻结或黑屏(分钟),巡查时长(小时),检测次数,主要故障,原因,时钟偏差(秒)")
+        #expect(headers["patrol-venues-2026-11-21.csv"] == "\u{FEFF}日期,场所编号,场所名称,类型,等级,督导员,判定,处置阶段,整改期限,原因,违规次数,近期受表扬")
+        #expect(headers["patrol-ledger-2026-11-21.csv"] == "\u{FEFF}日期,序号,场所编号,场所名称,处置,整改期限,经办人,原因")
+        #expect(headers["patrol-registration-2026-11-21.csv"] == "\u{FEFF}日期,系统编号,场所编号,场所名称,等级,督导员,判定,原因,"
+            + "在线率(%),离线(分钟),最久等待(分钟),待上传记录数,积压起始,上传记录数,全天无上传,平台报错")
+        #expect(headers["patrol-maintenance-2026-11-21.csv"] == "\u{FEFF}日期,摄像机编号,场所编号,场所名称,地址,故障起始,原因")
+        #expect(written["patrol-venues-2026-11-21.csv"]?.contains("\"朝阳旅舍, \"\"A\"\"座\"") == true)
 
         let unwritable = try CommandRun("patrol-bench", ["report-preview", "--out", "/dev/null/preview"])
         #expect(unwritable.status == 74 && unwritable.stderr.hasPrefix("patrol-bench: cannot write "), "\(unwritable.all)")

@@ -100,6 +100,13 @@ struct ConfigurationTests {
         #expect(!Configuration().mail.hasRecipients)
     }
 
+    @Test("the report's language: Simplified Chinese unless the file says en")
+    func reportLanguage() throws {
+        #expect(Configuration().patrol.reportLanguage == .zhCN)
+        #expect(try Configuration.parse("report:\n  language: en\n", file: "patrol.yaml").patrol.reportLanguage == .en)
+        #expect(try Configuration.parse("report:\n  language: zh-CN\n", file: "patrol.yaml").patrol.reportLanguage == .zhCN)
+    }
+
     @Test("the daily patrol's time, rules and ladder are read; coverage follows the cadence")
     func patrol() throws {
         let configuration = try Configuration.parse("""
@@ -150,6 +157,8 @@ struct ConfigurationTests {
         ("registration:\n  platform: https://patrol:s3cret@reg.example/status\n", 2, "registration.platform", "registration.token_file"),
         ("registration:\n  every: 1\n", 2, "registration.every", "out of range"),
         ("registration:\n  platfrom: https://reg.example/status\n", 2, "registration.platfrom", "unknown key"),
+        ("report:\n  language: zh\n", 2, "report.language", "not one of: zh-CN, en"),
+        ("report:\n  langauge: en\n", 2, "report.langauge", "unknown key"),
     ] as [(String, Int, String?, String)])
     func rejected(text: String, line: Int, key: String?, reason: String) {
         do {

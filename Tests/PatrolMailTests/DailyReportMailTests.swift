@@ -86,17 +86,24 @@ struct DailyReportMailTests {
             byRecipient[message.recipients[0]] = try ParsedMessage(message.message)
         }
         let office = try #require(byRecipient["office@district.example"])
-        #expect(office.subject.hasPrefix("Patrol daily report 2026-11-21"))
-        #expect(office.subject.contains("1 new order"))
+        // In Chinese by default, the subject through RFC 2047 and back.
+        #expect(office.subject == "每日巡查通报 2026年11月21日：新下达整改通知1家，外围摄像机待维修1台")
         #expect(office.to == [.init(name: "治安办", address: "office@district.example")])
         #expect(office.from == [.init(name: "巡查系统", address: "patrol@district.example")])
-        #expect(office.structure.shape == "multipart/mixed(multipart/alternative(text/plain,text/html),text/csv,text/csv)")
+        #expect(office.structure.shape
+            == "multipart/mixed(multipart/alternative(text/plain,text/html),text/csv,text/csv,text/csv,text/csv)")
         #expect(office.defects.isEmpty)
         #expect(office.text?.contains("平安宾馆") == true && office.html?.contains("平安宾馆") == true)
-        #expect(office.text?.contains("C1 online 0% of 24.0 h watched") == true)
+        #expect(office.text?.contains("限2026年11月24日前整改：内部摄像机1台中1台不合格：C1 在线率0%（巡查24.0小时，要求不低于95%），主要为连接被拒")
+            == true)
+        #expect(office.html?.contains("<html lang=\"zh-CN\">") == true)
+        #expect(office.html?.contains("font-family:'Microsoft YaHei','PingFang SC','Noto Sans CJK SC','WenQuanYi Micro Hei',SimSun,sans-serif")
+            == true)
         let csv = office.attachments.map { String(decoding: $0.bytes, as: UTF8.self) }
-        #expect(office.attachments.compactMap(\.filename).sorted() == ["patrol-cameras-2026-11-21.csv", "patrol-venues-2026-11-21.csv"])
-        #expect(csv.contains { $0.contains("平安宾馆") && $0.contains("C1") })
+        #expect(office.attachments.compactMap(\.filename).sorted() == ["patrol-cameras-2026-11-21.csv", "patrol-ledger-2026-11-21.csv",
+                                                                       "patrol-maintenance-2026-11-21.csv", "patrol-venues-2026-11-21.csv"])
+        #expect(csv.contains { $0.contains("平安宾馆") && $0.contains("C1") && $0.contains("不合格") })
+        #expect(csv.allSatisfy { $0.hasPrefix("\u{FEFF}日期,") })
         #expect(received.allSatisfy { !String(decoding: $0.message, as: UTF8.self).contains("cam-secret") })
 
         let supervisor = try #require(byRecipient["zhang.wei@district.example"])
@@ -104,7 +111,7 @@ struct DailyReportMailTests {
         #expect(supervisor.text?.contains("平安宾馆") == false)
 
         let maintenance = try #require(byRecipient["city@maintenance.example"])
-        #expect(maintenance.subject == "Patrol maintenance list 2026-11-21: 1 perimeter camera down")
+        #expect(maintenance.subject == "维修清单 2026年11月21日：外围摄像机故障1台")
         #expect(maintenance.text?.contains("P1") == true && maintenance.text?.contains("城东路1号") == true)
         #expect(maintenance.attachments.compactMap(\.filename) == ["patrol-maintenance-2026-11-21.csv"])
     }

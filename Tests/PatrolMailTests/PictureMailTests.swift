@@ -44,7 +44,7 @@ struct PictureMailTests {
         let message = try ParsedMessage(try #require(try store.mailBytes(id: queued.id)))
         #expect(message.defects.isEmpty)
         #expect(message.structure.shape
-            == "multipart/mixed(multipart/alternative(text/plain,multipart/related(text/html,image/jpeg)),text/csv,text/csv)")
+            == "multipart/mixed(multipart/alternative(text/plain,multipart/related(text/html,image/jpeg)),text/csv,text/csv,text/csv,text/csv)")
         let picture = try #require(message.inline.first)
         #expect(picture.content_id == "<\(cited)@patrol>")
         #expect(picture.disposition == "inline")
@@ -77,7 +77,7 @@ struct PictureMailTests {
         let report = try DailyReport.build(from: store, day: Self.day, policy: LadderPolicy(), clockTolerance: 60)
         #expect(report.clocks.map(\.cameraID) == ["C3", "C2"])
         #expect(report.clocks.map(\.offset) == [-3600, 300])
-        let text = ReportText.render(report, for: .maintenance, timeZone: Self.zone)
+        let text = ReportText.render(report, for: .maintenance, timeZone: Self.zone, language: .en)
         #expect(text.contains("Camera clocks off by more than 60 s"))
         #expect(text.contains("-3600 s") && text.contains("+300 s") && !text.contains("+5 s"))
         let strict = try DailyReport.build(from: store, day: Self.day, policy: LadderPolicy(), clockTolerance: 1)

@@ -42,6 +42,8 @@ struct RegistrationMailTests {
         settings = DailyReportMailTests.recipients
         var patrol = DailyPatrolSettings()
         patrol.registration = RegistrationJudging()
+        // The English report, whose words these tests read; DailyReportMailTests reads the Chinese.
+        patrol.reportLanguage = .en
         self.patrol = patrol
     }
 
@@ -94,10 +96,12 @@ struct RegistrationMailTests {
         #expect(messages.keys.sorted() == ["maintenance", "office", "supervisor:张伟 (一组)"])
 
         let office = try #require(messages["office"])
-        #expect(office.structure.shape == "multipart/mixed(multipart/alternative(text/plain,text/html),text/csv,text/csv,text/csv)")
+        #expect(office.structure.shape
+            == "multipart/mixed(multipart/alternative(text/plain,text/html),text/csv,text/csv,text/csv,text/csv,text/csv)")
         #expect(office.defects.isEmpty)
         #expect(office.attachments.compactMap(\.filename)
-            == ["patrol-cameras-2026-11-21.csv", "patrol-venues-2026-11-21.csv", "patrol-registration-2026-11-21.csv"])
+            == ["patrol-cameras-2026-11-21.csv", "patrol-venues-2026-11-21.csv", "patrol-ledger-2026-11-21.csv",
+                "patrol-registration-2026-11-21.csv", "patrol-maintenance-2026-11-21.csv"])
         let text = try #require(lines(office.text))
         #expect(text.contains("\nRegistration systems: 2 of 4 judged compliant (50.0%); 1 offline, 1 uploads stuck; 1 not judged\n"))
         let offline = listing(text, "Systems offline")
@@ -109,7 +113,7 @@ struct RegistrationMailTests {
         let look = listing(text, "Worth a look")
         #expect(look.map { words($0).first } == ["System", "R-1Q", "R-3"])
         #expect(look[1].contains("no record uploaded all day") && look[2].hasSuffix("in the platform's answers for 2.0 h of 24.0 h read; not enough to judge"))
-        #expect(try #require(office.html).contains("<td nowrap>R-2B</td><td nowrap>V2</td><td nowrap>星空网吧</td>"))
+        #expect(try #require(office.html).contains("<td>R-2B</td><td>V2</td><td nowrap>星空网吧</td>"))
 
         let systems = try attachment(office, "patrol-registration-2026-11-21.csv")
         #expect(systems.first?.count == 16 && systems.first?[1] == "system_id")
@@ -145,8 +149,10 @@ struct RegistrationMailTests {
                                             "--table", "registration", "--supervisor", TestDistrict.supervisor])
         #expect(csv.status == 0, "\(csv.stderr)")
         #expect(try CSVRecords.parse(csv.stdout).dropFirst().map { $0[1] } == ["R-2A", "R-2B"])
+        // Without a configuration the report is in Chinese.
         let text = try CommandRun("patrol", ["report", "daily", "--db", temporary.database, "--date", "2026-11-21"])
-        #expect(text.stdout.contains("\nRegistration systems\n--------------------\n"))
+        #expect(text.stdout.contains("\n实名登记系统\n------------\n"))
+        #expect(text.stdout.contains("实名登记系统：已判定的4套中2套合格（50.0%）；离线1套、上传积压1套；1套无法判定"))
     }
 
     @Test("a platform read for 5 hours: every system not judged, an alert, and no step against a venue")

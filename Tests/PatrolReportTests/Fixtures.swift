@@ -72,7 +72,10 @@ func largeDay() -> DailyReport {
         commendations: Array(venues.suffix(30)),
         integrity: LedgerCheck(entries: 5000, days: 365),
         cameras: cameras,
-        venues: venues.map { CraftedReport.venueRow($0, .ordered, verdict: .failed, deadline: day.adding(3)) })
+        venues: venues.enumerated().map { index, venue in
+            CraftedReport.venueRow(venue, .ordered, verdict: .failed, deadline: day.adding(3), failures: index < 90 ? 2 : 0,
+                                   commended: index >= 290)
+        })
     return report
 }
 

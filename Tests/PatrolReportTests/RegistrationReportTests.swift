@@ -11,7 +11,7 @@ import Testing
 /// missing from the platform's answers).
 @Suite struct RegistrationReportTests {
     let report = CraftedReport.report
-    let text = ReportText.render(CraftedReport.report, timeZone: CraftedReport.zone)
+    let text = ReportText.render(CraftedReport.report, timeZone: CraftedReport.zone, language: .en)
 
     /// The crafted day as it would be had no registration system been patrolled.
     static var withoutRegistration: DailyReport {
@@ -55,7 +55,7 @@ import Testing
         let offline = listing(text, "Systems offline")
         #expect(offline.count == 3)
         #expect(words(offline[0]) == ["System", "Venue", "Name", "Supervisor", "Offline", "Reason"])
-        #expect(offline[1].hasPrefix("  R-0002  V0002  Sunrise Hostel, Block \"A\" "))
+        #expect(offline[1].hasPrefix("  R-0002  V0002  朝阳旅舍, \"A\"座 "))
         #expect(offline[1].contains("  1 d  " + CraftedReport.offlineAndStuckReason))
         #expect(offline[2].hasPrefix("  R-0004  V0004  温馨公寓 "))
         #expect(offline[2].contains("张伟 (一组)") && offline[2].contains("6 h  " + CraftedReport.offlineReason))
@@ -89,23 +89,23 @@ import Testing
     }
 
     @Test func theHTMLHasTheSameSection() {
-        let html = ReportHTML.render(report, timeZone: CraftedReport.zone)
+        let html = ReportHTML.render(report, timeZone: CraftedReport.zone, language: .en)
         #expect(html.contains(">Registration systems: 5 of 9 judged compliant (55.5%); 2 offline, 2 uploads stuck; 1 not judged</p>"))
         #expect(html.contains(">Registration systems</h2>"))
         for heading in ["Systems offline", "Uploads stuck", "Worth a look"] { #expect(html.contains(">\(heading)</h3>"), "\(heading)") }
-        #expect(html.contains("<td nowrap>R-0005</td><td nowrap>V0005</td><td nowrap>星空网吧</td><td nowrap>李娜 (二组)</td>"
-            + "<td nowrap>2026-11-21 09:14</td><td align=\"right\" nowrap>12</td><td align=\"right\" nowrap>14 h</td>"
+        #expect(html.contains("<td>R-0005</td><td>V0005</td><td nowrap>星空网吧</td><td nowrap>李娜 (二组)</td>"
+            + "<td nowrap>2026-11-21 09:14</td><td align=\"right\">12</td><td align=\"right\" nowrap>14 h</td>"
             + "<td>\(CraftedReport.uploadError)</td>"))
-        #expect(html.contains("<td nowrap>R-0002</td><td nowrap>V0002</td><td nowrap>Sunrise Hostel, Block &quot;A&quot;</td>"))
+        #expect(html.contains("<td>R-0002</td><td>V0002</td><td nowrap>朝阳旅舍, &quot;A&quot;座</td>"))
         #expect(html.contains("<td nowrap>missing from the platform&#39;s answers</td>"))
-        let empty = ReportHTML.render(Self.platformUnread, timeZone: CraftedReport.zone)
+        let empty = ReportHTML.render(Self.platformUnread, timeZone: CraftedReport.zone, language: .en)
         for line in ["No system offline.", "No uploads stuck.", "No system quiet all day or missing from the platform&#39;s answers."] {
             #expect(empty.contains(">\(line)</p>"), "\(line)")
         }
     }
 
     @Test func theCSVHasOneRowPerSystem() throws {
-        let records = try parseCSV(ReportCSV.registration(report, timeZone: CraftedReport.zone))
+        let records = try parseCSV(ReportCSV.registration(report, timeZone: CraftedReport.zone, language: .en))
         #expect(records[0] == ["day", "system_id", "venue_id", "venue_name", "tier", "supervisor", "verdict", "reason", "online_percent",
                                "offline_minutes", "longest_wait_minutes", "waiting", "stuck_since", "uploaded", "quiet", "last_error"])
         #expect(records.dropFirst().map { $0[1] } == report.registration.map(\.systemID))
@@ -117,75 +117,79 @@ import Testing
         #expect(records.first { $0[1] == "R-0009" }?[12] == "2026-11-20T22:40:00+08:00")
         #expect(records.first { $0[1] == "R-0010" }?[13...14] == ["0", "true"])
         #expect(records.first { $0[1] == "R-0011" }?[6...7] == ["unknown", CraftedReport.missingReason])
-        #expect(records.first { $0[1] == "R-0002" }?[3] == "Sunrise Hostel, Block \"A\"")
+        #expect(records.first { $0[1] == "R-0002" }?[3] == "朝阳旅舍, \"A\"座")
 
         // The platform's words are data: a formula among them is not run.
         var formula = report
         formula.registration[4].lastError = "=cmd|' /C calc'!A0"
-        #expect(try parseCSV(ReportCSV.registration(formula)).first { $0[1] == "R-0005" }?[15] == "'=cmd|' /C calc'!A0")
+        #expect(try parseCSV(ReportCSV.registration(formula, language: .en)).first { $0[1] == "R-0005" }?[15] == "'=cmd|' /C calc'!A0")
 
-        #expect(ReportCSV.attachments(report).map(\.filename)
-            == ["patrol-cameras-2026-11-21.csv", "patrol-venues-2026-11-21.csv", "patrol-registration-2026-11-21.csv"])
-        let attached = try #require(ReportCSV.attachments(report, timeZone: CraftedReport.zone).last)
+        #expect(ReportCSV.attachments(report, language: .en).map(\.filename)
+            == ["patrol-cameras-2026-11-21.csv", "patrol-venues-2026-11-21.csv", "patrol-ledger-2026-11-21.csv",
+                "patrol-registration-2026-11-21.csv", "patrol-maintenance-2026-11-21.csv"])
+        let attached = try #require(ReportCSV.attachments(report, timeZone: CraftedReport.zone, language: .en)
+            .first { $0.filename == "patrol-registration-2026-11-21.csv" })
         #expect(Array(attached.data.prefix(3)) == [0xEF, 0xBB, 0xBF])
-        #expect(attached.data == Data(ReportCSV.registration(report, timeZone: CraftedReport.zone).utf8))
+        #expect(attached.data == Data(ReportCSV.registration(report, timeZone: CraftedReport.zone, language: .en).utf8))
         // The venues file keeps the venue-day's reason, which names the registration side.
-        #expect(try parseCSV(ReportCSV.venues(report)).first { $0[1] == "V0004" }?[9] == "registration: R-0004 " + CraftedReport.offlineReason)
+        #expect(try parseCSV(ReportCSV.venues(report, language: .en)).first { $0[1] == "V0004" }?[9] == "registration: R-0004 " + CraftedReport.offlineReason)
     }
 
     @Test func aSupervisorSeesOnlyTheirVenuesSystems() throws {
         let audience = ReportAudience.supervisor(CraftedReport.zhang)
-        let text = ReportText.render(report, for: audience, timeZone: CraftedReport.zone)
-        let html = ReportHTML.render(report, for: audience, timeZone: CraftedReport.zone)
+        let text = ReportText.render(report, for: audience, timeZone: CraftedReport.zone, language: .en)
+        let html = ReportHTML.render(report, for: audience, timeZone: CraftedReport.zone, language: .en)
         #expect(text.contains("\nRegistration systems at your venues: 1 of 3 judged compliant (33.3%); 1 offline, 1 uploads stuck; 1 not judged\n"))
         for body in [text, html] {
             for id in ["R-0004", "R-0009", "R-0010", "R-0011"] { #expect(body.contains(id), "\(id)") }
             for id in ["R-0001", "R-0002", "R-0005", "R-0008"] { #expect(!body.contains(id), "\(id)") }
         }
         #expect(section(text, "Registration systems").hasPrefix("4 registration systems at 4 venues: 1 compliant, 2 failed "))
-        let files = ReportCSV.attachments(report, for: audience, timeZone: CraftedReport.zone)
+        let files = ReportCSV.attachments(report, for: audience, timeZone: CraftedReport.zone, language: .en)
         #expect(files.map(\.filename).last == "patrol-registration-2026-11-21.csv")
         let rows = try parseCSV(String(decoding: try #require(files.last).data, as: UTF8.self))
         #expect(rows.dropFirst().map { $0[1] } == ["R-0004", "R-0009", "R-0010", "R-0011"])
         #expect(rows.dropFirst().allSatisfy { $0[5] == CraftedReport.zhang })
 
         // A supervisor whose venues declare no system, on a day that patrolled some.
-        let none = ReportText.render(report, for: .supervisor("王强 (三组)"), timeZone: CraftedReport.zone)
+        let none = ReportText.render(report, for: .supervisor("王强 (三组)"), timeZone: CraftedReport.zone, language: .en)
         #expect(none.contains("\nRegistration systems at your venues: none patrolled.\n"))
         #expect(section(none, "Registration systems").hasPrefix("No registration system of your venues was patrolled.\n"))
         #expect(listing(none, "Systems offline") == ["  No system offline."])
     }
 
     @Test func theMaintenanceTeamHearsNothingOfRegistration() throws {
-        for body in [ReportText.render(report, for: .maintenance, timeZone: CraftedReport.zone),
-                     ReportHTML.render(report, for: .maintenance, timeZone: CraftedReport.zone),
-                     ReportText.render(Self.platformUnread, for: .maintenance, timeZone: CraftedReport.zone)] {
+        for body in [ReportText.render(report, for: .maintenance, timeZone: CraftedReport.zone, language: .en),
+                     ReportHTML.render(report, for: .maintenance, timeZone: CraftedReport.zone, language: .en),
+                     ReportText.render(Self.platformUnread, for: .maintenance, timeZone: CraftedReport.zone, language: .en)] {
             #expect(!body.lowercased().contains("registration") && !body.contains("R-00"))
         }
-        #expect(ReportCSV.attachments(report, for: .maintenance).map(\.filename) == ["patrol-maintenance-2026-11-21.csv"])
-        #expect(try parseCSV(ReportCSV.registration(report, for: .maintenance)).count == 1)
+        #expect(ReportCSV.attachments(report, for: .maintenance, language: .en).map(\.filename) == ["patrol-maintenance-2026-11-21.csv"])
+        #expect(try parseCSV(ReportCSV.registration(report, for: .maintenance, language: .en)).count == 1)
     }
 
     @Test("a day without registration systems says nothing of them, and the rest of the report is the same")
     func aDayWithoutRegistration() {
         let without = Self.withoutRegistration
         for audience in [ReportAudience.office, .supervisor(CraftedReport.zhang), .maintenance] {
-            let text = ReportText.render(without, for: audience, timeZone: CraftedReport.zone)
-            let html = ReportHTML.render(without, for: audience, timeZone: CraftedReport.zone)
+            let text = ReportText.render(without, for: audience, timeZone: CraftedReport.zone, language: .en)
+            let html = ReportHTML.render(without, for: audience, timeZone: CraftedReport.zone, language: .en)
             for body in [text, html] { #expect(!body.lowercased().contains("registration systems"), "\(audience)") }
-            #expect(ReportCSV.attachments(without, for: audience).allSatisfy { !$0.filename.contains("registration") })
+            #expect(ReportCSV.attachments(without, for: audience, language: .en).allSatisfy { !$0.filename.contains("registration") })
         }
-        #expect(ReportCSV.attachments(without).map(\.filename) == ["patrol-cameras-2026-11-21.csv", "patrol-venues-2026-11-21.csv"])
-        #expect(!ReportText.render(emptyDay()).lowercased().contains("registration"))
+        #expect(ReportCSV.attachments(without, language: .en).map(\.filename)
+            == ["patrol-cameras-2026-11-21.csv", "patrol-venues-2026-11-21.csv", "patrol-ledger-2026-11-21.csv",
+                "patrol-maintenance-2026-11-21.csv"])
+        #expect(!ReportText.render(emptyDay(), language: .en).lowercased().contains("registration"))
 
         // The registration line and section are all the difference, for the office and a supervisor.
         for audience in [ReportAudience.office, .supervisor(CraftedReport.zhang)] {
-            var lines = ReportText.render(report, for: audience, timeZone: CraftedReport.zone).components(separatedBy: "\n")
+            var lines = ReportText.render(report, for: audience, timeZone: CraftedReport.zone, language: .en).components(separatedBy: "\n")
             lines.removeAll { $0.hasPrefix("Registration systems") && $0.contains(" judged") }
             let start = lines.firstIndex(of: "Registration systems")!
             let end = lines[(start + 2)...].firstIndex { $0.hasPrefix("---") }! - 2
             lines.removeSubrange(start - 1..<end)
-            #expect(lines.joined(separator: "\n") == ReportText.render(without, for: audience, timeZone: CraftedReport.zone), "\(audience)")
+            #expect(lines.joined(separator: "\n") == ReportText.render(without, for: audience, timeZone: CraftedReport.zone, language: .en), "\(audience)")
         }
     }
 
@@ -195,20 +199,20 @@ import Testing
         let alert = "Registration platform read for 5.0 h of 24.0 h: the platform could not be read for most of the day, "
             + "so 10 of 10 registration systems were not judged. This never counts against a venue."
         for audience in [ReportAudience.office, .supervisor(CraftedReport.li)] {
-            let text = ReportText.render(unread, for: audience, timeZone: CraftedReport.zone)
+            let text = ReportText.render(unread, for: audience, timeZone: CraftedReport.zone, language: .en)
             // Above the headline, after the failed ledger check.
             let top = text.components(separatedBy: "\n").prefix { !$0.contains("1,502 of 1,580") }.filter { $0.hasPrefix("!! ") }
             #expect(top.count == 2 && top[1] == "!! " + alert, "\(top)")
-            #expect(ReportHTML.render(unread, for: audience, timeZone: CraftedReport.zone).contains(ReportHTML.escape(alert)))
+            #expect(ReportHTML.render(unread, for: audience, timeZone: CraftedReport.zone, language: .en).contains(ReportHTML.escape(alert)))
         }
-        let text = ReportText.render(unread, timeZone: CraftedReport.zone)
+        let text = ReportText.render(unread, timeZone: CraftedReport.zone, language: .en)
         #expect(text.contains("\nRegistration systems: none judged; 10 not judged\n"))
         // Nobody is listed for it.
         #expect(listing(text, "Worth a look") == ["  No system quiet all day or missing from the platform's answers."])
         #expect(listing(text, "Systems offline") == ["  No system offline."])
         #expect(listing(text, "Uploads stuck") == ["  No uploads stuck."])
         // A supervisor's own systems: the district's platform is the reason, their headline their own.
-        let li = ReportText.render(unread, for: .supervisor(CraftedReport.li), timeZone: CraftedReport.zone)
+        let li = ReportText.render(unread, for: .supervisor(CraftedReport.li), timeZone: CraftedReport.zone, language: .en)
         #expect(li.contains("\nRegistration systems at your venues: none judged; 1 not judged\n"))
     }
 
@@ -257,12 +261,12 @@ import Testing
         #expect(stuck.longestWaitMinutes == 895, "the last read, 23:55, saw records waiting since 09:00")
         // One system of seven unread is no alert (it is in no list either); all of them would be.
         var report = DailyReport.build(record, policy: LadderPolicy())
-        let text = ReportText.render(report, timeZone: zone)
+        let text = ReportText.render(report, timeZone: zone, language: .en)
         #expect(!text.contains("could not be read"))
         #expect(text.contains("\nRegistration systems: 2 of 5 judged compliant (40.0%); 2 offline, 1 uploads stuck; 2 not judged\n"))
         #expect(!section(text, "Registration systems").contains("  unread "))
         report.registration = rows.filter { $0.systemID == "unread" }
-        #expect(ReportText.render(report, timeZone: zone).contains(
+        #expect(ReportText.render(report, timeZone: zone, language: .en).contains(
             "!! Registration platform read for 5.0 h of 24.0 h: the platform could not be read for most of the day, so 1 of 1 "))
     }
 }

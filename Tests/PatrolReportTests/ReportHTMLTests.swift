@@ -13,10 +13,10 @@ func barWidths(_ html: String) throws -> [[Int]] {
 }
 
 @Suite struct ReportHTMLTests {
-    let html = ReportHTML.render(CraftedReport.report, timeZone: CraftedReport.zone)
+    let html = ReportHTML.render(CraftedReport.report, timeZone: CraftedReport.zone, language: .en)
 
     @Test func aSelfContainedDocument() {
-        #expect(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">"))
+        #expect(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">"))
         #expect(html.hasSuffix("</html>\n"))
         let lower = html.lowercased()
         for banned in ["<script", "<style", "<link", "<img", "src=", "href=", "url(", "@import", "javascript:"] {
@@ -27,7 +27,7 @@ func barWidths(_ html: String) throws -> [[Int]] {
 
     @Test func dataIsEscaped() {
         #expect(html.contains("<td nowrap>&lt;script&gt;alert(1)&lt;/script&gt;网吧</td>"))
-        #expect(html.contains("<td nowrap>Sunrise Hostel, Block &quot;A&quot;</td>"))
+        #expect(html.contains("<td nowrap>朝阳旅舍, &quot;A&quot;座</td>"))
         #expect(ReportHTML.escape("a & b <c> \"d\" 'e'") == "a &amp; b &lt;c&gt; &quot;d&quot; &#39;e&#39;")
     }
 
@@ -38,9 +38,10 @@ func barWidths(_ html: String) throws -> [[Int]] {
                         "Ledger integrity"] {
             #expect(html.contains(">\(heading)</h2>"), "\(heading)")
         }
-        #expect(html.contains("<td align=\"right\" nowrap>101</td><td nowrap>V0001</td><td nowrap>平安宾馆</td>"))
-        #expect(html.contains("<td nowrap>*</td><td nowrap>whole district</td><td nowrap>2026-11-21</td><td nowrap>王芳</td>"))
-        #expect(html.contains("<td nowrap>C00031</td><td nowrap>V0004</td><td nowrap>温馨公寓</td><td nowrap>长安街1号, 东门</td>"
+        // Identifiers and numbers never break; names, dates and words with spaces are kept on one line.
+        #expect(html.contains("<td align=\"right\">101</td><td>V0001</td><td nowrap>平安宾馆</td>"))
+        #expect(html.contains("<td>*</td><td nowrap>whole district</td><td>2026-11-21</td><td nowrap>王芳</td>"))
+        #expect(html.contains("<td>C00031</td><td>V0004</td><td nowrap>温馨公寓</td><td nowrap>长安街1号, 东门</td>"
             + "<td nowrap>2026-11-19 14:05</td>"))
         #expect(html.contains("<td nowrap>timeout</td>"))
     }
@@ -55,7 +56,7 @@ func barWidths(_ html: String) throws -> [[Int]] {
     }
 
     @Test func everySectionOfAnEmptyDaySaysSo() {
-        let html = ReportHTML.render(emptyDay(), timeZone: CraftedReport.zone)
+        let html = ReportHTML.render(emptyDay(), timeZone: CraftedReport.zone, language: .en)
         for line in ["No ledger entries since the previous patrol.", "No new rectification orders.", "No new warnings.",
                      "No new suspensions.", "No closures.", "No venue rectified.", "No venue reinstated.", "No days waived.",
                      "No other ledger entries.", "Nothing due today.", "Nothing due tomorrow.", "No priority venues.",

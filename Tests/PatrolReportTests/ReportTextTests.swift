@@ -28,7 +28,7 @@ func column(of marker: String, in line: String) -> Int? {
 func words(_ line: String) -> [String] { line.split(separator: " ").map(String.init) }
 
 @Suite struct ReportTextTests {
-    let text = ReportText.render(CraftedReport.report, timeZone: CraftedReport.zone)
+    let text = ReportText.render(CraftedReport.report, timeZone: CraftedReport.zone, language: .en)
 
     @Test func headlineAndFigures() {
         let lines = text.components(separatedBy: "\n")
@@ -56,8 +56,8 @@ func words(_ line: String) -> [String] { line.split(separator: " ").map(String.i
         #expect(orders.count == 4)
         #expect(words(orders[0]) == ["#", "Venue", "Name", "Deadline", "Evidence"])
         #expect(orders[1].hasPrefix("  101  V0001  平安宾馆 "))
-        #expect(orders[1].contains("2026-11-24  " + CraftedReport.orderReason))
-        #expect(orders[2].contains("Sunrise Hostel, Block \"A\""))
+        #expect(orders[1].contains("2026-11-24  rectify by 2026-11-24: " + CraftedReport.orderReason))
+        #expect(orders[2].contains("朝阳旅舍, \"A\"座"))
         #expect(words(listing(text, "Warnings")[1]).prefix(4) == ["105", "V0004", "温馨公寓", "2026-11-22"])
         #expect(words(listing(text, "Suspensions")[1]).prefix(4) == ["107", "V0005", "星空网吧", "2026-11-23"])
         #expect(words(listing(text, "Closures")[1]).prefix(6) == ["108", "V0006", "老街旅社", "closure", "2026-11-21", "patrol"])
@@ -65,7 +65,7 @@ func words(_ line: String) -> [String] { line.split(separator: " ").map(String.i
         #expect(words(listing(text, "Reinstated")[1]).prefix(5) == ["109", "V0007", "和平出租屋", "2026-11-21", "李娜"])
         let waiver = listing(text, "Waivers")
         #expect(waiver.count == 2)
-        #expect(waiver[1].contains("*      whole district  2026-11-21  王芳  district power cut"))
+        #expect(waiver[1].contains("*      whole district  2026-11-21  王芳  全区停电"))
         let other = listing(text, "Other ledger entries")
         #expect(other.count == 5)
         #expect(other[1].contains("deadline missed"))
@@ -103,15 +103,17 @@ func words(_ line: String) -> [String] { line.split(separator: " ").map(String.i
         #expect(priority.contains("V0005  星空网吧  李娜 (二组)  suspended  2026-11-23"))
         #expect(priority.contains("V0010  锦绣网吧  张伟 (一组)  clean"))
         let maintenance = section(text, "Maintenance list")
-        #expect(maintenance.contains("C00031  V0004  温馨公寓  长安街1号, 东门  2026-11-19 14:05  2 d 9 h  online 0.0%"))
-        #expect(maintenance.contains("C00051  V0005  星空网吧  解放路88号       unknown"))
+        #expect(maintenance.contains("C00031  V0004  温馨公寓  长安街1号, 东门  2026-11-19 14:05  2 d 9 h  online 0% of 24.0 h"))
+        // Up again by the day's end: since its failing began that day, never "unknown".
+        #expect(maintenance.contains("C00051  V0005  星空网吧  解放路88号       2026-11-21 03:40     20 h  online 60.2%"))
+        #expect(!maintenance.contains("unknown"))
         let offenders = section(text, "Repeat offenders").components(separatedBy: "\n").filter { $0.hasPrefix("  V0") }
         #expect(offenders.map { Array(words($0).prefix(4)) } == [["V0006", "老街旅社", "3", "closed"], ["V0005", "星空网吧", "2", "suspended"]])
         #expect(section(text, "Commendations").contains("V0011  吉祥宾馆  general   张伟 (一组)"))
     }
 
     @Test func everySectionOfAnEmptyDaySaysSo() {
-        let text = ReportText.render(emptyDay(), timeZone: CraftedReport.zone)
+        let text = ReportText.render(emptyDay(), timeZone: CraftedReport.zone, language: .en)
         #expect(text.contains("1,580 of 1,580 cameras compliant (interior 100.0%, the same as yesterday)"))
         #expect(text.contains("Failed cameras by cause: none."))
         #expect(text.contains("No ledger entries since the previous patrol."))
@@ -122,7 +124,7 @@ func words(_ line: String) -> [String] { line.split(separator: " ").map(String.i
         }
         #expect(section(text, "Ledger integrity").contains("The ledger holds: 0 entries over 30 patrol days"))
         #expect(!text.contains("!!"))
-        #expect(emptyDay().subject(for: .office) == "Patrol daily report 2026-11-21: no new orders")
+        #expect(emptyDay().subject(for: .office, language: .en) == "Patrol daily report 2026-11-21: no new orders")
     }
 
     @Test("the ledger's head and its seals leave the machine in every report, held or failed")
@@ -134,37 +136,37 @@ func words(_ line: String) -> [String] { line.split(separator: " ").map(String.i
         report.integrity.sealedBy = String(repeating: "ab", count: 32)
         report.integrity.trusted = true
         report.integrity.predates = 40
-        let integrity = section(ReportText.render(report, timeZone: CraftedReport.zone), "Ledger integrity")
+        let integrity = section(ReportText.render(report, timeZone: CraftedReport.zone, language: .en), "Ledger integrity")
         #expect(integrity.contains("Ledger head: \(head.hash):113."))
         #expect(integrity.contains("`patrol ledger verify --head \(head.hash):113`"))
         #expect(integrity.contains("sealed by key abababababababab, the trusted key; entries #1–#40 predate the key: chained but not sealed"))
         report.integrity.problem = "ledger entry #57 was altered after it was sealed 2026-11-20T22:00:00.000Z: its hash is not the sealed one"
         report.integrity.seq = 57
-        let failed = section(ReportText.render(report, timeZone: CraftedReport.zone), "Ledger integrity")
+        let failed = section(ReportText.render(report, timeZone: CraftedReport.zone, language: .en), "Ledger integrity")
         #expect(failed.contains("LEDGER CHECK FAILED: ledger entry #57 was altered after it was sealed"))
         #expect(failed.contains("Ledger head: \(head.hash):113."))
-        let html = ReportHTML.render(report, timeZone: CraftedReport.zone)
+        let html = ReportHTML.render(report, timeZone: CraftedReport.zone, language: .en)
         #expect(html.contains("Ledger head: \(head.hash):113."))
     }
 
     @Test func aDayWithoutTheDayBefore() {
         var report = emptyDay()
         report.previous = nil
-        #expect(ReportText.render(report).contains("(interior 100.0%; the day before was not patrolled)"))
+        #expect(ReportText.render(report, language: .en).contains("(interior 100.0%; the day before was not patrolled)"))
         report.figures = CraftedReport.figures(interior: [.unknown: 1260], perimeter: [.compliant: 320])
-        #expect(ReportText.render(report).contains("320 of 1,580 cameras compliant (no interior camera judged)"))
+        #expect(ReportText.render(report, language: .en).contains("320 of 1,580 cameras compliant (no interior camera judged)"))
     }
 
     @Test func subjects() {
         let report = CraftedReport.report
-        #expect(report.subject(for: .office) == "Patrol daily report 2026-11-21: LEDGER CHECK FAILED, 3 new orders, 1 warning, "
+        #expect(report.subject(for: .office, language: .en) == "Patrol daily report 2026-11-21: LEDGER CHECK FAILED, 3 new orders, 1 warning, "
             + "1 suspension, 1 closure, 1 due today, 2 cameras for maintenance")
-        #expect(report.subject(for: .supervisor(CraftedReport.zhang))
+        #expect(report.subject(for: .supervisor(CraftedReport.zhang), language: .en)
             == "Patrol daily report 2026-11-21, your venues: LEDGER CHECK FAILED, 1 warning, 1 due today")
-        #expect(report.subject(for: .maintenance) == "Patrol maintenance list 2026-11-21: 2 perimeter cameras down")
-        #expect(emptyDay().subject(for: .maintenance) == "Patrol maintenance list 2026-11-21: no perimeter camera down")
+        #expect(report.subject(for: .maintenance, language: .en) == "Patrol maintenance list 2026-11-21: 2 perimeter cameras down")
+        #expect(emptyDay().subject(for: .maintenance, language: .en) == "Patrol maintenance list 2026-11-21: no perimeter camera down")
         for audience in [ReportAudience.office, .supervisor(CraftedReport.li), .maintenance] {
-            #expect(report.subject(for: audience).unicodeScalars.allSatisfy { $0.isASCII })
+            #expect(report.subject(for: audience, language: .en).unicodeScalars.allSatisfy { $0.isASCII })
         }
     }
 }
