@@ -113,6 +113,8 @@ enum ChineseReasons {
         form(#"failures counted over (\d+) days"#) { "违规累计周期\($0[1])天" },
         form(#"(\d+) clean days commend"#) { "连续合格\($0[1])天予以表扬" },
         form("default supervisor (.+)") { "默认督导员\($0[1])" },
+        form("tier set by inventory import") { _ in "等级由清单导入设定" },
+        form("supervisor set by inventory import") { _ in "督导员由清单导入设定" },
         form(#"reference picture of camera (\S+) approved: (.+)"#) { "摄像机\($0[1])的基准画面已批准：\($0[2])" },
         form(#"ledger key ([0-9a-f]+) → ([0-9a-f]+): (.+)"#) { "台账密钥由 \($0[1]) 更换为 \($0[2])：\($0[3])" },
 

@@ -218,6 +218,7 @@ struct ChineseWords: ReportWords {
         case "obstructed": "遮挡"
         case "blurred": "模糊"
         case "other": "其他"
+        case "not_probed": "未检测"
         default: identifier
         }
     }
@@ -236,6 +237,7 @@ struct ChineseWords: ReportWords {
     static func actor(_ actor: String) -> String {
         switch actor {
         case "patrol": "巡查系统"
+        case "inventory": "清单导入"
         case "config": "配置变更"
         default: actor
         }

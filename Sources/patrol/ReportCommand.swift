@@ -1,9 +1,8 @@
 import ArgumentParser
 
 struct ReportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "report",
-        abstract: "The daily compliance report, and the outbox of its mail.",
-        subcommands: [ReportDailyCommand.self, ReportOutboxCommand.self]
-    )
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "report", abstract: say(.reportAbstract),
+                             subcommands: [ReportDailyCommand.self, ReportOutboxCommand.self])
+    }
 }

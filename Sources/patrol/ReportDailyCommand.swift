@@ -7,18 +7,9 @@ import PatrolReport
 import PatrolStore
 
 struct ReportDailyCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "daily",
-        abstract: "Print the daily compliance report of a patrolled day, as text, HTML, CSV or JSON.",
-        discussion: """
-        The same report patrold mails after each daily patrol (docs/REPORT.md), in the language of \
-        report.language (zh-CN by default, or en); --json is the same for every language. Exit status 66 \
-        when the day has not been patrolled.
-          patrol report daily --day 2026-11-21 --format html > report.html
-          patrol report daily --day yesterday --supervisor "张伟 (一组)"
-          patrol report daily --day -2 --json
-        """
-    )
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "daily", abstract: say(.reportDailyAbstract), discussion: say(.reportDailyDiscussion))
+    }
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, html, csv }
 
@@ -49,29 +40,28 @@ struct ReportDailyCommand: ParsableCommand {
     }
 
     @Option(name: [.customLong("day"), .customLong("date")], parsing: .unconditional,
-            help: ArgumentHelp("The patrol day: YYYY-MM-DD, yesterday, or -N days back (-1 is yesterday); the last one patrolled "
-                + "when left out. --date is the same.", valueName: "day"))
+            help: ArgumentHelp(say(.reportDailyHelpDay), valueName: "day"))
     var day: DayArgument?
 
-    @Option(help: "text, html or csv.")
+    @Option(help: ArgumentHelp(say(.reportDailyHelpFormat)))
     var format: OutputFormat = .text
 
-    @Flag(help: "The report as JSON for scripts (docs/REPORT.md), whatever report.language says.")
+    @Flag(help: ArgumentHelp(say(.reportDailyHelpJSON)))
     var json = false
 
-    @Option(help: "With --format csv: cameras, venues, ledger, registration or maintenance.")
+    @Option(help: ArgumentHelp(say(.reportDailyHelpTable)))
     var table: ReportCSV.Table = .cameras
 
-    @Option(help: ArgumentHelp("Only this supervisor's part, as their team receives it.", valueName: "name"))
+    @Option(help: ArgumentHelp(say(.reportDailyHelpSupervisor), valueName: "name"))
     var supervisor: String?
 
-    @Flag(help: "Only the maintenance team's part: perimeter cameras down.")
+    @Flag(help: ArgumentHelp(say(.reportDailyHelpMaintenance)))
     var maintenance = false
 
     @OptionGroup var store: DatabaseOptions
 
     func validate() throws {
-        if supervisor != nil && maintenance { throw ValidationError("give --supervisor or --maintenance, not both") }
+        if supervisor != nil && maintenance { throw ValidationError(say(.reportDailyNotBoth)) }
     }
 
     func run() throws {
@@ -79,7 +69,7 @@ struct ReportDailyCommand: ParsableCommand {
         let settings = try store.patrolSettings()
         let asked = try day.map { $0.day(today: try store.today()) }
         guard let day = try asked ?? database.lastPatrolDay() else {
-            throw CommandFailure(message: "no day has been patrolled yet: patrold patrols each day the next morning", exit: .notFound)
+            throw CommandFailure(message: say(.reportNothingPatrolled), exit: .notFound)
         }
         let report: DailyReport
         do {
@@ -87,8 +77,8 @@ struct ReportDailyCommand: ParsableCommand {
             let trusted = (try? store.ledgerKeyFile(nil).trustedPublicKey()) ?? nil
             report = try DailyReport.build(from: database, day: day, policy: settings.ladder, trusted: trusted,
                                            clockTolerance: settings.clockTolerance, timeZone: settings.timeZone)
-        } catch let error as ReportError {
-            throw CommandFailure(message: "\(error)", exit: .notFound)
+        } catch ReportError.notPatrolled(let day) {
+            throw CommandFailure(message: say(.reportNotPatrolled, Format.day(day.description)), exit: .notFound)
         }
         let audience: ReportAudience = maintenance ? .maintenance : supervisor.map { .supervisor($0) } ?? .office
         let (zone, language) = (settings.timeZone, settings.reportLanguage)

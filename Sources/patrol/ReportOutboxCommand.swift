@@ -4,13 +4,11 @@ import PatrolMail
 import PatrolStore
 
 struct ReportOutboxCommand: ReadCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "outbox",
-        abstract: "The report mail not yet taken by sendmail: to whom, how often tried, why it failed, when next.",
-        discussion: "With --day, every message of that day, sent ones included."
-    )
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "outbox", abstract: say(.reportOutboxAbstract), discussion: say(.reportOutboxDiscussion))
+    }
 
-    @Option(help: ArgumentHelp("Every message of this patrol day (YYYY-MM-DD), sent or not.", valueName: "day"))
+    @Option(help: ArgumentHelp(say(.reportOutboxHelpDay), valueName: "day"))
     var day: String?
 
     @OptionGroup var store: DatabaseOptions
@@ -22,14 +20,33 @@ struct ReportOutboxCommand: ReadCommand {
     }
 
     func text(_ entries: [OutboxEntry], now: Date) -> String {
-        guard !entries.isEmpty else { return day == nil ? "the outbox is empty: every report has been handed to sendmail" : "no report mail for \(day!)" }
-        var table = Table([.right("ID"), .left("DAY"), .left("AUDIENCE"), .left("STATE"), .right("TRIES"), .left("NEXT TRY"),
-                           .left("TO"), .left("LAST ERROR")])
+        guard !entries.isEmpty else { return day.map { say(.reportOutboxNoneForDay, Format.day($0)) } ?? say(.reportOutboxEmpty) }
+        var table = Table([.right("ID"), .left(say(.reportOutboxColumnDay)), .left(say(.reportOutboxColumnAudience)),
+                           .left(say(.reportOutboxColumnState)), .right(say(.reportOutboxColumnTries)), .left(say(.reportOutboxColumnNext)),
+                           .left(say(.reportOutboxColumnTo)), .left(say(.reportOutboxColumnError))])
         for entry in entries {
-            table.add([String(entry.id), entry.day, entry.audience.rawValue, entry.state.rawValue, String(entry.attempts),
-                       entry.sentAt == nil ? Format.time(entry.nextAttemptAt) : "sent \(Format.time(entry.sentAt!))",
+            table.add([String(entry.id), Format.day(entry.day), Self.audience(entry.audience), Self.state(entry.state), String(entry.attempts),
+                       entry.sentAt.map { say(.reportOutboxSent, Format.time($0)) } ?? Format.time(entry.nextAttemptAt),
                        entry.recipients.joined(separator: ", "), entry.lastError ?? "-"])
         }
         return table.render()
+    }
+
+    /// Who the message goes to, in the operator's words; an audience Patrol does not name, as stored.
+    static func audience(_ audience: Audience) -> String {
+        switch audience {
+        case .office: say(.reportAudienceOffice)
+        case .supervisors: say(.reportAudienceSupervisors)
+        case .maintenance: say(.reportAudienceMaintenance)
+        default: audience.rawValue
+        }
+    }
+
+    static func state(_ state: OutboxEntry.State) -> String {
+        switch state {
+        case .queued: say(.reportStateQueued)
+        case .retrying: say(.reportStateRetrying)
+        case .sent: say(.reportStateSent)
+        }
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import PatrolInventory
 import PatrolLedger
 import PatrolProbe
+import PatrolReport
 import PatrolTestSupport
 import Testing
 @testable import patrol
@@ -16,10 +17,9 @@ struct CatalogueTests {
     static let identifiers: Set<String> = Set(Vocabulary.allCases.flatMap(\.identifiers))
         .union(commands().map { $0._commandName })
         .union(["Patrol", "reference", "overdue", "due", "clean", "ordered", "warned", "suspended", "closed", "HASH", "NEW", "FILE",
-                "YYYY-MM-DD", "http"])
+                "YYYY-MM-DD", "http", "yesterday", "zh-CN", "en"])
+        .union(ReportCSV.Table.allCases.map(\.rawValue)).union(ReportDailyCommand.OutputFormat.allCases.map(\.rawValue))
 
-    /// The report's commands, whose help is the daily report's (their files are the report's).
-    static let reportCommands: [any ParsableCommand.Type] = [ReportCommand.self, ReportDailyCommand.self, ReportOutboxCommand.self]
 
     @Test("every message has a template in both languages, with the same placeholders")
     func complete() {
@@ -89,15 +89,12 @@ struct CatalogueTests {
     @Test("each command's help is Chinese in Chinese: its abstract, discussion, options and ArgumentParser's frame")
     func help() {
         Language.$current.withValue(.chinese) {
-            let reports = Self.reportCommands.map { ObjectIdentifier($0) }
-            let reportAbstracts = Self.reportCommands.map { $0.configuration.abstract }
-            for command in Self.commands() where !reports.contains(ObjectIdentifier(command)) {
-                // The report's own abstract, where the root lists its subcommands.
-                var help = ParserText.chinese(Patrol.helpMessage(for: command, columns: 200))
-                for abstract in reportAbstracts { help = help.replacingOccurrences(of: abstract, with: "") }
+            for command in Self.commands() {
+                let help = ParserText.chinese(Patrol.helpMessage(for: command, columns: 200))
                 let words = EnglishWords.find(in: help, allowing: Self.identifiers)
                 #expect(words.isEmpty, "\(command._commandName): \(words)\n\(help)")
                 #expect(help.contains("用法：") && help.contains("显示帮助信息。"), "\(help)")
+                #expect(!help.contains("default:") && !help.contains("values:"), "ArgumentParser's own words left: \(help)")
             }
         }
         Language.$current.withValue(.english) {
@@ -126,26 +123,26 @@ struct CatalogueTests {
         }
     }
 
-    @Test("the reasons Patrol writes into the ledger read in Chinese; an operator's own words stay as typed", arguments: [
+    @Test("the reasons Patrol writes into the ledger read in Chinese, in the report's words; an operator's own words stay as typed", arguments: [
         ("rectify by 2026-11-24: 1 of 3 interior cameras failed: C00164 online 40% of 24.0 h watched (needs 95%), mostly timeout",
-         "整改期限 2026年11月24日：内部摄像机 3 台中 1 台不合格：C00164 观测 24.0 小时，在线 40%（须达 95%），主要为超时"),
+         "限2026年11月24日前整改：内部摄像机3台中1台不合格：C00164 在线率40%（巡查24.0小时，要求不低于95%），主要为超时"),
         ("order of 2026-11-17 rectified; re-check until 2026-11-25: all 3 interior cameras compliant",
-         "整改通知（2026年11月17日）已整改；复查至 2026年11月25日：内部摄像机 3 台全部合格"),
+         "2026年11月17日下达的整改通知已整改；复查至2026年11月25日：内部摄像机3台全部合格"),
         ("failed again during the re-check after rectification: 2 of 2 interior cameras failed: C1 watched 3.0 h of 24.0 h; not enough to judge; "
             + "C2 frozen or black for 45 min (at most 10 min)",
-         "整改后复查不合格：内部摄像机 2 台中 2 台不合格：C1 观测 3.0 小时 / 24.0 小时；不足以判定；C2 画面冻结或黑屏 45 分钟（最多 10 分钟）"),
-        ("first failure in 365 days (relapse); rectify by 2026-11-25", "365 天内第一次不合格（复发）；整改期限 2026年11月25日"),
+         "整改后复查不合格：内部摄像机2台中2台不合格：C1 巡查覆盖3.0小时（全天24.0小时）；不足以判定；C2 画面冻结或黑屏共45分钟（上限10分钟）"),
+        ("first failure in 365 days (relapse); rectify by 2026-11-25", "365天内第1次违规（复发）；限2026年11月25日前整改"),
         ("second failure in 365 days (missed deadline); business suspended, rectify by 2026-12-01",
-         "365 天内第二次不合格（逾期未整改）；责令停业，整改期限 2026年12月1日"),
-        ("failure number 3 in 365 days (relapse)", "365 天内第 3 次不合格（复发）"),
+         "365天内第2次违规（逾期未整改）；责令停业，限2026年12月1日前整改"),
+        ("failure number 3 in 365 days (relapse)", "365天内第3次违规（复发）"),
         ("warning of 2026-11-23 not rectified by 2026-11-25: video: 1 of 1 interior cameras failed: C9 picture faulty (mostly moved) for 120 min "
             + "(at most 30 min); registration: HTL-0001 uploads stuck since 09:14 (12 records waiting, the oldest for 5.5 h; at most 30 min)",
-         "警告（2026年11月23日）逾期未整改（期限 2026年11月25日）：视频：内部摄像机 1 台中 1 台不合格：C9 画面异常（主要为角度偏移）120 分钟（最多 30 分钟）；"
-            + "实名登记：HTL-0001 自 09:14 起上传积压（待上传 12 条，最久 5.5 小时；最多 30 分钟）"),
-        ("relapse moves the venue up to priority", "复发，场所等级升为重点"),
-        ("30 clean days in a row", "连续 30 天合格"),
-        ("day waived: 全区停电", "豁免日：全区停电"),
-        ("one strike: serious violation recorded by 李娜: 故意关闭摄像机", "一次性取缔：李娜 记录严重违法：故意关闭摄像机"),
+         "2026年11月23日下达的警告未在2026年11月25日前整改：视频：内部摄像机1台中1台不合格：C9 画面异常（主要为角度偏移）共120分钟（上限30分钟）；"
+            + "实名登记：HTL-0001 自09:14起上传积压（12条记录待上传，最久已等待5.5小时；上限30分钟）"),
+        ("relapse moves the venue up to priority", "复发，等级上调为重点"),
+        ("30 clean days in a row", "连续30天合格"),
+        ("day waived: 全区停电", "当日已豁免：全区停电"),
+        ("one strike: serious violation recorded by 李娜: 故意关闭摄像机", "严重违法（一次性取缔），由李娜记录：故意关闭摄像机"),
         ("owner called: recorder being replaced", "owner called: recorder being replaced"),
         ("业主来电，正在更换录像机", "业主来电，正在更换录像机"),
     ])

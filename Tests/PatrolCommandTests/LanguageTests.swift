@@ -67,7 +67,7 @@ struct LanguageTests {
 
         let ledger = try patrol(["ledger"], Self.chinese).stdout
         #expect(ledger.contains("整改通知") && ledger.contains("期限 2026年9月4日") && ledger.contains("2026年9月1日"), "\(ledger)")
-        #expect(ledger.contains("整改期限 2026年9月4日：内部摄像机 1 台中 1 台不合格：C1 观测 24.0 小时，在线 0%（须达 95%），主要为连接被拒"), "\(ledger)")
+        #expect(ledger.contains("限2026年9月4日前整改：内部摄像机1台中1台不合格：C1 在线率0%（巡查24.0小时，要求不低于95%），主要为连接被拒"), "\(ledger)")
         #expect(try patrol(["ledger"], Self.english).stdout.contains("order") )
 
         let venue = try patrol(["venue", "V1"], Self.chinese).stdout

@@ -1,3 +1,5 @@
+import PatrolReport
+
 extension Catalogue {
     /// Simplified Chinese, in the office's words (整改通知, 责令停业, 复查…). Dates as the office writes them
     /// come from Format; option names, identifiers, paths and commands in backquotes stay as typed.
@@ -400,41 +402,49 @@ extension Catalogue {
         .sealVerdictsFrom: "；研判结论自 {1} 起重新计算（`patrol ledger verify` 会重新计算每一天的）",
         .statusPicturesShare: "（{1}）",
         .cameraURL: "地址",
+        .reportAbstract: "每日合规报告及其邮件发件箱。",
+        .reportDailyAbstract: "输出某个已巡查日的每日合规报告：文本、HTML、CSV 或 JSON。",
+        .reportDailyDiscussion: "即 patrold 每天巡查后发送的同一份报告（docs/REPORT.md），语言由配置中的 report.language 决定（默认 zh-CN，可设为 en）；--json 在任何语言下都相同。该日尚未巡查时退出状态为 66。\n  patrol report daily --day 2026-11-21 --format html > report.html\n  patrol report daily --day yesterday --supervisor \"张伟 (一组)\"\n  patrol report daily --day -2 --json",
+        .reportDailyHelpDay: "巡查日：YYYY-MM-DD、yesterday（昨天），或 -N 表示 N 天前（-1 即昨天）；不给出时为最近一个已巡查日。--date 与之相同。",
+        .reportDailyHelpFormat: "text（文本）、html 或 csv。",
+        .reportDailyHelpJSON: "以 JSON 输出报告供脚本使用（docs/REPORT.md），不受 report.language 影响。",
+        .reportDailyHelpTable: "与 --format csv 同用：cameras（摄像机）、venues（场所）、ledger（台账）、registration（实名登记）或 maintenance（维护）。",
+        .reportDailyHelpSupervisor: "只输出该督导员负责的部分，与其小组收到的相同。",
+        .reportDailyHelpMaintenance: "只输出市维修班组负责的部分：故障的外围摄像机。",
+        .reportDailyNotBoth: "--supervisor 与 --maintenance 只能给出一个",
+        .reportNothingPatrolled: "尚无已巡查的日子：patrold 每天次日早晨巡查前一天",
+        .reportNotPatrolled: "{1} 尚未巡查，没有该日的报告",
+        .reportOutboxAbstract: "尚未交给 sendmail 的报告邮件：收件人、已尝试次数、失败原因、下次尝试时间。",
+        .reportOutboxDiscussion: "给出 --day 时列出该日的全部邮件，包括已发出的。",
+        .reportOutboxHelpDay: "该巡查日（YYYY-MM-DD）的全部邮件，无论是否已发出。",
+        .reportOutboxEmpty: "发件箱为空：所有报告都已交给 sendmail",
+        .reportOutboxNoneForDay: "{1} 没有报告邮件",
+        .reportOutboxColumnDay: "巡查日",
+        .reportOutboxColumnAudience: "收件对象",
+        .reportOutboxColumnState: "状态",
+        .reportOutboxColumnTries: "尝试次数",
+        .reportOutboxColumnNext: "下次尝试",
+        .reportOutboxColumnTo: "收件人",
+        .reportOutboxColumnError: "最近错误",
+        .reportOutboxSent: "已于 {1} 发出",
+        .reportAudienceOffice: "办公室（全区）",
+        .reportAudienceSupervisors: "督导员",
+        .reportAudienceMaintenance: "市维修班组",
+        .reportStateQueued: "待发送",
+        .reportStateSent: "已发出",
+        .reportStateRetrying: "重试中",
     ]
 
     /// The words for the identifiers of Patrol's values (glossary: 在线, 连接被拒 … 模糊; 一般, 关注, 重点).
+    /// Outcomes, tiers, kinds of venue and of ledger entry, and actors are the report's words (ChineseVocabulary).
     static let chineseWords: [Vocabulary: [String: String]] = [
-        .outcome: [
-            "online": "在线",
-            "refused": "连接被拒",
-            "timeout": "超时",
-            "unauthorized": "认证失败",
-            "not_found": "地址不存在",
-            "rtsp_error": "RTSP错误",
-            "no_video": "无视频",
-            "stalled": "无画面流(停滞)",
-            "frozen": "画面冻结",
-            "black": "黑屏",
-            "corrupt": "码流损坏",
-            "moved": "角度偏移",
-            "obstructed": "遮挡",
-            "blurred": "模糊",
-            "not_probed": "未检测",
-        ],
-        .tier: [
-            "general": "一般",
-            "watch": "关注",
-            "priority": "重点",
-        ],
+        .outcome: spoken(.outcome, ChineseVocabulary.outcome),
+        .tier: spoken(.tier, ChineseVocabulary.tier),
         .placement: [
             "perimeter": "外围",
             "interior": "内部",
         ],
-        .venueKind: [
-            "hotel": "旅馆",
-            "rental": "出租房屋",
-            "internet_cafe": "网吧",
-        ],
+        .venueKind: spoken(.venueKind, ChineseVocabulary.venueKind),
         .cameraStatus: [
             "up": "正常",
             "down": "故障",
@@ -448,25 +458,7 @@ extension Catalogue {
             "suspended": "责令停业",
             "closed": "已取缔",
         ],
-        .entryKind: [
-            "order": "整改通知",
-            "rectified": "已整改",
-            "deadline_extended": "期限顺延",
-            "deadline_missed": "逾期未整改",
-            "relapse": "复发",
-            "warning": "警告",
-            "suspension": "责令停业",
-            "closure": "取缔",
-            "commended": "表扬",
-            "tier_changed": "等级变更",
-            "supervisor_changed": "督导员变更",
-            "waiver": "豁免",
-            "reinstated": "恢复营业",
-            "serious_violation": "严重违法（一次性取缔）",
-            "revoked": "撤销",
-            "note": "备注",
-            "key_rotated": "更换台账密钥",
-        ],
+        .entryKind: spoken(.entryKind, ChineseVocabulary.step),
         .registrationState: [
             "online": "在线",
             "offline": "离线",
@@ -486,10 +478,11 @@ extension Catalogue {
             "fault": "故障",
             "healthy": "正常画面",
         ],
-        .actor: [
-            "patrol": "系统",
-            "inventory": "清单导入",
-            "config": "配置",
-        ],
+        .actor: spoken(.actor, ChineseVocabulary.actor),
     ]
+
+    /// Each identifier of `vocabulary` with its word from `word`.
+    private static func spoken(_ vocabulary: Vocabulary, _ word: (String) -> String) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: vocabulary.identifiers.map { ($0, word($0)) })
+    }
 }

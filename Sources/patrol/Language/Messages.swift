@@ -401,4 +401,35 @@ enum Message: String, CaseIterable, Sendable {
     case sealVerdictsFrom
     case statusPicturesShare
     case cameraURL
+    case reportAbstract
+    case reportDailyAbstract
+    case reportDailyDiscussion
+    case reportDailyHelpDay
+    case reportDailyHelpFormat
+    case reportDailyHelpJSON
+    case reportDailyHelpTable
+    case reportDailyHelpSupervisor
+    case reportDailyHelpMaintenance
+    case reportDailyNotBoth
+    case reportNothingPatrolled
+    case reportNotPatrolled
+    case reportOutboxAbstract
+    case reportOutboxDiscussion
+    case reportOutboxHelpDay
+    case reportOutboxEmpty
+    case reportOutboxNoneForDay
+    case reportOutboxColumnDay
+    case reportOutboxColumnAudience
+    case reportOutboxColumnState
+    case reportOutboxColumnTries
+    case reportOutboxColumnNext
+    case reportOutboxColumnTo
+    case reportOutboxColumnError
+    case reportOutboxSent
+    case reportAudienceOffice
+    case reportAudienceSupervisors
+    case reportAudienceMaintenance
+    case reportStateQueued
+    case reportStateSent
+    case reportStateRetrying
 }

@@ -27,6 +27,7 @@ enum ParserText {
         ("Show help information\\.", "显示帮助信息。"),
         ("Show the version\\.", "显示版本号。"),
         (" ?\\(default: ([^)]*)\\)", "（默认：$1）"),
+        (" ?\\(values: ([^;)]*); default: ([^)]*)\\)", "（可选值：$1；默认：$2）"),
         (" ?\\(values: ([^)]*)\\)", "（可选值：$1）"),
         // Usage errors.
         ("(?m)^Error: ", "错误："),
