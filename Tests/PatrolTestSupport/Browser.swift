@@ -27,25 +27,12 @@ public struct RenderedPage: Decodable, Sendable {
 
     /// Opens `page` at `width` pixels, saving the whole page to `screenshot`.
     public static func render(_ page: URL, screenshot: URL, width: Int = 800, fonts: Fonts) throws -> RenderedPage {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [tool.path, page.path, screenshot.path, "--width", String(width), "--fonts", fonts.rawValue]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        final class Box: @unchecked Sendable { var data = Data() }  // written before `sync` returns
-        let errors = DispatchQueue(label: "browser-stderr"), box = Box()
-        errors.async { box.data = err.fileHandleForReading.readDataToEndOfFile() }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        errors.sync {}
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw BrowserFailure(message: "page_fonts.py exited \(process.terminationStatus): " + String(decoding: box.data, as: UTF8.self))
-        }
+        let run = try CommandRun(program: "/usr/bin/python3",
+                                 [tool.path, page.path, screenshot.path, "--width", String(width), "--fonts", fonts.rawValue])
+        guard run.status == 0 else { throw BrowserFailure(message: "page_fonts.py exited \(run.status): \(run.stderr)") }
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return try decoder.decode(RenderedPage.self, from: data)
+        return try decoder.decode(RenderedPage.self, from: Data(run.stdout.utf8))
     }
 }
 

@@ -43,6 +43,19 @@ public struct CommandRun {
         }
         process.environment = Self.environment(environment)
         if let directory { process.currentDirectoryURL = directory }
+        try self.init(running: process)
+    }
+
+    /// Any program (`/usr/bin/python3` and a tool), in `CommandRun.environment()`.
+    public init(program: String, _ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        process.environment = Self.environment()
+        try self.init(running: process)
+    }
+
+    private init(running process: Process) throws {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
