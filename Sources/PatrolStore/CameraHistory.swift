@@ -131,7 +131,7 @@ extension Store {
                 state.lastOutcome = camera.lastOutcome?.rawValue
                 state.lastDetail = camera.lastDetail
                 state.lastProbeAt = camera.lastProbeAt
-                try state.save(db)
+                try state.save(db: db)
                 if let m = camera.metadata {
                     let s = m.stream
                     try db.execute(sql: """

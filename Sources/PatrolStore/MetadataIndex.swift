@@ -52,7 +52,7 @@ enum MetadataIndex {
     /// recorded. Results without a decoded picture (failures) leave the index alone.
     static func update(cameraID: String, with result: ProbeResult, db: Database) throws -> Int {
         guard result.picture != nil, result.stream.width != nil else { return 0 }
-        let current = try Row.fetchOne(db, sql: "SELECT * FROM stream_metadata WHERE camera_id = ?", arguments: [cameraID])
+        let current = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM stream_metadata WHERE camera_id = ?"), arguments: [cameraID])
         var changes = 0
         let s = result.stream, m = result.measurements
         if let current {
@@ -64,7 +64,7 @@ enum MetadataIndex {
                                       keyframeInterval: m.keyframeInterval, transport: s.transport, hasAudio: s.hasAudio)
             changes = try recordChanges(cameraID: cameraID, at: result.startedAt, from: before, to: after, db: db)
         }
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO stream_metadata (camera_id, codec, profile, level, width, height, pixel_format, fps, bitrate_kbps,
                                          keyframe_interval, transport, has_audio, audio_codec, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -75,7 +75,7 @@ enum MetadataIndex {
                 keyframe_interval = coalesce(excluded.keyframe_interval, keyframe_interval),
                 transport = excluded.transport, has_audio = excluded.has_audio, audio_codec = excluded.audio_codec,
                 updated_at = excluded.updated_at
-            """, arguments: [cameraID, s.codec, s.profile, s.level, s.width, s.height, s.pixelFormat, m.fps, m.bitrateKbps,
+            """).execute(arguments: [cameraID, s.codec, s.profile, s.level, s.width, s.height, s.pixelFormat, m.fps, m.bitrateKbps,
                              m.keyframeInterval, s.transport, s.hasAudio, s.audioCodec, result.startedAt])
         return changes
     }

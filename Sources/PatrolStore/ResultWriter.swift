@@ -28,9 +28,11 @@ extension Store {
         return try pool.write { db in
             var report = BatchReport()
             for (cameraID, probe) in batch {
-                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM camera WHERE id = ?", arguments: [cameraID]) == true
+                // Every statement of the loop is prepared once per connection (cachedStatement): a
+                // batch runs each of them hundreds of times.
+                guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM camera WHERE id = ?"), arguments: [cameraID]) == true
                 else { continue }
-                var state = try CameraStateRow.fetchOne(db, key: cameraID) ?? CameraStateRow(cameraID: cameraID)
+                var state = try CameraStateRow.fetch(cameraID, db: db) ?? CameraStateRow(cameraID: cameraID)
                 var memory = state.memory
                 memory.reference = try Self.referenceScene(of: cameraID, db: db)
                 let judged = judge.judge(probe, of: cameraID, after: memory)
@@ -50,16 +52,16 @@ extension Store {
                 state.record(result, memory: judged.memory)
                 var row = ProbeResultRow(cameraID: cameraID, result: result)
                 row.snapshot = kept
-                try row.insert(db)
+                try row.insert(db: db)
                 if let change = judged.change {
-                    try db.execute(sql: """
+                    try db.cachedStatement(sql: """
                         INSERT INTO state_event (camera_id, at, from_status, to_status, outcome, detail)
                         VALUES (?, ?, ?, ?, ?, ?)
-                        """, arguments: [cameraID, change.at, change.from.rawValue, change.to.rawValue,
+                        """).execute(arguments: [cameraID, change.at, change.from.rawValue, change.to.rawValue,
                                          change.outcome.rawValue, result.detail])
                     report.statusChanges.append(change)
                 }
-                try state.save(db)
+                try state.save(db: db)
                 try Rollup.add(result, cameraID: cameraID, db: db)
                 report.metadataChanges += try MetadataIndex.update(cameraID: cameraID, with: result, db: db)
                 report.results += 1
@@ -93,12 +95,9 @@ extension Store {
     }
 }
 
-/// A camera's current state, one row per camera.
-struct CameraStateRow: Codable, FetchableRecord, PersistableRecord {
-    static let databaseTableName = "camera_state"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
+/// A camera's current state, one row per camera. Read and written column by column through
+/// prepared statements: the writer does it for every probe.
+struct CameraStateRow {
     var cameraID: String
     var status = CameraStatus.unknown.rawValue
     var statusSince: Date?
@@ -115,9 +114,42 @@ struct CameraStateRow: Codable, FetchableRecord, PersistableRecord {
     var clockOffset: Double?
     var clockOffsetAt: Date?
 
-    enum CodingKeys: String, CodingKey {
-        case cameraID = "cameraId", status, statusSince, reason, lastOutcome, lastDetail, lastProbeAt,
-             consecutiveFailures, consecutiveSuccesses, failingSince, fingerprint, fingerprintAt, clockOffset, clockOffsetAt
+    private static let columns = "camera_id, status, status_since, reason, last_outcome, last_detail, last_probe_at, "
+        + "consecutive_failures, consecutive_successes, failing_since, fingerprint, fingerprint_at, clock_offset, clock_offset_at"
+
+    /// The camera's row, nil when it has none yet.
+    static func fetch(_ cameraID: String, db: Database) throws -> CameraStateRow? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(columns) FROM camera_state WHERE camera_id = ?"),
+                                         arguments: [cameraID]) else { return nil }
+        var state = CameraStateRow(cameraID: cameraID)
+        state.status = row[1]
+        state.statusSince = row[2]
+        state.reason = row[3]
+        state.lastOutcome = row[4]
+        state.lastDetail = row[5]
+        state.lastProbeAt = row[6]
+        state.consecutiveFailures = row[7]
+        state.consecutiveSuccesses = row[8]
+        state.failingSince = row[9]
+        state.fingerprint = row[10]
+        state.fingerprintAt = row[11]
+        state.clockOffset = row[12]
+        state.clockOffsetAt = row[13]
+        return state
+    }
+
+    /// Inserts the row, or replaces every column of the camera's.
+    func save(db: Database) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO camera_state (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (camera_id) DO UPDATE SET
+                status = excluded.status, status_since = excluded.status_since, reason = excluded.reason,
+                last_outcome = excluded.last_outcome, last_detail = excluded.last_detail, last_probe_at = excluded.last_probe_at,
+                consecutive_failures = excluded.consecutive_failures, consecutive_successes = excluded.consecutive_successes,
+                failing_since = excluded.failing_since, fingerprint = excluded.fingerprint, fingerprint_at = excluded.fingerprint_at,
+                clock_offset = excluded.clock_offset, clock_offset_at = excluded.clock_offset_at
+            """).execute(arguments: [cameraID, status, statusSince, reason, lastOutcome, lastDetail, lastProbeAt, consecutiveFailures,
+                                     consecutiveSuccesses, failingSince, fingerprint, fingerprintAt, clockOffset, clockOffsetAt])
     }
 
     init(cameraID: String) { self.cameraID = cameraID }
@@ -158,8 +190,7 @@ struct CameraStateRow: Codable, FetchableRecord, PersistableRecord {
 }
 
 /// One raw probe result.
-struct ProbeResultRow: Codable, PersistableRecord {
-    static let databaseTableName = "probe_result"
+struct ProbeResultRow {
     var cameraID: String
     var at: Date
     var outcome: String
@@ -176,10 +207,13 @@ struct ProbeResultRow: Codable, PersistableRecord {
     var snapshot: String?
     var clockOffset: Double?
 
-    enum CodingKeys: String, CodingKey {
-        case cameraID = "camera_id", at, outcome, statusCode = "status_code", detail, openMs = "open_ms",
-             firstFrameMs = "first_frame_ms", totalMs = "total_ms", frames, fps, bitrateKbps = "bitrate_kbps",
-             keyframeInterval = "keyframe_interval", lumaMean = "luma_mean", snapshot, clockOffset = "clock_offset"
+    func insert(db: Database) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO probe_result (camera_id, at, outcome, status_code, detail, open_ms, first_frame_ms, total_ms, frames, fps,
+                                      bitrate_kbps, keyframe_interval, luma_mean, snapshot, clock_offset)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [cameraID, at, outcome, statusCode, detail, openMs, firstFrameMs, totalMs, frames, fps,
+                                     bitrateKbps, keyframeInterval, lumaMean, snapshot, clockOffset])
     }
 
     init(cameraID: String, result: ProbeResult) {
@@ -213,14 +247,14 @@ enum Rollup {
         let (hour, day) = periodStarts(of: result.startedAt)
         let fps = result.measurements.fps, bitrate = result.measurements.bitrateKbps
         for (period, start) in [("hour", hour), ("day", day)] {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO rollup (camera_id, period, start, probes, \(column), fps_sum, fps_count, bitrate_sum, bitrate_count)
                 VALUES (?, ?, ?, 1, 1, ?, ?, ?, ?)
                 ON CONFLICT (camera_id, period, start) DO UPDATE SET
                     probes = probes + 1, \(column) = \(column) + 1,
                     fps_sum = fps_sum + excluded.fps_sum, fps_count = fps_count + excluded.fps_count,
                     bitrate_sum = bitrate_sum + excluded.bitrate_sum, bitrate_count = bitrate_count + excluded.bitrate_count
-                """, arguments: [cameraID, period, start, fps ?? 0, fps == nil ? 0 : 1, bitrate ?? 0, bitrate == nil ? 0 : 1])
+                """).execute(arguments: [cameraID, period, start, fps ?? 0, fps == nil ? 0 : 1, bitrate ?? 0, bitrate == nil ? 0 : 1])
         }
     }
 }

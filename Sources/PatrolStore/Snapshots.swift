@@ -117,7 +117,7 @@ extension Store {
 
     /// The camera's reference scene, for the judge.
     static func referenceScene(of cameraID: String, db: Database) throws -> SceneSignature? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT cells, sharpness FROM camera_reference WHERE camera_id = ?",
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT cells, sharpness FROM camera_reference WHERE camera_id = ?"),
                                          arguments: [cameraID]) else { return nil }
         let cells: Data = row["cells"]
         return SceneSignature(cells: [UInt8](cells), sharpness: row["sharpness"])
