@@ -64,27 +64,22 @@ public struct Configuration: Sendable, Equatable {
 
     /// Parses configuration text; `file` names it in errors.
     public static func parse(_ text: String, file: String) throws(ConfigError) -> Configuration {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            throw ConfigError(file: file, line: Self.line(of: error), key: nil, reason: "not valid YAML: \(Self.problem(of: error))")
-        } catch {
-            throw ConfigError(file: file, line: nil, key: nil, reason: "not valid YAML: \(error)")
-        }
         var configuration = Configuration()
-        guard let root else { return configuration }
-        guard let mapping = root.mapping else {
-            throw ConfigError(file: file, line: root.mark?.line, key: nil, reason: "expected a mapping of keys at the top")
-        }
+        guard let top = try YAMLReader.document(text, file: file) else { return configuration }
+        try configuration.apply(top)
+        return configuration
+    }
+
+    /// Reads `section`'s keys over this configuration, as a configuration file's top level is
+    /// read (a scenario's `settings`); unknown keys are refused.
+    public mutating func apply(_ section: YAMLReader) throws(ConfigError) {
         do {
-            try configuration.read(YAMLReader(file: file, path: "", node: mapping, line: 1))
+            try read(section)
         } catch let error as ConfigError {
             throw error
         } catch {
-            throw ConfigError(file: file, line: nil, key: nil, reason: "\(error)")
+            throw ConfigError(file: section.file, line: section.line, key: nil, reason: "\(error)")
         }
-        return configuration
     }
 
     private mutating func read(_ top: YAMLReader) throws {
@@ -258,14 +253,14 @@ public struct Configuration: Sendable, Equatable {
         try section.rejectUnknownKeys()
     }
 
-    private static func line(of error: YamlError) -> Int? {
+    static func line(of error: YamlError) -> Int? {
         switch error {
         case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
         default: nil
         }
     }
 
-    private static func problem(of error: YamlError) -> String {
+    static func problem(of error: YamlError) -> String {
         switch error {
         case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): problem
         default: "\(error)"

@@ -8,14 +8,15 @@ import PatrolStore
 /// probe's own cost (scripts/bench-probe), a database filled with a synthetic past for timing
 /// the reading commands (scripts/bench-cli), the registration platform's reads and their cost in
 /// the daily patrol (scripts/bench-registration), and the daily report of a crafted day to look at
-/// (scripts/report-preview). docs/PERFORMANCE.md gives the figures.
+/// (scripts/report-preview), and scenarios run day by day through the real daily patrol on a virtual
+/// clock (`simulate`, docs/SIMULATE.md). docs/PERFORMANCE.md gives the figures.
 @main
 struct PatrolBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "patrol-bench",
-        abstract: "Measure Patrol: the probe's cost, databases filled with a synthetic past, the registration platform's reads, a crafted day's report.",
+        abstract: "Measure Patrol: the probe's cost, databases filled with a synthetic past, the registration platform's reads, a crafted day's report, scenarios on a virtual clock.",
         version: PatrolVersion.current,
-        subcommands: [ProbeBench.self, HistoryBench.self, SceneBench.self, RegistrationBench.self, ReportPreview.self]
+        subcommands: [ProbeBench.self, HistoryBench.self, SceneBench.self, RegistrationBench.self, ReportPreview.self, SimulateBench.self]
     )
 }
 
@@ -23,6 +24,7 @@ struct PatrolBench: AsyncParsableCommand {
 /// (docs/CLI.md).
 struct BenchFailure: Error {
     static let invalidInput: Int32 = 65
+    static let cannotCreate: Int32 = 73
     static let databaseUnavailable: Int32 = 74
     static let configuration: Int32 = 78
 
