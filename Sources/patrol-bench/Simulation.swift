@@ -121,45 +121,55 @@ struct Simulation {
         let place = "\(scenario.file):\(act.line.map(String.init) ?? "?")"
         func refuse(_ reason: String) -> Refused { Refused(description: "\(place): act \(act.kind.rawValue) refused: \(reason)") }
         func state(_ venue: String) -> VenueState { states[venue] ?? VenueState(tier: .general, supervisor: nil) }
+        /// The ledger's checks (those `patrol`'s act commands make), their refusal placed at the act's line.
+        func checked(_ check: () throws -> Void) throws {
+            do { try check() } catch let refusal as ActRefusal { throw refuse(Self.words(refusal)) }
+        }
         var step: Step
         switch act.kind {
         case .reinstate:
-            let venue = act.venue!, standing = state(venue)
-            guard standing.suspended, !standing.closed else { throw refuse("venue \(venue) is not suspended (it is \(standing.standing.rawValue))") }
+            let venue = act.venue!
+            try checked { try state(venue).checkReinstatement(of: venue) }
             step = Step(venueID: venue, kind: .reinstated, day: today, reason: act.reason, actor: act.by)
         case .waive:
             step = Step(venueID: act.venue ?? "*", kind: .waiver, day: act.from!, until: act.to, reason: act.reason, actor: act.by)
         case .violation:
             let venue = act.venue!
-            guard !state(venue).closed else { throw refuse("venue \(venue) is already closed") }
+            try checked { try state(venue).checkViolation(of: venue) }
             step = Step(venueID: venue, kind: .seriousViolation, day: today, reason: act.reason, actor: act.by)
         case .note:
             step = Step(venueID: act.venue!, kind: .note, day: today, reason: act.reason, actor: act.by)
         case .revoke:
-            let entries = try store.ledger()
-            let standing = LedgerView(entries).effective
-            let target: LedgerEntry?
+            let view = LedgerView(try store.ledger())
+            var target: LedgerEntry?
             if let seq = act.seq {
-                target = entries.first { $0.seq == seq }
-                guard let target else { throw refuse("there is no ledger entry #\(seq)") }
-                guard target.kind != .revoked else { throw refuse("entry #\(seq) is itself a revocation") }
-                guard standing.contains(where: { $0.seq == seq }) else { throw refuse("entry #\(seq) is already revoked") }
+                try checked { target = try view.revocable(seq) }
             } else {
-                target = standing.last { $0.venueID == act.venue && $0.kind == act.entryKind }
+                target = view.effective.last { $0.venueID == act.venue && $0.kind == act.entryKind }
                 guard target != nil else { throw refuse("venue \(act.venue!) has no standing \(act.entryKind!.rawValue) to revoke") }
             }
             step = Step(venueID: target!.venueID, kind: .revoked, day: target!.day, refersTo: target!.seq, reason: act.reason, actor: act.by)
         case .tier:
-            let venue = act.venue!, standing = state(venue), tier = act.tier!
-            if tier == .priority, (act.supervisor ?? standing.supervisor) == nil { throw refuse("a priority venue needs a supervisor") }
-            guard tier != standing.tier || (act.supervisor != nil && act.supervisor != standing.supervisor) else {
-                throw refuse("venue \(venue) is already \(tier.rawValue)")
-            }
+            let venue = act.venue!, tier = act.tier!
+            try checked { try state(venue).checkTierChange(to: tier, supervisor: act.supervisor, of: venue) }
             step = Step(venueID: venue, kind: .tierChanged, day: today, tier: tier, supervisor: act.supervisor, reason: act.reason, actor: act.by)
         case .supervisor:
             step = Step(venueID: act.venue!, kind: .supervisorChanged, day: today, supervisor: act.supervisor, reason: act.reason, actor: act.by)
         }
         return try store.record(step, policy: policy, at: act.at)
+    }
+
+    /// A refusal in the scenario's language, English.
+    static func words(_ refusal: ActRefusal) -> String {
+        switch refusal {
+        case .notSuspended(let venue, let standing): "venue \(venue) is not suspended (it is \(standing.rawValue))"
+        case .alreadyClosed(let venue): "venue \(venue) is already closed"
+        case .noEntry(let seq): "there is no ledger entry #\(seq)"
+        case .revokesARevocation(let seq): "entry #\(seq) is itself a revocation"
+        case .alreadyRevoked(let seq): "entry #\(seq) is already revoked"
+        case .priorityNeedsSupervisor: "a priority venue needs a supervisor"
+        case .tierUnchanged(let venue, let tier): "venue \(venue) is already \(tier.rawValue)"
+        }
     }
 }
 

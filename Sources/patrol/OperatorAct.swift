@@ -30,7 +30,12 @@ struct ActOptions: ParsableArguments {
     func record(_ make: (PatrolDay, Store, [String: VenueState]) throws -> Step) throws {
         let settings = try store.patrolSettings()
         let database = try store.openSealingStore(ledgerKey: key.ledgerKey)
-        let step = try make(try store.today(), database, try database.ladder(policy: settings.ladder))
+        let step: Step
+        do {
+            step = try make(try store.today(), database, try database.ladder(policy: settings.ladder))
+        } catch let refusal as ActRefusal {
+            throw refusal.failure
+        }
         let recorded: [LedgerEntry]
         do {
             recorded = try database.record(step, policy: settings.ladder)
@@ -52,6 +57,23 @@ struct ActOptions: ParsableArguments {
     static func venue(_ id: String, in store: Store, states: [String: VenueState]) throws -> (id: String, state: VenueState) {
         let id = try store.existingVenueID(id)
         return (id, states[id] ?? VenueState(tier: .general, supervisor: nil))
+    }
+}
+
+extension ActRefusal {
+    /// The refusal said to the operator: an entry that does not exist is not found (66), the
+    /// rest refused (65).
+    var failure: CommandFailure {
+        switch self {
+        case .notSuspended(let venue, let standing):
+            CommandFailure(message: say(.reinstateNotSuspended, venue, word(standing)), exit: .invalidInput)
+        case .alreadyClosed(let venue): CommandFailure(message: say(.violationAlreadyClosed, venue), exit: .invalidInput)
+        case .noEntry(let seq): CommandFailure(message: say(.noEntry, seq), exit: .notFound)
+        case .revokesARevocation(let seq): CommandFailure(message: say(.revokeARevoke, seq), exit: .invalidInput)
+        case .alreadyRevoked(let seq): CommandFailure(message: say(.revokeAlready, seq), exit: .invalidInput)
+        case .priorityNeedsSupervisor: CommandFailure(message: say(.tierPriorityNeedsSupervisor), exit: .invalidInput)
+        case .tierUnchanged(let venue, let tier): CommandFailure(message: say(.tierAlready, venue, word(tier)), exit: .invalidInput)
+        }
     }
 }
 

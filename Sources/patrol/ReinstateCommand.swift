@@ -14,9 +14,7 @@ struct ReinstateCommand: ParsableCommand {
     func run() throws {
         try act.record { today, store, states in
             let (venue, state) = try ActOptions.venue(venue, in: store, states: states)
-            guard state.suspended, !state.closed else {
-                throw CommandFailure(message: say(.reinstateNotSuspended, venue, word(state.standing)), exit: .invalidInput)
-            }
+            try state.checkReinstatement(of: venue)
             return Step(act: .reinstated, venue: venue, day: today, options: act)
         }
     }

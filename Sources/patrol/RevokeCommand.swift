@@ -14,16 +14,7 @@ struct RevokeCommand: ParsableCommand {
 
     func run() throws {
         try act.record { _, store, _ in
-            let entries = try store.ledger()
-            guard let target = entries.first(where: { $0.seq == seq }) else {
-                throw CommandFailure(message: say(.noEntry, seq), exit: .notFound)
-            }
-            guard target.kind != .revoked else {
-                throw CommandFailure(message: say(.revokeARevoke, seq), exit: .invalidInput)
-            }
-            guard LedgerView(entries).effective.contains(where: { $0.seq == seq }) else {
-                throw CommandFailure(message: say(.revokeAlready, seq), exit: .invalidInput)
-            }
+            let target = try LedgerView(try store.ledger()).revocable(seq)
             return Step(act: .revoked, venue: target.venueID, day: target.day, options: act, refersTo: seq)
         }
     }

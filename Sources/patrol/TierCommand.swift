@@ -21,12 +21,7 @@ struct TierCommand: ParsableCommand {
     func run() throws {
         try act.record { today, store, states in
             let (venue, state) = try ActOptions.venue(venue, in: store, states: states)
-            if tier == .priority, (supervisor ?? state.supervisor) == nil {
-                throw CommandFailure(message: say(.tierPriorityNeedsSupervisor), exit: .invalidInput)
-            }
-            guard tier != state.tier || (supervisor != nil && supervisor != state.supervisor) else {
-                throw CommandFailure(message: say(.tierAlready, venue, word(tier)), exit: .invalidInput)
-            }
+            try state.checkTierChange(to: tier, supervisor: supervisor, of: venue)
             return Step(act: .tierChanged, venue: venue, day: today, options: act, tier: tier, supervisor: supervisor)
         }
     }

@@ -14,9 +14,7 @@ struct ViolationCommand: ParsableCommand {
     func run() throws {
         try act.record { today, store, states in
             let (venue, state) = try ActOptions.venue(venue, in: store, states: states)
-            guard !state.closed else {
-                throw CommandFailure(message: say(.violationAlreadyClosed, venue), exit: .invalidInput)
-            }
+            try state.checkViolation(of: venue)
             return Step(act: .seriousViolation, venue: venue, day: today, options: act)
         }
     }
