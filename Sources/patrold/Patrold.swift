@@ -20,7 +20,7 @@ struct Patrold: AsyncParsableCommand {
         version: patrolVersion
     )
 
-    @Option(help: "Configuration file (YAML).")
+    @Option(help: "Configuration file (YAML).", completion: .file())
     var config = "/etc/patrol/patrol.yaml"
 
     @Flag(help: "Probe every camera once, write the results, print a summary and exit.")
