@@ -19,6 +19,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
+        // This build's version, `public let patrolVersion`, written from `git describe` by the plugin
+        // below before every build (scripts/version).
+        .target(name: "PatrolVersion", plugins: ["PatrolVersionPlugin"]),
+        .plugin(name: "PatrolVersionPlugin", capability: .buildTool()),
         // The system FFmpeg libraries, found through pkg-config.
         .systemLibrary(
             name: "CFFmpeg",
@@ -91,7 +95,7 @@ let package = Package(
             name: "patrol",
             dependencies: [
                 "PatrolOutput", "PatrolProbe", "PatrolInventory", "PatrolStore", "PatrolLedger", "PatrolReport", "PatrolMail", "PatrolConfig",
-                "PatrolSettings", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "PatrolSettings", "PatrolVersion", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // The daemon as a group of services (swift-service-lifecycle): the sweeper, the store
@@ -101,7 +105,7 @@ let package = Package(
             name: "PatrolDaemon",
             dependencies: [
                 "PatrolOutput", "PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore", "PatrolLedger", "PatrolReport", "PatrolMail",
-                "PatrolRegistration", "PatrolConfig", "PatrolSettings", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "PatrolRegistration", "PatrolConfig", "PatrolSettings", "PatrolVersion", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Atomics", package: "swift-atomics"),
@@ -110,7 +114,7 @@ let package = Package(
         .executableTarget(
             name: "patrold",
             dependencies: [
-                "PatrolDaemon", "PatrolOutput", "PatrolProbe", "PatrolStore", "PatrolSettings",
+                "PatrolDaemon", "PatrolOutput", "PatrolProbe", "PatrolStore", "PatrolSettings", "PatrolVersion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -121,10 +125,13 @@ let package = Package(
             name: "patrol-bench",
             dependencies: [
                 "PatrolOutput", "PatrolProbe", "PatrolInventory", "PatrolLedger", "PatrolStore", "PatrolReport", "PatrolConfig",
-                "PatrolFixtures", "PatrolSettings", "PatrolRegistration",
+                "PatrolFixtures", "PatrolSettings", "PatrolRegistration", "PatrolVersion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The man pages of patrol and patrold, in English and Chinese, written from each tool's own
+        // description of its command tree (scripts/man). Depends on nothing; never installed.
+        .executableTarget(name: "patrol-manual"),
         // What the test targets share: helper programs started and synchronised on (the sample
         // fleet, the SMTP receiver and msmtp's home), the built binaries run as subprocesses, the
         // socket systemd would listen on, and the test districts' venues, cameras, stores and probes.
@@ -184,7 +191,7 @@ let package = Package(
             name: "PatrolCommandTests",
             dependencies: [
                 "PatrolInventory", "PatrolStore", "PatrolLedger", "PatrolProbe", "PatrolReport", "PatrolFixtures", "PatrolSettings",
-                "PatrolRegistration", "PatrolTestSupport",
+                "PatrolRegistration", "PatrolTestSupport", "PatrolVersion",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -6,6 +6,7 @@ import PatrolLedger
 import PatrolOutput
 import PatrolProbe
 import PatrolStore
+import PatrolVersion
 import ServiceLifecycle
 import UnixSignals
 
@@ -161,7 +162,7 @@ public enum Daemon {
         let prune = PruneService(configuration: configuration, writer: writer)
         let registration = RegistrationService(store: store, configuration: configuration)
         let control = SignalService(signals: signals, sweeper: sweeper, status: status)
-        Journal.notice("patrold \(PatrolVersion.current) watching \(district.streams.count) cameras")
+        Journal.notice("patrold \(patrolVersion) watching \(district.streams.count) cameras")
 
         let services: [any Service] = [status, writer, watchdog, prune, mail, patrol, registration, sweeper]
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(

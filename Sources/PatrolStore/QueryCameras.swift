@@ -96,15 +96,20 @@ extension Store {
         }
     }
 
-    /// Everything known about one camera (retired ones included), or nil when there is none:
-    /// the latest `probes` raw results, status changes and metadata changes (`changes` of each),
-    /// uptime over 1, 7 and 30 days from the roll-ups, the current stream metadata.
     /// The id of the camera (retired ones included) that `id` names: itself, or the one whose
     /// id differs from it in case alone (`c00412` finds `C00412`); nil when none does, or several.
     public func cameraID(matching id: String) throws -> String? {
         try pool.read { db in try Self.id(matching: id, in: "camera", db) }
     }
 
+    /// The ids of the cameras in service that start with `prefix` (in any case), by id.
+    public func cameraIDs(startingWith prefix: String, limit: Int = 2000) throws -> [String] {
+        try pool.read { db in try Self.ids(startingWith: prefix, in: "camera", limit: limit, db) }
+    }
+
+    /// Everything known about one camera (retired ones included), or nil when there is none:
+    /// the latest `probes` raw results, status changes and metadata changes (`changes` of each),
+    /// uptime over 1, 7 and 30 days from the roll-ups, the current stream metadata.
     public func camera(id: String, probes: Int = 10, changes: Int = 20, now: Date = Date()) throws -> CameraDetail? {
         try pool.read { db in
             let sql = CameraSummary.selection(extra: """

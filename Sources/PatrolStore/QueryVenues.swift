@@ -119,6 +119,20 @@ extension Store {
         try pool.read { db in try Self.id(matching: id, in: "venue", db) }
     }
 
+    /// The ids of the venues in service that start with `prefix` (in any case), by id: what a
+    /// shell completes after `patrol venue`.
+    public func venueIDs(startingWith prefix: String, limit: Int = 2000) throws -> [String] {
+        try pool.read { db in try Self.ids(startingWith: prefix, in: "venue", limit: limit, db) }
+    }
+
+    static func ids(startingWith prefix: String, in table: String, limit: Int, _ db: Database) throws -> [String] {
+        let pattern = prefix.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_") + "%"
+        return try String.fetchAll(db, sql: """
+            SELECT id FROM \(table) WHERE retired_at IS NULL AND id LIKE ? ESCAPE '\\' ORDER BY id LIMIT ?
+            """, arguments: [pattern, limit])
+    }
+
     /// The id in `table` that `id` names, exactly or but for case (ASCII), when just one does.
     static func id(matching id: String, in table: String, _ db: Database) throws -> String? {
         let ids = try String.fetchAll(db, sql: "SELECT id FROM \(table) WHERE id = ? COLLATE NOCASE", arguments: [id])

@@ -3,6 +3,7 @@ import Foundation
 import PatrolOutput
 import PatrolProbe
 import PatrolStore
+import PatrolVersion
 
 /// Patrol's measuring tool, built beside `patrol` and `patrold` and never installed: the
 /// probe's own cost (scripts/bench-probe), a database filled with a synthetic past for timing
@@ -15,7 +16,7 @@ struct PatrolBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "patrol-bench",
         abstract: "Measure Patrol: the probe's cost, databases filled with a synthetic past, the registration platform's reads, a crafted day's report, scenarios on a virtual clock.",
-        version: PatrolVersion.current,
+        version: patrolVersion,
         subcommands: [ProbeBench.self, HistoryBench.self, SceneBench.self, RegistrationBench.self, ReportPreview.self, SimulateBench.self]
     )
 }

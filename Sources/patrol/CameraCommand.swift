@@ -9,7 +9,7 @@ struct CameraCommand: ReadCommand {
         CommandConfiguration(commandName: "camera", abstract: say(.cameraAbstract), discussion: say(.cameraDiscussion))
     }
 
-    @Argument(help: ArgumentHelp(say(.cameraHelpID), valueName: "camera-id"))
+    @Argument(help: ArgumentHelp(say(.cameraHelpID), valueName: "camera-id"), completion: Completion.cameras)
     var id: String
 
     @Argument(help: ArgumentHelp(say(.cameraHelpReference), valueName: "reference"))

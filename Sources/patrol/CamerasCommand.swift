@@ -13,7 +13,7 @@ struct CamerasCommand: ReadCommand {
     @OptionGroup var output: OutputOptions
     @OptionGroup var list: ListOptions
 
-    @Option(help: ArgumentHelp(say(.camerasHelpVenue), valueName: "venue-id"))
+    @Option(help: ArgumentHelp(say(.camerasHelpVenue), valueName: "venue-id"), completion: Completion.venues)
     var venue: String?
 
     @Option(help: ArgumentHelp(say(.camerasHelpOutcome), valueName: "outcome"))

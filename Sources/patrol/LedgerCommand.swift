@@ -17,7 +17,7 @@ struct LedgerList: ReadCommand {
         CommandConfiguration(commandName: "list", abstract: say(.ledgerListAbstract), discussion: say(.ledgerListDiscussion))
     }
 
-    @Option(help: ArgumentHelp(say(.ledgerHelpVenue), valueName: "venue-id"))
+    @Option(help: ArgumentHelp(say(.ledgerHelpVenue), valueName: "venue-id"), completion: Completion.venues)
     var venue: String?
 
     @Option(help: ArgumentHelp(say(.ledgerHelpSince), valueName: "day"))

@@ -6,7 +6,7 @@ struct NoteCommand: ParsableCommand {
         CommandConfiguration(commandName: "note", abstract: say(.noteAbstract))
     }
 
-    @Argument(help: ArgumentHelp(say(.actHelpVenue), valueName: "venue-id"))
+    @Argument(help: ArgumentHelp(say(.actHelpVenue), valueName: "venue-id"), completion: Completion.venues)
     var venue: String
 
     @OptionGroup var act: ActOptions

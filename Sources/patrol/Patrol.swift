@@ -3,6 +3,7 @@ import Foundation
 import PatrolOutput
 import PatrolProbe
 import PatrolStore
+import PatrolVersion
 
 @main
 struct Patrol: ParsableCommand {
@@ -11,7 +12,7 @@ struct Patrol: ParsableCommand {
             commandName: "patrol",
             abstract: say(.patrolAbstract),
             discussion: say(.patrolDiscussion),
-            version: PatrolVersion.current,
+            version: patrolVersion,
             subcommands: [
                 StatusCommand.self, CamerasCommand.self, CameraCommand.self, VenuesCommand.self, VenueCommand.self,
                 LedgerCommand.self, WaiveCommand.self, ReinstateCommand.self, ViolationCommand.self, RevokeCommand.self,

@@ -13,7 +13,7 @@ struct RegistrationCommand: ReadCommand {
     @OptionGroup var output: OutputOptions
     @OptionGroup var list: ListOptions
 
-    @Option(help: ArgumentHelp(say(.registrationHelpVenue), valueName: "venue-id"))
+    @Option(help: ArgumentHelp(say(.registrationHelpVenue), valueName: "venue-id"), completion: Completion.venues)
     var venue: String?
 
     @Flag(help: ArgumentHelp(say(.registrationHelpDown)))

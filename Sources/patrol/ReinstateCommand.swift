@@ -6,7 +6,7 @@ struct ReinstateCommand: ParsableCommand {
         CommandConfiguration(commandName: "reinstate", abstract: say(.reinstateAbstract), discussion: say(.reinstateDiscussion))
     }
 
-    @Argument(help: ArgumentHelp(say(.actHelpVenue), valueName: "venue-id"))
+    @Argument(help: ArgumentHelp(say(.actHelpVenue), valueName: "venue-id"), completion: Completion.venues)
     var venue: String
 
     @OptionGroup var act: ActOptions

@@ -5,10 +5,10 @@ import PatrolStore
 
 /// Where the command line finds the database: `--db`, or the configuration file.
 struct DatabaseOptions: ParsableArguments {
-    @Option(help: ArgumentHelp(say(.helpConfig)))
+    @Option(help: ArgumentHelp(say(.helpConfig)), completion: .file())
     var config: String?
 
-    @Option(help: ArgumentHelp(say(.helpDB)))
+    @Option(help: ArgumentHelp(say(.helpDB)), completion: .file())
     var db: String?
 
     static let defaultConfig = "/etc/patrol/patrol.yaml"
@@ -61,7 +61,7 @@ struct DatabaseOptions: ParsableArguments {
 struct StoreOptions: ParsableArguments {
     @OptionGroup var database: DatabaseOptions
 
-    @Option(help: ArgumentHelp(say(.helpVault)))
+    @Option(help: ArgumentHelp(say(.helpVault)), completion: .file())
     var vault: String?
 
     var db: String? { database.db }

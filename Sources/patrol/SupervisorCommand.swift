@@ -6,7 +6,7 @@ struct SupervisorCommand: ParsableCommand {
         CommandConfiguration(commandName: "supervisor", abstract: say(.supervisorAbstract))
     }
 
-    @Argument(help: ArgumentHelp(say(.actHelpVenue), valueName: "venue-id"))
+    @Argument(help: ArgumentHelp(say(.actHelpVenue), valueName: "venue-id"), completion: Completion.venues)
     var venue: String
 
     @Argument(help: ArgumentHelp(say(.supervisorHelpName), valueName: "name"))

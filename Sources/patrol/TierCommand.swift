@@ -7,7 +7,7 @@ struct TierCommand: ParsableCommand {
         CommandConfiguration(commandName: "tier", abstract: say(.tierAbstract), discussion: say(.tierDiscussion))
     }
 
-    @Argument(help: ArgumentHelp(say(.actHelpVenue), valueName: "venue-id"))
+    @Argument(help: ArgumentHelp(say(.actHelpVenue), valueName: "venue-id"), completion: Completion.venues)
     var venue: String
 
     @Argument(help: ArgumentHelp(say(.tierHelpTier), valueName: "tier"))

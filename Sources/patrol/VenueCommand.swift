@@ -7,7 +7,7 @@ struct VenueCommand: ReadCommand {
         CommandConfiguration(commandName: "venue", abstract: say(.venueAbstract), discussion: say(.venueDiscussion))
     }
 
-    @Argument(help: ArgumentHelp(say(.venueHelpID), valueName: "venue-id"))
+    @Argument(help: ArgumentHelp(say(.venueHelpID), valueName: "venue-id"), completion: Completion.venues)
     var id: String
 
     @OptionGroup var store: DatabaseOptions

@@ -6,7 +6,7 @@ struct ViolationCommand: ParsableCommand {
         CommandConfiguration(commandName: "violation", abstract: say(.violationAbstract), discussion: say(.violationDiscussion))
     }
 
-    @Argument(help: ArgumentHelp(say(.actHelpVenue), valueName: "venue-id"))
+    @Argument(help: ArgumentHelp(say(.actHelpVenue), valueName: "venue-id"), completion: Completion.venues)
     var venue: String
 
     @OptionGroup var act: ActOptions

@@ -8,7 +8,7 @@ struct WaiveCommand: ParsableCommand {
         CommandConfiguration(commandName: "waive", abstract: say(.waiveAbstract), discussion: say(.waiveDiscussion))
     }
 
-    @Option(help: ArgumentHelp(say(.waiveHelpVenue), valueName: "venue-id"))
+    @Option(help: ArgumentHelp(say(.waiveHelpVenue), valueName: "venue-id"), completion: Completion.venues)
     var venue: String?
 
     @Flag(help: ArgumentHelp(say(.waiveHelpDistrict)))

@@ -4,6 +4,7 @@ import PatrolDaemon
 import PatrolOutput
 import PatrolProbe
 import PatrolStore
+import PatrolVersion
 
 /// The daemon: probes every camera of the district on its cadence and keeps what it learns.
 @main
@@ -16,10 +17,10 @@ struct Patrold: AsyncParsableCommand {
             inventory, SIGTERM stops after the probes in flight (docs/DEPLOY.md).
             Exit status: 0 stopped cleanly; 78 bad configuration; 74 database unavailable or results unwritten.
             """,
-        version: PatrolVersion.current
+        version: patrolVersion
     )
 
-    @Option(help: "Configuration file (YAML).")
+    @Option(help: "Configuration file (YAML).", completion: .file())
     var config = "/etc/patrol/patrol.yaml"
 
     @Flag(help: "Probe every camera once, write the results, print a summary and exit.")

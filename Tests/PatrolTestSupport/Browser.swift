@@ -27,7 +27,7 @@ public struct RenderedPage: Decodable, Sendable {
 
     /// Opens `page` at `width` pixels, saving the whole page to `screenshot`.
     public static func render(_ page: URL, screenshot: URL, width: Int = 800, fonts: Fonts) throws -> RenderedPage {
-        let run = try CommandRun(program: "/usr/bin/python3",
+        let run = try CommandRun(program: URL(fileURLWithPath: "/usr/bin/python3"),
                                  [tool.path, page.path, screenshot.path, "--width", String(width), "--fonts", fonts.rawValue])
         guard run.status == 0 else { throw BrowserFailure(message: "page_fonts.py exited \(run.status): \(run.stderr)") }
         let decoder = JSONDecoder()

@@ -30,28 +30,24 @@ public struct CommandRun {
     /// - Parameter launcher: a program (and its arguments) that runs the command, e.g. under a filter.
     public init(_ tool: String, _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil,
                 redirect: String? = nil, launcher: [String] = []) throws {
-        let process = Process()
         if let program = launcher.first {
-            process.executableURL = URL(fileURLWithPath: program)
-            process.arguments = Array(launcher.dropFirst()) + [Self.binary(tool).path] + arguments
+            try self.init(program: URL(fileURLWithPath: program), Array(launcher.dropFirst()) + [Self.binary(tool).path] + arguments,
+                          environment: environment, directory: directory)
         } else if let redirect {
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", "exec \"$0\" \"$@\" \(redirect)", Self.binary(tool).path] + arguments
+            try self.init(program: URL(fileURLWithPath: "/bin/sh"), ["-c", "exec \"$0\" \"$@\" \(redirect)", Self.binary(tool).path] + arguments,
+                          environment: environment, directory: directory)
         } else {
-            process.executableURL = Self.binary(tool)
-            process.arguments = arguments
+            try self.init(program: Self.binary(tool), arguments, environment: environment, directory: directory)
         }
-        process.environment = Self.environment(environment)
-        if let directory { process.currentDirectoryURL = directory }
-        try self.init(running: process)
     }
 
-    /// Any program (`/usr/bin/python3` and a tool), in `CommandRun.environment()`.
-    public init(program: String, _ arguments: [String]) throws {
+    /// Runs `program` (a script, a tool of the system) the same way.
+    public init(program: URL, _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
+        process.executableURL = program
         process.arguments = arguments
-        process.environment = Self.environment()
+        process.environment = Self.environment(environment)
+        if let directory { process.currentDirectoryURL = directory }
         try self.init(running: process)
     }
 
