@@ -76,7 +76,7 @@ enum MetadataIndex {
                 transport = excluded.transport, has_audio = excluded.has_audio, audio_codec = excluded.audio_codec,
                 updated_at = excluded.updated_at
             """).execute(arguments: [cameraID, s.codec, s.profile, s.level, s.width, s.height, s.pixelFormat, m.fps, m.bitrateKbps,
-                             m.keyframeInterval, s.transport, s.hasAudio, s.audioCodec, result.startedAt])
+                             m.keyframeInterval, s.transport, s.hasAudio, s.audioCodec, result.startedAt.stored])
         return changes
     }
 }

@@ -57,7 +57,7 @@ extension Store {
                     try db.cachedStatement(sql: """
                         INSERT INTO state_event (camera_id, at, from_status, to_status, outcome, detail)
                         VALUES (?, ?, ?, ?, ?, ?)
-                        """).execute(arguments: [cameraID, change.at, change.from.rawValue, change.to.rawValue,
+                        """).execute(arguments: [cameraID, change.at.stored, change.from.rawValue, change.to.rawValue,
                                          change.outcome.rawValue, result.detail])
                     report.statusChanges.append(change)
                 }
@@ -148,8 +148,9 @@ struct CameraStateRow {
                 consecutive_failures = excluded.consecutive_failures, consecutive_successes = excluded.consecutive_successes,
                 failing_since = excluded.failing_since, fingerprint = excluded.fingerprint, fingerprint_at = excluded.fingerprint_at,
                 clock_offset = excluded.clock_offset, clock_offset_at = excluded.clock_offset_at
-            """).execute(arguments: [cameraID, status, statusSince, reason, lastOutcome, lastDetail, lastProbeAt, consecutiveFailures,
-                                     consecutiveSuccesses, failingSince, fingerprint, fingerprintAt, clockOffset, clockOffsetAt])
+            """).execute(arguments: [cameraID, status, statusSince.stored, reason, lastOutcome, lastDetail, lastProbeAt.stored,
+                                     consecutiveFailures, consecutiveSuccesses, failingSince.stored, fingerprint, fingerprintAt.stored,
+                                     clockOffset, clockOffsetAt.stored])
     }
 
     init(cameraID: String) { self.cameraID = cameraID }
@@ -212,7 +213,7 @@ struct ProbeResultRow {
             INSERT INTO probe_result (camera_id, at, outcome, status_code, detail, open_ms, first_frame_ms, total_ms, frames, fps,
                                       bitrate_kbps, keyframe_interval, luma_mean, snapshot, clock_offset)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [cameraID, at, outcome, statusCode, detail, openMs, firstFrameMs, totalMs, frames, fps,
+            """).execute(arguments: [cameraID, at.stored, outcome, statusCode, detail, openMs, firstFrameMs, totalMs, frames, fps,
                                      bitrateKbps, keyframeInterval, lumaMean, snapshot, clockOffset])
     }
 
@@ -254,7 +255,7 @@ enum Rollup {
                     probes = probes + 1, \(column) = \(column) + 1,
                     fps_sum = fps_sum + excluded.fps_sum, fps_count = fps_count + excluded.fps_count,
                     bitrate_sum = bitrate_sum + excluded.bitrate_sum, bitrate_count = bitrate_count + excluded.bitrate_count
-                """).execute(arguments: [cameraID, period, start, fps ?? 0, fps == nil ? 0 : 1, bitrate ?? 0, bitrate == nil ? 0 : 1])
+                """).execute(arguments: [cameraID, period, start.stored, fps ?? 0, fps == nil ? 0 : 1, bitrate ?? 0, bitrate == nil ? 0 : 1])
         }
     }
 }
