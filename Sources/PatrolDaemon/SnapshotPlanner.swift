@@ -82,12 +82,14 @@ final class SnapshotPlanner: PicturePlanner {
             }
             if adopts { camera.reference = result.picture?.scene }
         }
+        // On the planner's clock, which its decisions read.
+        let now = clock()
         if let picture = result.picture, !picture.damaged {
             camera.fingerprint = picture.fingerprint
-            camera.pictureAt = result.startedAt
+            camera.pictureAt = now
         }
         if let coded = result.coded { camera.coded = (camera.coded ?? CodedHistory()).updated(with: coded) }
-        camera.tracker.record(outcome, at: result.startedAt, settings: debounce)
+        camera.tracker.record(outcome, at: now, settings: debounce)
         camera.snapshots.previousOutcome = outcome
         cameras[id] = camera
     }

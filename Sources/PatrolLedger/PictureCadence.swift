@@ -60,8 +60,7 @@ public struct PictureCadence: Sendable, Equatable {
     ///
     /// The interval is met at the first probe no more than half a cadence short of it: probes come
     /// a cadence apart, give or take the scheduler, so an interval equal to the cadence checks
-    /// every probe, and the longest gap between two checks of a healthy camera stays under
-    /// `every` + `cadence` / 2.
+    /// every probe, and two checks of a healthy camera are `checkGap` apart.
     public func due(_ memory: Memory, snapshotDue: Bool = false, at now: Date) -> Reason? {
         guard let last = memory.lastPictureAt, memory.coded != nil else { return .firstLook }
         if memory.lastOutcome != .online || memory.tracker.status != .up { return .suspect }
@@ -72,7 +71,9 @@ public struct PictureCadence: Sendable, Equatable {
         return nil
     }
 
-    /// The worst-case delay, in seconds, between a black or frozen picture starting and the probe
-    /// that checks it, when no coded sign shows: a whole picture interval and a cadence.
-    public var worstDelay: TimeInterval { max(every, cadence) + cadence }
+    /// Seconds between two picture checks of a healthy camera: the whole cadences that make up
+    /// the interval, less half a cadence (the schedule keeps each camera on its own grid of due
+    /// times, so a late probe does not push the next ones). The worst-case delay between a black
+    /// or frozen picture starting and the probe that checks it, when no coded sign shows.
+    public var checkGap: TimeInterval { cadence * max(1, ((every - cadence / 2) / cadence).rounded(.up)) }
 }
