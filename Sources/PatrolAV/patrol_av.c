@@ -336,11 +336,31 @@ void pav_describe_streams(pav_session *s, pav_streams *out) {
     }
 }
 
+// A cheap 64-bit hash of coded bytes, eight at a time (FNV-1a's prime, with a shift that
+// carries the high bits down): only ever compared for equality with the same camera's
+// keyframe of an earlier probe, never exposed to anything adversarial.
+static uint64_t hash_bytes(uint64_t h, const uint8_t *p, size_t n) {
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0x100000001b3ULL;
+        h ^= h >> 29;
+        p += 8;
+        n -= 8;
+    }
+    while (n--) h = (h ^ *p++) * 0x100000001b3ULL;
+    return h;
+}
+
+#define PAV_HASH_SEED 0xcbf29ce484222325ULL
+
 // Bytes of coded picture data in an Annex B access unit: the slice NAL units, without
 // filler data (which constant-bitrate encoders add to keep the rate up), SEI, parameter
 // sets or delimiters. A frozen picture coded at a constant bitrate still codes to near-empty
 // slices; only the padding keeps its frames large. -1 when the packet is not Annex B.
-static int coded_bytes(enum AVCodecID codec, const uint8_t *data, int size) {
+// With `hash`, the same slice bytes are hashed into it (SEI, which may carry a timestamp,
+// and the parameter sets stay out, so a keyframe sent again hashes the same).
+static int coded_bytes(enum AVCodecID codec, const uint8_t *data, int size, uint64_t *hash) {
     if (size < 4 || !(data[0] == 0 && data[1] == 0 && (data[2] == 1 || (data[2] == 0 && data[3] == 1)))) return -1;
     int total = 0, start = -1, vcl = 0;
     const uint8_t *end = data + size;
@@ -350,7 +370,10 @@ static int coded_bytes(enum AVCodecID codec, const uint8_t *data, int size) {
         if (!p) break;
         if (p[-1] != 0 || p[-2] != 0) continue;
         int here = (int)(p - data) - 2;
-        if (start >= 0 && vcl) total += here - start;
+        if (start >= 0 && vcl) {
+            total += here - start;
+            if (hash) *hash = hash_bytes(*hash, data + start, (size_t)(here - start));
+        }
         start = here + 3;
         vcl = 0;
         if (start < size) {
@@ -358,7 +381,10 @@ static int coded_bytes(enum AVCodecID codec, const uint8_t *data, int size) {
             vcl = codec == AV_CODEC_ID_HEVC ? t < 32 : (t >= 1 && t <= 5);
         }
     }
-    if (start >= 0 && vcl) total += size - start;
+    if (start >= 0 && vcl) {
+        total += size - start;
+        if (hash) *hash = hash_bytes(*hash, data + start, (size_t)(size - start));
+    }
     return total;
 }
 
@@ -380,9 +406,16 @@ int pav_read(pav_session *s, pav_packet *out, pav_status *status) {
         out->corrupt = (s->pkt->flags & AV_PKT_FLAG_CORRUPT) != 0;
         out->size = s->pkt->size;
         out->coded_size = s->pkt->size;
+        uint64_t hash = PAV_HASH_SEED;
+        uint64_t *keyHash = out->key && out->media == PAV_MEDIA_VIDEO ? &hash : NULL;
+        int coded = -1;
         if (st->codecpar->codec_id == AV_CODEC_ID_H264 || st->codecpar->codec_id == AV_CODEC_ID_HEVC) {
-            int coded = coded_bytes(st->codecpar->codec_id, s->pkt->data, s->pkt->size);
+            coded = coded_bytes(st->codecpar->codec_id, s->pkt->data, s->pkt->size, keyHash);
             if (coded >= 0) out->coded_size = coded;
+        }
+        if (keyHash) {
+            if (coded < 0) hash = hash_bytes(hash, s->pkt->data, (size_t)s->pkt->size);
+            out->coded_hash = hash ? hash : 1;  // 0 means "no hash"
         }
         out->flushed = s->interrupted;
         out->pts = s->pkt->pts == AV_NOPTS_VALUE ? INT64_MIN : s->pkt->pts;

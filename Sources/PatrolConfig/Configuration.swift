@@ -16,6 +16,9 @@ public struct Configuration: Sendable, Equatable {
     public var snapshots = SnapshotSettings()
     /// Seconds between probes of a camera, by its venue's tier.
     public var cadence = PerTier<TimeInterval>(general: 900, watch: 300, priority: 60)
+    /// Seconds between picture checks of a healthy camera, by its venue's tier; probes in between
+    /// prove liveness and frame flow only, unless the coded stream shows a sign (docs/PROBE.md).
+    public var pictureEvery = PerTier<TimeInterval>(general: 900, watch: 900, priority: 300)
     public var schedule = ScheduleSettings()
     public var debounce = DebounceSettings()
     public var retention = RetentionSettings()
@@ -112,6 +115,12 @@ public struct Configuration: Sendable, Equatable {
                 cadence.priority = try tiers.number("priority", in: 5...86_400) ?? cadence.priority
                 cadence.watch = try tiers.number("watch", in: 5...86_400) ?? cadence.watch
                 cadence.general = try tiers.number("general", in: 5...86_400) ?? cadence.general
+                try tiers.rejectUnknownKeys()
+            }
+            if var tiers = try section.section("picture_every") {
+                pictureEvery.priority = try tiers.number("priority", in: 5...86_400) ?? pictureEvery.priority
+                pictureEvery.watch = try tiers.number("watch", in: 5...86_400) ?? pictureEvery.watch
+                pictureEvery.general = try tiers.number("general", in: 5...86_400) ?? pictureEvery.general
                 try tiers.rejectUnknownKeys()
             }
             schedule.concurrency = try section.integer("concurrency", in: 1...4096) ?? schedule.concurrency

@@ -108,7 +108,8 @@ public enum Daemon {
         if patrol { return opened }
         let district: District
         do {
-            district = District(inventory: inventory, cadence: configuration.cadence, closed: try store.closedVenues())
+            district = District(inventory: inventory, cadence: configuration.cadence, pictureEvery: configuration.pictureEvery,
+                                closed: try store.closedVenues())
         } catch {
             Journal.error(StorageFailure.explain(error) ?? "\(error)")
             throw Exit(74)

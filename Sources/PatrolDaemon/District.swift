@@ -10,12 +10,15 @@ public struct District: Sendable {
     public let streams: [Sweeper.Stream]
     public let placements: [String: Placement]
 
-    public init(inventory: Inventory, cadence: PerTier<Double>, closed: Set<String> = []) {
+    /// - Parameter pictureEvery: seconds between picture checks of a healthy camera, by tier; nil:
+    ///   every probe checks the picture.
+    public init(inventory: Inventory, cadence: PerTier<Double>, pictureEvery: PerTier<Double>? = nil, closed: Set<String> = []) {
         self.inventory = inventory
         self.closed = closed
         streams = inventory.cameras.filter { !closed.contains($0.venueID) }.map { camera in
-            let seconds = cadence[inventory.venue(camera.venueID)?.tier ?? .general]
-            return Sweeper.Stream(target: ScheduleTarget(id: camera.id, host: camera.stream.host, cadence: seconds),
+            let tier = inventory.venue(camera.venueID)?.tier ?? .general
+            return Sweeper.Stream(target: ScheduleTarget(id: camera.id, host: camera.stream.host, cadence: cadence[tier],
+                                                         pictureEvery: pictureEvery?[tier]),
                                   url: camera.stream)
         }
         placements = Dictionary(uniqueKeysWithValues: inventory.cameras.map { ($0.id, $0.placement) })

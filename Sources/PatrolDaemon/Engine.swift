@@ -33,7 +33,8 @@ public struct Engine: Sendable {
         sweeper = Sweeper(pool: pool, streams: district.streams, probe: configuration.probe,
                           schedule: configuration.schedule,
                           pictures: SnapshotPlanner(memory: pictures ?? [:], policy: SnapshotPolicy(settings: configuration.snapshots),
-                                                    probe: configuration.probe, clockWait: clockWait))
+                                                    probe: configuration.probe, debounce: configuration.debounce,
+                                                    clockWait: clockWait))
     }
 
     /// After the sweeper has returned: stops the workers (probes in flight have ended by then).

@@ -43,7 +43,8 @@ struct Reload {
         if !newlyClosed.isEmpty { words.append("closed: \(newlyClosed.sorted().joined(separator: ", "))") }
         if configuration != old { words.append("configuration changed") }
         return Reload(configuration: configuration,
-                      district: District(inventory: inventory, cadence: configuration.cadence, closed: closed),
+                      district: District(inventory: inventory, cadence: configuration.cadence, pictureEvery: configuration.pictureEvery,
+                                        closed: closed),
                       summary: words.joined(separator: ", "))
     }
 }

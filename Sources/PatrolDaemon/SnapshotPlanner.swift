@@ -11,7 +11,10 @@ import PatrolSweep
 /// (`SnapshotPolicy`, the judge's reference adoption) from what the store held at start and
 /// what the probes return; the writer decides what is kept. It also asks a probe to wait a
 /// moment for the camera's RTCP sender report when its clock was not read (or asked for) in the
-/// last hour. Used on the sweeper's thread only.
+/// last hour. And it decides whether the probe checks the picture at all (`PictureCadence`: every
+/// probe while the camera is suspect or just changed, otherwise once per its tier's
+/// `picture_every`), handing the probe what the camera's coded stream looked like at its last
+/// probe, for the signs that make a check due at once. Used on the sweeper's thread only.
 final class SnapshotPlanner: PicturePlanner {
     private var cameras: [String: PictureMemory]
     private let policy: SnapshotPolicy
@@ -21,16 +24,30 @@ final class SnapshotPlanner: PicturePlanner {
     /// How long past the open a probe asked for the clock waits for it; 0 never waits (the clock
     /// is read only when a sender report came anyway).
     private let clockWait: Double
+    private let debounce: DebounceSettings
+    private let clock: @Sendable () -> Date
 
-    init(memory: [String: PictureMemory], policy: SnapshotPolicy, probe: ProbeSettings, clockWait: Double = 1.0) {
+    init(memory: [String: PictureMemory], policy: SnapshotPolicy, probe: ProbeSettings, debounce: DebounceSettings = DebounceSettings(),
+         clockWait: Double = 1.0, clock: @escaping @Sendable () -> Date = { Date() }) {
         cameras = memory
         self.policy = policy
         self.probe = probe
+        self.debounce = debounce
         self.clockWait = clockWait
+        self.clock = clock
+    }
+
+    /// Why the camera's next probe checks its picture; nil when it proves liveness only.
+    func pictureDue(for stream: Sweeper.Stream, at now: Date) -> PictureCadence.Reason? {
+        let camera = cameras[stream.target.id] ?? PictureMemory()
+        let memory = PictureCadence.Memory(lastPictureAt: camera.pictureAt, lastOutcome: camera.snapshots.previousOutcome,
+                                           tracker: camera.tracker, coded: camera.coded, hasReference: camera.reference != nil)
+        return PictureCadence(every: stream.target.pictureEvery, cadence: stream.target.cadence)
+            .due(memory, snapshotDue: policy.isDue(camera.snapshots, at: now), at: now)
     }
 
     func request(for stream: Sweeper.Stream) -> PictureRequest {
-        let now = Date()
+        let now = clock()
         var camera = cameras[stream.target.id] ?? PictureMemory()
         var clockWait = 0.0
         if self.clockWait > 0, camera.clockAt.map({ now.timeIntervalSince($0) >= Self.clockInterval }) ?? true {
@@ -38,17 +55,24 @@ final class SnapshotPlanner: PicturePlanner {
             camera.clockAt = now  // asked: a camera without sender reports is asked again in an hour
             cameras[stream.target.id] = camera
         }
+        let check = pictureDue(for: stream, at: now) != nil
         guard camera.reference != nil, !policy.isDue(camera.snapshots, at: now)
-        else { return PictureRequest(keep: .always, snapshot: policy.settings, clockWait: clockWait) }
+        else { return PictureRequest(keep: .always, snapshot: policy.settings, clockWait: clockWait, history: camera.coded) }
         return PictureRequest(keep: .onChange(from: camera.snapshots.previousOutcome), snapshot: policy.settings,
-                              reference: camera.reference, previousFingerprint: camera.fingerprint, clockWait: clockWait)
+                              reference: camera.reference, previousFingerprint: camera.fingerprint, clockWait: clockWait,
+                              checkPicture: check, history: camera.coded)
     }
 
     func finished(_ stream: Sweeper.Stream, result: ProbeResult) {
         let id = stream.target.id
         var camera = cameras[id] ?? PictureMemory()
-        let outcome = PictureRequest(reference: camera.reference, previousFingerprint: camera.fingerprint)
+        var outcome = PictureRequest(reference: camera.reference, previousFingerprint: camera.fingerprint)
             .outcome(of: result, settings: probe)
+        // As the judge does: only a picture clears a picture fault.
+        let sawPicture = result.picture.map { !$0.damaged } ?? false
+        if outcome == .online, !sawPicture, let previous = camera.snapshots.previousOutcome, previous.isPictureFault {
+            outcome = previous
+        }
         if result.snapshot != nil {
             let adopts = camera.reference == nil && outcome == .online && result.picture?.scene != nil
             switch policy.reason(outcome: outcome, adoptedReference: adopts, at: result.startedAt, after: camera.snapshots) {
@@ -58,7 +82,14 @@ final class SnapshotPlanner: PicturePlanner {
             }
             if adopts { camera.reference = result.picture?.scene }
         }
-        if let picture = result.picture, !picture.damaged { camera.fingerprint = picture.fingerprint }
+        // On the planner's clock, which its decisions read.
+        let now = clock()
+        if let picture = result.picture, !picture.damaged {
+            camera.fingerprint = picture.fingerprint
+            camera.pictureAt = now
+        }
+        if let coded = result.coded { camera.coded = (camera.coded ?? CodedHistory()).updated(with: coded) }
+        camera.tracker.record(outcome, at: now, settings: debounce)
         camera.snapshots.previousOutcome = outcome
         cameras[id] = camera
     }

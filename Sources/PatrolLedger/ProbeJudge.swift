@@ -10,10 +10,14 @@ public struct CameraMemory: Sendable, Equatable {
     public var fingerprintAt: Date?
     /// The reference picture's scene: the first healthy picture kept, or one an operator approved.
     public var reference: SceneSignature?
+    /// The outcome recorded for the camera's last probe: the verdict a probe that looked at no
+    /// picture carries on when it was a picture fault.
+    public var lastOutcome: Outcome?
 
     public init(tracker: StatusTracker = StatusTracker(), fingerprint: Fingerprint? = nil, fingerprintAt: Date? = nil,
-                reference: SceneSignature? = nil) {
+                reference: SceneSignature? = nil, lastOutcome: Outcome? = nil) {
         self.tracker = tracker
+        self.lastOutcome = lastOutcome
         self.fingerprint = fingerprint
         self.fingerprintAt = fingerprintAt
         self.reference = reference
@@ -49,6 +53,9 @@ public struct ProbeJudgement: Sendable, Equatable {
     public var frozenAcrossProbes: Bool
     /// The probe's picture became the camera's reference: the first healthy picture kept.
     public var adoptedReference = false
+    /// The probe was online but looked at no picture, and the camera's last verdict, a picture
+    /// fault, was carried on.
+    public var carriedPictureFault = false
 }
 
 /// The rules applied to each probe result as it is recorded: the frozen-across-probes
@@ -72,8 +79,11 @@ public struct ProbeJudge: Sendable, Equatable {
     /// probe's picture is `frozen`: a camera whose encoder keeps sending one picture passes
     /// every check inside a single probe. One still online is compared with the camera's
     /// reference scene (`moved`, `obstructed`, `blurred`); the first healthy picture kept as a
-    /// snapshot becomes the reference when there is none. The status then follows the
-    /// (possibly rewritten) outcome through the debouncing tracker.
+    /// snapshot becomes the reference when there is none. A probe online by itself that looked at
+    /// no clean picture (not due for a picture check, or no keyframe came) carries on the
+    /// camera's last verdict when that was a picture fault: only a picture clears a picture
+    /// fault. The status then follows the (possibly rewritten) outcome through the debouncing
+    /// tracker.
     public func judge(_ probe: ProbeResult, of cameraID: String, after memory: CameraMemory) -> ProbeJudgement {
         var result = probe
         var frozen = false
@@ -99,6 +109,14 @@ public struct ProbeJudge: Sendable, Equatable {
                 adopted = true
             }
         }
+        var carried = false
+        let sawPicture = result.picture.map { !$0.damaged } ?? false
+        if result.outcome == .online, !sawPicture, let last = memory.lastOutcome, last.isPictureFault {
+            result.outcome = last
+            result.detail = "\(result.detail); no picture looked at, so the last picture's verdict stands: \(last.rawValue)"
+            carried = true
+        }
+        next.lastOutcome = result.outcome
         let from = next.tracker.record(result.outcome, at: result.startedAt, settings: debounce)
         if let picture = result.picture, !picture.damaged {
             next.fingerprint = picture.fingerprint
@@ -108,6 +126,7 @@ public struct ProbeJudge: Sendable, Equatable {
             StatusChange(cameraID: cameraID, from: $0, to: next.tracker.status, outcome: next.tracker.reason ?? result.outcome,
                          at: result.startedAt)
         }
-        return ProbeJudgement(result: result, memory: next, change: change, frozenAcrossProbes: frozen, adoptedReference: adopted)
+        return ProbeJudgement(result: result, memory: next, change: change, frozenAcrossProbes: frozen, adoptedReference: adopted,
+                              carriedPictureFault: carried)
     }
 }

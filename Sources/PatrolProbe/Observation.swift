@@ -29,9 +29,12 @@ struct Observation {
         var arrival: Int64
         /// Handed over by a read the stop time ended: its bytes arrived before `arrival`.
         var flushed = false
+        /// For a keyframe packet, a hash of its coded bytes (0: none).
+        var codedHash: UInt64 = 0
 
         init(isVideo: Bool, isAudio: Bool, isKey: Bool, size: Int, codedSize: Int? = nil, time: Double?,
-             arrival: Int64, flushed: Bool = false) {
+             arrival: Int64, flushed: Bool = false, codedHash: UInt64 = 0) {
+            self.codedHash = codedHash
             self.isVideo = isVideo
             self.isAudio = isAudio
             self.isKey = isKey
@@ -71,6 +74,13 @@ struct Observation {
         var isKey: Bool
         var size: Int
         var codedSize: Int
+        /// The keyframe packets' hashes combined, in order; nil for a picture without any.
+        var hash: UInt64?
+
+        mutating func combine(_ packetHash: UInt64) {
+            guard packetHash != 0 else { return }
+            hash = hash.map { ($0 ^ packetHash) &* 0x100_0000_01b3 } ?? packetHash
+        }
     }
 
     enum Ending: Equatable {
@@ -103,6 +113,9 @@ struct Observation {
     let requiresPace: Bool
     /// The codec's pictures may be split by parameter sets between their slices (H.264, H.265).
     let splitPictures: Bool
+    /// What the camera's coded stream looked like at its last probe, for the signs that make a
+    /// picture check due at once.
+    let history: CodedHistory?
 
     private(set) var units: [Unit] = []
     private(set) var videoBytes = 0
@@ -123,6 +136,18 @@ struct Observation {
     /// coded picture data beside the first clean keyframe.
     private var closedNonKey = 0
     private var closedNearEmpty = 0
+    /// The picture is to be checked: the probe was asked to, or a sign in the coded stream made
+    /// it due. Otherwise the probe stops once frames arrive live, and decodes nothing.
+    private(set) var pictureWanted: Bool
+    /// The sign that made the picture due, when the probe was not asked to check it.
+    private(set) var sign: CodedSign?
+    /// Coded sizes of the last non-key pictures whose packets are all in (33 at most).
+    private var nonKeySizes: [Int] = []
+    /// Non-key pictures near empty beside the newest keyframe seen (or the camera's last one).
+    private var nearEmptyForSign = 0
+    /// The newest keyframe whose packets are all in: its coded size and hash.
+    private(set) var lastKeyframe: (bytes: Int, hash: UInt64?)?
+    private var keyframeHashes: Set<UInt64> = []
 
     private(set) var first: Picture?
     /// The first damaged picture, while no clean one has come.
@@ -140,9 +165,15 @@ struct Observation {
     /// the demuxer hand over the picture its parser held, late, and alone.
     private var pacedInARow = 0
 
+    /// - Parameters:
+    ///   - checkPicture: whether the picture is to be decoded and checked; when not, the probe
+    ///     stops once enough whole frames arrived at live pace, unless a sign in the coded stream
+    ///     (read against `history`) makes the check due.
     init(settings: ProbeSettings, declaresVideo: Bool, streamsAreDynamic: Bool, openedAt: Int64 = 0,
-         requiresPace: Bool = true, splitPictures: Bool = true) {
+         requiresPace: Bool = true, splitPictures: Bool = true, checkPicture: Bool = true, history: CodedHistory? = nil) {
         self.splitPictures = splitPictures
+        self.pictureWanted = checkPicture
+        self.history = history
         self.settings = settings
         self.declaresVideo = declaresVideo
         self.streamsAreDynamic = streamsAreDynamic
@@ -171,6 +202,7 @@ struct Observation {
             unit.isKey = unit.isKey || packet.isKey
             unit.size += packet.size
             unit.codedSize += packet.codedSize
+            unit.combine(packet.codedHash)
             if unit.arrival == nil, let arrival {
                 unit.arrival = arrival
                 noteDated(arrival)
@@ -190,8 +222,9 @@ struct Observation {
         if lastFrameAt == nil { lastFrameAt = dated }
         if packet.isKey, firstKeyframeAt == nil { firstKeyframeAt = dated }
         if let closed = units.last { close(closed) }
-        units.append(Unit(time: packet.time, arrival: arrival, isKey: packet.isKey, size: packet.size,
-                          codedSize: packet.codedSize))
+        var unit = Unit(time: packet.time, arrival: arrival, isKey: packet.isKey, size: packet.size, codedSize: packet.codedSize)
+        unit.combine(packet.codedHash)
+        units.append(unit)
         if packet.isKey { keyframes += 1 }
         if let arrival { noteDated(arrival) }
         if let time = packet.time { noteTime(time) }
@@ -223,11 +256,60 @@ struct Observation {
         if recentTimes.count > 33 { recentTimes.removeFirst() }
     }
 
-    /// A picture whose packets are all in: counted for the static check.
+    /// A picture whose packets are all in: counted for the static check, kept for the camera's
+    /// next probe, and read for the signs of a black or frozen picture.
     private mutating func close(_ unit: Unit) {
-        guard !unit.isKey else { return }
+        let thresholds = settings.thresholds
+        if unit.isKey {
+            let repeated = unit.hash.map { keyframeHashes.contains($0) || $0 == history?.keyframeHash } ?? false
+            if let hash = unit.hash { keyframeHashes.insert(hash) }
+            lastKeyframe = (unit.codedSize, unit.hash)
+            if repeated {
+                noteSign(.keyframeRepeated)
+            } else if let before = history?.keyframeBytes,
+                      Double(unit.codedSize) < thresholds.keyframeCollapseRatio * Double(before) {
+                noteSign(.keyframeCollapsed)
+            }
+            return
+        }
         closedNonKey += 1
         if let limit = nearEmptyLimit, Double(unit.codedSize) <= limit { closedNearEmpty += 1 }
+        nonKeySizes.append(unit.codedSize)
+        if nonKeySizes.count > 33 { nonKeySizes.removeFirst() }
+        if let keyframe = lastKeyframe?.bytes ?? history?.keyframeBytes,
+           Double(unit.codedSize) <= thresholds.staticFrameRatio * Double(keyframe) {
+            nearEmptyForSign += 1
+            if nearEmptyForSign >= 2 { noteSign(.nearEmptyFrames) }
+        }
+        if nonKeySizes.count >= 3, let before = history?.frameBytes, let median = medianFrameBytes,
+           Double(median) < thresholds.frameCollapseRatio * Double(before) {
+            noteSign(.framesCollapsed)
+        }
+    }
+
+    /// A sign of a black or frozen picture: a probe not asked to check the picture checks it now.
+    private mutating func noteSign(_ found: CodedSign) {
+        guard !pictureWanted else { return }
+        pictureWanted = true
+        sign = found
+    }
+
+    /// The median coded size of the non-key pictures seen whole.
+    var medianFrameBytes: Int? {
+        guard !nonKeySizes.isEmpty else { return nil }
+        return nonKeySizes.sorted()[nonKeySizes.count / 2]
+    }
+
+    /// What this probe saw of the coded stream, for the camera's next probe.
+    var codedHistory: CodedHistory {
+        CodedHistory(keyframeBytes: lastKeyframe?.bytes, keyframeHash: lastKeyframe?.hash,
+                     frameBytes: nonKeySizes.count >= 3 ? medianFrameBytes : nil)
+    }
+
+    /// Whether a keyframe that just began should be gathered: to be decoded, or, in a probe not
+    /// (yet) checking the picture, in case its own close makes the check due.
+    func wantsKeyframe(at time: Double?) -> Bool {
+        pictureWanted ? wantsDecode(ofKeyframeAt: time) : first == nil
     }
 
     /// Coded bytes below which a non-key picture carries no change: a share of the first clean
@@ -257,6 +339,7 @@ struct Observation {
 
     /// Whether the keyframe that just began a picture should be decoded.
     func wantsDecode(ofKeyframeAt time: Double?) -> Bool {
+        guard pictureWanted else { return false }
         guard let first else { return !decodeFailureIsFinal && damagedPictures < 2 }
         guard needsSecondPicture else { return false }
         guard let time, let firstTime = first.time else { return true }
@@ -317,11 +400,18 @@ struct Observation {
     /// A clean picture was decoded, or decoding has been tried as often as it is worth.
     var pictureSettled: Bool { first != nil || damagedPictures >= 2 || decodeFailureIsFinal }
 
-    var isComplete: Bool { frames >= settings.enoughFrames && pictureSettled && !needsSecondPicture && paceProven }
+    /// Enough was seen. A probe not checking the picture needs `enoughFrames` whole pictures (the
+    /// newest may still be arriving) and their live pace, and no keyframe.
+    var isComplete: Bool {
+        guard pictureWanted else { return frames > settings.enoughFrames && paceProven }
+        return frames >= settings.enoughFrames && pictureSettled && !needsSecondPicture && paceProven
+    }
 
     /// At the end of the window: whether to keep reading (up to the deadline) for a keyframe
     /// still needed, or for frames that show the stream is live.
-    var wantsExtension: Bool { frames > 0 && (!pictureSettled || needsSecondPicture || !paceProven) }
+    var wantsExtension: Bool {
+        frames > 0 && ((pictureWanted && (!pictureSettled || needsSecondPicture)) || !paceProven)
+    }
 
     /// The newest picture and one at least `paceSpan` of stream time before it arrived at least
     /// half as far apart as their timestamps say, and so did the newest and the one just before
@@ -423,6 +513,10 @@ struct Observation {
             }
         }
         guard let first else {
+            if !pictureWanted {
+                let rate = measuredFps.map { String(format: " at %.1f fps", $0) } ?? ""
+                return (.online, "\(frames) frames\(rate), live; picture not due, not checked")
+            }
             if decodeFailureIsFinal, let decodeFailure { return (.corrupt, "keyframe undecodable: \(decodeFailure)") }
             if damagedPictures >= 2 {
                 let what = damaged.map { ": \($0.damage) on the first" } ?? decodeFailure.map { ": \($0)" } ?? ""

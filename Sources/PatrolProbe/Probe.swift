@@ -24,9 +24,18 @@ public struct PictureRequest: Sendable, Equatable {
     /// camera's first RTCP sender report (its clock); 0 reads the clock only if it came anyway.
     /// Never past the window.
     public var clockWait: Double
+    /// Whether the picture is to be decoded and checked. When not, the probe stops as soon as
+    /// frames arrive whole and live, without waiting for a keyframe, and decodes nothing, unless
+    /// a sign in the coded stream (read against `history`) makes the check due at once.
+    public var checkPicture: Bool
+    /// What the camera's coded stream looked like at its previous probe.
+    public var history: CodedHistory?
 
     public init(keep: Keep = .never, snapshot: SnapshotSettings = SnapshotSettings(), reference: SceneSignature? = nil,
-                previousFingerprint: Fingerprint? = nil, clockWait: Double = 0) {
+                previousFingerprint: Fingerprint? = nil, clockWait: Double = 0, checkPicture: Bool = true,
+                history: CodedHistory? = nil) {
+        self.checkPicture = checkPicture
+        self.history = history
         self.keep = keep
         self.snapshot = snapshot
         self.reference = reference
@@ -135,7 +144,8 @@ public enum Probe {
         var observation = Observation(settings: settings, declaresVideo: streams.video_streams > 0,
                                       streamsAreDynamic: streams.streams_are_dynamic != 0, openedAt: openedAt - start,
                                       requiresPace: result.stream.format != "hls",
-                                      splitPictures: ["h264", "hevc"].contains(result.stream.codec ?? "h264"))
+                                      splitPictures: ["h264", "hevc"].contains(result.stream.codec ?? "h264"),
+                                      checkPicture: request.checkPicture, history: request.history)
         let windowEnd = min(openedAt + settings.window.nanoseconds, deadline)
         let extendedEnd = max(windowEnd, deadline - settings.closeMargin.nanoseconds)
         var ending = Observation.Ending.timeUp
@@ -171,18 +181,22 @@ public enum Probe {
             let placement = observation.record(Observation.Packet(
                 isVideo: packet.media == PAV_MEDIA_VIDEO, isAudio: packet.media == PAV_MEDIA_AUDIO, isKey: packet.key != 0,
                 size: Int(packet.size), codedSize: Int(packet.coded_size), time: time,
-                arrival: packet.arrival_ns - start, flushed: packet.flushed != 0))
+                arrival: packet.arrival_ns - start, flushed: packet.flushed != 0, codedHash: packet.coded_hash))
             if packet.media == PAV_MEDIA_AUDIO { result.stream.hasAudio = true }
             if packet.media == PAV_MEDIA_VIDEO, packet.flushed == 0, let time { newestFrame = (time, packet.arrival_ns) }
             switch placement {
             case .sameUnit where pendingKeyframe != nil:
                 pav_unit_take(session, 1)
             case .newUnit:
+                // A keyframe gathered by a probe not checking the picture is decoded only when a
+                // sign (its own close among them) made the check due.
                 if let pending = pendingKeyframe {
-                    decode(session, unit: pending, request: request, into: &observation, result: &result)
+                    if observation.pictureWanted {
+                        decode(session, unit: pending, request: request, into: &observation, result: &result)
+                    }
                     pendingKeyframe = nil
                 }
-                if packet.key != 0, observation.wantsDecode(ofKeyframeAt: time), pav_unit_take(session, 0) >= 0 {
+                if packet.key != 0, observation.wantsKeyframe(at: time), pav_unit_take(session, 0) >= 0 {
                     pendingKeyframe = observation.frames - 1
                 }
             default:
@@ -198,7 +212,7 @@ public enum Probe {
             let now = pav_now_ns()
             if now >= extendedEnd || (now >= windowEnd && !observation.wantsExtension) { break reading }
         }
-        if let pending = pendingKeyframe {
+        if let pending = pendingKeyframe, observation.pictureWanted {
             decode(session, unit: pending, request: request, into: &observation, result: &result)
         }
         let origin = pav_stream_realtime_origin_us(session)
@@ -214,6 +228,10 @@ public enum Probe {
 
         // 4. The verdict.
         (result.outcome, result.detail) = observation.verdict(ending: ending, now: pav_now_ns() - start)
+        result.pictureChecked = observation.pictureWanted
+        result.pictureSign = observation.sign
+        if let sign = observation.sign { result.detail += "; picture checked for \(sign.description)" }
+        result.coded = observation.codedHistory
         result.timings.firstFrameMs = observation.firstFrameAt.map(milliseconds)
         result.timings.firstKeyframeMs = observation.firstKeyframeAt.map(milliseconds)
         result.measurements = .init(

@@ -22,6 +22,14 @@ public struct ProbeResult: Sendable, Codable, Equatable {
     public var clockOffset: Double?
     /// The picture as a JPEG, when the probe was asked to keep one (never in JSON).
     public var snapshot: Snapshot?
+    /// Whether the probe set out to decode and check the picture: asked to, or made to by a
+    /// sign in the coded stream. False for a probe that proved liveness and frame flow only
+    /// (its `picture` is nil): it says nothing of black, frozen or scene faults.
+    public var pictureChecked = true
+    /// The sign in the coded stream that made a probe not asked for a picture check look at it.
+    public var pictureSign: CodedSign?
+    /// What the probe saw of the coded stream, for the camera's next probe.
+    public var coded: CodedHistory?
 
     public init(outcome: Outcome, detail: String, statusCode: Int?, url: String, startedAt: Date, timings: Timings,
                 measurements: Measurements, stream: StreamMetadata, picture: PictureFacts?) {
@@ -37,7 +45,8 @@ public struct ProbeResult: Sendable, Codable, Equatable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case outcome, detail, statusCode, url, startedAt, timings, measurements, stream, picture, scene, clockOffset
+        case outcome, detail, statusCode, url, startedAt, timings, measurements, stream, picture, scene, clockOffset,
+             pictureChecked, pictureSign, coded
     }
 
     public struct Timings: Sendable, Codable, Equatable {

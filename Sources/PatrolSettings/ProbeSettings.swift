@@ -87,6 +87,14 @@ public struct PictureThresholds: Sendable, Equatable {
     /// A non-key frame smaller than this share of the keyframe carries no change. Two of
     /// them make the probe wait for a second keyframe to compare pictures.
     public var staticFrameRatio = 0.01
+    /// A probe not due for a picture check looks at the picture all the same when the median
+    /// coded size of its frames between keyframes falls below this share of the camera's own a
+    /// probe earlier (a live scene's noise keeps them large; a black, covered or frozen one
+    /// collapses them by 30 to 200 times: docs/PROBE.md).
+    public var frameCollapseRatio = 0.1
+    /// ...or a keyframe's coded size below this share of the camera's last keyframe (a black
+    /// keyframe is tiny).
+    public var keyframeCollapseRatio = 0.25
 
     public init() {}
 }

@@ -161,7 +161,8 @@ struct CameraStateRow {
             tracker: StatusTracker(status: CameraStatus(rawValue: status) ?? .unknown, since: statusSince,
                                    consecutiveFailures: consecutiveFailures, consecutiveSuccesses: consecutiveSuccesses,
                                    failingSince: failingSince, reason: reason.flatMap(Outcome.init(rawValue:))),
-            fingerprint: fingerprint.flatMap { Fingerprint(samples: [UInt8]($0)) }, fingerprintAt: fingerprintAt)
+            fingerprint: fingerprint.flatMap { Fingerprint(samples: [UInt8]($0)) }, fingerprintAt: fingerprintAt,
+            lastOutcome: lastOutcome.flatMap(Outcome.init(rawValue:)))
     }
 
     /// Records a judged probe and what the rules remember after it.

@@ -281,9 +281,19 @@ public struct PictureMemory: Sendable, Equatable {
     public var fingerprint: Fingerprint?
     /// When the camera's clock was last read (from its RTCP sender reports), or last asked for.
     public var clockAt: Date?
+    /// When its picture was last checked (its last undamaged picture).
+    public var pictureAt: Date?
+    /// Its debounced status, as the rules last recorded it.
+    public var tracker: StatusTracker
+    /// What its coded stream looked like at its last probe (kept in patrold's memory only: a
+    /// camera's first probe after a start checks its picture).
+    public var coded: CodedHistory?
 
     public init(snapshots: SnapshotPolicy.Memory = .init(), reference: SceneSignature? = nil, fingerprint: Fingerprint? = nil,
-                clockAt: Date? = nil) {
+                clockAt: Date? = nil, pictureAt: Date? = nil, tracker: StatusTracker = StatusTracker(), coded: CodedHistory? = nil) {
+        self.pictureAt = pictureAt
+        self.tracker = tracker
+        self.coded = coded
         self.snapshots = snapshots
         self.reference = reference
         self.fingerprint = fingerprint
@@ -297,7 +307,8 @@ extension Store {
         try pool.read { db in
             var memory: [String: PictureMemory] = [:]
             for row in try Row.fetchAll(db, sql: """
-                SELECT s.camera_id, s.last_outcome, s.fingerprint, s.clock_offset_at, r.cells, r.sharpness,
+                SELECT s.camera_id, s.last_outcome, s.fingerprint, s.fingerprint_at, s.clock_offset_at, r.cells, r.sharpness,
+                       s.status, s.status_since, s.consecutive_failures, s.consecutive_successes, s.failing_since, s.reason,
                        (SELECT max(taken_at) FROM snapshot k WHERE k.camera_id = s.camera_id AND k.reason IN ('healthy', 'reference')) AS good,
                        (SELECT max(taken_at) FROM snapshot k WHERE k.camera_id = s.camera_id AND k.reason IN ('fault', 'change')) AS evidence
                 FROM camera_state s LEFT JOIN camera_reference r ON r.camera_id = s.camera_id
@@ -308,7 +319,12 @@ extension Store {
                     snapshots: SnapshotPolicy.Memory(previousOutcome: (row["last_outcome"] as String?).flatMap(Outcome.init(rawValue:)),
                                                      lastGood: row["good"], lastEvidence: row["evidence"]),
                     reference: cells.flatMap { SceneSignature(cells: [UInt8]($0), sharpness: row["sharpness"]) },
-                    fingerprint: fingerprint.flatMap { Fingerprint(samples: [UInt8]($0)) }, clockAt: row["clock_offset_at"])
+                    fingerprint: fingerprint.flatMap { Fingerprint(samples: [UInt8]($0)) }, clockAt: row["clock_offset_at"],
+                    pictureAt: row["fingerprint_at"],
+                    tracker: StatusTracker(status: (row["status"] as String?).flatMap(CameraStatus.init(rawValue:)) ?? .unknown,
+                                           since: row["status_since"], consecutiveFailures: row["consecutive_failures"],
+                                           consecutiveSuccesses: row["consecutive_successes"], failingSince: row["failing_since"],
+                                           reason: (row["reason"] as String?).flatMap(Outcome.init(rawValue:))))
             }
             return memory
         }

@@ -9,11 +9,15 @@ public struct ScheduleTarget: Sendable, Equatable {
     public var host: String
     /// Seconds between probes while the camera is up.
     public var cadence: Double
+    /// Seconds between checks of a healthy camera's picture; the probes in between prove
+    /// liveness only (the planner decides, from this and the camera's memory).
+    public var pictureEvery: Double
 
-    public init(id: String, host: String, cadence: Double) {
+    public init(id: String, host: String, cadence: Double, pictureEvery: Double? = nil) {
         self.id = id
         self.host = host
         self.cadence = cadence
+        self.pictureEvery = pictureEvery ?? cadence
     }
 }
 

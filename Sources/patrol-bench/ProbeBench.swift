@@ -24,11 +24,16 @@ struct ProbeBench: ParsableCommand {
     @Flag(help: "Compare every probe's picture with the first one's, as patrold does with a camera's reference.")
     var scene = false
 
+    @Flag(help: "Steady state: no picture due (liveness and frame flow only), each probe given what the one before saw of the coded stream, as patrold between picture checks.")
+    var steady = false
+
     func run() throws {
         Probe.tuneProcess()  // as patrold and patrol do at start
         let stream = try StreamURL(url)
         let first = Probe.run(stream, picture: PictureRequest(keep: .always))  // warm-up: libraries loaded, decoder tables built
-        let request = PictureRequest(keep: snapshot ? .always : .never)
+        var request = PictureRequest(keep: snapshot ? .always : .never)
+        if steady { (request.checkPicture, request.history) = (false, first.coded) }
+        var checked = 0
         let reference = first.picture?.scene
         let thresholds = SceneThresholds()
         var outcomes: [Outcome: Int] = [:]
@@ -42,6 +47,8 @@ struct ProbeBench: ParsableCommand {
                 outcome = SceneComparison(picture, reference: reference, thresholds: thresholds).fault(thresholds)?.outcome ?? outcome
             }
             bytes += result.snapshot?.jpeg.count ?? 0
+            if result.pictureChecked { checked += 1 }
+            if steady { request.history = (request.history ?? CodedHistory()).updated(with: result.coded) }
             outcomes[outcome, default: 0] += 1
         }
         let wall = (ContinuousClock.now - wallBefore).seconds
@@ -52,6 +59,7 @@ struct ProbeBench: ParsableCommand {
             "wall_ms_per_probe": (wall / Double(count) * 1000 * 10).rounded() / 10,
             "outcomes": Dictionary(uniqueKeysWithValues: outcomes.map { ($0.key.rawValue, $0.value) }),
             "jpeg_bytes_per_probe": bytes / max(1, count),
+            "pictures_checked": checked,
         ]
         let data = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
         try Output.line(String(decoding: data, as: UTF8.self))

@@ -16,5 +16,17 @@ struct BenchProbeTests {
         #expect(object["probes"] as? Int == 2)
         #expect(object["outcomes"] as? [String: Int] == ["online": 2])
         #expect((object["cpu_ms_per_probe"] as? Double ?? 0) > 0)
+        #expect(object["pictures_checked"] as? Int == 2)
+    }
+
+    @Test("--steady probes with no picture due: online, and no picture checked")
+    func steady() throws {
+        let fleet = try Fleet.get()
+        let run = try CommandRun("patrol-bench", ["probe", "rtsp://127.0.0.1:\(fleet.port)\(Fleet.Mounts.path(11))",
+                                                  "--count", "3", "--steady"])
+        #expect(run.status == 0, "\(run.all)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(object["outcomes"] as? [String: Int] == ["online": 3])
+        #expect(object["pictures_checked"] as? Int == 0)
     }
 }

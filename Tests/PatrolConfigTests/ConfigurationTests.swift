@@ -34,6 +34,7 @@ struct ConfigurationTests {
             10.20.0.9: {transport: udp}
         schedule:
           cadence: {priority: 30}
+          picture_every: {priority: 120}
           concurrency: 16
         """.write(to: file, atomically: true, encoding: .utf8)
         let configuration = try Configuration.load(file.path)
@@ -50,6 +51,7 @@ struct ConfigurationTests {
         #expect(configuration.probe.applying(host: "10.20.0.8") == configuration.probe)
         #expect(configuration.cadence.priority == 30 && configuration.cadence.general == 900)
         #expect(configuration.schedule.concurrency == 16)
+        #expect(configuration.pictureEvery == PerTier(general: 900, watch: 900, priority: 120))
     }
 
     @Test("the registration platform is read: endpoint, token and drop folder beside the file, coverage from the cadence")

@@ -58,6 +58,20 @@ struct ProbeJudgeTests {
             Step(probe: probe(.online, at: 0, picture: 6), outcome: .online, status: .up),
             Step(probe: probe(.black, at: 60, picture: 6), outcome: .black, status: .up),
         ]),
+        ("a probe that looked at no picture carries a black picture on; only a picture clears it", [
+            Step(probe: probe(.online, at: 0, picture: 1), outcome: .online, status: .up),
+            Step(probe: probe(.black, at: 60, picture: 0), outcome: .black, status: .up),
+            Step(probe: probe(.online, at: 120), outcome: .black, status: .up),
+            Step(probe: probe(.online, at: 180), outcome: .black, status: .down),
+            Step(probe: probe(.online, at: 240, picture: 0, damaged: true), outcome: .black, status: .down),
+            Step(probe: probe(.online, at: 300, picture: 2), outcome: .online, status: .down),
+            Step(probe: probe(.online, at: 360), outcome: .online, status: .up),
+        ]),
+        ("what is carried is a picture's verdict, never a failure to open", [
+            Step(probe: probe(.online, at: 0, picture: 1), outcome: .online, status: .up),
+            Step(probe: probe(.timeout, at: 60), outcome: .timeout, status: .up),
+            Step(probe: probe(.online, at: 120), outcome: .online, status: .up),
+        ]),
         ("a first probe has nothing to compare with", [
             Step(probe: probe(.online, at: 0, picture: 6), outcome: .online, status: .up),
         ]),
@@ -96,6 +110,23 @@ struct ProbeJudgeTests {
             StatusChange(cameraID: "C7", from: .up, to: .down, outcome: .frozen, at: t0.addingTimeInterval(270)),
         ])
         #expect(memory.tracker.since == t0.addingTimeInterval(90))
+    }
+
+    @Test("a frozen or moved verdict is carried by a probe that looked at no picture, and says so")
+    func carried() {
+        let judge = ProbeJudge()
+        for fault in [Outcome.frozen, .moved, .obstructed, .blurred] {
+            var memory = CameraMemory()
+            memory.lastOutcome = fault
+            var liveness = probe(.online, at: 60)
+            liveness.pictureChecked = false
+            let judged = judge.judge(liveness, of: "C3", after: memory)
+            #expect(judged.result.outcome == fault)
+            #expect(judged.carriedPictureFault)
+            #expect(!judged.frozenAcrossProbes)
+            #expect(judged.result.detail.hasSuffix("the last picture's verdict stands: \(fault.rawValue)"), "\(judged.result.detail)")
+            #expect(judged.memory.lastOutcome == fault)
+        }
     }
 
     @Test("the thresholds decide: a stricter frozen difference lets a near-identical picture through")

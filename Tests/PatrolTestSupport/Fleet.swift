@@ -24,6 +24,9 @@ public final class Fleet: @unchecked Sendable {
         public static let stateChange = 361...361
         /// Cameras turned away from the scene they were approved for.
         public static let pictures = 362...363
+        /// Cameras turned black or frozen at run time between a picture check and a probe that
+        /// checks liveness only.
+        public static let cadence = 364...369
         /// Cameras turned to the `/scene` views at run time (`scene-approved`, then a fault such as
         /// `scene-panned`, and back); 400 is an H.265 camera of its own when reset.
         public static let scene = 391...400

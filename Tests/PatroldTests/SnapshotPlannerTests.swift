@@ -64,3 +64,60 @@ struct SnapshotPlannerTests {
         #expect(due.clockWait == 1.0, "the clock was read over an hour ago")
     }
 }
+
+/// The planner's picture cadence on a virtual clock, with what the probes return.
+@Suite("The picture planner: a picture check when due, liveness only in between")
+struct PicturePlannerTests {
+    final class Clock: @unchecked Sendable {
+        var now = Date(timeIntervalSince1970: 1_790_000_000)
+    }
+
+    let stream = Sweeper.Stream(target: ScheduleTarget(id: "C1", host: "10.0.0.1", cadence: 60, pictureEvery: 300),
+                                url: try! StreamURL("rtsp://10.0.0.1/live"))
+
+    func result(_ outcome: Outcome, at date: Date, picture seed: UInt8?, scene: SceneSignature?) -> ProbeResult {
+        var result = ProbeResult(
+            outcome: outcome, detail: "", statusCode: nil, url: "rtsp://10.0.0.1/live", startedAt: date,
+            timings: .init(openMs: 10, firstFrameMs: 20, firstKeyframeMs: 20, totalMs: 300),
+            measurements: .init(frames: 8, keyframes: 1, videoBytes: 1, fps: 25, bitrateKbps: 1, keyframeInterval: nil),
+            stream: .init(format: "rtsp", transport: "tcp", codec: "h264", profile: nil, level: nil, width: nil, height: nil,
+                          pixelFormat: nil, declaredFps: nil, hasAudio: false, audioCodec: nil),
+            picture: seed.map { s in
+                .init(lumaMean: 0.4, lumaSpread: 0.2, blackFraction: 0,
+                      fingerprint: Fingerprint(samples: (0..<576).map { i in UInt8(truncatingIfNeeded: Int(s) * 37 + i * 11) })!,
+                      decodeErrors: 0, laterDifference: nil)
+            })
+        result.picture?.scene = scene
+        result.pictureChecked = seed != nil
+        result.coded = CodedHistory(keyframeBytes: 30_000, keyframeHash: 1, frameBytes: 9_000)
+        if seed != nil, scene != nil { result.snapshot = Snapshot(jpeg: Data([1]), width: 640, height: 360) }
+        return result
+    }
+
+    @Test("a healthy camera: the first probes check, then every fifth; a black picture makes every probe check until a picture clears it")
+    func cadence() throws {
+        let clock = Clock()
+        let planner = SnapshotPlanner(memory: [:], policy: SnapshotPolicy(), probe: ProbeSettings(), clockWait: 0,
+                                      clock: { clock.now })
+        let scene = try #require(SceneSignature(cells: (0..<3600).map { UInt8($0 % 200) }, sharpness: 1))
+        var checked: [Int] = []
+        var seed: UInt8 = 0
+        for minute in 0..<30 {
+            let request = planner.request(for: stream)
+            if minute == 0 { #expect(request.history == nil) } else { #expect(request.history?.frameBytes == 9_000) }
+            let black = (12..<20).contains(minute)
+            if request.checkPicture { checked.append(minute) }
+            seed &+= 1
+            let outcome: Outcome = request.checkPicture && black ? .black : .online
+            planner.finished(stream, result: result(outcome, at: clock.now, picture: request.checkPicture ? seed : nil,
+                                                    scene: scene))
+            clock.now.addTimeInterval(60)
+        }
+        // 0-4: the first look and the change; 9: cadence; black from 12, seen at 14, then every probe
+        // until a clean picture at 20 and the status up again (21); then changed for 5 minutes.
+        // 26 is the first probe not due again.
+        #expect(checked.prefix(6) == [0, 1, 2, 3, 4, 9])
+        #expect(checked.contains(14) && !checked.contains(12) && !checked.contains(13))
+        #expect(Array(14...25).allSatisfy(checked.contains) && !checked.contains(26), "\(checked)")
+    }
+}

@@ -1,9 +1,12 @@
 // The benchmarks' floor: the least an in-process libavformat probe can do, open an RTSP
 // stream over TCP and read until the first video keyframe, under an 8 s deadline. No decode,
-// no measurements. Reads URLs from stdin, probes them with N threads, prints one JSON line.
+// no measurements (with -d: the first keyframe's packet is decoded too, one thread, as the
+// least a probe that looks at the picture can do). Reads URLs from stdin, probes them with N
+// threads, prints one JSON line.
 //
 //   cc -O2 -o minimal_probe minimal_probe.c $(pkg-config --cflags --libs libavformat libavcodec libavutil) -lpthread
-//   minimal_probe [-c CONCURRENCY] < urls.txt
+//   minimal_probe [-c CONCURRENCY] [-d] < urls.txt
+#include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -16,6 +19,25 @@
 static char **urls;
 static int count;
 static atomic_int next_index, failures;
+static int decode_keyframe;
+
+// Decodes one keyframe packet alone (send, drain); 1 when a picture came out.
+static int decode(const AVCodecParameters *par, const AVPacket *pkt) {
+    const AVCodec *codec = avcodec_find_decoder(par->codec_id);
+    AVCodecContext *dec = codec ? avcodec_alloc_context3(codec) : NULL;
+    AVFrame *frame = av_frame_alloc();
+    int ok = 0;
+    if (dec && frame && avcodec_parameters_to_context(dec, par) >= 0) {
+        dec->thread_count = 1;
+        if (avcodec_open2(dec, codec, NULL) >= 0 && avcodec_send_packet(dec, pkt) >= 0) {
+            avcodec_send_packet(dec, NULL);
+            ok = avcodec_receive_frame(dec, frame) >= 0;
+        }
+    }
+    av_frame_free(&frame);
+    avcodec_free_context(&dec);
+    return ok;
+}
 
 static int64_t now_ns(void) {
     struct timespec ts;
@@ -37,10 +59,11 @@ static int probe(const char *url) {
     if (avformat_open_input(&fmt, url, NULL, &options) >= 0) {
         AVPacket *pkt = av_packet_alloc();
         while (av_read_frame(fmt, pkt) >= 0) {
-            int key = fmt->streams[pkt->stream_index]->codecpar->codec_type == AVMEDIA_TYPE_VIDEO &&
-                      (pkt->flags & AV_PKT_FLAG_KEY);
+            const AVCodecParameters *par = fmt->streams[pkt->stream_index]->codecpar;
+            int key = par->codec_type == AVMEDIA_TYPE_VIDEO && (pkt->flags & AV_PKT_FLAG_KEY);
+            if (key) ok = decode_keyframe ? decode(par, pkt) : 1;
             av_packet_unref(pkt);
-            if (key) { ok = 1; break; }
+            if (key) break;
         }
         av_packet_free(&pkt);
         avformat_close_input(&fmt);
@@ -60,8 +83,10 @@ static void *worker(void *unused) {
 
 int main(int argc, char **argv) {
     int concurrency = 64;
-    for (int opt; (opt = getopt(argc, argv, "c:")) != -1;)
+    for (int opt; (opt = getopt(argc, argv, "c:d")) != -1;) {
         if (opt == 'c') concurrency = atoi(optarg);
+        if (opt == 'd') decode_keyframe = 1;
+    }
     av_log_set_level(AV_LOG_QUIET);
     avformat_network_init();
     size_t capacity = 4096;

@@ -53,6 +53,10 @@ typedef struct {
     /// Bytes of coded picture data (H.264/H.265 slice NAL units; filler data, SEI and
     /// parameter sets excluded); `size` for other codecs.
     int coded_size;
+    /// For a keyframe packet: a 64-bit hash of its coded picture bytes (the same slice NAL
+    /// units `coded_size` counts; the whole packet for other codecs), so a keyframe sent
+    /// again byte for byte is known without decoding it; 0 for other packets.
+    uint64_t coded_hash;
     /// The read that returned it was ended by the stop time: the demuxer handed over what
     /// its parser still held, so the packet's bytes arrived before, not now.
     int flushed;

@@ -1,0 +1,90 @@
+import Foundation
+import PatrolProbe
+import PatrolSettings
+import PatrolTestSupport
+import Testing
+
+/// Probes not due for a picture check, through the real FFmpeg libraries against the fleet: they
+/// prove liveness and frame flow and decode nothing, unless the coded stream shows a sign of a
+/// black or frozen picture, which they then check at once.
+@Suite("Picture checks on their own cadence, on the fleet", .serialized)
+struct CadenceFleetTests {
+    /// A probe that checks the picture, then one that does not, with what the first saw.
+    func pictureThenLiveness(_ url: StreamURL) -> (ProbeResult, ProbeResult) {
+        let checked = Probe.run(url, settings: Fleet.steadyProbe)
+        let liveness = Probe.run(url, settings: Fleet.steadyProbe,
+                                 picture: PictureRequest(checkPicture: false, history: checked.coded))
+        return (checked, liveness)
+    }
+
+    @Test("a healthy camera probed for liveness only: online, no picture, nothing decoded",
+          arguments: ["/cam/0001", "/cam/0003", "/cam/0007", "/cam/0050", "/variant/lowfps"])
+    func healthy(_ path: String) throws {
+        let fleet = try Fleet.get()
+        let (checked, liveness) = pictureThenLiveness(fleet.url(path))
+        #expect(checked.outcome == .online, "\(checked.detail)")
+        #expect(checked.pictureChecked && checked.picture != nil)
+        #expect(checked.coded?.frameBytes != nil, "\(String(describing: checked.coded))")
+        #expect(liveness.outcome == .online, "\(liveness.detail)")
+        #expect(!liveness.pictureChecked, "\(liveness.detail)")
+        #expect(liveness.pictureSign == nil, "\(liveness.detail)")
+        #expect(liveness.picture == nil)
+        // Width and height come only from the decoder: nothing was decoded.
+        #expect(liveness.stream.width == nil)
+        #expect(liveness.measurements.frames > ProbeSettings().enoughFrames)
+        #expect(liveness.detail.contains("picture not due"), "\(liveness.detail)")
+        let json = String(decoding: try ProbeResult.jsonEncoder().encode(liveness), as: UTF8.self)
+        #expect(json.contains("\"picture_checked\":false"))
+    }
+
+    @Test("quiet live scenes, a dark night and a still corridor with sensor noise, stay online without a picture or with one",
+          arguments: ["/variant/night", "/variant/static"])
+    func quietScenes(_ path: String) throws {
+        let fleet = try Fleet.get()
+        for _ in 0..<3 {
+            let (checked, liveness) = pictureThenLiveness(fleet.url(path))
+            #expect(checked.outcome == .online, "\(checked.detail)")
+            // A sign here would only cost a decode; the verdict must stay online either way.
+            #expect(liveness.outcome == .online, "\(liveness.detail)")
+            #expect(liveness.pictureChecked == (liveness.pictureSign != nil))
+        }
+    }
+
+    @Test("a camera turned black or frozen at run time is caught by the coded signs at the next probe, with no picture due",
+          arguments: [(364, "black", Outcome.black), (365, "frozen", .frozen)])
+    func turned(_ number: Int, _ mode: String, _ expected: Outcome) throws {
+        let fleet = try Fleet.get()
+        let path = Fleet.Mounts.path(number)
+        try fleet.set(path, "healthy")
+        defer { try? fleet.set(path, "healthy") }
+        let checked = Probe.run(fleet.url(path), settings: Fleet.steadyProbe)
+        #expect(checked.outcome == .online, "\(checked.detail)")
+        try fleet.set(path, mode)
+        let next = Probe.run(fleet.url(path), settings: Fleet.steadyProbe,
+                             picture: PictureRequest(checkPicture: false, history: checked.coded))
+        #expect(next.pictureSign != nil, "\(next.detail) \(String(describing: next.coded))")
+        #expect(next.pictureChecked)
+        #expect(next.outcome == expected, "\(next.detail)")
+    }
+
+    /// A still picture through a constant-bitrate coder refines itself after each keyframe, so a
+    /// probe that joins mid-GOP sees frames of a few kilobytes, a third of a live camera's: no
+    /// sign. It is caught at the next picture check, whose picture equals the one before
+    /// (docs/PROBE.md gives the delay).
+    @Test("a constant-bitrate coder of a still picture shows no sign: its liveness probe says online, a picture check then sees it")
+    func frozenConstantBitrate() throws {
+        let fleet = try Fleet.get()
+        let path = Fleet.Mounts.path(366)
+        try fleet.set(path, "frozen-cbr")
+        defer { try? fleet.set(path, "healthy") }
+        let checked = Probe.run(fleet.url(path), settings: Fleet.steadyProbe)
+        #expect(checked.picture != nil)
+        let liveness = Probe.run(fleet.url(path), settings: Fleet.steadyProbe,
+                                 picture: PictureRequest(checkPicture: false, history: checked.coded))
+        #expect(liveness.outcome == .online || liveness.pictureChecked, "\(liveness.detail)")
+        let again = Probe.run(fleet.url(path), settings: Fleet.steadyProbe,
+                              picture: PictureRequest(previousFingerprint: checked.picture?.fingerprint))
+        let verdict = PictureRequest(previousFingerprint: checked.picture?.fingerprint).outcome(of: again, settings: ProbeSettings())
+        #expect(verdict == .frozen, "\(again.detail)")
+    }
+}
