@@ -131,7 +131,7 @@ let package = Package(
         ),
         // The man pages of patrol and patrold, in English and Chinese, written from each tool's own
         // description of its command tree (scripts/man). Depends on nothing; never installed.
-        .executableTarget(name: "patrol-manual"),
+        .executableTarget(name: "patrol-manual", dependencies: ["PatrolOutput"]),
         // What the test targets share: helper programs started and synchronised on (the sample
         // fleet, the SMTP receiver and msmtp's home), the built binaries run as subprocesses, the
         // socket systemd would listen on, and the test districts' venues, cameras, stores and probes.

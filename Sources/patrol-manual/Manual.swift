@@ -1,4 +1,5 @@
 import Foundation
+import PatrolOutput
 
 /// Writes the man pages of a command-line tool built with swift-argument-parser, from the command
 /// tree it describes itself (`TOOL --experimental-dump-help`): a page for the tool and one for each
@@ -25,7 +26,8 @@ struct Manual {
                 print(file.path)
             }
         } catch {
-            FileHandle.standardError.write(Data("patrol-manual: \(error)\n".utf8))
+            // An unwritable stderr (closed, a full disk) must not turn a failure into a trap.
+            Output.log("patrol-manual: \(error)\n")
             exit(1)
         }
     }
