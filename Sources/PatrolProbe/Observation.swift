@@ -307,9 +307,11 @@ struct Observation {
     }
 
     /// Whether a keyframe that just began should be gathered: to be decoded, or, in a probe not
-    /// (yet) checking the picture, in case its own close makes the check due.
+    /// (yet) checking the picture, in case its own close makes the check due. Only the probe's
+    /// first keyframe is gathered so: a gathered keyframe holds the probe until it closes, and in
+    /// an all-intra stream (MJPEG) every frame is one.
     func wantsKeyframe(at time: Double?) -> Bool {
-        pictureWanted ? wantsDecode(ofKeyframeAt: time) : first == nil
+        pictureWanted ? wantsDecode(ofKeyframeAt: time) : lastKeyframe == nil
     }
 
     /// Coded bytes below which a non-key picture carries no change: a share of the first clean

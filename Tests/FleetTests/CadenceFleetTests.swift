@@ -32,9 +32,24 @@ struct CadenceFleetTests {
         // Width and height come only from the decoder: nothing was decoded.
         #expect(liveness.stream.width == nil)
         #expect(liveness.measurements.frames > ProbeSettings().enoughFrames)
+        // It stops once the frames prove the stream live: no keyframe holds it (in MJPEG every
+        // frame is one), so it does not read on to the end of its window.
+        #expect(liveness.measurements.frames < 2 * ProbeSettings().enoughFrames, "\(liveness.measurements.frames) frames")
         #expect(liveness.detail.contains("picture not due"), "\(liveness.detail)")
         let json = String(decoding: try ProbeResult.jsonEncoder().encode(liveness), as: UTF8.self)
         #expect(json.contains("\"picture_checked\":false"))
+    }
+
+    @Test("an all-intra stream (MJPEG, every frame a keyframe) probed for liveness only: online once its frames prove it live, nothing decoded")
+    func allIntra() throws {
+        let fleet = try Fleet.get()
+        let (checked, liveness) = pictureThenLiveness(fleet.url("/stack/mjpeg"))
+        #expect(checked.outcome == .online && checked.pictureChecked, "\(checked.detail)")
+        #expect(liveness.outcome == .online, "\(liveness.detail)")
+        #expect(!liveness.pictureChecked && liveness.pictureSign == nil && liveness.picture == nil, "\(liveness.detail)")
+        // No keyframe holds it to the end of its window.
+        #expect(liveness.measurements.frames > ProbeSettings().enoughFrames
+                && liveness.measurements.frames < 2 * ProbeSettings().enoughFrames, "\(liveness.measurements.frames) frames")
     }
 
     @Test("quiet live scenes, a dark night and a still corridor with sensor noise, stay online without a picture or with one",
