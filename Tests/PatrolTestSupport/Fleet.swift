@@ -25,8 +25,11 @@ public final class Fleet: @unchecked Sendable {
         /// Cameras turned away from the scene they were approved for.
         public static let pictures = 362...363
         /// Cameras turned black or frozen at run time between a picture check and a probe that
-        /// checks liveness only.
+        /// checks liveness only, on a virtual clock of sweeps (PatroldTests).
         public static let cadence = 364...369
+        /// The same faults probe by probe (FleetTests): a range of their own, since the two suites
+        /// run at once in one process over one fleet.
+        public static let cadenceProbes = 372...374
         /// Cameras turned to the `/scene` views at run time (`scene-approved`, then a fault such as
         /// `scene-panned`, and back); 400 is an H.265 camera of its own when reset.
         public static let scene = 391...400
