@@ -157,6 +157,8 @@ struct Observation {
     private(set) var damagedPictures = 0
     private(set) var decodeFailure: String?
     private(set) var decodeFailureIsFinal = false
+    /// Why a keyframe that came was not decoded at all (no decode turn before the deadline).
+    private(set) var decodeSkipped: String?
     /// Frames have been seen arriving at the pace of their timestamps.
     private(set) var paceProven = false
     /// The picture whose arrival proved the pace.
@@ -378,6 +380,11 @@ struct Observation {
         }
     }
 
+    /// A keyframe came but was not decoded, through no fault of the stream.
+    mutating func recordDecodeSkipped(_ reason: String) {
+        decodeSkipped = reason
+    }
+
     mutating func recordDecodeFailure(_ reason: String, final: Bool) {
         decodeAttempts += 1
         decodeFailure = reason
@@ -400,7 +407,7 @@ struct Observation {
     var needsSecondPicture: Bool { staticSuspected && laterDifference == nil && decodeAttempts < 4 }
 
     /// A clean picture was decoded, or decoding has been tried as often as it is worth.
-    var pictureSettled: Bool { first != nil || damagedPictures >= 2 || decodeFailureIsFinal }
+    var pictureSettled: Bool { first != nil || damagedPictures >= 2 || decodeFailureIsFinal || decodeSkipped != nil }
 
     /// Enough was seen. A probe not checking the picture needs `enoughFrames` whole pictures (the
     /// newest may still be arriving) and their live pace, and no keyframe.
@@ -529,6 +536,7 @@ struct Observation {
                 return (.online, "frames arrive; the one keyframe received was damaged (\(what)) and no second came "
                     + "within the deadline: picture not checked")
             }
+            if let decodeSkipped { return (.online, "frames arrive; a keyframe came but \(decodeSkipped): picture not checked") }
             return (.online, "frames arrive; no keyframe within the deadline, picture not checked")
         }
         switch thresholds.fault(of: first.stats) {

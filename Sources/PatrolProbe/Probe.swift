@@ -192,7 +192,7 @@ public enum Probe {
                 // sign (its own close among them) made the check due.
                 if let pending = pendingKeyframe {
                     if observation.pictureWanted {
-                        decode(session, unit: pending, request: request, into: &observation, result: &result)
+                        decode(session, unit: pending, request: request, deadline: deadline, into: &observation, result: &result)
                     }
                     pendingKeyframe = nil
                 }
@@ -213,7 +213,7 @@ public enum Probe {
             if now >= extendedEnd || (now >= windowEnd && !observation.wantsExtension) { break reading }
         }
         if let pending = pendingKeyframe, observation.pictureWanted {
-            decode(session, unit: pending, request: request, into: &observation, result: &result)
+            decode(session, unit: pending, request: request, deadline: deadline, into: &observation, result: &result)
         }
         let origin = pav_stream_realtime_origin_us(session)
         if origin != Int64.min, let newestFrame {
@@ -275,9 +275,19 @@ public enum Probe {
     }
 
     /// Decodes the access unit the session took (the observation's picture `unit`) and hands
-    /// its picture to the observation.
-    private static func decode(_ session: OpaquePointer, unit index: Int, request: PictureRequest,
+    /// its picture to the observation, within one of the process's decode turns (DecodeGate).
+    private static func decode(_ session: OpaquePointer, unit index: Int, request: PictureRequest, deadline: Int64,
                                into observation: inout Observation, result: inout ProbeResult) {
+        let decoded: Void? = DecodeGate.withTurn(until: deadline) {
+            decodeInTurn(session, unit: index, request: request, into: &observation, result: &result)
+        }
+        if decoded == nil {
+            observation.recordDecodeSkipped("no decode turn was free before the deadline (the host is overloaded)")
+        }
+    }
+
+    private static func decodeInTurn(_ session: OpaquePointer, unit index: Int, request: PictureRequest,
+                                     into observation: inout Observation, result: inout ProbeResult) {
         let unit = observation.units[index]
         var picture = pav_picture()
         var status = pav_status()

@@ -273,6 +273,19 @@ struct ObservationTests {
         #expect(undecodable.verdict(ending: .timeUp, now: 700 * ms).0 == .corrupt)
     }
 
+    @Test("a keyframe that got no decode turn before the deadline: alive, picture not checked, never corrupt")
+    func noDecodeTurn() {
+        var o = observation()
+        for i in 0..<150 { o.record(packet(i, key: i % 50 == 0, size: i % 50 == 0 ? 80_000 : 6_000)) }
+        #expect(!o.pictureSettled)
+        o.recordDecodeSkipped("no decode turn was free before the deadline (the host is overloaded)")
+        #expect(o.pictureSettled)
+        let (outcome, detail) = o.verdict(ending: .timeUp, now: 300 * ms + 6_000 * ms)
+        #expect(outcome == .online)
+        #expect(detail.contains("no decode turn"), "\(detail)")
+        #expect(detail.contains("picture not checked"), "\(detail)")
+    }
+
     @Test("one damaged keyframe and no second before the deadline: alive, picture not checked, not corrupt")
     func oneDamagedKeyframe() {
         var o = observation()
