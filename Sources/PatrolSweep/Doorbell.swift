@@ -10,15 +10,21 @@ import Dispatch
 /// wake-up is lost, at the price of an occasional empty turn of a worker's loop.
 final class Doorbell: @unchecked Sendable {
     private let announced = ManagedAtomic<Int>(0)
+    private let asleep = ManagedAtomic<Int>(0)
     private let semaphore = DispatchSemaphore(value: 0)
 
     /// Waits for a ring unless `work()` finds something after the announcement; returns what it found.
     func wait<T>(unless work: () -> T?) -> T? {
         announced.wrappingIncrement(ordering: .sequentiallyConsistent)
         if let found = work() { return found }
+        asleep.wrappingIncrement(ordering: .sequentiallyConsistent)
         semaphore.wait()
+        asleep.wrappingDecrement(ordering: .sequentiallyConsistent)
         return nil
     }
+
+    /// Threads asleep at the semaphore now (an announcement may be stale: its thread found work).
+    var sleepers: Int { asleep.load(ordering: .sequentiallyConsistent) }
 
     /// Wakes `count` sleepers, announced or about to be: for shutting down, where a thread that
     /// has not yet announced must not sleep through it. Each thread takes at most one wake-up.
@@ -26,8 +32,10 @@ final class Doorbell: @unchecked Sendable {
         for _ in 0..<count { semaphore.signal() }
     }
 
-    /// Wakes up to `count` threads that announced themselves.
-    func ring(_ count: Int = 1) {
+    /// Wakes up to `count` threads that announced themselves; false when none had.
+    @discardableResult
+    func ring(_ count: Int = 1) -> Bool {
+        var woke = false
         for _ in 0..<count {
             var current = announced.load(ordering: .sequentiallyConsistent)
             while current > 0 {
@@ -36,9 +44,11 @@ final class Doorbell: @unchecked Sendable {
                 if won { break }
                 current = seen
             }
-            guard current > 0 else { return }
+            guard current > 0 else { return woke }
             semaphore.signal()
+            woke = true
         }
+        return woke
     }
 }
 

@@ -44,6 +44,7 @@ public final class ProbePool: @unchecked Sendable {
     private let busySince: [ManagedAtomic<UInt64>]
     private let lastCompletionTime = ManagedAtomic<UInt64>(0)
     private let stopped = DispatchGroup()
+    private let started = ManagedAtomic<Int>(0)
     private let openedSlots: [ManagedAtomic<Bool>]
     /// Rung after every completion, so the consumer can sleep until there is one.
     let completionAlarm = Alarm()
@@ -64,14 +65,30 @@ public final class ProbePool: @unchecked Sendable {
     public func start() {
         guard running.compareExchange(expected: false, desired: true, ordering: .sequentiallyConsistent).exchanged
         else { return }
-        for index in 0..<workers {
-            stopped.enter()
-            DispatchQueue(label: "patrol.probe.\(index)", qos: .utility).async { [self] in
-                work(busySince[index])
-                stopped.leave()
-            }
+        // Jobs handed over before the start get a thread each; later ones start threads as they come.
+        for _ in 0..<min(workers, waiting) { spawn() }
+    }
+
+    /// Starts one more worker thread, unless `workers` have been started. Threads start when
+    /// work finds none idle, so the pool holds as many as were ever busy at once: a thread's
+    /// stack keeps the pages a probe touched (about 100 KB: FFmpeg's RTSP handshake, the probe's
+    /// frames), and a district whose probes seldom overlap need not pay for `workers` of them.
+    private func spawn() {
+        guard running.load(ordering: .sequentiallyConsistent) else { return }
+        let index = started.loadThenWrappingIncrement(ordering: .sequentiallyConsistent)
+        guard index < workers else {
+            started.wrappingDecrement(ordering: .sequentiallyConsistent)
+            return
+        }
+        stopped.enter()
+        DispatchQueue(label: "patrol.probe.\(index)", qos: .utility).async { [self] in
+            work(busySince[index])
+            stopped.leave()
         }
     }
+
+    /// Worker threads started so far.
+    public var threads: Int { min(workers, started.load(ordering: .relaxed)) }
 
     private func work(_ busy: ManagedAtomic<UInt64>) {
         while running.load(ordering: .relaxed) {
@@ -98,7 +115,9 @@ public final class ProbePool: @unchecked Sendable {
             probesSubmitted.wrappingDecrement(ordering: .relaxed)
             return false
         }
-        doorbell.ring()
+        // No worker asleep to take it: all are busy (or none has started yet). A ring can land
+        // on a stale announcement while no thread sleeps; then a thread is started too.
+        if !doorbell.ring() || doorbell.sleepers == 0 { spawn() }
         return true
     }
 

@@ -58,6 +58,39 @@ struct PoolTests {
         #expect(queue.dequeue() == nil)
     }
 
+    /// Threads start as work overlaps, not all at once: each costs the stack pages a probe
+    /// touched, for good. Three jobs held at once on a pool of 64 workers start three threads.
+    @Test("worker threads start as probes overlap: three at once on a pool of 64 start three")
+    func threadsOnDemand() throws {
+        let entered = DispatchSemaphore(value: 0), gate = DispatchSemaphore(value: 0)
+        let pool = ProbePool(workers: 64, capacity: 16) { job, _ in
+            entered.signal()
+            gate.wait()
+            return Self.result(job)
+        }
+        pool.start()
+        #expect(pool.threads <= 1)
+        let url = try StreamURL("rtsp://10.0.0.1/live")
+        for slot in 0..<3 { #expect(pool.submit(ProbeJob(slot: slot, url: url, settings: ProbeSettings()))) }
+        for _ in 0..<3 { entered.wait() }
+        // Each submission starts at most one thread, and three held jobs need three.
+        #expect(pool.threads == 3)
+        for _ in 0..<3 { gate.signal() }
+        var slots: [Int] = []
+        while slots.count < 3, let next = pool.nextCompletion(waitingUpTo: 10) { slots.append(next.slot) }
+        #expect(slots.sorted() == [0, 1, 2])
+        #expect(pool.stop(waitingUpTo: 5))
+    }
+
+    static func result(_ job: ProbeJob) -> ProbeResult {
+        ProbeResult(outcome: .online, detail: "\(job.slot)", statusCode: nil, url: job.url.redacted, startedAt: .now,
+                    timings: .init(openMs: nil, firstFrameMs: nil, firstKeyframeMs: nil, totalMs: 0),
+                    measurements: .init(frames: 0, keyframes: 0, videoBytes: 0, fps: nil, bitrateKbps: nil, keyframeInterval: nil),
+                    stream: .init(format: nil, transport: "tcp", codec: nil, profile: nil, level: nil, width: nil, height: nil,
+                                  pixelFormat: nil, declaredFps: nil, hasAudio: false, audioCodec: nil),
+                    picture: nil)
+    }
+
     /// The pool's mechanics with a stand-in prober that only blocks (the real one needs a
     /// camera; the fleet tests run it): every job runs once, never more at once than workers.
     /// Each job waits at a gate the test opens once all eight workers are inside: no timing.
@@ -74,12 +107,7 @@ struct PoolTests {
             entered.signal()
             gate.wait()
             running.wrappingDecrement(ordering: .relaxed)
-            return ProbeResult(outcome: .online, detail: "\(job.slot)", statusCode: nil, url: job.url.redacted, startedAt: .now,
-                               timings: .init(openMs: nil, firstFrameMs: nil, firstKeyframeMs: nil, totalMs: 0),
-                               measurements: .init(frames: 0, keyframes: 0, videoBytes: 0, fps: nil, bitrateKbps: nil, keyframeInterval: nil),
-                               stream: .init(format: nil, transport: "tcp", codec: nil, profile: nil, level: nil, width: nil, height: nil,
-                                             pixelFormat: nil, declaredFps: nil, hasAudio: false, audioCodec: nil),
-                               picture: nil)
+            return Self.result(job)
         }
         pool.start()
         let url = try StreamURL("rtsp://10.0.0.1/live")
