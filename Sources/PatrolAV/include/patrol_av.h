@@ -150,8 +150,9 @@ int64_t pav_stream_realtime_origin_us(pav_session *s);
 /// looks at a picture; many probes run at once). The next decode opens a new one.
 void pav_release_decoder(pav_session *s);
 
-/// Keeps large buffers on the heap instead of mapping and unmapping them for every probe
-/// (glibc mallopt). Call once at process start.
+/// Keeps large buffers on the heap instead of mapping and unmapping them for every probe, in one
+/// arena (glibc mallopt), and starts a thread that returns freed memory beyond a slack to the
+/// system each second. Call once at process start.
 void pav_tune_process(void);
 
 /// The averror codes the classifier needs, exported as numbers.
