@@ -24,7 +24,7 @@ public struct ProbeCompletion: Sendable {
     public var result: ProbeResult
 }
 
-/// A fixed set of Dispatch worker threads that run blocking FFmpeg probes, off Swift's
+/// Dispatch worker threads, started as probes overlap, that run blocking FFmpeg probes, off Swift's
 /// cooperative pool. Work is claimed from a lock-free queue and results are handed back
 /// through another; idle workers sleep at a doorbell that the busy path never touches.
 public final class ProbePool: @unchecked Sendable {
