@@ -27,6 +27,8 @@ public final class Fleet: @unchecked Sendable {
         /// Cameras turned black or frozen at run time between a picture check and a probe that
         /// checks liveness only.
         public static let cadence = 364...369
+        /// A camera turned black at run time and back, under patrold's alert service.
+        public static let alerts = 370...371
         /// Cameras turned to the `/scene` views at run time (`scene-approved`, then a fault such as
         /// `scene-panned`, and back); 400 is an H.265 camera of its own when reset.
         public static let scene = 391...400
