@@ -157,16 +157,15 @@ public struct AlertRules: Sendable {
     }
 
     private func apply(_ change: AlertChange, rule: AlertRule, to book: inout AlertBook) {
-        var watches = book.watches[rule.name] ?? [:]
-        defer { book.watches[rule.name] = watches.isEmpty ? nil : watches }
-        let known = watches[change.subject]
+        // In place: a copy of the rule's watches per change would cost the whole district each time.
+        let known = book.watches[rule.name]?[change.subject]
         guard change.bad else {
             guard let known else { return }
-            watches[change.subject] = nil
-            if let number = known.alert, var alert = book.open[number] {
-                alert.down.remove(change.subject)
-                if alert.down.isEmpty { alert.recoveredAt = change.since }
-                book.open[number] = alert
+            book.watches[rule.name]?[change.subject] = nil
+            if book.watches[rule.name]?.isEmpty == true { book.watches[rule.name] = nil }
+            if let number = known.alert, book.open[number] != nil {
+                book.open[number]?.down.remove(change.subject)
+                if book.open[number]?.down.isEmpty == true { book.open[number]?.recoveredAt = change.since }
             }
             return
         }
@@ -175,7 +174,7 @@ public struct AlertRules: Sendable {
             let since = known.member.since
             known.member = change.member
             known.member.since = min(since, change.since)
-            watches[change.subject] = known
+            book.watches[rule.name]?[change.subject] = known
             if let number = known.alert { book.open[number]?.members[change.subject] = known.member }
             return
         }
@@ -186,14 +185,12 @@ public struct AlertRules: Sendable {
             book.open[alert.number]?.down.insert(change.subject)
             book.open[alert.number]?.recoveredAt = nil
             book.open[alert.number]?.members[change.subject] = change.member
-            watches[change.subject] = AlertBook.Watch(member: change.member, alert: alert.number)
+            book.watches[rule.name, default: [:]][change.subject] = AlertBook.Watch(member: change.member, alert: alert.number)
             return
         }
-        if change.baseline {
-            watches[change.subject] = AlertBook.Watch(member: change.member, baseline: true)
-        } else {
-            watches[change.subject] = AlertBook.Watch(member: change.member, due: change.since.addingTimeInterval(rule.after))
-        }
+        book.watches[rule.name, default: [:]][change.subject] = change.baseline
+            ? AlertBook.Watch(member: change.member, baseline: true)
+            : AlertBook.Watch(member: change.member, due: change.since.addingTimeInterval(rule.after))
     }
 
     /// The rule's due subjects, once the first of them has waited out the storm window: one

@@ -95,6 +95,8 @@ public final class AlertService: Service, Sendable {
                                     language: configuration.patrol.reportLanguage, now: now)
             }
             let next = AlertCursor(stateEvent: inputs.stateEvent, ledger: inputs.ledgerSeq, book: book)
+            // A pass that changed nothing writes nothing: the memory of a storm is large.
+            if events.isEmpty && next == previous { return pass }
             try store.commitAlerts(next, events: events, now: now)
             cursor.withLock { $0 = next }
             for notice in pass.notices {
