@@ -34,6 +34,8 @@ public final class AlertService: Service, Sendable {
     private let onPass: @Sendable (Pass) async -> Void
     private let work = WorkQueue("patrol.alerts")
     private let cursor = Mutex<AlertCursor?>(nil)
+    /// When this service started: a daemon just started after downtime is not overdue.
+    private let startedAt: Date
 
     /// - Parameters:
     ///   - configuration: the configuration in force (a reload may change the rules).
@@ -54,6 +56,7 @@ public final class AlertService: Service, Sendable {
         self.sendmail = sendmail
         self.environment = environment
         self.onPass = onPass
+        startedAt = now()
     }
 
     /// A pass at once, then every `alerts.every` seconds. A pass under way when the group stops
@@ -87,7 +90,8 @@ public final class AlertService: Service, Sendable {
             let inputs = try store.alertInputs(after: previous)
             var book = previous?.book ?? AlertBook()
             let changes = inputs.cameras + inputs.registration + inputs.ledger
-                + Self.healthChanges(inputs, daemon: health, configuration: configuration, now: now, baseline: previous == nil)
+                + Self.healthChanges(inputs, daemon: health, configuration: configuration, now: now, startedAt: startedAt,
+                                     baseline: previous == nil)
             let rules = AlertRules(settings: configuration.alerts, timeZone: configuration.patrol.timeZone)
             pass.notices = rules.step(&book, changes: changes, now: now)
             let events = try pass.notices.map {
@@ -112,11 +116,11 @@ public final class AlertService: Service, Sendable {
     }
 
     /// Patrol's own health as changes: the sweep overdue (no probe written for twice the longest
-    /// cadence or backoff, or the probe pool wedged), the writer stalled, the registration
-    /// platform's last read failed (when one is configured). Fed every pass; the rules keep
-    /// the earliest time each began.
+    /// cadence or backoff since the last one, or since the service started, or the probe pool
+    /// wedged), the writer stalled, the registration platform's last read failed (when one is
+    /// configured). Fed every pass; the rules keep the earliest time each began.
     static func healthChanges(_ inputs: AlertInputs, daemon: [HealthCheck: String], configuration: Configuration, now: Date,
-                              baseline: Bool) -> [AlertChange] {
+                              startedAt: Date, baseline: Bool) -> [AlertChange] {
         var changes: [AlertChange] = []
         func add(_ check: HealthCheck, bad: Bool, since: Date, detail: String) {
             changes.append(AlertChange(signal: .health, subject: check.rawValue, bad: bad, since: since, detail: detail, baseline: baseline && bad))
@@ -125,8 +129,8 @@ public final class AlertService: Service, Sendable {
         let staleAfter = 2 * max(cadence.priority, cadence.watch, cadence.general, configuration.schedule.backoffLimit)
         if let wedged = daemon[.sweepOverdue] {
             add(.sweepOverdue, bad: true, since: now, detail: wedged)
-        } else if let last = inputs.lastProbeAt, now.timeIntervalSince(last) > staleAfter {
-            add(.sweepOverdue, bad: true, since: last.addingTimeInterval(staleAfter),
+        } else if let last = inputs.lastProbeAt, now.timeIntervalSince(max(last, startedAt)) > staleAfter {
+            add(.sweepOverdue, bad: true, since: max(last, startedAt).addingTimeInterval(staleAfter),
                 detail: "no probe written since \(last.formatted(.iso8601))")
         } else {
             add(.sweepOverdue, bad: false, since: now, detail: "probing")

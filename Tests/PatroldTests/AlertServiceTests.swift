@@ -42,8 +42,9 @@ struct AlertServiceTests {
             """)
     }
 
-    func service(_ configuration: Configuration, home: MailHome? = nil, secret: String = "") -> AlertService {
-        AlertService(store: daemon.store, configuration: { configuration }, now: { [clock] in clock.now },
+    func service(_ configuration: Configuration, home: MailHome? = nil, secret: String = "",
+                 health: @escaping @Sendable () -> [HealthCheck: String] = { [:] }) -> AlertService {
+        AlertService(store: daemon.store, configuration: { configuration }, health: health, now: { [clock] in clock.now },
                      sendmail: { settings in home?.sendmail() ?? Sendmail(path: "/nonexistent/sendmail") },
                      environment: ["PATROL_WEBHOOK_SECRET": secret])
     }
@@ -59,7 +60,7 @@ struct AlertServiceTests {
     func online(_ camera: String, from seconds: Double) throws {
         // Each probe a picture of its own: two alike would be a frozen camera.
         try daemon.store.write((0..<2).map {
-            (cameraID: camera, result: probeResult(.online, at: Self.t0.addingTimeInterval(seconds + Double($0) * 10), fingerprint: UInt8(seconds.magnitude) &+ UInt8($0)))
+            (cameraID: camera, result: probeResult(.online, at: Self.t0.addingTimeInterval(seconds + Double($0) * 10), fingerprint: UInt8(truncatingIfNeeded: Int(seconds) + $0)))
         })
     }
 
@@ -163,6 +164,44 @@ struct AlertServiceTests {
         let rejected = try receiver.rejected()
         #expect(refused.failed.count == 1 && rejected == 1)
         #expect(try daemon.store.alertOverview().waiting.first?.lastError?.contains("HTTP 401") == true)
+    }
+
+    @Test("Patrol's own health: no probe for twice the longest backoff alerts, and so does a stalled writer; both resolve")
+    func health() async throws {
+        let receiver = try WebhookReceiver()
+        let configuration = try daemon.writeConfiguration(extra: """
+            alerts:
+              webhook: {url: "\(receiver.url)", secret_env: PATROL_WEBHOOK_SECRET}
+              rules:
+                - {name: patrol-itself, on: health, via: [webhook]}
+              storm_window: 0
+            """)
+        let stalled = Mutex<String?>(nil)
+        let service = service(configuration, secret: receiver.secret, health: {
+            stalled.withLock { $0 }.map { [.writerStalled: $0] } ?? [:]
+        })
+        try online("C1", from: -100)
+        #expect(try #require(await service.passNow()).notices.isEmpty)
+        // The schedule's longest backoff is 600 s: stale after 1,200 s without a probe, counted
+        // from the service's start when that came later than the last probe.
+        advance(to: 1199)
+        #expect(try #require(await service.passNow()).notices.isEmpty)
+        advance(to: 1201)
+        let overdue = try #require(await service.passNow())
+        #expect(overdue.notices.map(\.eventID) == ["patrol-A1-open"] && overdue.notices.first?.members.first?.subject == "sweep_overdue")
+        #expect(overdue.sent.count == 1)
+        stalled.withLock { $0 = "store writer wedged: nothing written for 130 s, 12 results waiting" }
+        try online("C1", from: 1300)
+        advance(to: 1320)
+        let pass = try #require(await service.passNow())
+        #expect(pass.notices.map(\.eventID) == ["patrol-A2-open", "patrol-A1-resolve"], "\(pass.notices.map(\.eventID))")
+        stalled.withLock { $0 = nil }
+        advance(to: 1330)
+        #expect(try #require(await service.passNow()).notices.map(\.eventID) == ["patrol-A2-resolve"])
+        let bodies = try receiver.received()
+        #expect(bodies.compactMap { ($0["subjects"] as? [[String: Any]])?.first?["subject"] as? String }
+                == ["sweep_overdue", "writer_stalled", "sweep_overdue", "writer_stalled"])
+        #expect((bodies[1]["title"] as? String)?.contains("写入停滞") == true, "\(bodies[1])")
     }
 
     /// What Python's email package reads in `message`: the decoded subject and text.
