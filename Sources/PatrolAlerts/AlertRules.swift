@@ -89,8 +89,8 @@ public struct AlertBook: Sendable, Equatable, Codable {
 /// The rules (docs/ALERTS.md), pure: fed changes and the time, they say which alerts to open,
 /// resolve and remind, with no clock and no I/O of their own.
 ///
-/// - **Debounce**: a fault alerts once it has lasted the rule's `after` from when it began; one
-///   that ends sooner sends nothing.
+/// - **Debounce**: a fault alerts once it has lasted the rule's `after` from when it was declared
+///   (the change's `since`); one that ends sooner sends nothing.
 /// - **Storms**: a rule's faults falling due within `stormWindow` of the first are sent together,
 ///   at the window's end: each as its own alert, or, at least `stormThreshold` of them, as one
 ///   summary naming counts by venue and placement. A window of 0 sends at once.

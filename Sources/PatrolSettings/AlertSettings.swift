@@ -70,8 +70,8 @@ public struct AlertRule: Sendable, Equatable {
     public var steps: Set<String> = []
     /// Health checks; empty: all. Health only.
     public var checks: Set<HealthCheck> = []
-    /// Seconds the fault must last, from when it began, before it alerts: a flap that ends
-    /// sooner sends nothing.
+    /// Seconds the fault must last, from when Patrol declared it (a camera's status change),
+    /// before it alerts: a flap that ends sooner sends nothing.
     public var after: Double = 0
     /// Recipient groups: names of `alerts.groups`, or `supervisor` (the venue's).
     public var to: [String] = []
