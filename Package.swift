@@ -58,11 +58,17 @@ let package = Package(
             name: "PatrolLedger",
             dependencies: ["PatrolProbe", "PatrolInventory", "PatrolSettings", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // The duty desk's alert rules: fed changes and the time, the alerts to open, resolve and
+        // remind (debounce, storms, quiet hours); the webhook's JSON body and signature. Pure.
+        .target(
+            name: "PatrolAlerts",
+            dependencies: ["PatrolProbe", "PatrolSettings", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // SQLite through GRDB: inventory, camera state, probe history, roll-ups, metadata index.
         .target(
             name: "PatrolStore",
             dependencies: [
-                "PatrolProbe", "PatrolInventory", "PatrolLedger", "PatrolRegistration", "PatrolSettings",
+                "PatrolProbe", "PatrolInventory", "PatrolLedger", "PatrolRegistration", "PatrolSettings", "PatrolAlerts",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
@@ -76,7 +82,7 @@ let package = Package(
         // The daily compliance report: read from the store, rendered as text, HTML and CSV.
         .target(
             name: "PatrolReport",
-            dependencies: ["PatrolInventory", "PatrolLedger", "PatrolStore", "PatrolMail", "PatrolSettings"]
+            dependencies: ["PatrolInventory", "PatrolLedger", "PatrolStore", "PatrolMail", "PatrolSettings", "PatrolAlerts"]
         ),
         // The registration platform read: its status endpoint over HTTP(S) and the CSV files it
         // exports into a drop folder, decoded field by field into samples.
@@ -95,7 +101,7 @@ let package = Package(
             name: "patrol",
             dependencies: [
                 "PatrolOutput", "PatrolProbe", "PatrolInventory", "PatrolStore", "PatrolLedger", "PatrolReport", "PatrolMail", "PatrolConfig",
-                "PatrolSettings", "PatrolVersion", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "PatrolSettings", "PatrolAlerts", "PatrolVersion", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // The daemon as a group of services (swift-service-lifecycle): the sweeper, the store
@@ -105,7 +111,7 @@ let package = Package(
             name: "PatrolDaemon",
             dependencies: [
                 "PatrolOutput", "PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore", "PatrolLedger", "PatrolReport", "PatrolMail",
-                "PatrolRegistration", "PatrolConfig", "PatrolSettings", "PatrolVersion", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "PatrolRegistration", "PatrolConfig", "PatrolSettings", "PatrolAlerts", "PatrolVersion", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Atomics", package: "swift-atomics"),
@@ -125,7 +131,7 @@ let package = Package(
             name: "patrol-bench",
             dependencies: [
                 "PatrolOutput", "PatrolProbe", "PatrolInventory", "PatrolLedger", "PatrolStore", "PatrolReport", "PatrolConfig",
-                "PatrolFixtures", "PatrolSettings", "PatrolRegistration", "PatrolVersion",
+                "PatrolFixtures", "PatrolSettings", "PatrolRegistration", "PatrolAlerts", "PatrolVersion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -148,6 +154,8 @@ let package = Package(
         ),
         // The registration platform's answers and exports decoded: no server, no store.
         .testTarget(name: "PatrolRegistrationTests", dependencies: ["PatrolRegistration", "PatrolLedger"]),
+        // The alert rules as tables on a virtual clock: debounce, storms, quiet hours, reminders.
+        .testTarget(name: "PatrolAlertsTests", dependencies: ["PatrolAlerts", "PatrolSettings"]),
         .testTarget(name: "PatrolLedgerTests", dependencies: ["PatrolLedger", "PatrolInventory", "PatrolProbe", "PatrolSettings"]),
         .testTarget(
             name: "PatrolStoreTests",
@@ -181,7 +189,7 @@ let package = Package(
             name: "PatroldTests",
             dependencies: [
                 "PatrolDaemon", "PatrolConfig", "PatrolStore", "PatrolSweep", "PatrolMail", "PatrolReport", "PatrolLedger",
-                "PatrolInventory", "PatrolProbe", "PatrolRegistration", "PatrolSettings", "PatrolTestSupport",
+                "PatrolInventory", "PatrolProbe", "PatrolRegistration", "PatrolSettings", "PatrolAlerts", "PatrolTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -191,7 +199,7 @@ let package = Package(
             name: "PatrolCommandTests",
             dependencies: [
                 "PatrolInventory", "PatrolStore", "PatrolLedger", "PatrolProbe", "PatrolReport", "PatrolFixtures", "PatrolSettings",
-                "PatrolRegistration", "PatrolTestSupport", "PatrolVersion",
+                "PatrolRegistration", "PatrolAlerts", "PatrolTestSupport", "PatrolVersion",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

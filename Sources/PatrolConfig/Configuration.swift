@@ -31,6 +31,8 @@ public struct Configuration: Sendable, Equatable {
     public var inventory = InventoryImportSettings()
     /// Where the venues' registration systems are read, how often, and how their days are judged.
     public var registration = RegistrationSettings()
+    /// The duty desk's alerts: rules, recipient groups, storms, quiet hours, the webhook.
+    public var alerts = AlertSettings()
 
     public init() {
         coverPatrol()
@@ -61,6 +63,9 @@ public struct Configuration: Sendable, Equatable {
             if let path = configuration[keyPath: keyPath], !path.hasPrefix("/") {
                 configuration[keyPath: keyPath] = folder.appendingPathComponent(path).standardizedFileURL.path
             }
+        }
+        if let path = configuration.alerts.webhook?.secretFile, !path.hasPrefix("/") {
+            configuration.alerts.webhook?.secretFile = folder.appendingPathComponent(path).standardizedFileURL.path
         }
         return configuration
     }
@@ -228,6 +233,9 @@ public struct Configuration: Sendable, Equatable {
         if var section = try top.section("registration") {
             try readRegistration(&section)
         }
+        if var section = try top.section("alerts") {
+            try readAlerts(&section)
+        }
         try top.rejectUnknownKeys()
         coverPatrol()
     }
@@ -260,6 +268,117 @@ public struct Configuration: Sendable, Equatable {
         judging.coverage = try section.number("coverage", in: 10...86_400) ?? (2 * registration.every + registration.deadline)
         registration.judging = judging
         try section.rejectUnknownKeys()
+    }
+
+    private mutating func readAlerts(_ section: inout YAMLReader) throws {
+        alerts.every = try section.number("every", in: 1...3600) ?? alerts.every
+        alerts.stormWindow = try section.number("storm_window", in: 0...3600) ?? alerts.stormWindow
+        alerts.stormThreshold = try section.integer("storm_threshold", in: 2...100_000) ?? alerts.stormThreshold
+        alerts.retry.firstDelay = try section.number("retry_first", in: 1...86_400) ?? alerts.retry.firstDelay
+        alerts.retry.longestDelay = try section.number("retry_longest", in: 1...604_800) ?? alerts.retry.longestDelay
+        if var quiet = try section.section("quiet_hours") {
+            func minute(_ key: String) throws -> Int {
+                guard let text = try quiet.string(key) else { throw quiet.error(key, "missing: a time of day as HH:MM (e.g. \"22:00\")") }
+                let parts = text.split(separator: ":").map { Int($0) }
+                guard parts.count == 2, let hour = parts[0], let minute = parts[1], (0..<24).contains(hour), (0..<60).contains(minute) else {
+                    throw quiet.error(key, "'\(text)' is not a time of day as HH:MM (e.g. \"22:00\")")
+                }
+                return hour * 60 + minute
+            }
+            let hours = QuietHours(start: try minute("from"), end: try minute("to"))
+            if hours.start == hours.end { throw quiet.error("to", "the quiet hours end when they start: give two different times") }
+            alerts.quietHours = hours
+            try quiet.rejectUnknownKeys()
+        }
+        if var groups = try section.section("groups") {
+            for name in groups.keys {
+                guard name.range(of: "^[a-z][a-z0-9_]*$", options: .regularExpression) != nil, name != "supervisor" else {
+                    throw groups.error(name, "a group's name is lowercase letters, digits and _ (and `supervisor` is the venue's own)", at: groups.mark(of: name))
+                }
+                alerts.groups[name] = try groups.strings(name).map { try $0.map { try address($0, key: name, in: groups) } } ?? []
+            }
+            try groups.rejectUnknownKeys()
+        }
+        if var hook = try section.section("webhook") {
+            guard let url = try hook.string("url") else { throw hook.error("url", "missing: the gateway's http:// or https:// address") }
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host != nil else {
+                throw hook.error("url", "'\(url)' is not an http:// or https:// address")
+            }
+            if parsed.user != nil || parsed.password != nil {
+                throw hook.error("url", "a user name or password in the address would be logged: put the secret in secret_file")
+            }
+            var webhook = WebhookSettings(url: url)
+            webhook.secretFile = try hook.string("secret_file")
+            webhook.secretEnvironment = try hook.string("secret_env")
+            webhook.timeout = try hook.number("timeout", in: 1...120) ?? webhook.timeout
+            guard webhook.secretFile != nil || webhook.secretEnvironment != nil else {
+                throw hook.error("url", "every post is signed: give secret_file or secret_env")
+            }
+            try hook.rejectUnknownKeys()
+            alerts.webhook = webhook
+        }
+        if let rules = try section.sections("rules") {
+            var names: Set<String> = []
+            for var entry in rules {
+                alerts.rules.append(try alertRule(&entry, names: &names))
+            }
+        }
+        try section.rejectUnknownKeys()
+    }
+
+    private func alertRule(_ entry: inout YAMLReader, names known: inout Set<String>) throws -> AlertRule {
+        guard let name = try entry.string("name") else { throw entry.error("name", "missing: every rule has a name") }
+        guard known.insert(name).inserted else { throw entry.error("name", "'\(name)' names another rule too") }
+        guard let signal = try entry.choice("on", of: AlertSignal.self) else {
+            throw entry.error("on", "missing: what the rule watches (\(AlertSignal.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        var rule = AlertRule(name: name, signal: signal)
+        func names(_ key: String, allowed: [String], only: [AlertSignal]) throws -> Set<String> {
+            guard let values = try entry.strings(key) else { return [] }
+            guard only.contains(signal) else {
+                throw entry.error(key, "only a rule on \(only.map(\.rawValue).joined(separator: " or ")) takes \(key)")
+            }
+            for value in values where !allowed.contains(value) {
+                throw entry.error(key, "'\(value)' is not one of: \(allowed.joined(separator: ", "))")
+            }
+            return Set(values)
+        }
+        rule.tiers = try names("tiers", allowed: ["general", "watch", "priority"], only: [.camera, .registration, .ledger])
+        rule.placements = try names("placements", allowed: ["perimeter", "interior"], only: [.camera])
+        rule.steps = try names("steps", allowed: AlertRule.ledgerSteps, only: [.ledger])
+        rule.checks = Set(try names("checks", allowed: HealthCheck.allCases.map(\.rawValue), only: [.health]).compactMap(HealthCheck.init))
+        rule.after = try entry.number("after", in: 0...604_800) ?? rule.after
+        rule.remindEvery = try entry.number("remind_every", in: 60...604_800)
+        if let quiet = try entry.string("quiet_hours") {
+            guard ["send", "hold"].contains(quiet) else { throw entry.error("quiet_hours", "'\(quiet)' is not one of: send, hold") }
+            rule.sendInQuietHours = quiet == "send"
+        }
+        if let via = try entry.strings("via") {
+            rule.channels = []
+            for text in via {
+                guard let channel = AlertChannel(rawValue: text) else {
+                    throw entry.error("via", "'\(text)' is not one of: \(AlertChannel.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                if channel == .webhook && alerts.webhook == nil {
+                    throw entry.error("via", "sends through the webhook, but alerts.webhook is not configured")
+                }
+                if !rule.channels.contains(channel) { rule.channels.append(channel) }
+            }
+            if rule.channels.isEmpty { throw entry.error("via", "names no channel: mail, webhook or both") }
+        }
+        rule.to = try entry.strings("to") ?? []
+        for group in rule.to where group != "supervisor" && alerts.groups[group] == nil {
+            let known = (alerts.groups.keys.sorted() + ["supervisor"]).joined(separator: ", ")
+            throw entry.error("to", "'\(group)' is no group of alerts.groups (known: \(known))")
+        }
+        if rule.channels.contains(.mail) && rule.to.isEmpty {
+            throw entry.error("to", "missing: a rule that mails needs recipients (a group of alerts.groups, or supervisor)")
+        }
+        if rule.to.contains("supervisor") && ![.camera, .registration, .ledger].contains(signal) {
+            throw entry.error("to", "Patrol's health belongs to no venue: it has no supervisor")
+        }
+        try entry.rejectUnknownKeys()
+        return rule
     }
 
     static func line(of error: YamlError) -> Int? {

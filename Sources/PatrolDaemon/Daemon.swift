@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 import PatrolConfig
+import PatrolAlerts
+import PatrolSettings
 import PatrolInventory
 import PatrolLedger
 import PatrolOutput
@@ -25,6 +27,7 @@ import UnixSignals
 /// - `WatchdogService`: WATCHDOG=1 at half systemd's interval while the pool and the writer work.
 /// - `PruneService`: retention, each hour.
 /// - `RegistrationService`: the registration platform read, every `registration.every`.
+/// - `AlertService`: the duty desk's alerts, every `alerts.every`: the rules, the queue, mail and webhook.
 /// - `SignalService`: SIGHUP reloads (a bad configuration is logged and named in the status line,
 ///   and the old one stays; a good one waits for the probes in flight, then a new engine takes
 ///   over the same store); SIGTERM and SIGINT stop: STOPPING=1, no new probes, the probes in
@@ -162,10 +165,18 @@ public enum Daemon {
         let watchdog = WatchdogService(interval: notifier?.watchdogInterval, engine: { sweeper.engine }, writer: writer, status: status)
         let prune = PruneService(configuration: configuration, writer: writer)
         let registration = RegistrationService(store: store, configuration: configuration)
+        let alerts = AlertService(store: store, configuration: configuration, health: {
+            let engine = sweeper.engine
+            let watchdog = Watchdog(probeDeadline: engine.configuration.probe.deadline.seconds, writerStall: engine.configuration.writer.stall)
+            var health: [HealthCheck: String] = [:]
+            health[.sweepOverdue] = watchdog.verdict(pool: engine.pool)
+            health[.writerStalled] = watchdog.verdict(writer: writer.writer.health, now: Date())
+            return health
+        })
         let control = SignalService(signals: signals, sweeper: sweeper, status: status)
         Journal.notice("patrold \(patrolVersion) watching \(district.streams.count) cameras")
 
-        let services: [any Service] = [status, writer, watchdog, prune, mail, patrol, registration, sweeper]
+        let services: [any Service] = [status, writer, watchdog, prune, mail, patrol, registration, alerts, sweeper]
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
                 + [.init(service: control, successTerminationBehavior: .gracefullyShutdownGroup)],

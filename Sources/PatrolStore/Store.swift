@@ -285,6 +285,9 @@ public final class Store: Sendable {
         migrator.registerMigration("registration: each venue's registration systems, the platform's reads and samples, registration-day verdicts") { db in
             try RegistrationSchema.create(db)
         }
+        migrator.registerMigration("alerts: each alert event and its deliveries per channel and recipient, the rules' memory") { db in
+            try AlertSchema.create(db)
+        }
         return migrator
     }
 }

@@ -15,9 +15,9 @@ import PatrolVersion
 struct PatrolBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "patrol-bench",
-        abstract: "Measure Patrol: the probe's cost, databases filled with a synthetic past, the registration platform's reads, a crafted day's report, scenarios on a virtual clock.",
+        abstract: "Measure Patrol: the probe's cost, databases filled with a synthetic past, the registration platform's reads, a crafted day's report, scenarios on a virtual clock, the alert rules' cost.",
         version: patrolVersion,
-        subcommands: [ProbeBench.self, HistoryBench.self, SceneBench.self, RegistrationBench.self, ReportPreview.self, SimulateBench.self]
+        subcommands: [ProbeBench.self, HistoryBench.self, SceneBench.self, RegistrationBench.self, ReportPreview.self, SimulateBench.self, AlertBench.self]
     )
 }
 

@@ -30,6 +30,8 @@ public final class Fleet: @unchecked Sendable {
         /// The same faults probe by probe (FleetTests): a range of their own, since the two suites
         /// run at once in one process over one fleet.
         public static let cadenceProbes = 372...374
+        /// A camera turned black at run time and back, under patrold's alert service.
+        public static let alerts = 370...371
         /// Cameras turned to the `/scene` views at run time (`scene-approved`, then a fault such as
         /// `scene-panned`, and back); 400 is an H.265 camera of its own when reset.
         public static let scene = 391...400

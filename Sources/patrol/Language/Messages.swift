@@ -432,4 +432,48 @@ enum Message: String, CaseIterable, Sendable {
     case reportStateQueued
     case reportStateSent
     case reportStateRetrying
+    case alertsAbstract
+    case alertsDiscussion
+    case alertsHelpRecent
+    case alertsRecentPositive
+    case alertsNotStarted
+    case alertsOpenTitle
+    case alertsNoneOpen
+    case alertsPending
+    case alertsWaitingTitle
+    case alertsNoneWaiting
+    case alertsRecentTitle
+    case alertsNoneRecent
+    case alertsColumnAlert
+    case alertsColumnRule
+    case alertsColumnSubject
+    case alertsColumnDown
+    case alertsColumnSince
+    case alertsColumnLastSent
+    case alertsColumnEvent
+    case alertsColumnChannel
+    case alertsColumnTo
+    case alertsColumnTries
+    case alertsColumnNext
+    case alertsColumnError
+    case alertsColumnAt
+    case alertsColumnKind
+    case alertsColumnDelivered
+    case alertsKindOpen
+    case alertsKindResolve
+    case alertsKindRemind
+    case alertsKindNotice
+    case alertsSignalCamera
+    case alertsSignalRegistration
+    case alertsSignalLedger
+    case alertsSignalHealth
+    case alertsSummary
+    case alertsChannelMail
+    case alertsChannelWebhook
+    case alertsHealthSweepOverdue
+    case alertsHealthWriterStalled
+    case alertsHealthPlatformUnreachable
+    case alertsDelivered
+    case alertsSubjectAt
+    case alertsHealthSubject
 }
