@@ -285,6 +285,9 @@ public final class Store: Sendable {
         migrator.registerMigration("registration: each venue's registration systems, the platform's reads and samples, registration-day verdicts") { db in
             try RegistrationSchema.create(db)
         }
+        migrator.registerMigration("accounts: who may log in to the web console, with a bcrypt hash of each password") { db in
+            try createAccounts(db)
+        }
         return migrator
     }
 }

@@ -17,7 +17,7 @@ struct Patrol: ParsableCommand {
                 StatusCommand.self, CamerasCommand.self, CameraCommand.self, VenuesCommand.self, VenueCommand.self,
                 LedgerCommand.self, WaiveCommand.self, ReinstateCommand.self, ViolationCommand.self, RevokeCommand.self,
                 NoteCommand.self, TierCommand.self, SupervisorCommand.self, ReportCommand.self,
-                RegistrationCommand.self, EvidenceCommand.self, ProbeCommand.self, InventoryCommand.self,
+                RegistrationCommand.self, EvidenceCommand.self, ProbeCommand.self, InventoryCommand.self, UserCommand.self,
             ]
         )
     }
