@@ -253,6 +253,8 @@ public final class ConsoleService: Service, Sendable {
     func html(_ text: String, status: HTTPResponse.Status = .ok, language: ReportLanguage?) -> Response {
         var response = Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                                 body: .init(byteBuffer: ByteBuffer(string: text)))
+        // No script anywhere, no framing, nothing from elsewhere.
+        response.headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'"
         if let language {
             response.setCookie(Cookie(name: "patrol_lang", value: language == .en ? "en" : "zh", maxAge: 365 * 86_400, path: "/",
                                       secure: setup.console.secureCookie, httpOnly: true, sameSite: .strict))

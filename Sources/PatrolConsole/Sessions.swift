@@ -82,6 +82,13 @@ final class LoginLimiter: Sendable {
 
     func failed(name: String, address: String, now: Date) {
         failures.withLock { failures in
+            // Guesses at many names or from many addresses: forget what has left the window.
+            if failures.count > 10_000 {
+                failures = failures.compactMapValues { dates in
+                    let recent = dates.filter { now.timeIntervalSince($0) < window }
+                    return recent.isEmpty ? nil : recent
+                }
+            }
             for key in Self.keys(name: name, address: address) {
                 failures[key, default: []].append(now)
             }

@@ -43,6 +43,18 @@ struct ConsoleAPITests {
         let venue = try await HTTP.get(console.base + "/venues/V1", jar: jar)
         #expect(venue.status == 200)
         #expect(venue.body.contains("平安宾馆") && venue.body.contains("整改通知"))
+        #expect(venue.headers["content-security-policy"]?.hasPrefix("default-src 'none'") == true, "no script may run on a page")
+
+        // The reports archive: the patrolled day, and its report as the office's mail shows it.
+        let archive = try await HTTP.get(console.base + "/reports", jar: jar)
+        #expect(archive.status == 200 && archive.body.contains("href=\"/reports/2026-09-01\""))
+        let report = try await HTTP.get(console.base + "/reports/2026-09-01", jar: jar)
+        #expect(report.status == 200)
+        #expect(report.body.contains("2026年9月1日") && report.body.contains("平安宾馆"))
+        #expect(try await HTTP.get(console.base + "/reports/2026-09-02", jar: jar).status == 404)
+        let ledger = try await HTTP.get(console.base + "/ledger", jar: jar)
+        #expect(ledger.status == 200 && ledger.body.contains("台账校验通过"))
+        #expect(try await HTTP.get(console.base + "/cameras/C1/snapshot", jar: jar).status == 404, "no snapshot kept")
 
         // Logging out ends the session on the server, not only in the browser.
         let token = String(cookie.split(separator: ";")[0])
