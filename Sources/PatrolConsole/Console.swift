@@ -287,7 +287,8 @@ public final class ConsoleService: Service, Sendable {
         var request = request
         let form = Form(String(buffer: try await request.collectBody(upTo: 16_384)))
         let name = form["name"] ?? "", password = form["password"] ?? ""
-        let next = (form["next"]).flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/"
+        // Back to a page of this console only: a path, never `//host` or `/\\host`, which browsers read as another site.
+        let next = form["next"].flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") && !$0.contains("\\") ? $0 : nil } ?? "/"
         let address = Self.address(request, context), now = clock()
         let pages = self.pages(request), say = ConsoleWords(language: language(request))
         guard limiter.allows(name: name, address: address, now: now) else {
@@ -329,9 +330,8 @@ public final class ConsoleService: Service, Sendable {
                 return Response(status: .unauthorized, headers: [.wwwAuthenticate: "Bearer"])
             }
         }
-        let now = clock()
-        let page = MetricsPage(store: try reader().store, cadence: setup.cadence, zone: setup.patrol.timeZone, live: live)
-        let text = try await blocking { try page.render(now: now) }
+        let now = clock(), cadence = setup.cadence, zone = setup.patrol.timeZone, live = self.live
+        let text = try await blocking { try MetricsPage(store: self.reader().store, cadence: cadence, zone: zone, live: live).render(now: now) }
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(string: text)))
     }

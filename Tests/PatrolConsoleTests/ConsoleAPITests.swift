@@ -37,6 +37,12 @@ struct ConsoleAPITests {
                                                                    ("next", "/venues/V1")], jar: jar)
         #expect(login.status == 303)
         #expect(login.headers["location"] == "/venues/V1")
+        // Never back to another site, however the address is written.
+        for elsewhere in ["//evil.example/", "/\\evil.example/", "https://evil.example/"] {
+            let away = try await HTTP.post(console.base + "/login", form: [("name", ConsoleFixture.user), ("password", ConsoleFixture.password),
+                                                                           ("next", elsewhere)])
+            #expect(away.headers["location"] == "/", "\(elsewhere)")
+        }
         let cookie = try #require(login.headers["set-cookie"]?.split(separator: "\n").first { $0.hasPrefix("patrol_session=") })
         #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/"))
         #expect(!cookie.contains("Secure"), "no TLS configured: the cookie must reach plain HTTP on loopback")
