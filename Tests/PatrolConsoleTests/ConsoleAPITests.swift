@@ -23,7 +23,7 @@ struct ConsoleAPITests {
         let page = try await HTTP.get(console.base + "/venues/V1")
         #expect(page.status == 303)
         #expect(page.headers["location"] == "/login?next=%2Fvenues%2FV1")
-        for path in ["/", "/venues", "/cameras/C1", "/cameras/C1/snapshot", "/ledger", "/reports", "/reports/2026-09-01"] {
+        for path in ["/", "/venues", "/cameras/C1", "/cameras/C2/snapshot", "/ledger", "/reports", "/reports/2026-09-01"] {
             #expect(try await HTTP.get(console.base + path).status == 303, "\(path)")
         }
         let api = try await HTTP.get(console.base + "/api/v1/status")
@@ -61,6 +61,11 @@ struct ConsoleAPITests {
         let ledger = try await HTTP.get(console.base + "/ledger", jar: jar)
         #expect(ledger.status == 200 && ledger.body.contains("台账校验通过"))
         #expect(try await HTTP.get(console.base + "/cameras/C1/snapshot", jar: jar).status == 404, "no snapshot kept")
+        // C2's snapshot: shown on its page, served from the snapshots folder, the very bytes kept.
+        #expect(try await HTTP.get(console.base + "/cameras/C2", jar: jar).body.contains("<img class=\"snapshot\" id=\"snapshot\" src=\"/cameras/C2/snapshot\""))
+        let picture = try await HTTP.get(console.base + "/cameras/C2/snapshot", jar: jar)
+        #expect(picture.status == 200 && picture.headers["content-type"] == "image/jpeg")
+        #expect(picture.headers["content-length"] == String(console.snapshot.count))
 
         // Logging out ends the session on the server, not only in the browser.
         let token = String(cookie.split(separator: ";")[0])

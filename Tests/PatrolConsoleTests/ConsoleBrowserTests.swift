@@ -31,6 +31,7 @@ struct ConsoleBrowserTests {
         var statusPhoneTooWide: Bool
         var venuePhoneTooWide: Bool
         var cameraPhoneTooWide: Bool
+        var snapshotWidth: Int
     }
 
     @Test("refused without a login; logged in, the overdue venue first; a venue, a camera; a phone's width; wrong passwords rate-limited")
@@ -59,8 +60,9 @@ struct ConsoleBrowserTests {
         #expect(seen.loginErrors.prefix(3).allSatisfy { $0 == "用户名或密码错误。" }, "\(seen.loginErrors)")
         #expect(seen.loginErrors.dropFirst(3).allSatisfy { $0 == "登录失败次数过多，请稍后再试。" },
                 "the fourth try and the right password after it are refused: \(seen.loginErrors)")
+        #expect(seen.snapshotWidth == 320, "C2's snapshot drawn, fetched with the session's cookie")
         #expect(!seen.venuesPhoneTooWide && !seen.statusPhoneTooWide && !seen.venuePhoneTooWide && !seen.cameraPhoneTooWide)
-        for page in ["login", "status", "venues", "venue", "camera", "ledger", "phone", "refused"] {
+        for page in ["login", "status", "venues", "venue", "camera", "snapshot", "ledger", "phone", "refused"] {
             let size = try FileManager.default.attributesOfItem(atPath: Self.shots.appendingPathComponent("console-\(page).jpg").path)[.size] as? Int
             #expect((size ?? 0) > 5_000, "console-\(page).jpg")
         }

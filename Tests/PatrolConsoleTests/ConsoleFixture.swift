@@ -4,6 +4,7 @@ import PatrolConfig
 import PatrolConsole
 import PatrolInventory
 import PatrolLedger
+import PatrolProbe
 import PatrolSettings
 import PatrolStore
 import PatrolTestSupport
@@ -26,6 +27,8 @@ final class ConsoleFixture: Sendable {
     let config: String
     let port: Int
     let settings: ConsoleSettings
+    /// The JPEG kept as C2's snapshot.
+    let snapshot: Data
     private let task: Task<Void, any Error>
 
     var base: String { "http://127.0.0.1:\(port)" }
@@ -50,6 +53,15 @@ final class ConsoleFixture: Sendable {
                            since: Self.day1.start(in: Self.zone).addingTimeInterval(-86_400))
         try temporary.probe(Self.day1, in: Self.zone, cameras: ["C1", "C2", "C3", "C4"]) { $0 == "C1" ? .refused : .online }
         try DailyPatrol(store: temporary.store, settings: DailyPatrolSettings()).runDue(now: Self.day1.adding(1).start(in: Self.zone, hour: 7))
+        // C2's picture the next morning, kept as its snapshot (a JPEG made by PIL).
+        let jpeg = temporary.folder.appendingPathComponent("c2.jpg")
+        let made = try CommandRun(program: URL(fileURLWithPath: "/usr/bin/python3"), [
+            "-c", "import sys; from PIL import Image; Image.new('RGB', (320, 180), (40, 120, 200)).save(sys.argv[1], 'JPEG')", jpeg.path])
+        guard made.status == 0 else { throw ConsoleTestFailure(message: "PIL: \(made.all)") }
+        var picture = probeResult(.online, at: Self.day1.adding(1).start(in: Self.zone, hour: 0, minute: 5))
+        picture.snapshot = Snapshot(jpeg: try Data(contentsOf: jpeg), width: 320, height: 180)
+        try temporary.store.write([("C2", picture)])
+        snapshot = try Data(contentsOf: jpeg)
         try temporary.store.addAccount(name: Self.user, role: .operator, passwordHash: Bcrypt.hash(Self.password, cost: 6))
         try prepare(temporary)
 

@@ -112,6 +112,12 @@ def main():
         seen["camera_phone_too_wide"] = too_wide()
         shot("camera")
 
+        driver.get(args.base + "/cameras/C2")
+        wait.until(expected_conditions.presence_of_element_located((By.ID, "snapshot")))
+        seen["snapshot_width"] = driver.execute_script(
+            "const i = document.getElementById('snapshot'); return i.complete ? i.naturalWidth : -1")
+        shot("snapshot")
+
         driver.get(args.base + "/ledger?lang=en")
         wait.until(expected_conditions.presence_of_element_located((By.ID, "verify")))
         seen["ledger_verify"] = driver.find_element(By.ID, "verify").text
