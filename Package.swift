@@ -17,6 +17,10 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // The web console and /metrics (PatrolConsole); bcrypt for its accounts.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // This build's version, `public let patrolVersion`, written from `git describe` by the plugin
@@ -90,6 +94,24 @@ let package = Package(
             name: "PatrolRegistration",
             dependencies: ["PatrolInventory", "PatrolLedger", "PatrolProbe", "PatrolSettings", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // What the reading commands report, as values and as JSON: made once for `patrol --json`
+        // and the console's API, so that both say the same.
+        .target(
+            name: "PatrolViews",
+            dependencies: ["PatrolProbe", "PatrolInventory", "PatrolLedger", "PatrolStore", "PatrolSettings"]
+        ),
+        // The duty desk's web console (Hummingbird): pages, the JSON API, logins, /metrics.
+        .target(
+            name: "PatrolConsole",
+            dependencies: [
+                "PatrolViews", "PatrolStore", "PatrolReport", "PatrolLedger", "PatrolInventory", "PatrolProbe", "PatrolSettings", "PatrolOutput",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // The configuration file (YAML) read into the settings, with errors that name the key and the line.
         .target(name: "PatrolConfig", dependencies: ["PatrolSettings", .product(name: "Yams", package: "Yams")]),
         // The daily report's mail: MIME messages in UTF-8, rendered into the store's outbox, sendmail.
@@ -101,7 +123,8 @@ let package = Package(
             name: "patrol",
             dependencies: [
                 "PatrolOutput", "PatrolProbe", "PatrolInventory", "PatrolStore", "PatrolLedger", "PatrolReport", "PatrolMail", "PatrolConfig",
-                "PatrolSettings", "PatrolAlerts", "PatrolVersion", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "PatrolSettings", "PatrolAlerts", "PatrolVersion", "PatrolViews", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ]
         ),
         // The daemon as a group of services (swift-service-lifecycle): the sweeper, the store
@@ -111,7 +134,8 @@ let package = Package(
             name: "PatrolDaemon",
             dependencies: [
                 "PatrolOutput", "PatrolProbe", "PatrolInventory", "PatrolSweep", "PatrolStore", "PatrolLedger", "PatrolReport", "PatrolMail",
-                "PatrolRegistration", "PatrolConfig", "PatrolSettings", "PatrolAlerts", "PatrolVersion", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "PatrolRegistration", "PatrolConfig", "PatrolSettings", "PatrolAlerts", "PatrolVersion", "PatrolConsole", "PatrolViews",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Atomics", package: "swift-atomics"),
@@ -175,7 +199,7 @@ let package = Package(
         // The command line's own parts: display width, tables, time arguments, the languages' catalogues.
         .testTarget(
             name: "PatrolCLITests",
-            dependencies: ["patrol", "PatrolReport", "PatrolLedger", "PatrolInventory", "PatrolProbe", "PatrolStore", "PatrolTestSupport"]
+            dependencies: ["patrol", "PatrolReport", "PatrolLedger", "PatrolInventory", "PatrolProbe", "PatrolStore", "PatrolViews", "PatrolTestSupport"]
         ),
         .testTarget(
             name: "PatrolReportTests",
@@ -202,6 +226,17 @@ let package = Package(
                 "PatrolRegistration", "PatrolAlerts", "PatrolTestSupport", "PatrolVersion",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
+        ),
+        // The web console in process on a real store: its API beside the real `patrol --json`, its
+        // logins, /metrics through Prometheus' own parser, its pages in headless Chromium.
+        .testTarget(
+            name: "PatrolConsoleTests",
+            dependencies: [
+                "PatrolConsole", "PatrolViews", "PatrolStore", "PatrolLedger", "PatrolInventory", "PatrolProbe", "PatrolSettings",
+                "PatrolConfig", "PatrolDaemon", "PatrolTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"), .product(name: "Yams", package: "Yams"),
+            ],
+            exclude: ["Tools"]
         ),
         // The real probe, the sweep, the daemon and the reading commands against the sample camera fleet.
         .testTarget(

@@ -33,6 +33,8 @@ public struct Configuration: Sendable, Equatable {
     public var registration = RegistrationSettings()
     /// The duty desk's alerts: rules, recipient groups, storms, quiet hours, the webhook.
     public var alerts = AlertSettings()
+    /// The web console and `/metrics` (off unless a `console:` section is given).
+    public var console = ConsoleSettings()
 
     public init() {
         coverPatrol()
@@ -59,7 +61,7 @@ public struct Configuration: Sendable, Equatable {
         for keyPath in [\Configuration.database, \Configuration.credentials, \Configuration.ledgerKey] where !configuration[keyPath: keyPath].hasPrefix("/") {
             configuration[keyPath: keyPath] = folder.appendingPathComponent(configuration[keyPath: keyPath]).standardizedFileURL.path
         }
-        for keyPath in [\Configuration.registration.tokenFile, \Configuration.registration.dropFolder] {
+        for keyPath in [\Configuration.registration.tokenFile, \Configuration.registration.dropFolder, \Configuration.console.metricsTokenFile] {
             if let path = configuration[keyPath: keyPath], !path.hasPrefix("/") {
                 configuration[keyPath: keyPath] = folder.appendingPathComponent(path).standardizedFileURL.path
             }
@@ -235,6 +237,24 @@ public struct Configuration: Sendable, Equatable {
         }
         if var section = try top.section("alerts") {
             try readAlerts(&section)
+        }
+        if var section = try top.section("console") {
+            console.enabled = try section.choice("enabled", of: Switch.self).map { $0 == .yes } ?? true
+            if let listen = try section.string("listen") {
+                guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65_535).contains(port),
+                      colon > listen.startIndex
+                else {
+                    throw section.error("listen", "'\(listen)' is not an address and port (e.g. 127.0.0.1:8780)", at: section.mark(of: "listen"))
+                }
+                console.host = String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+                console.port = port
+            }
+            console.sessionHours = try section.number("session_hours", in: 0.01...720) ?? console.sessionHours
+            console.secureCookie = try section.choice("secure_cookie", of: Switch.self).map { $0 == .yes } ?? console.secureCookie
+            console.maxFailures = try section.integer("max_failures", in: 1...1000) ?? console.maxFailures
+            console.lockoutMinutes = try section.number("lockout_minutes", in: 0.1...10_080) ?? console.lockoutMinutes
+            console.metricsTokenFile = try section.string("metrics_token_file") ?? console.metricsTokenFile
+            try section.rejectUnknownKeys()
         }
         try top.rejectUnknownKeys()
         coverPatrol()
@@ -415,4 +435,9 @@ public struct Configuration: Sendable, Equatable {
         }
         return address
     }
+}
+
+/// A yes-or-no key, as YAML 1.1 and 1.2 both read it.
+enum Switch: String, CaseIterable {
+    case yes = "true", no = "false"
 }

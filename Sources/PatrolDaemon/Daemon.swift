@@ -3,12 +3,14 @@ import Logging
 import PatrolConfig
 import PatrolAlerts
 import PatrolSettings
+import PatrolConsole
 import PatrolInventory
 import PatrolLedger
 import PatrolOutput
 import PatrolProbe
 import PatrolStore
 import PatrolVersion
+import PatrolViews
 import ServiceLifecycle
 import UnixSignals
 
@@ -176,7 +178,8 @@ public enum Daemon {
         let control = SignalService(signals: signals, sweeper: sweeper, status: status)
         Journal.notice("patrold \(patrolVersion) watching \(district.streams.count) cameras")
 
-        let services: [any Service] = [status, writer, watchdog, prune, mail, patrol, registration, alerts, sweeper]
+        var services: [any Service] = [status, writer, watchdog, prune, mail, patrol, registration, alerts, sweeper]
+        if let console = console(opened.configuration, writer: writer, patrol: patrol) { services.insert(console, at: 1) }
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
                 + [.init(service: control, successTerminationBehavior: .gracefullyShutdownGroup)],
@@ -195,6 +198,19 @@ public enum Daemon {
             throw Exit(74)
         }
         Journal.notice("stopped; all \(results) probe results of this run written")
+    }
+}
+
+extension Daemon {
+    /// The web console and `/metrics`, when the configuration has a `console:` section.
+    static func console(_ configuration: Configuration, writer: WriterService, patrol: DailyPatrolService) -> ConsoleService? {
+        guard configuration.console.enabled else { return nil }
+        let setup = ConsoleService.Setup(
+            console: configuration.console, patrol: configuration.patrol, cadence: configuration.cadence,
+            staleAfter: Reader.staleAfter(cadence: configuration.cadence, backoffLimit: configuration.schedule.backoffLimit),
+            database: configuration.database, publicKey: LedgerKeyFile(path: configuration.ledgerKey).publicPath)
+        return ConsoleService(setup: setup, live: LiveFigures(writerBacklog: { writer.health.pending },
+                                                              lastPatrolDuration: { patrol.lastPatrolDuration }, probes: writer.metrics))
     }
 }
 

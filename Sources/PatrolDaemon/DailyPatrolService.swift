@@ -4,6 +4,7 @@ import PatrolLedger
 import PatrolMail
 import PatrolStore
 import ServiceLifecycle
+import Synchronization
 
 /// The daily patrol as a service: every minute, on a queue of its own, each day that is due is
 /// judged in order (at its configured time, and after downtime every missed day), then the
@@ -22,6 +23,10 @@ public final class DailyPatrolService: Service, Sendable {
     private let now: @Sendable () -> Date
     private let onRun: @Sendable (Run) async -> Void
     private let work = WorkQueue("patrol.daily")
+    private let lastDuration = Mutex<Double?>(nil)
+
+    /// Seconds the last run that judged a day took, once one has (for `/metrics`).
+    public var lastPatrolDuration: Double? { lastDuration.withLock { $0 } }
 
     /// - Parameters:
     ///   - configuration: the configuration in force (a reload may change it).
@@ -50,7 +55,12 @@ public final class DailyPatrolService: Service, Sendable {
         let configuration = configuration()
         var reports: [PatrolDayReport] = []
         do {
+            let started = ContinuousClock.now
             reports = try Patrolling.runDue(Patrolling.daily(configuration, store: store), now: now())
+            if !reports.isEmpty {
+                let took = ContinuousClock.now - started
+                lastDuration.withLock { $0 = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18 }
+            }
         } catch {
             Journal.error("daily patrol failed, will try again: \(StorageFailure.explain(error) ?? "\(error)")")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import PatrolConfig
+import PatrolConsole
 import PatrolOutput
 import PatrolStore
 
@@ -9,7 +10,7 @@ enum Once {
     static func sweep(_ configuration: Configuration, district: District, store: Store) throws {
         // One pass as fast as it goes: a clock is read where a sender report comes anyway, never waited for.
         let engine = Engine(configuration: configuration, district: district, pictures: try? store.pictureMemory(), clockWait: 0)
-        let writer = WriterService.writer(configuration, store: store, status: nil)
+        let writer = WriterService.writer(configuration, store: store, status: nil, metrics: ProbeMetrics())
         let startedAt = Date()
         let clock = ContinuousClock.now
         var summary = SweepSummary()

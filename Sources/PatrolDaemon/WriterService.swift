@@ -1,4 +1,5 @@
 import PatrolConfig
+import PatrolConsole
 import PatrolLedger
 import PatrolProbe
 import PatrolStore
@@ -17,15 +18,19 @@ public final class WriterService: Service, Sendable {
     /// Results that writers replaced by a reload could not write.
     private let abandoned = Mutex(0)
     private let work = WorkQueue("patrol.writer.wait")
+    /// The results handed over, counted for `/metrics`.
+    public let metrics: ProbeMetrics
 
-    public init(store: Store, configuration: Configuration, status: StatusService? = nil) {
+    /// - Parameter metrics: where the results handed over are counted (`/metrics`).
+    public init(store: Store, configuration: Configuration, status: StatusService? = nil, metrics: ProbeMetrics = ProbeMetrics()) {
         self.store = store
         self.status = status
-        current = Mutex(Self.writer(configuration, store: store, status: status))
+        self.metrics = metrics
+        current = Mutex(Self.writer(configuration, store: store, status: status, metrics: metrics))
     }
 
     /// A batch writer for `configuration` that logs each camera going down or coming back.
-    static func writer(_ configuration: Configuration, store: Store, status: StatusService?) -> BatchWriter {
+    static func writer(_ configuration: Configuration, store: Store, status: StatusService?, metrics: ProbeMetrics) -> BatchWriter {
         let writer = BatchWriter(store: store,
                                  judge: ProbeJudge(debounce: configuration.debounce, thresholds: configuration.probe.thresholds,
                                                    scene: configuration.probe.scene),
@@ -34,6 +39,7 @@ public final class WriterService: Service, Sendable {
                                  interval: configuration.writer.batchInterval) { outcome in
             switch outcome {
             case .success(let report):
+                metrics.frozenAcrossProbes(report.frozenAcrossProbes)
                 // A camera's first verdict (unknown -> up) is not news; going down and coming back is.
                 for change in report.statusChanges where change.from != .unknown || change.to == .down {
                     Journal.notice("camera \(change.cameraID) \(change.from.rawValue) -> \(change.to.rawValue) (\(change.outcome.rawValue))")
@@ -54,6 +60,7 @@ public final class WriterService: Service, Sendable {
 
     /// Hands finished probes over; they are written within the batch interval.
     public func submit(_ results: [(cameraID: String, result: ProbeResult)]) {
+        metrics.record(results.map(\.result))
         writer.submit(results)
     }
 
@@ -66,7 +73,7 @@ public final class WriterService: Service, Sendable {
     /// Writes what the writer holds, then puts a new one for `configuration` in its place.
     func replace(for configuration: Configuration) async {
         await drain()
-        let next = Self.writer(configuration, store: store, status: status)
+        let next = Self.writer(configuration, store: store, status: status, metrics: metrics)
         let old = current.withLock { writer in
             defer { writer = next }
             return writer

@@ -85,7 +85,7 @@ protocol ReportWords: Sendable {
 }
 
 /// The report's fixed words, by what they are for.
-enum ReportPhrase: CaseIterable {
+public enum ReportPhrase: CaseIterable, Sendable {
     // Figures
     case interior, perimeter, all, camerasColumn, totalColumn, venuesColumn, onTheLadder, venuesOnTheLadder, yourVenues, district
     case failedCamerasByCause, camerasUnit, venuesUnit

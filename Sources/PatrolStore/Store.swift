@@ -288,6 +288,9 @@ public final class Store: Sendable {
         migrator.registerMigration("alerts: each alert event and its deliveries per channel and recipient, the rules' memory") { db in
             try AlertSchema.create(db)
         }
+        migrator.registerMigration("accounts: who may log in to the web console, with a bcrypt hash of each password") { db in
+            try createAccounts(db)
+        }
         return migrator
     }
 }

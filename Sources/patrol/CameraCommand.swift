@@ -3,6 +3,7 @@ import Foundation
 import PatrolLedger
 import PatrolOutput
 import PatrolStore
+import PatrolViews
 
 struct CameraCommand: ReadCommand {
     static var configuration: CommandConfiguration {
@@ -88,10 +89,7 @@ struct CameraCommand: ReadCommand {
     }
 
     func report(from store: Store, now: Date) throws -> CameraDetail {
-        guard let detail = try store.camera(id: try store.existingCameraID(id), probes: probes, changes: changes, now: now) else {
-            throw CommandFailure(message: say(.noCamera, id), exit: .notFound)
-        }
-        return detail
+        try Reader(store: store, settings: self.store.patrolSettings()).camera(id, probes: probes, changes: changes, now: now)
     }
 
     func text(_ detail: CameraDetail, now: Date) -> String {

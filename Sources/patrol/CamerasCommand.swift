@@ -3,6 +3,7 @@ import Foundation
 import PatrolInventory
 import PatrolProbe
 import PatrolStore
+import PatrolViews
 
 struct CamerasCommand: ReadCommand {
     static var configuration: CommandConfiguration {

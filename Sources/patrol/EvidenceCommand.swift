@@ -4,6 +4,7 @@ import PatrolInventory
 import PatrolLedger
 import PatrolOutput
 import PatrolStore
+import PatrolViews
 
 /// `patrol evidence SEQ --out DIR`: one ledger step's evidence as a folder an inspector can hand over.
 struct EvidenceCommand: ParsableCommand {

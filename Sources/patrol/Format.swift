@@ -3,6 +3,7 @@ import Foundation
 import PatrolLedger
 import PatrolProbe
 import PatrolStore
+import PatrolViews
 
 /// How the read commands write times, durations and JSON. Human output is in the local time
 /// zone (TZ), in the operator's language (`2026-09-21 14:03`, or `2026年9月21日 14:03` as the
@@ -76,19 +77,9 @@ enum Format {
         return parts.isEmpty ? "-" : parts.joined(separator: " ")
     }
 
-    /// Stable JSON for scripts: one object with `schema_version` beside the value's fields,
-    /// snake_case fields, sorted, times as JSONTime writes them (UTC, to the millisecond).
-    /// A list a command hands over whole (`patrol report outbox`) goes in an object under its name.
-    /// - Parameter versioned: false for a value that holds its own `schema_version` (a file's).
+    /// The JSON every read command's `--json` writes (Shapes.json: the console's API answers the same).
     static func json(_ value: some Encodable, versioned: Bool = true) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = JSONTime.encoding
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = if !versioned { try encoder.encode(value) }
-            else if let list = value as? any NamedList { try encoder.encode(list.versioned) }
-            else { try encoder.encode(Versioned(value)) }
-        return String(decoding: data, as: UTF8.self)
+        try Shapes.json(value, versioned: versioned)
     }
 }
 
@@ -133,75 +124,10 @@ struct TimeArgument: ExpressibleByArgument, Sendable {
     }
 }
 
-/// A command's JSON: `schema_version` (docs/CLI.md says what each version holds) beside the
-/// fields of the value, which must encode as an object (a list goes in one: `Listing`).
-struct Versioned<Value: Encodable>: Encodable {
-    /// The version of the shapes docs/CLI.md documents; it changes when a field is removed or
-    /// changes its meaning, not when one is added.
-    static var schemaVersion: Int { 1 }
-
-    var value: Value
-
-    init(_ value: Value) { self.value = value }
-
-    enum Key: String, CodingKey { case schemaVersion = "schema_version" }
-
-    func encode(to encoder: Encoder) throws {
-        try value.encode(to: encoder)
-        var container = encoder.container(keyedBy: Key.self)
-        try container.encode(Self.schemaVersion, forKey: .schemaVersion)
-    }
-}
-
-/// A listing: every item found, of which `--limit` shows the first (or, for the ledger, the
-/// newest) few. JSON holds the items shown under their name (`cameras`, `venues`, `entries`…)
-/// and `total`, how many were found.
-struct Listing<Item: Encodable>: Encodable {
-    var name: String
-    var all: [Item]
-    var limit: Int?
-    /// Whether `limit` keeps the last items (the newest entries of the ledger) rather than the first.
-    var keepsLast = false
-
-    init(_ name: String, _ all: [Item], limit: Int? = nil, keepsLast: Bool = false) {
-        self.name = name
-        self.all = all
-        self.limit = limit
-        self.keepsLast = keepsLast
-    }
-
-    var shown: [Item] {
-        guard let limit, limit < all.count else { return all }
-        return keepsLast ? Array(all.suffix(limit)) : Array(all.prefix(limit))
-    }
-
+extension Listing {
     /// `50 of 1580 shown (--limit)` when the limit left some out; nil otherwise.
     var note: String? {
         guard let limit, limit < all.count else { return nil }
         return say(.limited, limit, all.count)
     }
-
-    struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
-    func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: Key.self)
-        try container.encode(shown, forKey: Key(stringValue: name))
-        try container.encode(all.count, forKey: Key(stringValue: "total"))
-    }
-}
-
-/// A list of values whose JSON goes under a name of its own.
-protocol NamedList {
-    /// The list in its object, with `schema_version`.
-    var versioned: any Encodable { get }
-}
-
-/// The outbox's messages: `{"messages": [...], "total": N, "schema_version": 1}`.
-extension Array: NamedList where Element == OutboxEntry {
-    var versioned: any Encodable { Versioned(Listing("messages", self)) }
 }

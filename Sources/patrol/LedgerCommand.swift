@@ -3,6 +3,7 @@ import Foundation
 import PatrolOutput
 import PatrolLedger
 import PatrolStore
+import PatrolViews
 
 struct LedgerCommand: ParsableCommand {
     static var configuration: CommandConfiguration {
@@ -39,9 +40,9 @@ struct LedgerList: ReadCommand {
 
     /// The entries found; `--limit` keeps the newest.
     func report(from store: Store, now: Date) throws -> Listing<EntryView> {
-        let venue = try self.venue.map(store.existingVenueID)
-        return Listing("entries", try store.ledger(venue: venue, kinds: kind.compactMap(EntryKind.init), since: since.flatMap(PatrolDay.init))
-            .map(EntryView.init), limit: list.limit, keepsLast: true)
+        Listing("entries", try Reader(store: store, settings: self.store.patrolSettings())
+            .ledger(venue: venue, kinds: kind.compactMap(EntryKind.init), since: since.flatMap(PatrolDay.init)),
+                limit: list.limit, keepsLast: true)
     }
 
     func text(_ listing: Listing<EntryView>, now: Date) -> String {
@@ -65,33 +66,14 @@ struct LedgerVerify: ParsableCommand {
     @OptionGroup var store: DatabaseOptions
     @OptionGroup var output: OutputOptions
 
-    struct Verification: Encodable {
-        var ok: Bool
-        var entries: Int
-        var patrolDays: Int
-        var problem: String?
-        var seq: Int?
-        /// `HASH:N`: the ledger's last entry.
-        var head: String?
-        var sealedBy: String?
-        var trusted: Bool
-        var predates: Int
-        /// Pictures cited as evidence that match their hashes, and those missing.
-        var pictures: Int
-        var missingPictures: [String]
-    }
-
     func validate() throws {
         if let head, LedgerHead(head) == nil { throw ValidationError(say(.verifyHeadMalformed, head)) }
     }
 
     func run() throws {
         let trusted = try trustedKey()
-        let check = try store.openForReading().verifyLedger(policy: store.patrolSettings().ladder, trusted: trusted,
-                                                            head: head.flatMap(LedgerHead.init))
-        let result = Verification(ok: check.ok, entries: check.entries, patrolDays: check.days, problem: check.problem, seq: check.seq,
-                                  head: check.head?.description, sealedBy: check.sealedBy, trusted: check.trusted,
-                                  predates: check.predates, pictures: check.pictures, missingPictures: check.missingPictures)
+        let (check, result) = try Reader(store: store.openForReading(), settings: store.patrolSettings())
+            .verify(trusted: trusted, head: head.flatMap(LedgerHead.init))
         if output.json {
             try Output.line(try Format.json(result))
         } else if let problem = check.problem {

@@ -5,6 +5,7 @@ import PatrolOutput
 import PatrolInventory
 import PatrolLedger
 import PatrolStore
+import PatrolViews
 
 /// What every operator act requires: who records it, and why. The ledger keeps both.
 struct ActOptions: ParsableArguments {

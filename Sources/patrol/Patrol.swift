@@ -18,6 +18,7 @@ struct Patrol: ParsableCommand {
                 LedgerCommand.self, WaiveCommand.self, ReinstateCommand.self, ViolationCommand.self, RevokeCommand.self,
                 NoteCommand.self, TierCommand.self, SupervisorCommand.self, ReportCommand.self,
                 RegistrationCommand.self, AlertsCommand.self, EvidenceCommand.self, ProbeCommand.self, InventoryCommand.self,
+                UserCommand.self,
             ]
         )
     }

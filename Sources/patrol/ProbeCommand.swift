@@ -3,6 +3,7 @@ import Foundation
 import PatrolLedger
 import PatrolOutput
 import PatrolProbe
+import PatrolViews
 import PatrolSettings
 
 struct ProbeCommand: ParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PatrolOutput
 import PatrolStore
+import PatrolViews
 
 /// The `--json` flag every read command takes.
 struct OutputOptions: ParsableArguments {
@@ -32,7 +33,12 @@ protocol ReadCommand: ParsableCommand {
 extension ReadCommand {
     /// What the command prints, without printing it.
     func render(now: Date = Date()) throws -> String {
-        let report = try report(from: store.openForReading(), now: now)
+        let report: Report
+        do {
+            report = try self.report(from: store.openForReading(), now: now)
+        } catch let failure as Reader.Failure {
+            throw CommandFailure(failure)
+        }
         return output.json ? try Format.json(report) : text(report, now: now)
     }
 

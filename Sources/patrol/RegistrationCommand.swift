@@ -3,6 +3,7 @@ import Foundation
 import PatrolOutput
 import PatrolSettings
 import PatrolStore
+import PatrolViews
 
 struct RegistrationCommand: ReadCommand {
     static var configuration: CommandConfiguration {

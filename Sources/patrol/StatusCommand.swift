@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PatrolSettings
 import PatrolStore
+import PatrolViews
 
 struct StatusCommand: ReadCommand {
     static var configuration: CommandConfiguration {
@@ -19,8 +20,7 @@ struct StatusCommand: ReadCommand {
     }
 
     func report(from store: Store, now: Date) throws -> WithLadder<DistrictStatus, LadderStatus> {
-        WithLadder(base: try store.districtStatus(now: now, staleAfter: staleAfter ?? self.store.staleAfter()),
-                   ladder: LadderStatus(try LadderReading(store, options: self.store, now: now), lastPatrol: try store.lastPatrolDay()))
+        try Reader(store: store, settings: self.store.patrolSettings()).status(now: now, staleAfter: staleAfter ?? self.store.staleAfter())
     }
 
     func text(_ report: WithLadder<DistrictStatus, LadderStatus>, now: Date) -> String {

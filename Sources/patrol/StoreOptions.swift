@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PatrolConfig
 import PatrolStore
+import PatrolViews
 
 /// Where the command line finds the database: `--db`, or the configuration file.
 struct DatabaseOptions: ParsableArguments {
@@ -51,8 +52,7 @@ struct DatabaseOptions: ParsableArguments {
     /// of a camera that keeps failing).
     func staleAfter() throws -> Double {
         let configuration = try configuration()
-        let cadence = configuration.cadence
-        return 2 * max(cadence.priority, cadence.watch, cadence.general, configuration.schedule.backoffLimit)
+        return Reader.staleAfter(cadence: configuration.cadence, backoffLimit: configuration.schedule.backoffLimit)
     }
 
 }
@@ -101,6 +101,21 @@ struct CommandFailure: Error, CustomStringConvertible {
     var message: String
     var exit: Exit
     var description: String { message }
+
+    init(message: String, exit: Exit) {
+        self.message = message
+        self.exit = exit
+    }
+
+    /// A question the shared reader could not answer: exit 66, said in the operator's words.
+    init(_ failure: Reader.Failure) {
+        switch failure {
+        case .noVenue(let id): self.init(message: say(.noVenue, id), exit: .notFound)
+        case .noCamera(let id): self.init(message: say(.noCamera, id), exit: .notFound)
+        case .noDistrict(let name): self.init(message: say(.venuesNoDistrict, name), exit: .notFound)
+        case .noSupervisor(let name): self.init(message: say(.venuesNoSupervisor, name), exit: .notFound)
+        }
+    }
 }
 
 extension Store {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PatrolStore
+import PatrolViews
 
 struct VenueCommand: ReadCommand {
     static var configuration: CommandConfiguration {
@@ -13,20 +14,11 @@ struct VenueCommand: ReadCommand {
     @OptionGroup var store: DatabaseOptions
     @OptionGroup var output: OutputOptions
 
-    struct Ledger: Encodable {
-        var ladder: LadderView
-        var entries: [EntryView]
+    func report(from store: Store, now: Date) throws -> WithLadder<VenueDetail, Reader.VenueLedger> {
+        try Reader(store: store, settings: self.store.patrolSettings()).venue(id, now: now)
     }
 
-    func report(from store: Store, now: Date) throws -> WithLadder<VenueDetail, Ledger> {
-        let id = try store.existingVenueID(self.id)
-        guard let detail = try store.venue(id: id) else { throw CommandFailure(message: say(.noVenue, id), exit: .notFound) }
-        let reading = try LadderReading(store, options: self.store, now: now, venues: [id])
-        let ladder = reading.view(id, tier: detail.venue.tier, supervisor: detail.venue.supervisor)
-        return WithLadder(base: detail, ladder: Ledger(ladder: ladder, entries: try store.ledger(venue: id).map(EntryView.init)))
-    }
-
-    func text(_ report: WithLadder<VenueDetail, Ledger>, now: Date) -> String {
+    func text(_ report: WithLadder<VenueDetail, Reader.VenueLedger>, now: Date) -> String {
         let detail = report.base
         let venue = detail.venue, counts = detail.counts
         var facts = [(say(.venueKind), word(venue.kind)), (say(.venueTier), word(venue.tier)),

@@ -3,6 +3,7 @@ import Foundation
 import PatrolInventory
 import PatrolLedger
 import PatrolStore
+import PatrolViews
 
 struct VenuesCommand: ReadCommand {
     static var configuration: CommandConfiguration {
@@ -25,14 +26,7 @@ struct VenuesCommand: ReadCommand {
     @Option(help: ArgumentHelp(say(.venuesHelpSupervisor), valueName: "name"))
     var supervisor: String?
 
-    /// A place on the ladder, or one of the questions an operator asks of it.
-    enum State: String, ExpressibleByArgument, CaseIterable {
-        case clean, ordered, warned, suspended, closed
-        /// Missed a deadline and not yet made good.
-        case overdue
-        /// A deadline today or tomorrow.
-        case due
-    }
+    typealias State = Reader.StandingFilter
 
     @Option(help: ArgumentHelp(say(.venuesHelpState, State.allCases.map(\.rawValue).joined(separator: ", ")), valueName: "state"))
     var state: State?
@@ -43,31 +37,8 @@ struct VenuesCommand: ReadCommand {
         filter.tier = tier
         filter.district = district
         filter.supervisor = supervisor
-        // A district or supervisor no venue has is a mistyped name, not an empty answer.
-        if let district {
-            var only = VenueFilter()
-            only.district = district
-            if try store.venueCount(matching: only) == 0 { throw CommandFailure(message: say(.venuesNoDistrict, district), exit: .notFound) }
-        }
-        if let supervisor {
-            var only = VenueFilter()
-            only.supervisor = supervisor
-            if try store.venueCount(matching: only) == 0 {
-                throw CommandFailure(message: say(.venuesNoSupervisor, supervisor), exit: .notFound)
-            }
-        }
-        let reading = try LadderReading(store, options: self.store, now: now)
-        return Listing("venues", try store.venues(matching: filter).compactMap { summary in
-            let id = summary.venue.id
-            let venueState = reading.states[id] ?? VenueState(tier: summary.venue.tier, supervisor: summary.venue.supervisor)
-            switch state {
-            case .overdue?: guard reading.isOverdue(venueState) else { return nil }
-            case .due?: guard reading.isDue(venueState) else { return nil }
-            case let wanted?: guard venueState.standing.rawValue == wanted.rawValue else { return nil }
-            case nil: break
-            }
-            return WithLadder(base: summary, ladder: reading.view(id, tier: summary.venue.tier, supervisor: summary.venue.supervisor))
-        }, limit: list.limit)
+        return Listing("venues", try Reader(store: store, settings: self.store.patrolSettings()).venues(filter, standing: state, now: now),
+                       limit: list.limit)
     }
 
     func text(_ listing: Listing<WithLadder<VenueSummary, LadderView>>, now: Date) -> String {
@@ -91,3 +62,5 @@ struct VenuesCommand: ReadCommand {
             + (listing.note.map { "\n" + $0 } ?? "")
     }
 }
+
+extension Reader.StandingFilter: ExpressibleByArgument {}

@@ -17,7 +17,7 @@ struct CatalogueTests {
     static let identifiers: Set<String> = Set(Vocabulary.allCases.flatMap(\.identifiers))
         .union(commands().map { $0._commandName })
         .union(["Patrol", "reference", "overdue", "due", "clean", "ordered", "warned", "suspended", "closed", "HASH", "NEW", "FILE",
-                "YYYY-MM-DD", "http", "yesterday", "zh-CN", "en"])
+                "YYYY-MM-DD", "http", "yesterday", "zh-CN", "en", "viewer", "operator", "console", "bcrypt", "NAME"])
         .union(ReportCSV.Table.allCases.map(\.rawValue)).union(ReportDailyCommand.OutputFormat.allCases.map(\.rawValue))
 
 

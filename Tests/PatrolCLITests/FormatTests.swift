@@ -1,5 +1,6 @@
 import Foundation
 import PatrolLedger
+import PatrolViews
 import Testing
 @testable import patrol
 

@@ -195,4 +195,26 @@ struct ConfigurationTests {
             #expect(error.key == "mail.maintenance", "\(error)")
         }
     }
+
+    @Test("console: off without the section, on with it, its keys read and checked")
+    func console() throws {
+        #expect(!Configuration().console.enabled)
+        let on = try Configuration.parse("console: {}\n", file: "patrol.yaml").console
+        #expect(on.enabled && on.host == "127.0.0.1" && on.port == 8780 && !on.secureCookie)
+        let set = try Configuration.parse("""
+            console:
+              listen: "[::1]:9000"
+              session_hours: 8
+              secure_cookie: true
+              max_failures: 3
+              lockout_minutes: 30
+            """, file: "patrol.yaml").console
+        #expect(set.host == "::1" && set.port == 9000 && set.sessionSeconds == 8 * 3600 && set.secureCookie)
+        #expect(set.maxFailures == 3 && set.lockoutSeconds == 1800)
+        #expect(try !Configuration.parse("console:\n  enabled: false\n", file: "patrol.yaml").console.enabled)
+        for bad in ["console:\n  listen: 8780\n", "console:\n  listen: host:99999\n", "console:\n  secure_cookie: maybe\n",
+                    "console:\n  colour: blue\n"] {
+            #expect(throws: ConfigError.self) { try Configuration.parse(bad, file: "patrol.yaml") }
+        }
+    }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One run of a built executable (`patrol`, `patrold`, `patrol-bench`) as a subprocess.
-public struct CommandRun {
+public struct CommandRun: Sendable {
     public var status: Int32
     public var stdout: String
     public var stderr: String
@@ -41,6 +41,15 @@ public struct CommandRun {
         }
     }
 
+    /// Runs `tool` with `input` on its standard input (a pipe, not a terminal).
+    public init(_ tool: String, _ arguments: [String], input: String, environment: [String: String] = [:]) throws {
+        let process = Process()
+        process.executableURL = Self.binary(tool)
+        process.arguments = arguments
+        process.environment = Self.environment(environment)
+        try self.init(running: process, input: Data(input.utf8))
+    }
+
     /// Runs `program` (a script, a tool of the system) the same way.
     public init(program: URL, _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) throws {
         let process = Process()
@@ -51,11 +60,17 @@ public struct CommandRun {
         try self.init(running: process)
     }
 
-    private init(running process: Process) throws {
+    private init(running process: Process, input: Data? = nil) throws {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let stdin = input.map { _ in Pipe() }
+        if let stdin { process.standardInput = stdin }
         try process.run()
+        if let stdin, let input {
+            stdin.fileHandleForWriting.write(input)
+            try stdin.fileHandleForWriting.close()
+        }
         // Read both pipes to the end before waiting, so a chatty child never blocks on a full pipe.
         final class Box: @unchecked Sendable { var data = Data() }  // written before `sync` returns
         let errors = DispatchQueue(label: "stderr"), stderrBox = Box()

@@ -476,4 +476,28 @@ enum Message: String, CaseIterable, Sendable {
     case alertsDelivered
     case alertsSubjectAt
     case alertsHealthSubject
+    case userAbstract
+    case userDiscussion
+    case userAddAbstract
+    case userListAbstract
+    case userRemoveAbstract
+    case userPasswdAbstract
+    case userHelpName
+    case userHelpRole
+    case userBadName
+    case userPasswordPrompt
+    case userPasswordAgain
+    case userPasswordsDiffer
+    case userNoPassword
+    case userPasswordLength
+    case userExists
+    case userNoAccount
+    case userAdded
+    case userRemoved
+    case userPasswordChanged
+    case userNone
+    case userColumnName
+    case userColumnRole
+    case userColumnCreated
+    case userColumnChanged
 }

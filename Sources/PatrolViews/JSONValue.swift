@@ -3,7 +3,7 @@ import Foundation
 /// A JSON value read from text and written back as itself: the ledger's evidence, kept and
 /// hashed as canonical JSON text, appears in a command's JSON as the object it is, not as a
 /// string holding JSON.
-enum JSONValue: Codable, Equatable, Sendable {
+public enum JSONValue: Codable, Equatable, Sendable {
     case null
     case bool(Bool)
     case integer(Int64)
@@ -13,12 +13,12 @@ enum JSONValue: Codable, Equatable, Sendable {
     case object([String: JSONValue])
 
     /// The value `text` holds; nil when it is not JSON.
-    init?(json text: String) {
+    public init?(json text: String) {
         guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else { return nil }
         self = value
     }
 
-    init(from decoder: Decoder) throws {
+    public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() { self = .null }
         else if let value = try? container.decode(Bool.self) { self = .bool(value) }
@@ -29,7 +29,7 @@ enum JSONValue: Codable, Equatable, Sendable {
         else { self = .object(try container.decode([String: JSONValue].self)) }
     }
 
-    func encode(to encoder: Encoder) throws {
+    public func encode(to encoder: Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .null: try container.encodeNil()
