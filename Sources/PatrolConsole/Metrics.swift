@@ -129,6 +129,13 @@ struct MetricsPage {
 
         out.family("patrol_outbox_pending", "gauge", "Report mail waiting for sendmail.")
         out.sample("patrol_outbox_pending", [], Double(try store.pendingMail().count))
+        let alerts = try store.alertQueueDepth()
+        out.family("patrol_alert_deliveries_pending", "gauge", "Alert deliveries waiting to go out (queued or retrying), by channel.")
+        for channel in AlertChannel.allCases {
+            out.sample("patrol_alert_deliveries_pending", [("channel", channel.rawValue)], Double(alerts.waiting[channel] ?? 0))
+        }
+        out.family("patrol_alerts_open", "gauge", "Alerts open: their subjects not all back yet.")
+        out.sample("patrol_alerts_open", [], Double(alerts.open))
 
         if let last = try store.patrolledDays(limit: 1).first {
             out.family("patrol_last_patrol_day_timestamp_seconds", "gauge",

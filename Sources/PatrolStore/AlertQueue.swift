@@ -364,6 +364,17 @@ extension Store {
         try pool.read { db in try Date.fetchOne(db, sql: "SELECT min(next_attempt_at) FROM alert_delivery WHERE sent_at IS NULL") }
     }
 
+    /// The alert queue's depth: deliveries not yet sent, by channel, and the alerts open.
+    public func alertQueueDepth() throws -> (waiting: [AlertChannel: Int], open: Int) {
+        try pool.read { db in
+            let waiting = try Row.fetchAll(db, sql: "SELECT channel, count(*) AS n FROM alert_delivery WHERE sent_at IS NULL GROUP BY channel")
+                .reduce(into: [AlertChannel: Int]()) { counts, row in
+                    if let channel = AlertChannel(rawValue: row["channel"]) { counts[channel] = row["n"] }
+                }
+            return (waiting, try Self.alertCursor(db)?.book.openAlerts.count ?? 0)
+        }
+    }
+
     /// Deliveries of an event (by its id), sent or not.
     public func alertDeliveries(eventID: String) throws -> [AlertDeliveryEntry] {
         try pool.read { db in try Self.alertDeliveries(db, where: "e.event_id = ?", [eventID]) }

@@ -51,6 +51,20 @@ struct MetricsTests {
             writer.writer.drain()
         }
         defer { Task { await console.stop() } }
+        // One alert, mailed to two desks (one sent, one retrying) and posted to the webhook (sent).
+        try await DatabaseQueue(path: console.database).write { db in
+            try db.execute(sql: """
+                INSERT INTO alert_event (id, event_id, alert, kind, rule, signal, subject, detail, members, still_down, summary, title, at, body)
+                VALUES (1, 'patrol-A1-open', 1, 'open', 'priority-interior', 'camera', 'C1', 'timeout', 1, 1, 0, '摄像机离线', ?, '{}')
+                """, arguments: [ConsoleFixture.now.addingTimeInterval(-600)])
+            for (channel, recipient, sent) in [("mail", "duty@district.example", true), ("mail", "repair@district.example", false),
+                                               ("webhook", "http://127.0.0.1:9/hook", true)] {
+                try db.execute(sql: """
+                    INSERT INTO alert_delivery (event, channel, recipient, payload, next_attempt_at, sent_at, last_error)
+                    VALUES (1, ?, ?, x'00', ?, ?, ?)
+                    """, arguments: [channel, recipient, ConsoleFixture.now, sent ? ConsoleFixture.now : nil, sent ? nil : "sendmail: exit 75"])
+            }
+        }
         let response = try await HTTP.get(console.base + "/metrics")
         #expect(response.status == 200)
         #expect(response.headers["content-type"]?.hasPrefix("text/plain; version=0.0.4") == true)
@@ -94,6 +108,17 @@ struct MetricsTests {
 
         let pending = try await queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM mail_outbox WHERE sent_at IS NULL") ?? 0 }
         #expect(samples["patrol_outbox_pending"]?.first?.value == Double(pending))
+        let alertsWaiting = try await queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT channel, count(*) AS n FROM alert_delivery WHERE sent_at IS NULL GROUP BY channel")
+                .reduce(into: [String: Double]()) { $0[$1["channel"]] = Double($1["n"] as Int) }
+        }
+        #expect(alertsWaiting == ["mail": 1])
+        let alertGauges = try #require(samples["patrol_alert_deliveries_pending"])
+        #expect(alertGauges.count == 2)
+        for sample in alertGauges {
+            #expect(sample.value == alertsWaiting[sample.labels["channel"] ?? ""] ?? 0, "\(sample.labels)")
+        }
+        #expect(samples["patrol_alerts_open"]?.first?.value == 0, "no alert service ran on this store: nothing open")
         let day = ConsoleFixture.day1.start(in: ConsoleFixture.zone).timeIntervalSince1970
         #expect(samples["patrol_last_patrol_day_timestamp_seconds"]?.first?.value == day)
         // The console's clock is the fixture's: the last probes were 300 s before it. The priority
