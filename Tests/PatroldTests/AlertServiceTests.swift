@@ -25,7 +25,7 @@ struct AlertServiceTests {
         try daemon.importCameras([1, 2, 3], port: 554, since: Self.t0.addingTimeInterval(-86_400))
     }
 
-    func configuration(webhook: String? = nil, via: String = "[mail]") throws -> Configuration {
+    func configuration(webhook: String? = nil, via: String = "[mail]", stormWindow: Int = 0) throws -> Configuration {
         try daemon.writeConfiguration(extra: """
             alerts:
               groups:
@@ -38,7 +38,7 @@ struct AlertServiceTests {
                   to: [duty_desk]
                   via: \(via)
                   remind_every: 3600
-              storm_window: 0
+              storm_window: \(stormWindow)
             """)
     }
 
@@ -101,6 +101,43 @@ struct AlertServiceTests {
         #expect(subjects.count == 4 && subjects[2].hasPrefix("【恢复】摄像机 C2 已恢复"), "\(subjects)")
         let overview = try daemon.store.alertOverview()
         #expect(overview.open.isEmpty && overview.waiting.isEmpty && overview.recent.map(\.kind) == ["resolve", "open"])
+    }
+
+    @Test("a storm: 300 cameras down within a minute go to each desk as one summary mail, and their return as one resolution")
+    func storm() async throws {
+        let receiver = try Receiver()
+        let home = try MailHome()
+        try home.use(port: receiver.port)
+        try daemon.importCameras(Array(1...300), port: 554, since: Self.t0.addingTimeInterval(-86_400))
+        let cameras = (1...300).map { "C\($0)" }
+        for camera in cameras { try online(camera, from: -100) }
+        let service = service(try configuration(stormWindow: 60), home: home)
+        _ = try #require(await service.passNow())
+
+        // A power cut walking across the district: a camera every 0.15 s, down 20 s later each.
+        for (index, camera) in cameras.enumerated() { try failing(camera, from: Double(index) * 0.15) }
+        for seconds in [51.0, 80, 109] {
+            advance(to: seconds)
+            let pass = try #require(await service.passNow())
+            #expect(pass.notices.isEmpty, "at \(seconds) s the storm's window (from 50 s, 60 s long) is still open")
+        }
+        advance(to: 111)
+        let open = try #require(await service.passNow())
+        let summary = try #require(open.notices.first)
+        #expect(open.notices.count == 1 && summary.kind == .open && summary.summary && summary.total == 300 && summary.stillDown == 300)
+        #expect(open.sent.count == 2 && open.failed.isEmpty, "one message to each of the desk's two addresses")
+        let mails = try receiver.received()
+        #expect(mails.count == 2)
+        let first = try #require(mails.first)
+        let subject = try #require(try Self.parse(first.message)["subject"] as? String)
+        #expect(subject.contains("300"), "\(subject)")
+
+        for camera in cameras { try online(camera, from: 200) }
+        advance(to: 300)
+        let back = try #require(await service.passNow())
+        #expect(back.notices.map(\.kind) == [.resolve] && back.notices.first?.total == 300)
+        #expect(try receiver.received().count == 4)
+        #expect(try daemon.store.alertOverview().open.isEmpty)
     }
 
     @Test("a webhook answering 500, then 200, gets the alert once, signed, with its event id; the failure is kept meanwhile")
