@@ -9,9 +9,13 @@ import Testing
 /// black or frozen picture, which they then check at once.
 @Suite("Picture checks on their own cadence, on the fleet", .serialized)
 struct CadenceFleetTests {
-    /// A probe that checks the picture, then one that does not, with what the first saw.
+    /// A probe that checks the picture, then one that does not, with what the first saw. The
+    /// first only prepares the second: it gets a longer window, as the fleet shares the loaded
+    /// cores of a whole test run (an H.265 mount once sent no frame for 4 s there).
     func pictureThenLiveness(_ url: StreamURL) -> (ProbeResult, ProbeResult) {
-        let checked = Probe.run(url, settings: Fleet.steadyProbe)
+        var patient = Fleet.steadyProbe
+        patient.window = .seconds(10)
+        let checked = Probe.run(url, settings: patient)
         let liveness = Probe.run(url, settings: Fleet.steadyProbe,
                                  picture: PictureRequest(checkPicture: false, history: checked.coded))
         return (checked, liveness)
