@@ -38,10 +38,15 @@ import urllib.parse
 import gi
 
 gi.require_version("Gst", "1.0")
+gi.require_version("GstApp", "1.0")
 gi.require_version("GstRtp", "1.0")
 gi.require_version("GstRtsp", "1.0")
 gi.require_version("GstRtspServer", "1.0")
-from gi.repository import Gst, GstRtp, GstRtsp, GstRtspServer  # noqa: E402
+# GstApp is imported for its classes only: PyGObject makes a wrapper class the first time it meets
+# a type, and the feeds meet their appsrc on several threads at once; made there, the wrapper of
+# GstAppSrc could come out without its parent Gst.Element ("Must be Gst.Element, not GstAppSrc"),
+# and the fleet failed to start. Made here, once, before any thread.
+from gi.repository import Gst, GstApp, GstRtp, GstRtsp, GstRtspServer  # noqa: E402,F401
 
 from . import catalog  # noqa: E402
 from .media import corrupt_slices  # noqa: E402
