@@ -40,7 +40,7 @@ struct NginxTests {
         try """
             daemon off;
             pid \(root.path)/nginx.pid;
-            error_log \(root.path)/logs/error.log;
+            error_log stderr notice;
             events {}
             http {
                 access_log off;
@@ -59,20 +59,22 @@ struct NginxTests {
         let nginx = Process()
         nginx.executableURL = URL(fileURLWithPath: "/usr/sbin/nginx")
         nginx.arguments = ["-p", root.path, "-c", conf.path]
-        nginx.standardError = FileHandle.nullDevice
+        let log = Pipe()
+        nginx.standardError = log
         try nginx.run()
         defer {
             nginx.terminate()
             nginx.waitUntilExit()
         }
-        // Ready once it answers: polled, each try bounded by curl's own timeout.
-        let base = "https://127.0.0.1:\(https)"
-        var first: HTTP?
-        for _ in 0..<200 where first == nil {
-            first = try? await HTTP.get(base + "/", headers: [], insecure: true)
-            if first == nil { try await Task.sleep(for: .milliseconds(50)) }
+        // The master logs its workers' start once its sockets listen: ready from then on.
+        var said = ""
+        while !said.contains("start worker process") {
+            let chunk = log.fileHandleForReading.availableData
+            try #require(!chunk.isEmpty, "nginx ended before it listened: \(said)")
+            said += String(decoding: chunk, as: UTF8.self)
         }
-        let page = try #require(first, "nginx never answered on \(https)")
+        let base = "https://127.0.0.1:\(https)"
+        let page = try await HTTP.get(base + "/", headers: [], insecure: true)
         #expect(page.status == 303)
         #expect(page.headers["location"] == "/login?next=%2F")
         #expect(page.headers["strict-transport-security"] == "max-age=31536000")
