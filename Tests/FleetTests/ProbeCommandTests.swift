@@ -85,14 +85,17 @@ struct ProbeCommandTests {
             ["probe", "rtsp://admin:\(secret)@/nohost"],
             ["probe", "ftp://admin:\(secret)@127.0.0.1/x"],
         ]
-        var statuses: [Int32] = []
-        for arguments in cases {
+        // Each case reaches the stage it is for: authenticated (online; or stalled, 26, when a loaded
+        // host holds the fleet's frames back past the probe's silence limit: still past the login),
+        // refused credentials, refused connection, no answer, no such host, no host, not RTSP.
+        let expected: [Set<Int32>] = [[0, 26], [0, 26], [22], [20], [21], [20], [64], [64]]
+        for (arguments, allowed) in zip(cases, expected) {
             let run = try patrol(arguments)
-            statuses.append(run.status)
-            #expect(!run.all.contains(secret), "leaked by \(arguments.dropLast().joined(separator: " "))")
-            #expect(!run.all.contains("admin:"), "leaked user by \(arguments.dropLast().joined(separator: " "))")
+            let shown = arguments.dropLast().joined(separator: " ")
+            #expect(allowed.contains(run.status), "\(shown): exit \(run.status)\n\(run.all)")
+            #expect(!run.all.contains(secret), "leaked by \(shown)")
+            #expect(!run.all.contains("admin:"), "leaked user by \(shown)")
         }
-        #expect(statuses == [0, 0, 22, 20, 21, 20, 64, 64])
     }
 
     @Test("credentials can be passed apart from the URL")
