@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 let package = Package(
@@ -12,13 +12,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         // The web console and /metrics (PatrolConsole); bcrypt for its accounts.
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
@@ -39,6 +38,9 @@ let package = Package(
             dependencies: ["CFFmpeg"],
             linkerSettings: ["avformat", "avcodec", "swscale", "avutil"].map { .linkedLibrary($0) }
         ),
+        // SHA-256, HMAC-SHA256 and Ed25519 from the system's libcrypto (OpenSSL 3).
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .target(name: "PatrolCrypto", dependencies: ["CLibCrypto"]),
         // The configuration's values: plain settings of the probe, the schedule, the daily patrol,
         // the ladder, the mail and the store, and one value per tier. Depends on nothing.
         .target(name: "PatrolSettings"),
@@ -60,20 +62,20 @@ let package = Package(
         // ledger. Pure: no clock, no I/O.
         .target(
             name: "PatrolLedger",
-            dependencies: ["PatrolProbe", "PatrolInventory", "PatrolSettings", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["PatrolProbe", "PatrolInventory", "PatrolSettings", "PatrolCrypto"]
         ),
         // The duty desk's alert rules: fed changes and the time, the alerts to open, resolve and
         // remind (debounce, storms, quiet hours); the webhook's JSON body and signature. Pure.
         .target(
             name: "PatrolAlerts",
-            dependencies: ["PatrolProbe", "PatrolSettings", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["PatrolProbe", "PatrolSettings", "PatrolCrypto"]
         ),
         // SQLite through GRDB: inventory, camera state, probe history, roll-ups, metadata index.
         .target(
             name: "PatrolStore",
             dependencies: [
                 "PatrolProbe", "PatrolInventory", "PatrolLedger", "PatrolRegistration", "PatrolSettings", "PatrolAlerts",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "PatrolCrypto", .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         // Made-up but realistic pasts as plain values (probe history, patrol days, a report day with
@@ -92,7 +94,7 @@ let package = Package(
         // exports into a drop folder, decoded field by field into samples.
         .target(
             name: "PatrolRegistration",
-            dependencies: ["PatrolInventory", "PatrolLedger", "PatrolProbe", "PatrolSettings", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["PatrolInventory", "PatrolLedger", "PatrolProbe", "PatrolSettings", "PatrolCrypto"]
         ),
         // What the reading commands report, as values and as JSON: made once for `patrol --json`
         // and the console's API, so that both say the same.
@@ -123,7 +125,7 @@ let package = Package(
             name: "patrol",
             dependencies: [
                 "PatrolOutput", "PatrolProbe", "PatrolInventory", "PatrolStore", "PatrolLedger", "PatrolReport", "PatrolMail", "PatrolConfig",
-                "PatrolSettings", "PatrolAlerts", "PatrolVersion", "PatrolViews", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "PatrolSettings", "PatrolAlerts", "PatrolVersion", "PatrolViews", "PatrolCrypto", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ]
         ),
@@ -170,6 +172,7 @@ let package = Package(
             path: "Tests/PatrolTestSupport",
             exclude: ["Tools"]
         ),
+        .testTarget(name: "PatrolCryptoTests", dependencies: ["PatrolCrypto"]),
         .testTarget(name: "PatrolProbeTests", dependencies: ["PatrolProbe", "PatrolSettings"]),
         .testTarget(name: "PatrolInventoryTests", dependencies: ["PatrolInventory", "PatrolProbe"]),
         .testTarget(

@@ -1,5 +1,5 @@
-import Crypto
 import Foundation
+import PatrolCrypto
 import PatrolProbe
 import PatrolSettings
 
@@ -54,7 +54,6 @@ public enum AlertBody {
 
     /// `sha256=` and the hex HMAC-SHA256 of `body` under `secret`: the `X-Patrol-Signature` header.
     public static func signature(_ body: Data, secret: Data) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: secret))
-        return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
+        "sha256=" + Hex.encode(HMACSHA256.code(for: body, key: secret))
     }
 }

@@ -1,4 +1,4 @@
-import Crypto
+import PatrolCrypto
 import Foundation
 import PatrolInventory
 import PatrolProbe

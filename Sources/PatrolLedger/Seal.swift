@@ -1,4 +1,4 @@
-import Crypto
+import PatrolCrypto
 import Foundation
 
 /// The ledger's signing key: an Ed25519 key pair. Whoever writes the ledger (patrold, an
@@ -8,11 +8,11 @@ public struct LedgerKey: Sendable {
     /// The private key's raw 32 bytes.
     let raw: Data
 
-    public init(_ signing: Curve25519.Signing.PrivateKey = Curve25519.Signing.PrivateKey()) {
+    public init(_ signing: Ed25519.PrivateKey = Ed25519.PrivateKey()) {
         raw = signing.rawRepresentation
     }
 
-    var signing: Curve25519.Signing.PrivateKey { try! Curve25519.Signing.PrivateKey(rawRepresentation: raw) }
+    var signing: Ed25519.PrivateKey { try! Ed25519.PrivateKey(rawRepresentation: raw) }
 
     /// The public key, hex: what the ledger names and verifiers compare with.
     public var publicKey: String { Hex.encode(signing.publicKey.rawRepresentation) }
@@ -23,7 +23,7 @@ public struct LedgerKey: Sendable {
 
     /// Whether `signature` (hex) is `publicKey`'s (hex) over `message`.
     public static func check(_ signature: String, of message: Data, by publicKey: String) -> Bool {
-        guard let raw = Hex.decode(publicKey), let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw),
+        guard let raw = Hex.decode(publicKey), let key = try? Ed25519.PublicKey(rawRepresentation: raw),
               let signature = Hex.decode(signature)
         else { return false }
         return key.isValidSignature(signature, for: message)
@@ -57,7 +57,7 @@ public struct LedgerKeyFile: Sendable, Equatable {
             throw .unreadable(path: path, reason: "permission denied (it must be readable by the service user)")
         }
         let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let raw = Hex.decode(text), let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw) else {
+        guard let raw = Hex.decode(text), let key = try? Ed25519.PrivateKey(rawRepresentation: raw) else {
             throw .malformed(path: path)
         }
         return LedgerKey(key)
@@ -91,7 +91,7 @@ public struct LedgerKeyFile: Sendable, Equatable {
     public static func publicKey(at path: String) throws(LedgerKeyError) -> String? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let raw = Hex.decode(text), (try? Curve25519.Signing.PublicKey(rawRepresentation: raw)) != nil else {
+        guard let raw = Hex.decode(text), (try? Ed25519.PublicKey(rawRepresentation: raw)) != nil else {
             throw .malformed(path: path)
         }
         return text.lowercased()
@@ -240,43 +240,6 @@ public struct LedgerHead: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "\(hash):\(seq)" }
-}
-
-public enum Hex {
-    public static func encode<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
-        var text: [UInt8] = []
-        text.reserveCapacity(bytes.underestimatedCount * 2)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
-    }
-
-    private static let digits = Array("0123456789abcdef".utf8)
-
-    /// SHA-256 of `data`, in hex.
-    public static func sha256(_ data: Data) -> String { encode(SHA256.hash(data: data)) }
-
-    public static func decode(_ text: String) -> Data? {
-        let digits = Array(text.utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        var data = Data(capacity: digits.count / 2)
-        for index in stride(from: 0, to: digits.count, by: 2) {
-            guard let high = value(digits[index]), let low = value(digits[index + 1]) else { return nil }
-            data.append(high << 4 | low)
-        }
-        return data
-    }
-
-    private static func value(_ digit: UInt8) -> UInt8? {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
-        default: nil
-        }
-    }
 }
 
 extension Step {

@@ -1,5 +1,5 @@
-import Crypto
 import Foundation
+import PatrolCrypto
 import PatrolInventory
 import PatrolLedger
 
@@ -34,7 +34,7 @@ public struct DropFolder: Sendable {
     public func read(_ url: URL, zone: TimeZone) throws -> Pickup {
         let data = try Data(contentsOf: url)
         let name = url.lastPathComponent
-        let sha = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let sha = Hex.sha256(data)
         let text: String, encoding: String
         do {
             (text, encoding) = (try CSV.decode(data), "utf-8")

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PatrolCrypto
 import PatrolLedger
 
 /// The ledger's seals (table `ledger_seal`): each transaction that writes ledger entries or

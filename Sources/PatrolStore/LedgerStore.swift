@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PatrolCrypto
 import PatrolInventory
 import PatrolLedger
 import PatrolSettings

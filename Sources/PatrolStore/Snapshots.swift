@@ -1,6 +1,6 @@
-import Crypto
 import Foundation
 import GRDB
+import PatrolCrypto
 import PatrolLedger
 import PatrolProbe
 import PatrolSettings
@@ -64,7 +64,7 @@ public struct SnapshotDirectory: Sendable {
     }
 
     public static func sha256(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        Hex.sha256(data)
     }
 }
 

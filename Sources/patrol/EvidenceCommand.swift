@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PatrolCrypto
 import PatrolInventory
 import PatrolLedger
 import PatrolOutput
