@@ -14,7 +14,8 @@ shared pipeline is running it prints exactly one line on stdout:
 
     READY port=<rtsp> blackhole=<port> refused=<port> slow404=<port> control=<path> cameras=<N>
 
-Everything else goes to stderr.  SIGTERM / SIGINT stop it cleanly (exit 0).
+Everything else goes to stderr.  SIGTERM / SIGINT stop it cleanly (exit 0).  SIGUSR1 writes every
+thread's Python stack to stderr (the fleet's log) and goes on serving: what a hung fleet is doing.
 The client subcommands talk to the control socket given by --control or
 $PATROL_FLEET_CONTROL.  See README.md for mounts, modes and design.
 
@@ -25,6 +26,7 @@ import sys
 sys.dont_write_bytecode = True      # keep __pycache__ out of the checkout
 
 import argparse  # noqa: E402
+import faulthandler  # noqa: E402
 import logging  # noqa: E402
 import os  # noqa: E402
 import signal  # noqa: E402
@@ -52,6 +54,7 @@ def serve(args):
         raise _Stop()
     signal.signal(signal.SIGTERM, stop_while_starting)
     signal.signal(signal.SIGINT, stop_while_starting)
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
 
     import gi
     gi.require_version("Gst", "1.0")
