@@ -192,8 +192,8 @@ def main(argv=None):
 
     args = ap.parse_args(argv)
     if args.command == "serve":
-        if not 1 <= args.cameras <= 9999:
-            ap.error("--cameras must be 1..9999")
+        if not 1 <= args.cameras <= 99999:
+            ap.error("--cameras must be 1..99999")
         logging.basicConfig(stream=sys.stderr,
                             level=logging.DEBUG if args.verbose else logging.INFO,
                             format="%(asctime)s %(name)s %(levelname)s %(message)s")
