@@ -93,9 +93,9 @@ struct CadenceFleetSweepTests {
             let story = probes.map {
                 "\($0.round):\($0.outcome.rawValue)\($0.result.pictureSign != nil ? "!" : $0.result.pictureChecked ? "+" : "")"
             }.joined(separator: " ")
-            // The fleet plays each camera from a loop of a few seconds (10 s for 720p, five
+            // The fleet plays each camera from a loop of a few seconds (14 s for 720p, seven
             // keyframes), and these rounds are seconds apart in real time: two checks of a healthy
-            // camera see the same keyframe of the loop one time in five, which the store reads as a
+            // camera may see the same keyframe of the loop, which the store reads as a
             // picture frozen across probes. That, and only that, is the fleet's, not a fault.
             let loopRepeat = { (probe: (round: Int, result: ProbeResult, outcome: Outcome, acrossProbes: Bool)) in
                 probe.outcome == .online || (probe.outcome == .frozen && probe.acrossProbes)

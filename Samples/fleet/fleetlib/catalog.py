@@ -137,11 +137,20 @@ class Clip:
         return max(1, round(self.gop_s * self.fps))
 
 
+# The district's healthy cameras (720p, 1080p, 360p, h265) loop a few seconds of video: a real
+# camera never shows the same picture twice, a loop does. Patrol checks a healthy camera's picture
+# on a grid of its cadence (every 300 s for priority, 900 s for watch and general) and calls a
+# picture identical to the last check's frozen, so each loop's length is chosen so that no such
+# gap (nor 60 s) is within a GOP of a whole number of loops: 300 and 900 s apart, a camera shows
+# another keyframe. (10 s and 12 s loops divided both: in a steady state of 1,580 cameras, 96 %
+# of the probes saw the picture of the check before and were frozen.) h265's 8 s already does.
 CLIPS = {
-    "720p":   Clip("motion", size=(1280, 720), fps=25, gop_s=2, profile="main", kbps=2000),
+    "720p":   Clip("motion", size=(1280, 720), fps=25, gop_s=2, profile="main", kbps=2000,
+                   seconds=14),
     "1080p":  Clip("motion", size=(1920, 1080), fps=25, gop_s=4, profile="high", kbps=4000,
-                   seconds=12),
-    "360p":   Clip("motion", size=(640, 360), fps=15, gop_s=1, profile="baseline", kbps=600),
+                   seconds=44),
+    "360p":   Clip("motion", size=(640, 360), fps=15, gop_s=1, profile="baseline", kbps=600,
+                   seconds=11),
     "h265":   Clip("motion", codec="h265", size=(1920, 1080), fps=25, gop_s=2, kbps=2500,
                    seconds=8),
     "lowfps": Clip("motion", size=(1280, 720), fps=5, gop_s=2, kbps=800),
