@@ -173,7 +173,7 @@ let package = Package(
             exclude: ["Tools"]
         ),
         .testTarget(name: "PatrolCryptoTests", dependencies: ["PatrolCrypto"]),
-        .testTarget(name: "PatrolProbeTests", dependencies: ["PatrolProbe", "PatrolSettings"]),
+        .testTarget(name: "PatrolProbeTests", dependencies: ["PatrolProbe", "PatrolSettings", "PatrolAV"]),
         .testTarget(name: "PatrolInventoryTests", dependencies: ["PatrolInventory", "PatrolProbe"]),
         .testTarget(
             name: "PatrolSweepTests",

@@ -494,10 +494,72 @@ static int expose_luma(pav_session *s, pav_picture *out) {
     return 0;
 }
 
+void pav_box_plane(const uint8_t *src, int src_stride, int out_width, int out_height, int k, const uint8_t *map,
+                   uint8_t *dst, int dst_stride) {
+    // The mean of k*k samples rounded half up, without a division per sample: (sum * m + 2^31) >> 32
+    // with m = 2^32 / (k*k) rounded up. m's excess moves a mean by at most 255 k^2 / 2^32, less than
+    // the 1 / (2 k^2) between a mean and the next half for every k up to 48: the same as dividing.
+    const uint64_t area = (uint64_t)k * (uint64_t)k;
+    const uint64_t m = ((1ull << 32) + area - 1) / area;
+    uint32_t sums[4096];
+    for (int y = 0; y < out_height; y++) {
+        uint8_t *out = dst + (ptrdiff_t)y * dst_stride;
+        for (int x0 = 0; x0 < out_width; x0 += 4096) {
+            int n = out_width - x0 < 4096 ? out_width - x0 : 4096;
+            memset(sums, 0, sizeof(uint32_t) * (size_t)n);
+            for (int r = 0; r < k; r++) {
+                const uint8_t *row = src + (ptrdiff_t)(y * k + r) * src_stride + (ptrdiff_t)x0 * k;
+                if (k == 2) {
+                    for (int x = 0; x < n; x++) sums[x] += (uint32_t)row[2 * x] + row[2 * x + 1];
+                } else {
+                    for (int x = 0; x < n; x++) {
+                        uint32_t sum = 0;
+                        for (int c = 0; c < k; c++) sum += row[x * k + c];
+                        sums[x] += sum;
+                    }
+                }
+            }
+            for (int x = 0; x < n; x++) {
+                uint8_t mean = (uint8_t)(((uint64_t)sums[x] * m + (1ull << 31)) >> 32);
+                out[x0 + x] = map ? map[mean] : mean;
+            }
+        }
+    }
+}
+
+// The whole factor that brings `width` to at most `max_width`, when the result keeps at least
+// three quarters of the width swscale would give; 0 when none does (then swscale scales).
+static int box_factor(int width, int height, int max_width) {
+    if (width <= 0 || height <= 0 || max_width < 2) return 0;
+    int k = (width + max_width - 1) / max_width;
+    int target = width < max_width ? width : max_width;
+    if (k > 48 || (width / k) * 4 < target * 3 || width / k < 2 || height / k < 2) return 0;
+    return k;
+}
+
+void pav_range_maps(uint8_t luma[256], uint8_t chroma[256]) {
+    for (int v = 0; v < 256; v++) {
+        int x = (v - 16) * 255, y = (v - 128) * 255;  // each divided, rounded half away from 0
+        int l = x >= 0 ? (x + 109) / 219 : -((-x + 109) / 219);
+        int c = 128 + (y >= 0 ? (y + 112) / 224 : -((-y + 112) / 224));
+        luma[v] = (uint8_t)(l < 0 ? 0 : l > 255 ? 255 : l);
+        chroma[v] = (uint8_t)(c < 0 ? 0 : c > 255 ? 255 : c);
+    }
+}
+
 // Scales the exposed luma plane down to the fixed small size by area averaging, as a gray
-// picture in the plane's own range; NULL when swscale cannot.
+// picture in the plane's own range; NULL when it cannot be made. A plane whose size is a whole
+// multiple of the small one (every 16:9 size from 640x360 to 3840x2160) is averaged over whole
+// blocks here; any other goes through swscale's area filter.
 const uint8_t *pav_small_luma(pav_session *s, const pav_picture *p) {
     if (!p->luma || p->width <= 0 || p->height <= 0) return NULL;
+    if (!s->small && !(s->small = av_malloc(PAV_SMALL_WIDTH * PAV_SMALL_HEIGHT))) return NULL;
+    int k = p->width / PAV_SMALL_WIDTH;
+    if (p->bytes_per_sample == 1 && k >= 1 && k <= 48 && p->width == k * PAV_SMALL_WIDTH &&
+        p->height == k * PAV_SMALL_HEIGHT) {
+        pav_box_plane(p->luma, p->linesize, PAV_SMALL_WIDTH, PAV_SMALL_HEIGHT, k, NULL, s->small, PAV_SMALL_WIDTH);
+        return s->small;
+    }
     enum AVPixelFormat gray = AV_PIX_FMT_GRAY8;
     if (p->bytes_per_sample == 2) {
         switch (p->bit_depth) {
@@ -511,7 +573,6 @@ const uint8_t *pav_small_luma(pav_session *s, const pav_picture *p) {
     s->small_sws = sws_getCachedContext(s->small_sws, p->width, p->height, gray, PAV_SMALL_WIDTH, PAV_SMALL_HEIGHT,
                                         AV_PIX_FMT_GRAY8, SWS_AREA, NULL, NULL, NULL);
     if (!s->small_sws) return NULL;
-    if (!s->small && !(s->small = av_malloc(PAV_SMALL_WIDTH * PAV_SMALL_HEIGHT))) return NULL;
     // Gray in, gray out: no range conversion, the samples keep the plane's range.
     const uint8_t *src[4] = {p->luma, NULL, NULL, NULL};
     int src_stride[4] = {p->linesize, 0, 0, 0};
@@ -531,9 +592,13 @@ int pav_snapshot_jpeg(pav_session *s, int max_width, int quality, pav_bytes *out
     struct SwsContext *sws = NULL;
     int ret = AVERROR(EINVAL);
     if (!f || f->width <= 0 || f->height <= 0 || !f->data[0]) goto done;
-    int width = f->width < max_width ? f->width : max_width;
+    // 8-bit 4:2:0 (what H.264 and H.265 cameras send) is reduced by a whole factor, each block
+    // of samples averaged, here; anything else, or a size no whole factor suits, by swscale.
+    int box = (f->format == AV_PIX_FMT_YUV420P || f->format == AV_PIX_FMT_YUVJ420P)
+                  ? box_factor(f->width, f->height, max_width) : 0;
+    int width = box ? f->width / box : f->width < max_width ? f->width : max_width;
     width &= ~1;
-    int height = (int)((int64_t)f->height * width / f->width) & ~1;
+    int height = (box ? f->height / box : (int)((int64_t)f->height * width / f->width)) & ~1;
     if (width < 2 || height < 2) goto done;
     const AVCodec *codec = avcodec_find_encoder(AV_CODEC_ID_MJPEG);
     ret = AVERROR_ENCODER_NOT_FOUND;
@@ -547,14 +612,26 @@ int pav_snapshot_jpeg(pav_session *s, int max_width, int quality, pav_bytes *out
     small->width = width;
     small->height = height;
     if ((ret = av_frame_get_buffer(small, 0)) < 0) goto done;
-    sws = sws_getContext(f->width, f->height, f->format, width, height, AV_PIX_FMT_YUVJ420P, SWS_AREA, NULL, NULL, NULL);
-    ret = AVERROR(EINVAL);
-    if (!sws) goto done;
     // Limited-range video to the full range JPEG uses.
     int src_full = f->color_range == AVCOL_RANGE_JPEG;
-    const int *coefficients = sws_getCoefficients(SWS_CS_DEFAULT);
-    sws_setColorspaceDetails(sws, coefficients, src_full, coefficients, 1, 0, 1 << 16, 1 << 16);
-    sws_scale(sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height, small->data, small->linesize);
+    if (box) {
+        src_full |= f->format == AV_PIX_FMT_YUVJ420P;
+        uint8_t luma[256], chroma[256];
+        pav_range_maps(luma, chroma);
+        pav_box_plane(f->data[0], f->linesize[0], width, height, box, src_full ? NULL : luma, small->data[0],
+                      small->linesize[0]);
+        for (int plane = 1; plane <= 2; plane++)
+            pav_box_plane(f->data[plane], f->linesize[plane], width / 2, height / 2, box, src_full ? NULL : chroma,
+                          small->data[plane], small->linesize[plane]);
+    } else {
+        sws = sws_getContext(f->width, f->height, f->format, width, height, AV_PIX_FMT_YUVJ420P, SWS_AREA, NULL, NULL,
+                             NULL);
+        ret = AVERROR(EINVAL);
+        if (!sws) goto done;
+        const int *coefficients = sws_getCoefficients(SWS_CS_DEFAULT);
+        sws_setColorspaceDetails(sws, coefficients, src_full, coefficients, 1, 0, 1 << 16, 1 << 16);
+        sws_scale(sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height, small->data, small->linesize);
+    }
     if (quality < 1) quality = 1;
     if (quality > 100) quality = 100;
     int qscale = 31 - (quality - 1) * 29 / 99;  // 1 -> 31 (smallest), 100 -> 2 (best)

@@ -57,6 +57,7 @@ public struct PictureStats: Sendable, Equatable, Codable {
     public static func measure(_ plane: LumaPlane, blackPixel: Double) -> PictureStats {
         let stepX = max(1, plane.width / 320)
         let stepY = max(1, plane.height / 180)
+        if plane.bytesPerSample == 1, plane.bitDepth == 8 { return measureBytes(plane, stepX: stepX, stepY: stepY, blackPixel: blackPixel) }
         var count = 0.0, sum = 0.0, sumSquares = 0.0, dark = 0.0
         var y = stepY / 2
         while y < plane.height {
@@ -71,10 +72,45 @@ public struct PictureStats: Sendable, Equatable, Codable {
             }
             y += stepY
         }
-        guard count > 0 else { return PictureStats(lumaMean: 0, lumaSpread: 0, blackFraction: 1) }
+        return PictureStats(count: count, sum: sum, sumSquares: sumSquares, dark: dark)
+    }
+
+    /// `measure` over 8-bit samples: the grid's samples counted by value, then each value's
+    /// brightness taken once (the same figures, with 256 conversions instead of 57,600).
+    private static func measureBytes(_ plane: LumaPlane, stepX: Int, stepY: Int, blackPixel: Double) -> PictureStats {
+        var histogram = [Int](repeating: 0, count: 256)
+        histogram.withUnsafeMutableBufferPointer { counts in
+            var y = stepY / 2
+            while y < plane.height {
+                let row = plane.base.advanced(by: y * plane.bytesPerRow).assumingMemoryBound(to: UInt8.self)
+                var x = stepX / 2
+                while x < plane.width {
+                    counts[Int(row[x])] += 1
+                    x += stepX
+                }
+                y += stepY
+            }
+        }
+        let (black, span) = plane.fullRange ? (0.0, 255.0) : (16.0, 219.0)
+        var count = 0.0, sum = 0.0, sumSquares = 0.0, dark = 0.0
+        for (raw, times) in histogram.enumerated() where times > 0 {
+            let value = min(1, max(0, (Double(raw) - black) / span)), n = Double(times)
+            sum += value * n
+            sumSquares += value * value * n
+            if value <= blackPixel { dark += n }
+            count += n
+        }
+        return PictureStats(count: count, sum: sum, sumSquares: sumSquares, dark: dark)
+    }
+
+    private init(count: Double, sum: Double, sumSquares: Double, dark: Double) {
+        guard count > 0 else {
+            self.init(lumaMean: 0, lumaSpread: 0, blackFraction: 1)
+            return
+        }
         let mean = sum / count
         let variance = max(0, sumSquares / count - mean * mean)
-        return PictureStats(lumaMean: mean, lumaSpread: variance.squareRoot(), blackFraction: dark / count)
+        self.init(lumaMean: mean, lumaSpread: variance.squareRoot(), blackFraction: dark / count)
     }
 }
 

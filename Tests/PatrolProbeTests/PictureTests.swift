@@ -60,6 +60,28 @@ struct PictureTests {
         #expect(thresholds.fault(of: stats) == .black)
     }
 
+
+    @Test("8-bit pictures, counted by value, measure as the same picture at 10 bits sample by sample, in both ranges")
+    func countedLikeEach() {
+        var noise = Noise(seed: 11)
+        for fullRange in [false, true] {
+            // 1920 x 1080 on the 6 x 6 grid, a night scene: dark with lit windows, under and over the range's ends.
+            var frame = TestFrame(width: 1920, height: 1080) { x, y in
+                clampByte(((x / 200) % 3 == 0 && y > 400 ? 180 : 20) + noise.next(sigma: 12))
+            }
+            frame.fullRange = fullRange
+            let wide = frame.samples.map { (UInt16($0) << 2).littleEndian }
+            let tenBit = wide.withUnsafeBytes { raw in
+                PictureStats.measure(LumaPlane(base: raw.baseAddress!, bytesPerRow: 1920 * 2, width: 1920, height: 1080,
+                                               bytesPerSample: 2, bitDepth: 10, fullRange: fullRange), blackPixel: 0.1)
+            }
+            let counted = frame.stats
+            #expect(counted.blackFraction == tenBit.blackFraction && counted.blackFraction > 0.3 && counted.blackFraction < 0.9)
+            if !fullRange {  // full range at 10 bits spans 1023, not 4 x 255: only limited range maps alike
+                #expect(abs(counted.lumaMean - tenBit.lumaMean) < 1e-12 && abs(counted.lumaSpread - tenBit.lumaSpread) < 1e-12)
+            }
+        }
+    }
     @Test("the same picture twice is frozen; a live scene's noise is not")
     func frozen() {
         let still = scene(seed: 1, noise: 3)

@@ -136,8 +136,23 @@ int pav_decode_unit(pav_session *s, pav_picture *out, pav_status *status);
 /// asked for; valid until the next decode or pav_release_decoder. NULL when it cannot be made.
 const uint8_t *pav_small_luma(pav_session *s, const pav_picture *picture);
 
+/// Averages each `k` x `k` block (k from 1 to 48) of an 8-bit plane into one sample of `dst` (`out_width` x
+/// `out_height` blocks, read from the plane's top left; columns and rows past the last whole
+/// block are left out), each mean rounded and then looked up in `map` (256 entries) when given.
+/// The snapshot's and the small luma's reduction by a whole factor; public for its tests.
+void pav_box_plane(const uint8_t *src, int src_stride, int out_width, int out_height, int k, const uint8_t *map,
+                   uint8_t *dst, int dst_stride);
+
+/// Fills the tables mapping limited-range samples (luma 16-235, chroma 16-240) to the full
+/// range JPEG has (0-255), rounded, clipped below and above.
+void pav_range_maps(uint8_t luma[256], uint8_t chroma[256]);
+
 /// Encodes the picture the last decode made (before pav_release_decoder) as a JPEG at most
 /// `max_width` pixels wide (never enlarged; the aspect kept), `quality` 1 (smallest) to 100.
+/// 8-bit 4:2:0 pictures are reduced by the whole factor that brings them to at most
+/// `max_width` (1280 and 1920 wide to 640, 2688 to 536), each block of samples averaged, when
+/// that keeps three quarters of `max_width` or of a narrower picture's width; others (704
+/// wide, 4:2:2, 10-bit) are scaled by swscale's area filter to `max_width` exactly.
 int pav_snapshot_jpeg(pav_session *s, int max_width, int quality, pav_bytes *out, pav_status *status);
 void pav_free(void *data);
 
