@@ -41,7 +41,8 @@ final class SnapshotPlanner: PicturePlanner {
     func pictureDue(for stream: Sweeper.Stream, at now: Date) -> PictureCadence.Reason? {
         let camera = cameras[stream.target.id] ?? PictureMemory()
         let memory = PictureCadence.Memory(lastPictureAt: camera.pictureAt, lastOutcome: camera.snapshots.previousOutcome,
-                                           tracker: camera.tracker, coded: camera.coded, hasReference: camera.reference != nil)
+                                           tracker: camera.tracker, changedAt: camera.changedAt, coded: camera.coded,
+                                           hasReference: camera.reference != nil)
         return PictureCadence(every: stream.target.pictureEvery, cadence: stream.target.cadence)
             .due(memory, snapshotDue: policy.isDue(camera.snapshots, at: now), at: now)
     }
@@ -89,7 +90,8 @@ final class SnapshotPlanner: PicturePlanner {
             camera.pictureAt = now
         }
         if let coded = result.coded { camera.coded = (camera.coded ?? CodedHistory()).updated(with: coded) }
-        camera.tracker.record(outcome, at: now, settings: debounce)
+        camera.changedAt = PictureCadence.record(outcome, at: now, settings: debounce, tracker: &camera.tracker,
+                                                 changedAt: camera.changedAt)
         camera.snapshots.previousOutcome = outcome
         cameras[id] = camera
     }

@@ -1,5 +1,6 @@
 import Foundation
 import PatrolProbe
+import PatrolSettings
 
 /// When a probe decodes and checks a camera's picture (black, frozen, the scene) rather than only
 /// proving that frames arrive live: every probe while the camera is suspect or just changed,
@@ -14,7 +15,9 @@ public struct PictureCadence: Sendable, Equatable {
         case firstLook = "first_look"
         /// The last probe was not online, or the camera is not up (down, unknown, recovering).
         case suspect
-        /// The camera's status changed less than one picture interval ago.
+        /// The camera's status changed from a known one (down to up, up to down) less than one
+        /// picture interval ago. A camera's first status (from unknown, at its first probe) is no
+        /// change: its first look checked the picture already.
         case changed
         /// No reference picture has been taken (or approved) for the scene checks.
         case noReference = "no_reference"
@@ -32,18 +35,30 @@ public struct PictureCadence: Sendable, Equatable {
         public var lastOutcome: Outcome?
         /// The camera's status as the debouncing rules make it of those outcomes.
         public var tracker: StatusTracker
+        /// When its status last changed from a known one (`record`); nil while it has only had its first.
+        public var changedAt: Date?
         /// What the coded stream looked like at the last probe; without it no sign can be read.
         public var coded: CodedHistory?
         public var hasReference: Bool
 
         public init(lastPictureAt: Date? = nil, lastOutcome: Outcome? = nil, tracker: StatusTracker = StatusTracker(),
-                    coded: CodedHistory? = nil, hasReference: Bool = false) {
+                    changedAt: Date? = nil, coded: CodedHistory? = nil, hasReference: Bool = false) {
             self.lastPictureAt = lastPictureAt
             self.lastOutcome = lastOutcome
             self.tracker = tracker
+            self.changedAt = changedAt
             self.coded = coded
             self.hasReference = hasReference
         }
+    }
+
+    /// Applies a probe's outcome to `tracker` as the debouncing rules do; returns the new
+    /// `changedAt`: `time` when the status changed from a known one (the store's `state_event`
+    /// is dated alike: when the change was declared), `changedAt` otherwise.
+    public static func record(_ outcome: Outcome, at time: Date, settings: DebounceSettings, tracker: inout StatusTracker,
+                              changedAt: Date?) -> Date? {
+        guard let before = tracker.record(outcome, at: time, settings: settings), before != .unknown else { return changedAt }
+        return time
     }
 
     /// Seconds between picture checks of a healthy camera (the tier's `schedule.picture_every`).
@@ -64,7 +79,7 @@ public struct PictureCadence: Sendable, Equatable {
     public func due(_ memory: Memory, snapshotDue: Bool = false, at now: Date) -> Reason? {
         guard let last = memory.lastPictureAt, memory.coded != nil else { return .firstLook }
         if memory.lastOutcome != .online || memory.tracker.status != .up { return .suspect }
-        if let since = memory.tracker.since, now.timeIntervalSince(since) < every { return .changed }
+        if let since = memory.changedAt, now.timeIntervalSince(since) < every { return .changed }
         if !memory.hasReference { return .noReference }
         if snapshotDue { return .snapshot }
         if now.timeIntervalSince(last) >= every - cadence / 2 { return .cadence }

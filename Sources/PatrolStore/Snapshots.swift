@@ -285,14 +285,19 @@ public struct PictureMemory: Sendable, Equatable {
     public var pictureAt: Date?
     /// Its debounced status, as the rules last recorded it.
     public var tracker: StatusTracker
+    /// When that status last changed from a known one (`PictureCadence.record`): the latest
+    /// status change in the store unless it was the camera's first, from unknown.
+    public var changedAt: Date?
     /// What its coded stream looked like at its last probe (kept in patrold's memory only: a
     /// camera's first probe after a start checks its picture).
     public var coded: CodedHistory?
 
     public init(snapshots: SnapshotPolicy.Memory = .init(), reference: SceneSignature? = nil, fingerprint: Fingerprint? = nil,
-                clockAt: Date? = nil, pictureAt: Date? = nil, tracker: StatusTracker = StatusTracker(), coded: CodedHistory? = nil) {
+                clockAt: Date? = nil, pictureAt: Date? = nil, tracker: StatusTracker = StatusTracker(), changedAt: Date? = nil,
+                coded: CodedHistory? = nil) {
         self.pictureAt = pictureAt
         self.tracker = tracker
+        self.changedAt = changedAt
         self.coded = coded
         self.snapshots = snapshots
         self.reference = reference
@@ -310,7 +315,9 @@ extension Store {
                 SELECT s.camera_id, s.last_outcome, s.fingerprint, s.fingerprint_at, s.clock_offset_at, r.cells, r.sharpness,
                        s.status, s.status_since, s.consecutive_failures, s.consecutive_successes, s.failing_since, s.reason,
                        (SELECT max(taken_at) FROM snapshot k WHERE k.camera_id = s.camera_id AND k.reason IN ('healthy', 'reference')) AS good,
-                       (SELECT max(taken_at) FROM snapshot k WHERE k.camera_id = s.camera_id AND k.reason IN ('fault', 'change')) AS evidence
+                       (SELECT max(taken_at) FROM snapshot k WHERE k.camera_id = s.camera_id AND k.reason IN ('fault', 'change')) AS evidence,
+                       (SELECT CASE e.from_status WHEN 'unknown' THEN NULL ELSE e.at END FROM state_event e
+                        WHERE e.camera_id = s.camera_id ORDER BY e.at DESC, e.id DESC LIMIT 1) AS changed
                 FROM camera_state s LEFT JOIN camera_reference r ON r.camera_id = s.camera_id
                 """) {
                 let cells: Data? = row["cells"]
@@ -324,7 +331,8 @@ extension Store {
                     tracker: StatusTracker(status: (row["status"] as String?).flatMap(CameraStatus.init(rawValue:)) ?? .unknown,
                                            since: row["status_since"], consecutiveFailures: row["consecutive_failures"],
                                            consecutiveSuccesses: row["consecutive_successes"], failingSince: row["failing_since"],
-                                           reason: (row["reason"] as String?).flatMap(Outcome.init(rawValue:))))
+                                           reason: (row["reason"] as String?).flatMap(Outcome.init(rawValue:))),
+                    changedAt: row["changed"])
             }
             return memory
         }

@@ -29,7 +29,8 @@ struct PictureCadenceTests {
             var seen = outcome(seconds)
             if reason == nil, seen != .online || memory.lastOutcome?.isPictureFault == true { seen = memory.lastOutcome ?? .online }
             memory.lastOutcome = seen
-            memory.tracker.record(seen, at: now, settings: DebounceSettings())
+            memory.changedAt = PictureCadence.record(seen, at: now, settings: DebounceSettings(), tracker: &memory.tracker,
+                                                     changedAt: memory.changedAt)
         }
         return due
     }
@@ -43,19 +44,31 @@ struct PictureCadenceTests {
         #expect(PictureCadence(every: 400, cadence: 60).checkGap == 420)
     }
 
-    @Test("defaults: priority every fifth probe, watch every third, general every probe, once the first look and the change are past")
+    @Test("defaults: priority every fifth probe, watch every third, general every probe, from the first look on; a camera's first status is no change")
     func defaults() {
         let priority = simulate(PictureCadence(every: 300, cadence: 60), count: 40)
-        #expect(priority.map(\.0).prefix(5) == [0, 60, 120, 180, 240])
+        #expect(priority.map(\.0) == [0, 300, 600, 900, 1200, 1500, 1800, 2100])
         #expect(priority.first?.1 == .firstLook)
-        #expect(priority.dropFirst().prefix(4).allSatisfy { $0.1 == .changed })
-        #expect(priority.dropFirst(5).map(\.0) == [540, 840, 1140, 1440, 1740, 2040, 2340])
-        #expect(priority.dropFirst(5).allSatisfy { $0.1 == .cadence })
+        #expect(priority.dropFirst().allSatisfy { $0.1 == .cadence })
 
         let watch = simulate(PictureCadence(every: 900, cadence: 300), count: 20)
-        #expect(watch.map(\.0) == [0, 300, 600, 1500, 2400, 3300, 4200, 5100])
+        #expect(watch.map(\.0) == [0, 900, 1800, 2700, 3600, 4500, 5400])
         let general = simulate(PictureCadence(every: 900, cadence: 900), count: 10)
         #expect(general.count == 10, "the interval equals the cadence: every probe")
+    }
+
+    @Test("a camera back up after being down is checked every probe for one interval, then on the cadence again")
+    func recovered() {
+        // Priority: down from 600 s (timeouts), back from 900 s.
+        let due = simulate(PictureCadence(every: 300, cadence: 60), count: 40,
+                           outcome: { $0 >= 600 && $0 < 900 ? .timeout : .online })
+        // Down at 720 (the third timeout), suspect until up again at 960 (two successes); changed
+        // until 1260, every probe; then 300 s apart.
+        let back = due.filter { $0.0 >= 900 }
+        #expect(back.map(\.0) == [900, 960, 1020, 1080, 1140, 1200, 1500, 1800, 2100])
+        #expect(back.prefix(2).allSatisfy { $0.1 == .suspect })
+        #expect(back.dropFirst(2).prefix(4).allSatisfy { $0.1 == .changed })
+        #expect(back.dropFirst(6).allSatisfy { $0.1 == .cadence })
     }
 
     @Test("with the scheduler's jitter the gap between two checks stays under the interval and half a cadence",
@@ -94,18 +107,20 @@ struct PictureCadenceTests {
         #expect(plan.due(m, at: now) == .noReference)
         #expect(plan.due(fresh, snapshotDue: true, at: now) == .snapshot)
         m = fresh
-        m.tracker.since = now.addingTimeInterval(-100)
+        m.changedAt = now.addingTimeInterval(-100)
         #expect(plan.due(m, at: now) == .changed)
+        m.changedAt = now.addingTimeInterval(-300)
+        #expect(plan.due(m, at: now) == nil, "a change one interval ago is past")
     }
 
     @Test("a camera that turns black between checks, with no coded sign: found by the next check, then checked every probe")
     func faultFound() {
-        let due = simulate(PictureCadence(every: 300, cadence: 60), count: 30, outcome: { $0 >= 600 ? .black : .online })
-        // Checks at 540 (online) and 840 (black, 300 s after it began at most): from then on, every probe.
-        let after = due.filter { $0.0 >= 600 }
-        #expect(after.first?.0 == 840)
-        #expect((after.first?.0 ?? .infinity) - 600 <= 360)
-        #expect(after.dropFirst().map(\.0) == stride(from: 900.0, through: 1740, by: 60).map { $0 })
+        let due = simulate(PictureCadence(every: 300, cadence: 60), count: 30, outcome: { $0 >= 620 ? .black : .online })
+        // Checks at 600 (online) and 900 (black, 280 s after it began): from then on, every probe.
+        let after = due.filter { $0.0 >= 620 }
+        #expect(after.first?.0 == 900)
+        #expect((after.first?.0 ?? .infinity) - 620 <= 360)
+        #expect(after.dropFirst().map(\.0) == stride(from: 960.0, through: 1740, by: 60).map { $0 })
         #expect(after.dropFirst().allSatisfy { $0.1 == .suspect })
     }
 }

@@ -105,3 +105,27 @@ struct SnapshotStoreTests {
         #expect(policy.reason(outcome: .black, adoptedReference: false, at: t0, after: .init()) == .change)
     }
 }
+
+@Suite("The picture planner's memory read back from the store")
+struct PictureMemoryStoreTests {
+    @Test("a camera's first status is no change; its latest change from a known status is, whichever way it went")
+    func changedAt() throws {
+        let t = try TemporaryStore()
+        try t.seed(venues: 1)
+        let minute = { (n: Int) in t0.addingTimeInterval(Double(n) * 60) }
+        // C00001 online throughout; C00002 failing from minute 1, down at the third timeout (minute 3), up again at minute 5.
+        let outcomes: [(String, [Outcome])] = [("C00001", Array(repeating: .online, count: 6)),
+                                               ("C00002", [.online, .timeout, .timeout, .timeout, .online, .online])]
+        for n in 0..<6 {
+            _ = try t.store.write(outcomes.map { ($0.0, probeResult($0.1[n], at: minute(n))) }, snapshots: SnapshotPolicy())
+            let memory = try t.store.pictureMemory()
+            #expect(memory["C00001"]?.tracker.status == .up && memory["C00001"]?.changedAt == nil, "minute \(n)")
+            switch n {
+            case 0: #expect(memory["C00002"]?.changedAt == nil)
+            case 3, 4: #expect(memory["C00002"]?.tracker.status == .down && memory["C00002"]?.changedAt == minute(3))
+            case 5: #expect(memory["C00002"]?.tracker.status == .up && memory["C00002"]?.changedAt == minute(5))
+            default: break
+            }
+        }
+    }
+}
