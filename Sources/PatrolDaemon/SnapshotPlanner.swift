@@ -9,12 +9,13 @@ import PatrolSweep
 /// of the camera is due (its reference, its last good, a fault's evidence), otherwise only when
 /// the picture's own outcome is not the camera's last one. It mirrors the writer's rules
 /// (`SnapshotPolicy`, the judge's reference adoption) from what the store held at start and
-/// what the probes return; the writer decides what is kept. It also asks a probe to wait a
-/// moment for the camera's RTCP sender report when its clock was not read (or asked for) in the
-/// last hour. And it decides whether the probe checks the picture at all (`PictureCadence`: every
-/// probe while the camera is suspect or just changed, otherwise once per its tier's
-/// `picture_every`), handing the probe what the camera's coded stream looked like at its last
-/// probe, for the signs that make a check due at once. Used on the sweeper's thread only.
+/// what the probes return; the writer decides what is kept. It also asks a probe that checks the
+/// picture to wait a moment for the camera's RTCP sender report when its clock was not read (or
+/// asked for) in the last hour (any probe, after four hours). And it decides whether the probe
+/// checks the picture at all (`PictureCadence`: every probe while the camera is suspect or just
+/// changed, otherwise once per its tier's `picture_every`), handing the probe what the camera's
+/// coded stream looked like at its last probe, for the signs that make a check due at once. Used
+/// on the sweeper's thread only.
 final class SnapshotPlanner: PicturePlanner {
     private var cameras: [String: PictureMemory]
     private let policy: SnapshotPolicy
@@ -50,13 +51,16 @@ final class SnapshotPlanner: PicturePlanner {
     func request(for stream: Sweeper.Stream) -> PictureRequest {
         let now = clock()
         var camera = cameras[stream.target.id] ?? PictureMemory()
+        let check = pictureDue(for: stream, at: now) != nil
+        // The clock is asked of a probe that checks the picture: it reads on to a keyframe anyway,
+        // where a liveness probe would read on only for the report. A camera whose picture is
+        // checked less than hourly is asked by any probe once the clock is four hours old.
         var clockWait = 0.0
-        if self.clockWait > 0, camera.clockAt.map({ now.timeIntervalSince($0) >= Self.clockInterval }) ?? true {
+        if self.clockWait > 0, camera.clockAt.map({ now.timeIntervalSince($0) >= Self.clockInterval * (check ? 1 : 4) }) ?? true {
             clockWait = self.clockWait
             camera.clockAt = now  // asked: a camera without sender reports is asked again in an hour
             cameras[stream.target.id] = camera
         }
-        let check = pictureDue(for: stream, at: now) != nil
         guard camera.reference != nil, !policy.isDue(camera.snapshots, at: now)
         else { return PictureRequest(keep: .always, snapshot: policy.settings, clockWait: clockWait, history: camera.coded) }
         return PictureRequest(keep: .onChange(from: camera.snapshots.previousOutcome), snapshot: policy.settings,

@@ -63,6 +63,29 @@ struct SnapshotPlannerTests {
         #expect(due.keep == .always, "the daily good picture is due")
         #expect(due.clockWait == 1.0, "the clock was read over an hour ago")
     }
+
+    @Test("the clock is asked of a probe that checks the picture; of a liveness probe only once it is four hours old")
+    func clockWithPictures() throws {
+        let scene = try #require(SceneSignature(cells: (0..<3600).map { UInt8($0 % 200) }, sharpness: 1))
+        var up = StatusTracker()
+        up.record(.online, at: Date(timeIntervalSinceNow: -86_400), settings: DebounceSettings())
+        func planner(clockAge: TimeInterval, pictureAge: TimeInterval) -> SnapshotPlanner {
+            let memory = PictureMemory(snapshots: .init(previousOutcome: .online, lastGood: Date()), reference: scene,
+                                       clockAt: Date(timeIntervalSinceNow: -clockAge),
+                                       pictureAt: Date(timeIntervalSinceNow: -pictureAge), tracker: up,
+                                       coded: CodedHistory(keyframeBytes: 30_000, keyframeHash: 1, frameBytes: 9_000))
+            return SnapshotPlanner(memory: ["C1": memory], policy: SnapshotPolicy(), probe: ProbeSettings())
+        }
+        // A priority camera: probed every 60 s, its picture checked every 300 s.
+        let stream = Sweeper.Stream(target: ScheduleTarget(id: "C1", host: "10.0.0.1", cadence: 60, pictureEvery: 300),
+                                    url: try StreamURL("rtsp://10.0.0.1/live"))
+        let liveness = planner(clockAge: 7200, pictureAge: 60).request(for: stream)
+        #expect(!liveness.checkPicture && liveness.clockWait == 0, "a liveness probe with a clock two hours old")
+        let check = planner(clockAge: 7200, pictureAge: 600).request(for: stream)
+        #expect(check.checkPicture && check.clockWait == 1.0)
+        let overdue = planner(clockAge: 4 * 3600 + 1, pictureAge: 60).request(for: stream)
+        #expect(!overdue.checkPicture && overdue.clockWait == 1.0, "four hours without the clock: any probe")
+    }
 }
 
 /// The planner's picture cadence on a virtual clock, with what the probes return.
