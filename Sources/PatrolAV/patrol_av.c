@@ -501,28 +501,38 @@ void pav_box_plane(const uint8_t *src, int src_stride, int out_width, int out_he
     // the 1 / (2 k^2) between a mean and the next half for every k up to 48: the same as dividing.
     const uint64_t area = (uint64_t)k * (uint64_t)k;
     const uint64_t m = ((1ull << 32) + area - 1) / area;
-    uint32_t sums[4096];
+    // Each block row's k source rows are summed column by column first (a loop the compiler
+    // vectorises; 48 * 255 fits 16 bits), then each block's k column sums.
+    enum { COLUMNS = 8192 };
+    uint16_t columns[COLUMNS];
+    const int chunk = COLUMNS / k;
     for (int y = 0; y < out_height; y++) {
         uint8_t *out = dst + (ptrdiff_t)y * dst_stride;
-        for (int x0 = 0; x0 < out_width; x0 += 4096) {
-            int n = out_width - x0 < 4096 ? out_width - x0 : 4096;
-            memset(sums, 0, sizeof(uint32_t) * (size_t)n);
-            for (int r = 0; r < k; r++) {
-                const uint8_t *row = src + (ptrdiff_t)(y * k + r) * src_stride + (ptrdiff_t)x0 * k;
-                if (k == 2) {
-                    for (int x = 0; x < n; x++) sums[x] += (uint32_t)row[2 * x] + row[2 * x + 1];
-                } else {
-                    for (int x = 0; x < n; x++) {
-                        uint32_t sum = 0;
-                        for (int c = 0; c < k; c++) sum += row[x * k + c];
-                        sums[x] += sum;
-                    }
-                }
+        for (int x0 = 0; x0 < out_width; x0 += chunk) {
+            const int n = out_width - x0 < chunk ? out_width - x0 : chunk, width = n * k;
+            const uint8_t *first = src + (ptrdiff_t)y * k * src_stride + (ptrdiff_t)x0 * k;
+            uint16_t *restrict sums = columns;
+            for (int i = 0; i < width; i++) sums[i] = first[i];
+            for (int r = 1; r < k; r++) {
+                const uint8_t *restrict row = first + (ptrdiff_t)r * src_stride;
+                for (int i = 0; i < width; i++) sums[i] = (uint16_t)(sums[i] + row[i]);
             }
-            for (int x = 0; x < n; x++) {
-                uint8_t mean = (uint8_t)(((uint64_t)sums[x] * m + (1ull << 31)) >> 32);
-                out[x0 + x] = map ? map[mean] : mean;
+            // The block's column sums, with k a constant for the common factors (so the loop unrolls).
+#define PAV_BLOCKS(K)                                                                 \
+            for (int x = 0; x < n; x++) {                                             \
+                uint32_t sum = 0;                                                     \
+                for (int c = 0; c < (K); c++) sum += sums[x * (K) + c];               \
+                uint8_t mean = (uint8_t)(((uint64_t)sum * m + (1ull << 31)) >> 32);   \
+                out[x0 + x] = map ? map[mean] : mean;                                 \
             }
+            switch (k) {
+            case 2: PAV_BLOCKS(2) break;
+            case 3: PAV_BLOCKS(3) break;
+            case 4: PAV_BLOCKS(4) break;
+            case 6: PAV_BLOCKS(6) break;
+            default: PAV_BLOCKS(k) break;
+            }
+#undef PAV_BLOCKS
         }
     }
 }
