@@ -90,8 +90,14 @@ final class SnapshotPlanner: PicturePlanner {
         // On the planner's clock, which its decisions read.
         let now = clock()
         if let picture = result.picture, !picture.damaged {
+            // A first look is dated back by the camera's phase, so that a start's first looks do
+            // not make every camera of a tier check its picture in the same probes ever after.
+            let firstLook = camera.pictureAt == nil || camera.coded == nil
             camera.fingerprint = picture.fingerprint
-            camera.pictureAt = now
+            camera.pictureAt = firstLook
+                ? now.addingTimeInterval(-PictureCadence(every: stream.target.pictureEvery, cadence: stream.target.cadence)
+                    .phase(of: id))
+                : now
         }
         if let coded = result.coded { camera.coded = (camera.coded ?? CodedHistory()).updated(with: coded) }
         camera.changedAt = PictureCadence.record(outcome, at: now, settings: debounce, tracker: &camera.tracker,

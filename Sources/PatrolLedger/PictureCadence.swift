@@ -86,6 +86,19 @@ public struct PictureCadence: Sendable, Equatable {
         return nil
     }
 
+    /// How far back a camera's first look is dated for the cadence: a whole number of cadences
+    /// from 0 to the check gap less one cadence, the same for a camera id every time (FNV-1a of
+    /// its bytes). A start's first looks all fall within each tier's first cadence, so without it
+    /// every watch camera would check its picture in the same probe of three, and the CPU a
+    /// picture check costs would come in bursts. Dated back, a camera's first check after its
+    /// first look comes sooner than the interval, never later.
+    public func phase(of cameraID: String) -> TimeInterval {
+        let slots = max(1, Int((checkGap / cadence).rounded()))
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in cameraID.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        return cadence * Double(hash % UInt64(slots))
+    }
+
     /// Seconds between two picture checks of a healthy camera: the whole cadences that make up
     /// the interval, less half a cadence (the schedule keeps each camera on its own grid of due
     /// times, so a late probe does not push the next ones). The worst-case delay between a black

@@ -71,6 +71,42 @@ struct PictureCadenceTests {
         #expect(back.dropFirst(6).allSatisfy { $0.1 == .cadence })
     }
 
+    @Test("phases: a camera's own, a whole number of cadences under the check gap; a district's spread evenly over them")
+    func phases() {
+        let watch = PictureCadence(every: 900, cadence: 300), priority = PictureCadence(every: 300, cadence: 60)
+        let general = PictureCadence(every: 900, cadence: 900)
+        let ids = (1...1580).map { String(format: "C%05d", $0) }
+        for plan in [watch, priority, general] {
+            let slots = Int(plan.checkGap / plan.cadence)
+            var counts = [Int](repeating: 0, count: slots)
+            for id in ids {
+                let phase = plan.phase(of: id)
+                #expect(phase == plan.phase(of: id) && phase >= 0 && phase < plan.checkGap)
+                #expect(phase.truncatingRemainder(dividingBy: plan.cadence) == 0)
+                counts[Int(phase / plan.cadence)] += 1
+            }
+            // Each phase within a tenth of an even share.
+            #expect(counts.allSatisfy { abs(Double($0) - 1580 / Double(slots)) < 158 / Double(slots) }, "\(counts)")
+        }
+        #expect(general.phase(of: "C00001") == 0, "one probe a check: no phase")
+    }
+
+    @Test("a first look dated back by its phase: the next check comes that many cadences sooner, then the interval")
+    func phased() {
+        let plan = PictureCadence(every: 900, cadence: 300)
+        var memory = PictureCadence.Memory(coded: coded, hasReference: true)
+        var up = StatusTracker()
+        up.record(.online, at: t0, settings: DebounceSettings())
+        memory.tracker = up
+        memory.lastOutcome = .online
+        memory.lastPictureAt = t0.addingTimeInterval(-600)  // a first look at t0, two cadences of phase
+        #expect(plan.due(memory, at: t0.addingTimeInterval(300)) == .cadence)
+        memory.lastPictureAt = t0.addingTimeInterval(300)
+        #expect(plan.due(memory, at: t0.addingTimeInterval(600)) == nil)
+        #expect(plan.due(memory, at: t0.addingTimeInterval(900)) == nil)
+        #expect(plan.due(memory, at: t0.addingTimeInterval(1200)) == .cadence)
+    }
+
     @Test("with the scheduler's jitter the gap between two checks stays under the interval and half a cadence",
           arguments: [(300.0, 60.0), (900, 300), (900, 900), (600, 60)])
     func jitter(_ every: Double, _ cadence: Double) {

@@ -66,9 +66,11 @@ struct CadenceFleetSweepTests {
                                scene: configuration.probe.scene)
         var memory: [String: CameraMemory] = [:]
         var seen: [String: [(round: Int, result: ProbeResult, outcome: Outcome, acrossProbes: Bool)]] = [:]
-        // The faults start at round 17 (1,020 s): a priority camera was last checked at 840 s (next
-        // check due at 1,140 s), a watch camera at 600 s (next at 1,500 s).
-        let faultRound = 17
+        // The faults start at round 10 (600 s): each camera's picture checks come on its phase
+        // (`PictureCadence.phase`), and at this round none of the black and frozen cameras here is
+        // due for one (C00364 was checked at round 6, C00365 at 7, C00368 at 0, C00369 at 5): the
+        // probe that finds each fault was asked for liveness only.
+        let faultRound = 10
         for round in 0...27 {
             clock.seconds = Double(round) * 60
             if round == faultRound {
@@ -120,9 +122,12 @@ struct CadenceFleetSweepTests {
             } else {
                 #expect(delay < cadence, "\(camera.id): the first probe after the fault: \(story)")
             }
+            let lastCheck = probes.last { $0.round < found.round && $0.result.pictureChecked }?.round
+            let dueAnyway = lastCheck.map { Double(found.round - $0) * 60 >= plan.every - cadence / 2 } ?? true
             if camera.mode == "black" || camera.mode == "frozen", before.allSatisfy({ $0.outcome == .online }) {
                 // Not due for a picture when the fault began: the probe that found it was asked for
                 // liveness only, and a coded sign made it look.
+                #expect(!dueAnyway, "\(camera.id): due for a picture check at the fault: \(story)")
                 #expect(found.result.pictureSign != nil, "\(camera.id): found by a coded sign: \(story)")
             }
             // Once found, it stays found: every later probe checks the picture and agrees.

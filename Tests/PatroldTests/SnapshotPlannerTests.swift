@@ -117,7 +117,7 @@ struct PicturePlannerTests {
         return result
     }
 
-    @Test("a healthy camera: the first probe checks, then every fifth; a black picture makes every probe check until a picture clears it and the change is past")
+    @Test("a healthy camera: the first probe checks, then every fifth from its phase; a black picture makes every probe check until a picture clears it and the change is past")
     func cadence() throws {
         let clock = Clock()
         let planner = SnapshotPlanner(memory: [:], policy: SnapshotPolicy(), probe: ProbeSettings(), clockWait: 0,
@@ -136,11 +136,13 @@ struct PicturePlannerTests {
                                                     scene: scene))
             clock.now.addTimeInterval(60)
         }
-        // 0: the first look (the camera's first status, up, is no change); 5, 10: the cadence; black
-        // from 12, seen at 15, then every probe until a clean picture at 20 and the status up again
-        // (21): changed from down, every probe for 5 minutes. 26 is the first probe not due again.
-        #expect(checked.prefix(4) == [0, 5, 10, 15], "\(checked)")
-        #expect(!checked.contains(12) && !checked.contains(13) && !checked.contains(14))
-        #expect(Array(15...25).allSatisfy(checked.contains) && !checked.contains(26), "\(checked)")
+        // 0: the first look (the camera's first status, up, is no change), dated back by C1's phase,
+        // one cadence; 4, 9: the cadence; black from 12, seen at 14, then every probe until a clean
+        // picture at 20 and the status up again (21): changed from down, every probe for 5
+        // minutes. 26 is the first probe not due again.
+        #expect(PictureCadence(every: 300, cadence: 60).phase(of: "C1") == 60)
+        #expect(checked.prefix(4) == [0, 4, 9, 14], "\(checked)")
+        #expect(!checked.contains(12) && !checked.contains(13))
+        #expect(Array(14...25).allSatisfy(checked.contains) && !checked.contains(26), "\(checked)")
     }
 }
