@@ -33,6 +33,9 @@ struct HistoryBench: ParsableCommand {
     @Option(help: "Seed of the generator: the same seed gives the same history.")
     var seed: UInt64 = 1
 
+    @Option(help: "The ledger key, as `patrol` finds it: by default the configuration's ledger_key, or ledger.key beside --db.")
+    var ledgerKey: String?
+
     func validate() throws {
         guard config != nil || db != nil else { throw ValidationError("give the database to fill: --db FILE or --config FILE") }
         guard days > 0, (1...days).contains(rawDays) else { throw ValidationError("need 0 < --raw-days <= --days") }
@@ -52,7 +55,12 @@ struct HistoryBench: ParsableCommand {
         }
         let database: Store
         do {
-            database = try Store(path: db ?? configuration.database)
+            let path = db ?? configuration.database
+            // The ledger this fills may be sealed already (`patrol inventory import` seals the
+            // inventory's entries when a key is there): it is written with the same key.
+            let key = ledgerKey ?? (config != nil ? configuration.ledgerKey
+                : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("ledger.key").path)
+            database = try Store(path: path, ledgerKey: LedgerKeyFile(path: key))
         } catch {
             throw BenchFailure(message: StorageFailure.explain(error) ?? "\(error)", exit: BenchFailure.databaseUnavailable)
         }
