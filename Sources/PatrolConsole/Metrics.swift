@@ -103,13 +103,13 @@ struct MetricsPage {
 
     func render(now: Date) throws -> String {
         var out = Exposition()
-        let cameras = try store.cameras()
+        let groups = try store.cameraCounts()
 
         out.family("patrol_cameras", "gauge", "Cameras in service by debounced status, placement and venue tier.")
         for status in CameraStatus.allCases {
             for placement in Placement.allCases {
                 for tier in Tier.allCases {
-                    let count = cameras.filter { $0.status == status && $0.placement == placement && $0.tier == tier }.count
+                    let count = groups.first { $0.status == status && $0.placement == placement && $0.tier == tier }?.cameras ?? 0
                     out.sample("patrol_cameras", [("status", status.rawValue), ("placement", placement.rawValue), ("tier", tier.rawValue)],
                                Double(count))
                 }
@@ -118,11 +118,11 @@ struct MetricsPage {
 
         // How far behind its schedule the latest camera is: the age of its last probe beyond its
         // tier's cadence (0 when every camera was probed within its cadence).
-        let lag = cameras.compactMap { camera in camera.lastProbeAt.map { now.timeIntervalSince($0) - cadence[camera.tier] } }.max() ?? 0
+        let lag = groups.compactMap { group in group.oldestProbeAt.map { now.timeIntervalSince($0) - cadence[group.tier] } }.max() ?? 0
         out.family("patrol_sweep_lag_seconds", "gauge",
                    "Seconds the most overdue camera in service is past its tier's cadence (0 when none is late).")
         out.sample("patrol_sweep_lag_seconds", [], max(0, lag.rounded()))
-        if let last = cameras.compactMap(\.lastProbeAt).max() {
+        if let last = groups.compactMap(\.newestProbeAt).max() {
             out.family("patrol_last_probe_timestamp_seconds", "gauge", "When the last probe result was written (Unix time).")
             out.sample("patrol_last_probe_timestamp_seconds", [], last.timeIntervalSince1970.rounded())
         }

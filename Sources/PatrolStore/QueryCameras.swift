@@ -96,6 +96,28 @@ extension Store {
         }
     }
 
+    /// The cameras in service counted by status, placement and tier, each group with its oldest
+    /// and newest last probe: what `/metrics` says of them, counted by SQLite rather than listed
+    /// (a 15,800-camera district listed at each scrape cost 135 ms).
+    public func cameraCounts() throws -> [CameraCount] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT coalesce(s.status, 'unknown') AS status, c.placement, v.tier, count(*) AS cameras,
+                       min(s.last_probe_at) AS oldest, max(s.last_probe_at) AS newest
+                FROM camera c
+                JOIN venue v ON v.id = c.venue_id
+                LEFT JOIN camera_state s ON s.camera_id = c.id
+                WHERE c.retired_at IS NULL
+                GROUP BY 1, 2, 3
+                """).compactMap { row in
+                guard let status = CameraStatus(rawValue: row[0]), let placement = Placement(rawValue: row[1]),
+                      let tier = Tier(rawValue: row[2]) else { return nil }
+                return CameraCount(status: status, placement: placement, tier: tier, cameras: row[3], oldestProbeAt: row[4],
+                                   newestProbeAt: row[5])
+            }
+        }
+    }
+
     /// The id of the camera (retired ones included) that `id` names: itself, or the one whose
     /// id differs from it in case alone (`c00412` finds `C00412`); nil when none does, or several.
     public func cameraID(matching id: String) throws -> String? {
@@ -136,4 +158,15 @@ extension Store {
                 clockOffset: row["clock_offset"], clockOffsetAt: row["clock_offset_at"])
         }
     }
+}
+
+/// One group of `Store.cameraCounts()`: the cameras in service of a status, placement and tier.
+public struct CameraCount: Sendable, Equatable {
+    public var status: CameraStatus
+    public var placement: Placement
+    public var tier: Tier
+    public var cameras: Int
+    /// The oldest and newest last probe among them (nil when none was probed).
+    public var oldestProbeAt: Date?
+    public var newestProbeAt: Date?
 }
