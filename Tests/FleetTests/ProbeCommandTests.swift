@@ -49,7 +49,10 @@ struct ProbeCommandTests {
         #expect(same.status == 0, "\(same.all)")
         let sameResult = try ProbeResult.jsonDecoder().decode(ProbeResult.self, from: Data(same.stdout.utf8))
         #expect(sameResult.outcome == .online)
-        #expect(try #require(sameResult.scene).matchingShare > 0.8)
+        // Another moment of the fleet's moving pattern, at another resolution: 0.69 to 0.85 of the
+        // reference's regions measured over 12 probes (the pattern's moving parts differ from
+        // keyframe to keyframe); a moved camera keeps under 0.40.
+        #expect(try #require(sameResult.scene).matchingShare > 0.6)
         #expect(sameResult.snapshot == nil)
 
         let other = try patrol(["probe", "--reference", picture, "rtsp://127.0.0.1:\(fleet.port)/variant/night"])
