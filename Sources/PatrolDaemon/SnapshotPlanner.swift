@@ -44,8 +44,13 @@ final class SnapshotPlanner: PicturePlanner {
         let memory = PictureCadence.Memory(lastPictureAt: camera.pictureAt, lastOutcome: camera.snapshots.previousOutcome,
                                            tracker: camera.tracker, changedAt: camera.changedAt, coded: camera.coded,
                                            hasReference: camera.reference != nil)
-        return PictureCadence(every: stream.target.pictureEvery, cadence: stream.target.cadence)
+        return Self.cadence(of: stream)
             .due(memory, snapshotDue: policy.isDue(camera.snapshots, at: now), at: now)
+    }
+
+    /// The camera's tier's picture cadence.
+    private static func cadence(of stream: Sweeper.Stream) -> PictureCadence {
+        PictureCadence(every: stream.target.pictureEvery, cadence: stream.target.cadence)
     }
 
     func request(for stream: Sweeper.Stream) -> PictureRequest {
@@ -95,8 +100,7 @@ final class SnapshotPlanner: PicturePlanner {
             let firstLook = camera.pictureAt == nil || camera.coded == nil
             camera.fingerprint = picture.fingerprint
             camera.pictureAt = firstLook
-                ? now.addingTimeInterval(-PictureCadence(every: stream.target.pictureEvery, cadence: stream.target.cadence)
-                    .phase(of: id))
+                ? now.addingTimeInterval(-Self.cadence(of: stream).phase(of: id))
                 : now
         }
         if let coded = result.coded { camera.coded = (camera.coded ?? CodedHistory()).updated(with: coded) }
